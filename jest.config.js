@@ -1,0 +1,27 @@
+// Two projects: `unit` needs nothing but Node; `dc` runs against a real Samba AD DC that its
+// globalSetup provisions on loopback (test/ad-lab/) and its globalTeardown stops.
+// `npm test` runs both; `npm run test:unit` runs only `unit`.
+const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }];
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.dc\\.test\\.ts$', '/dist/'],
+    },
+    {
+      displayName: 'dc',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/**/*.dc.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+      globalSetup: '<rootDir>/test/ad-lab/global-setup.ts',
+      globalTeardown: '<rootDir>/test/ad-lab/global-teardown.ts',
+      testTimeout: 300000,
+    },
+  ],
+};

@@ -1,0 +1,250 @@
+/**
+ * The shared delegation checker: pure functions from a DirectorySnapshot to reports. No I/O, no logging,
+ * deterministic order. The bot, the CLI and the daily job are front ends to these three questions.
+ */
+import { CHECKS, type Check, type HostRole } from './checks';
+import { SEVERITY_ORDER, type Finding } from './domain/finding';
+import type { Computer, User } from './domain/model';
+import { migrationGroups, migrationPeers, type MigrationGroup } from './domain/migration-group';
+import type { DirectorySnapshot } from './domain/snapshot';
+import { InputError } from './domain/errors';
+
+type PairCheck = Extract<Check, { scope: 'pair' }>;
+type HostCheck = Extract<Check, { scope: 'host' }>;
+type UserCheck = Extract<Check, { scope: 'user' }>;
+
+const PAIR_CHECKS = CHECKS.filter((c): c is PairCheck => c.scope === 'pair');
+const HOST_CHECKS = CHECKS.filter((c): c is HostCheck => c.scope === 'host');
+const USER_CHECKS = CHECKS.filter((c): c is UserCheck => c.scope === 'user');
+/** In host and fleet questions both directions are evaluated, so the reverse-direction hint is redundant. */
+const PAIR_CHECKS_BOTH_WAYS = PAIR_CHECKS.filter((c) => c.id !== 'KCD016');
+
+export interface PairOptions {
+  storage?: boolean;
+  fileServers?: readonly Computer[];
+  /** The account that starts the migration. */
+  user?: User;
+}
+
+export interface PairReport {
+  kind: 'pair';
+  source: Computer;
+  destination: Computer;
+  storage: boolean;
+  fileServers: readonly Computer[];
+  user?: User;
+  ready: boolean;
+  findings: Finding[];
+}
+
+export interface Direction {
+  ready: boolean;
+  /** Rule ids of the errors that block this direction, for tables. */
+  blockers: string[];
+}
+
+export interface PeerReadiness {
+  peer: Computer;
+  outbound: Direction;
+  inbound: Direction;
+}
+
+export interface HostReport {
+  kind: 'host';
+  host: Computer;
+  storage: boolean;
+  group: MigrationGroup;
+  peers: PeerReadiness[];
+  /** Every finding that blocks or concerns a direction to or from this host, deduplicated. */
+  findings: Finding[];
+  /** No error finding in any direction. */
+  ready: boolean;
+}
+
+export interface FleetHost {
+  host: Computer;
+  ready: boolean;
+  peersTotal: number;
+  /** Peers this host can migrate to. */
+  peersReady: number;
+  /** The host's own findings and those of its outbound pairs. */
+  findings: Finding[];
+}
+
+export interface FleetReport {
+  kind: 'fleet';
+  storage: boolean;
+  group: MigrationGroup;
+  hosts: FleetHost[];
+  totals: {
+    hosts: number;
+    hostsWithErrors: number;
+    pairsExpected: number;
+    pairsReady: number;
+    errors: number;
+    warnings: number;
+    infos: number;
+    byRule: Record<string, number>;
+  };
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
+    cmp(a.rule, b.rule) ||
+    cmp(a.subject.toLowerCase(), b.subject.toLowerCase()) ||
+    cmp(JSON.stringify(a.data), JSON.stringify(b.data))
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function findingKey(f: Finding): string {
+  return `${f.rule}|${f.subject.toLowerCase()}|${JSON.stringify(f.data)}`;
+}
+
+/** Deduplicates (same rule, subject and data) and sorts deterministically. */
+export function normaliseFindings(findings: Iterable<Finding>): Finding[] {
+  const byKey = new Map<string, Finding>();
+  for (const f of findings) if (!byKey.has(findingKey(f))) byKey.set(findingKey(f), f);
+  return [...byKey.values()].sort(compareFindings);
+}
+
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}
+
+function hostFindings(snapshot: DirectorySnapshot, host: Computer, role: HostRole): Finding[] {
+  return HOST_CHECKS.filter((c) => c.roles.includes(role)).flatMap((c) => c.check({ snapshot, host, role }));
+}
+
+/** Host findings per (host, role), computed once per question. */
+class HostFindingCache {
+  private readonly cache = new Map<Computer, Partial<Record<HostRole, Finding[]>>>();
+  constructor(private readonly snapshot: DirectorySnapshot) {}
+  get(host: Computer, role: HostRole): Finding[] {
+    let entry = this.cache.get(host);
+    if (!entry) this.cache.set(host, (entry = {}));
+    return (entry[role] ??= hostFindings(this.snapshot, host, role));
+  }
+}
+
+function pairFindings(
+  snapshot: DirectorySnapshot,
+  checks: readonly PairCheck[],
+  source: Computer,
+  dest: Computer,
+  storage: boolean,
+  fileServers: readonly Computer[] = [],
+): Finding[] {
+  return checks.flatMap((c) => c.check({ snapshot, source, dest, storage, fileServers }));
+}
+
+/** Can SOURCE live-migrate to DEST? */
+export function checkPair(snapshot: DirectorySnapshot, source: Computer, dest: Computer, options: PairOptions = {}): PairReport {
+  if (source === dest) {
+    throw new InputError(
+      `Source and destination are the same host (${source.name}).`,
+      'Name two different Hyper-V hosts: the one the VM runs on, then the one it should move to.',
+    );
+  }
+  const storage = options.storage ?? false;
+  const fileServers = options.fileServers ?? [];
+  const user = options.user;
+  const findings = normaliseFindings([
+    ...hostFindings(snapshot, source, 'source'),
+    ...hostFindings(snapshot, dest, 'target'),
+    ...fileServers.flatMap((fs) => hostFindings(snapshot, fs, 'target')),
+    ...pairFindings(snapshot, PAIR_CHECKS, source, dest, storage, fileServers),
+    ...(user ? USER_CHECKS.flatMap((c) => c.check({ snapshot, user })) : []),
+  ]);
+  return { kind: 'pair', source, destination: dest, storage, fileServers, user, ready: !hasErrors(findings), findings };
+}
+
+function direction(findings: readonly Finding[]): Direction {
+  const blockers = [...new Set(findings.filter((f) => f.severity === 'error').map((f) => f.rule))].sort();
+  return { ready: blockers.length === 0, blockers };
+}
+
+export interface GroupOptions {
+  storage?: boolean;
+  group?: MigrationGroup;
+}
+
+/** One host against every peer in its migration group, both directions. */
+export function checkHost(snapshot: DirectorySnapshot, host: Computer, options: GroupOptions = {}): HostReport {
+  const storage = options.storage ?? true;
+  const group = options.group ?? { kind: 'domain' };
+  const cache = new HostFindingCache(snapshot);
+  const all: Finding[] = [];
+  const peers = migrationPeers(snapshot, host, group).map((peer) => {
+    const out = [...cache.get(host, 'source'), ...cache.get(peer, 'target'), ...pairFindings(snapshot, PAIR_CHECKS_BOTH_WAYS, host, peer, storage)];
+    const back = [...cache.get(peer, 'source'), ...cache.get(host, 'target'), ...pairFindings(snapshot, PAIR_CHECKS_BOTH_WAYS, peer, host, storage)];
+    all.push(...out, ...back);
+    return { peer, outbound: direction(out), inbound: direction(back) };
+  });
+  // A host with no peers still gets its own findings.
+  all.push(...cache.get(host, 'source'), ...cache.get(host, 'target'));
+  const findings = normaliseFindings(all);
+  return { kind: 'host', host, storage, group, peers, findings, ready: !hasErrors(findings) };
+}
+
+/**
+ * Every Hyper-V host: its own findings and those of each outbound pair in its group. Cost is
+ * O(hosts × group size): groups are partitioned once, host findings are computed once per host.
+ */
+export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = {}): FleetReport {
+  const storage = options.storage ?? true;
+  const group = options.group ?? { kind: 'domain' };
+  const cache = new HostFindingCache(snapshot);
+  const groups = migrationGroups(snapshot, group);
+  const byRule: Record<string, number> = {};
+  let errors = 0;
+  let warnings = 0;
+  let infos = 0;
+  let pairsExpected = 0;
+  let pairsReady = 0;
+  const hosts = snapshot.hyperVHosts.map((host): FleetHost => {
+    const own = [...cache.get(host, 'source'), ...cache.get(host, 'target')];
+    const ownBlocks = hasErrors(cache.get(host, 'source'));
+    const collected: Finding[] = [...own];
+    let peersTotal = 0;
+    let peersReady = 0;
+    for (const peer of groups.get(host) ?? []) {
+      if (peer === host) continue;
+      peersTotal++;
+      const pair = pairFindings(snapshot, PAIR_CHECKS_BOTH_WAYS, host, peer, storage);
+      const ready = !ownBlocks && !hasErrors(pair) && !hasErrors(cache.get(peer, 'target'));
+      if (ready) peersReady++;
+      collected.push(...pair);
+    }
+    const findings = normaliseFindings(collected);
+    for (const f of findings) {
+      byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
+      if (f.severity === 'error') errors++;
+      else if (f.severity === 'warning') warnings++;
+      else infos++;
+    }
+    pairsExpected += peersTotal;
+    pairsReady += peersReady;
+    return { host, ready: !hasErrors(findings), peersTotal, peersReady, findings };
+  });
+  return {
+    kind: 'fleet',
+    storage,
+    group,
+    hosts,
+    totals: {
+      hosts: hosts.length,
+      hostsWithErrors: hosts.filter((h) => !h.ready).length,
+      pairsExpected,
+      pairsReady,
+      errors,
+      warnings,
+      infos,
+      byRule,
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { MIGRATION_SERVICE } from '../domain/spn';
+import { missingEntries, resourceBasedAllows } from './helpers';
+import type { Check } from './types';
+
+/** SOURCE must list the migration service of DEST, in both name forms, in msDS-AllowedToDelegateTo. */
+export const KCD001: Check = {
+  id: 'KCD001',
+  severity: 'error',
+  title: 'Migration-service delegation missing',
+  scope: 'pair',
+  check({ source, dest }) {
+    if (resourceBasedAllows(source, dest)) return []; // KCD014 speaks for this pair
+    return missingEntries(source, dest, MIGRATION_SERVICE).map((spn) => ({
+      rule: 'KCD001',
+      severity: 'error',
+      subject: source.name,
+      message: `${source.name} is not trusted to delegate to "${spn}".`,
+      why:
+        `VMMS on ${source.name} must act for you towards ${dest.name}'s migration service; without this entry in ` +
+        `${source.name}'s msDS-AllowedToDelegateTo the KDC refuses the ticket and the move fails with 0x8009030E ` +
+        `"No credentials are available in the security package" when the destination is addressed as ${spn.split('/')[1]}.`,
+      data: { spn, target: dest.name },
+      fix: { kind: 'computer', host: source.name, addDelegation: [spn] },
+    }));
+  },
+};

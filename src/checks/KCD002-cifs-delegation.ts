@@ -1,0 +1,25 @@
+import { CIFS } from '../domain/spn';
+import { missingEntries, resourceBasedAllows } from './helpers';
+import type { Check } from './types';
+
+/** A storage move also needs cifs on DEST, in both name forms. */
+export const KCD002: Check = {
+  id: 'KCD002',
+  severity: 'error',
+  title: 'cifs delegation to the destination missing (storage moves)',
+  scope: 'pair',
+  check({ source, dest, storage }) {
+    if (!storage || resourceBasedAllows(source, dest)) return [];
+    return missingEntries(source, dest, CIFS).map((spn) => ({
+      rule: 'KCD002',
+      severity: 'error',
+      subject: source.name,
+      message: `${source.name} is not trusted to delegate to "${spn}", which a storage move to ${dest.name} needs.`,
+      why:
+        `Moving the VM's files (Move-VM -IncludeStorage) copies them over SMB to ${dest.name} on your behalf; ` +
+        `the KDC only grants that when ${spn} is in ${source.name}'s msDS-AllowedToDelegateTo.`,
+      data: { spn, target: dest.name },
+      fix: { kind: 'computer', host: source.name, addDelegation: [spn] },
+    }));
+  },
+};

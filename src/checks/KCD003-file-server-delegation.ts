@@ -1,0 +1,28 @@
+import { CIFS } from '../domain/spn';
+import { missingEntries, resourceBasedAllows } from './helpers';
+import type { Check } from './types';
+
+/** VM files or ISOs on an SMB share: SOURCE must delegate to cifs on the file server. */
+export const KCD003: Check = {
+  id: 'KCD003',
+  severity: 'error',
+  title: 'cifs delegation to the SMB file server missing',
+  scope: 'pair',
+  check({ source, fileServers }) {
+    return fileServers
+      .filter((fs) => !resourceBasedAllows(source, fs))
+      .flatMap((fs) =>
+        missingEntries(source, fs, CIFS).map((spn) => ({
+          rule: 'KCD003',
+          severity: 'error' as const,
+          subject: source.name,
+          message: `${source.name} is not trusted to delegate to "${spn}" on file server ${fs.name}.`,
+          why:
+            `The VM's files or ISOs live on a share of ${fs.name}; during the move ${source.name} opens them ` +
+            `as you, which needs ${spn} in its msDS-AllowedToDelegateTo.`,
+          data: { spn, target: fs.name },
+          fix: { kind: 'computer' as const, host: source.name, addDelegation: [spn] },
+        })),
+      );
+  },
+};

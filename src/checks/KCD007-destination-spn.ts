@@ -1,0 +1,51 @@
+import type { Finding } from '../domain/finding';
+import type { Computer } from '../domain/model';
+import type { DirectorySnapshot } from '../domain/snapshot';
+import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
+import { holdsSpn, nameForms } from './helpers';
+import type { Check } from './types';
+
+function missingSpns(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): string[] {
+  return nameForms(target)
+    .map((form) => `${serviceClass}/${form}`)
+    .filter((spn) => !holdsSpn(snapshot, target, spn));
+}
+
+/** The destination must answer to the SPNs SOURCE delegates to: migration service, and cifs (or HOST) for storage. */
+export const KCD007: Check = {
+  id: 'KCD007',
+  severity: 'error',
+  title: 'Destination lacks the service principal name',
+  scope: 'pair',
+  check({ snapshot, dest, storage, fileServers }) {
+    const findings: Finding[] = missingSpns(snapshot, dest, MIGRATION_SERVICE).map((spn) => ({
+      rule: 'KCD007',
+      severity: 'error',
+      subject: dest.name,
+      message: `${dest.name} does not have the SPN "${spn}".`,
+      why:
+        `Without it the KDC cannot issue a ticket for ${dest.name}'s migration service: the Hyper-V role is missing or VMMS ` +
+        'failed to register its SPNs (event 14050). The Delegation tab in ADUC only lists accounts that have SPNs.',
+      data: { spn, service: MIGRATION_SERVICE },
+      fix: { kind: 'register-spn', host: dest.name, spns: [spn], note: `or restart vmms on ${dest.name}` },
+    }));
+    const cifsTargets = [...(storage ? [dest] : []), ...fileServers];
+    for (const target of cifsTargets) {
+      for (const spn of missingSpns(snapshot, target, CIFS)) {
+        const hostSpn = `HOST/${spn.slice(CIFS.length + 1)}`;
+        findings.push({
+          rule: 'KCD007',
+          severity: 'error',
+          subject: target.name,
+          message: `${target.name} has neither "${spn}" nor "${hostSpn}".`,
+          why:
+            `SMB access to ${target.name} needs a ticket for ${spn}; HOST/ stands in for cifs/ (sPNMappings), ` +
+            'but the account holds neither, so the KDC answers "server not found".',
+          data: { spn, service: CIFS },
+          fix: { kind: 'register-spn', host: target.name, spns: [hostSpn] },
+        });
+      }
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,34 @@
+import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
+import { missingEntries, resourceBasedAllows } from './helpers';
+import type { Check } from './types';
+
+/** Only resource-based delegation allows the pair: the KDC may grant it, but it is not documented for live migration. */
+export const KCD014: Check = {
+  id: 'KCD014',
+  severity: 'warning',
+  title: 'Only resource-based delegation allows this pair',
+  scope: 'pair',
+  check({ source, dest, storage, fileServers }) {
+    const targets = [dest, ...fileServers].filter((t) => resourceBasedAllows(source, t));
+    return targets.flatMap((target) => {
+      const classes = target === dest ? [MIGRATION_SERVICE, ...(storage ? [CIFS] : [])] : [CIFS];
+      const missing = classes.flatMap((c) => missingEntries(source, target, c));
+      if (missing.length === 0) return [];
+      return [
+        {
+          rule: 'KCD014',
+          severity: 'warning' as const,
+          subject: source.name,
+          message:
+            `${target.name} allows ${source.name} through resource-based delegation ` +
+            `(msDS-AllowedToActOnBehalfOfOtherIdentity), but ${source.name}'s own delegation list lacks ${missing.length} entr${missing.length === 1 ? 'y' : 'ies'}.`,
+          why:
+            'Resource-based delegation is not a documented configuration for Hyper-V live migration; Microsoft documents ' +
+            'msDS-AllowedToDelegateTo on the source with protocol transition. Add the classic entries to be on the supported path.',
+          data: { target: target.name, missing },
+          fix: { kind: 'computer' as const, host: source.name, addDelegation: missing },
+        },
+      ];
+    });
+  },
+};

@@ -1,0 +1,32 @@
+import { holdersOf, isDomainController } from '../domain/snapshot';
+import type { Check } from './types';
+
+/** A host that may delegate to a DC's services can impersonate anyone towards the DC: tier-0 exposure. */
+export const KCD015: Check = {
+  id: 'KCD015',
+  severity: 'error',
+  title: 'Delegation to a domain controller',
+  scope: 'host',
+  roles: ['source'],
+  check({ snapshot, host }) {
+    return host.allowedToDelegateTo.flatMap((spn) => {
+      const dc = holdersOf(snapshot, spn)
+        .map((h) => snapshot.computersByDn.get(h.distinguishedName.toLowerCase()))
+        .find((c) => c !== undefined && isDomainController(c));
+      if (!dc) return [];
+      return [
+        {
+          rule: 'KCD015',
+          severity: 'error' as const,
+          subject: host.name,
+          message: `${host.name} may delegate to "${spn}", a service of domain controller ${dc.name}.`,
+          why:
+            'With protocol transition, whoever controls this host can obtain a ticket to that DC service as any user, ' +
+            'including Domain Admins. Live migration never needs delegation to a DC.',
+          data: { spn, domainController: dc.name },
+          fix: { kind: 'computer' as const, host: host.name, removeDelegation: [spn] },
+        },
+      ];
+    });
+  },
+};

@@ -1,0 +1,27 @@
+import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
+import { missingEntries, resourceBasedAllows } from './helpers';
+import type { Check } from './types';
+
+/** Delegation is one-way: moving the VM back needs the mirror entries on DEST. */
+export const KCD016: Check = {
+  id: 'KCD016',
+  severity: 'info',
+  title: 'Reverse direction not configured',
+  scope: 'pair',
+  check({ source, dest, storage }) {
+    if (resourceBasedAllows(dest, source)) return [];
+    const missing = [MIGRATION_SERVICE, ...(storage ? [CIFS] : [])].flatMap((c) => missingEntries(dest, source, c));
+    if (missing.length === 0) return [];
+    return [
+      {
+        rule: 'KCD016',
+        severity: 'info',
+        subject: dest.name,
+        message: `${dest.name} → ${source.name} is not configured: ${dest.name} lacks ${missing.length} delegation entr${missing.length === 1 ? 'y' : 'ies'}.`,
+        why: 'Delegation is one-way. Moving the VM back later (or evacuating the other host) needs the mirror entries on the destination.',
+        data: { missing },
+        fix: { kind: 'computer', host: dest.name, addDelegation: missing },
+      },
+    ];
+  },
+};

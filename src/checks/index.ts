@@ -1,0 +1,26 @@
+import { KCD001 } from './KCD001-migration-delegation';
+import { KCD002 } from './KCD002-cifs-delegation';
+import { KCD003 } from './KCD003-file-server-delegation';
+import { KCD004 } from './KCD004-kerberos-only';
+import { KCD005 } from './KCD005-unconstrained-delegation';
+import { KCD006 } from './KCD006-conflicting-flags';
+import { KCD007 } from './KCD007-destination-spn';
+import { KCD008 } from './KCD008-duplicate-spn';
+import { KCD009 } from './KCD009-disabled-account';
+import { KCD010 } from './KCD010-sensitive-user';
+import { KCD011 } from './KCD011-protected-users';
+import { KCD012 } from './KCD012-stale-delegation';
+import { KCD013 } from './KCD013-cross-domain';
+import { KCD014 } from './KCD014-resource-based-only';
+import { KCD015 } from './KCD015-delegation-to-dc';
+import { KCD016 } from './KCD016-reverse-direction';
+import { KCD017 } from './KCD017-no-dns-host-name';
+import type { Check } from './types';
+
+/** The rule catalogue, in id order (docs: kcd-rules.md). */
+export const CHECKS: readonly Check[] = [
+  KCD001, KCD002, KCD003, KCD004, KCD005, KCD006, KCD007, KCD008, KCD009,
+  KCD010, KCD011, KCD012, KCD013, KCD014, KCD015, KCD016, KCD017,
+];
+
+export type { Check, HostContext, HostRole, PairContext, UserContext } from './types';

@@ -1,0 +1,42 @@
+import type { Finding, Severity } from '../domain/finding';
+import type { Computer, User } from '../domain/model';
+import type { DirectorySnapshot } from '../domain/snapshot';
+
+/** SOURCE → DEST, with the options of the question. */
+export interface PairContext {
+  snapshot: DirectorySnapshot;
+  source: Computer;
+  dest: Computer;
+  /** Storage moves too (Move-VM -IncludeStorage): cifs entries are needed. */
+  storage: boolean;
+  /** SMB file servers holding VM files or ISOs: cifs entries for each are needed. */
+  fileServers: readonly Computer[];
+}
+
+/** One host on its own: `source` when it delegates (the migration's SOURCE), `target` when it is delegated to. */
+export type HostRole = 'source' | 'target';
+
+export interface HostContext {
+  snapshot: DirectorySnapshot;
+  host: Computer;
+  role: HostRole;
+}
+
+export interface UserContext {
+  snapshot: DirectorySnapshot;
+  user: User;
+}
+
+interface RuleMeta {
+  /** Stable id: tests, cards and docs refer to it. */
+  id: string;
+  severity: Severity;
+  /** A short title for lists and help ("Migration-service delegation missing"). */
+  title: string;
+}
+
+/** A rule is data plus a pure function: it returns findings and never throws or logs. */
+export type Check =
+  | (RuleMeta & { scope: 'pair'; check(ctx: PairContext): Finding[] })
+  | (RuleMeta & { scope: 'host'; roles: readonly HostRole[]; check(ctx: HostContext): Finding[] })
+  | (RuleMeta & { scope: 'user'; check(ctx: UserContext): Finding[] });

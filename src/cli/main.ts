@@ -1,0 +1,13 @@
+import { runCli } from './program';
+
+/** Entry point of the `kcd` bin. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const code = await runCli(argv, {
+    stdout: (s) => process.stdout.write(s),
+    stderr: (s) => process.stderr.write(s),
+    env: process.env,
+  });
+  process.exitCode = code;
+}
+
+if (require.main === module) void main();

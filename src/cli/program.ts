@@ -1,0 +1,194 @@
+/**
+ * The `kcd` command line: argv → the same pipeline as the bot (directory → snapshot → checker → render).
+ * Exit codes: 0 no error finding; 1 error findings; 2 input error (unknown host, bad arguments, bad
+ * configuration); 3 directory unreachable or bind refused.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { writeFile } from 'node:fs/promises';
+import { checkFleet, checkHost, checkPair } from '../checker';
+import { readConfig, type Config } from '../config';
+import { InputError, KcdError, UnknownUserError } from '../domain/errors';
+import type { User } from '../domain/model';
+import { resolveHost, suggest } from '../domain/names';
+import { openDirectory } from '../directory/open-directory';
+import type { Directory } from '../directory/port';
+import { serializeSnapshot } from '../directory/snapshot-format';
+import { fleetJson, hostJson, pairJson } from '../render/json';
+import { fleetText, hostText, pairText } from '../render/text';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: Record<string, string | undefined>;
+}
+
+export const EXIT = { ok: 0, findings: 1, input: 2, directory: 3 } as const;
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+interface Common {
+  directory?: string[];
+  json?: boolean;
+}
+
+/** Everything an action needs, opened lazily so `--help` and argument errors never touch a directory. */
+class Session {
+  private dir?: Directory;
+  constructor(
+    readonly io: CliIo,
+    readonly config: Config,
+  ) {}
+  directory(specs: string[] | undefined): Directory {
+    return (this.dir ??= openDirectory(specs ?? [], this.config, (msg) => this.io.stderr(`warning: ${msg}\n`)));
+  }
+  async close(): Promise<void> {
+    await this.dir?.close();
+  }
+}
+
+async function findUserOrThrow(directory: Directory, name: string, knownUsers: readonly User[]): Promise<User> {
+  const user = await directory.findUser(name);
+  if (user) return user;
+  throw new UnknownUserError(name, suggest(name, knownUsers.map((u) => u.samAccountName)));
+}
+
+function print(io: CliIo, json: boolean | undefined, asJson: () => unknown, asText: () => string): void {
+  io.stdout(json ? `${JSON.stringify(asJson(), null, 2)}\n` : `${asText()}\n`);
+}
+
+export function buildProgram(session: Session, setExit: (code: number) => void): Command {
+  const { io, config } = session;
+  const program = new Command('kcd')
+    .description('Checks Kerberos constrained delegation for Hyper-V live migration in Active Directory.')
+    .showHelpAfterError('(run `kcd --help` for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) });
+
+  const directoryOption = () =>
+    new Option(
+      '--directory <source>',
+      'demo | ldap | a snapshot file (repeat for a user export); default: ldap when KCD_LDAP_URL is set, else demo',
+    ).argParser(collect);
+  const jsonOption = () => new Option('--json', 'print one JSON object instead of text');
+
+  program
+    .command('check')
+    .description('can SOURCE live-migrate to DESTINATION? (shared-nothing; both directions are not implied)')
+    .argument('<source>', 'the host the VM runs on (NetBIOS name, SAM account name or FQDN)')
+    .argument('<destination>', 'the host it should move to')
+    .option('--storage', 'the move includes storage (Move-VM -IncludeStorage): cifs delegation is needed')
+    .option('--file-server <host>', 'an SMB file server holding VM files or ISOs (repeatable)', collect)
+    .option('--as <user>', 'the account that starts the migration (sAMAccountName or UPN)')
+    .addOption(directoryOption())
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExamples:\n  kcd check GOGO-3 GOGO-4\n  kcd check gogo-3 gogo-4.contoso.com --storage --file-server FHOST1 --as alice --json')
+    .action(async (src: string, dst: string, opts: Common & { storage?: boolean; fileServer?: string[]; as?: string }) => {
+      const directory = session.directory(opts.directory);
+      const snapshot = await directory.snapshot();
+      const source = resolveHost(snapshot, src);
+      const dest = resolveHost(snapshot, dst);
+      const fileServers = (opts.fileServer ?? []).map((fs) => resolveHost(snapshot, fs));
+      const user = opts.as ? await findUserOrThrow(directory, opts.as, snapshot.data.users) : undefined;
+      const report = checkPair(snapshot, source, dest, { storage: opts.storage ?? false, fileServers, user });
+      const label = directory.describe().label;
+      print(io, opts.json, () => pairJson(report, label), () => pairText(report, label));
+      setExit(report.ready ? EXIT.ok : EXIT.findings);
+    });
+
+  program
+    .command('host')
+    .description('one host against every peer in its migration group, both directions')
+    .argument('<host>', 'NetBIOS name, SAM account name or FQDN')
+    .option('--no-storage', 'leave out cifs delegation (VM-only moves)')
+    .addOption(directoryOption())
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExamples:\n  kcd host GOGO-3\n  kcd host gogo-3.contoso.com --json')
+    .action(async (name: string, opts: Common & { storage: boolean }) => {
+      const directory = session.directory(opts.directory);
+      const snapshot = await directory.snapshot();
+      const report = checkHost(snapshot, resolveHost(snapshot, name), { storage: opts.storage, group: config.migrationGroup });
+      const label = directory.describe().label;
+      print(io, opts.json, () => hostJson(report, label), () => hostText(report, label));
+      setExit(report.ready ? EXIT.ok : EXIT.findings);
+    });
+
+  program
+    .command('scan')
+    .description('every Hyper-V host (a computer with the migration SPN): findings per host and totals')
+    .option('--no-storage', 'leave out cifs delegation (VM-only moves)')
+    .addOption(directoryOption())
+    .addOption(jsonOption())
+    .action(async (opts: Common & { storage: boolean }) => {
+      const directory = session.directory(opts.directory);
+      const report = checkFleet(await directory.snapshot(), { storage: opts.storage, group: config.migrationGroup });
+      const label = directory.describe().label;
+      print(io, opts.json, () => fleetJson(report, label), () => fleetText(report, label));
+      setExit(report.totals.hostsWithErrors === 0 ? EXIT.ok : EXIT.findings);
+    });
+
+  program
+    .command('snapshot')
+    .description('write the directory data the checker reads to a JSON file, for offline analysis')
+    .option('--out <file>', 'where to write it (default: standard output)')
+    .option('--user <name>', 'include this user account, for later --as checks (repeatable)', collect)
+    .addOption(directoryOption())
+    .action(async (opts: Common & { out?: string; user?: string[] }) => {
+      const directory = session.directory(opts.directory);
+      const snapshot = await directory.snapshot();
+      const users = [...snapshot.data.users];
+      for (const name of opts.user ?? []) {
+        const user = await findUserOrThrow(directory, name, snapshot.data.users);
+        if (!users.includes(user)) users.push(user);
+      }
+      const text = serializeSnapshot({ ...snapshot.data, users });
+      if (opts.out) {
+        await writeFile(opts.out, text);
+        io.stderr(`Wrote ${snapshot.data.computers.length} computers and ${users.length} users from ${directory.describe().label} to ${opts.out}\n`);
+      } else io.stdout(text.endsWith('\n') ? text : `${text}\n`);
+      setExit(EXIT.ok);
+    });
+
+  return program;
+}
+
+function wantsJson(argv: readonly string[]): boolean {
+  return argv.includes('--json');
+}
+
+function reportError(io: CliIo, argv: readonly string[], error: KcdError): number {
+  if (wantsJson(argv)) {
+    io.stdout(
+      `${JSON.stringify({
+        error: {
+          code: error.code,
+          message: error.message,
+          remediation: error.remediation,
+          ...('suggestions' in error ? { suggestions: (error as { suggestions: string[] }).suggestions } : {}),
+        },
+      })}\n`,
+    );
+  } else io.stderr(`kcd: ${error.message}\n${error.remediation}\n`);
+  return error.exitCode;
+}
+
+/** Runs one command line; resolves to the exit code. Never throws. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let session: Session | undefined;
+  try {
+    session = new Session(io, readConfig(io.env));
+    await buildProgram(session, (code) => (exitCode = code)).parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? EXIT.ok : EXIT.input;
+    }
+    if (error instanceof KcdError) return reportError(io, argv, error);
+    const message = error instanceof Error ? error.message : String(error);
+    return reportError(io, argv, new InputError(`Unexpected failure: ${message}`, 'This is a bug in kcd; please report it with the command line.'));
+  } finally {
+    await session?.close().catch(() => undefined);
+  }
+}

@@ -1,0 +1,608 @@
+/**
+ * Configuration from environment variables: `readConfig(env)` is a pure function of the environment (the
+ * one I/O it may do is reading KCD_LDAP_BIND_PASSWORD_FILE, through an injectable `readFile`). Every
+ * problem is reported at once in one ConfigError; no message ever contains a password.
+ *
+ * CONFIG_VARIABLES is the single list of variables: `.env.example` is generated from it
+ * (renderEnvExample), and test/config.test.ts checks that both agree with what this file reads.
+ */
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import { z } from 'zod';
+import { ConfigError } from './domain/errors';
+import type { MigrationGroup } from './domain/migration-group';
+
+// ---------------------------------------------------------------------------------------------------
+// Shape
+// ---------------------------------------------------------------------------------------------------
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const APP_TYPES = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'] as const;
+export type AppType = (typeof APP_TYPES)[number];
+
+export interface DemoDirectoryConfig {
+  kind: 'demo';
+}
+
+export interface LdapDirectoryConfig {
+  kind: 'ldap';
+  /** ldaps://host[:port] or ldap://host[:port] (StartTLS); the first is primary, the rest are failover. */
+  urls: string[];
+  bindDN: string;
+  bindPassword: string;
+  /** Default: the domain's defaultNamingContext (read from the RootDSE). */
+  baseDN?: string;
+  /** PEM file of the CA that issued the DCs' certificates (added to the system's trusted CAs). */
+  caFile?: string;
+  /** The name to verify the certificate against when it differs from the URL's host. */
+  tlsServername?: string;
+  /** Skip certificate verification (labs only). */
+  tlsInsecure: boolean;
+  timeoutMs: number;
+}
+
+export type DirectoryConfig = DemoDirectoryConfig | LdapDirectoryConfig;
+
+export interface BotConfig {
+  port: number;
+  /** '' when unset: local use (Emulator, Agents Playground) without authentication. */
+  appId: string;
+  /** '' when unset. */
+  appPassword: string;
+  appType: AppType;
+  tenantId?: string;
+}
+
+export interface Config {
+  directory: DirectoryConfig;
+  migrationGroup: MigrationGroup;
+  /** How long a directory snapshot is reused; 0 reads the directory for every question. */
+  cacheTtlSeconds: number;
+  logLevel: LogLevel;
+  bot: BotConfig;
+}
+
+export type ReadFile = (path: string) => string;
+
+// ---------------------------------------------------------------------------------------------------
+// The variables (single source for .env.example and the README)
+// ---------------------------------------------------------------------------------------------------
+
+export type ConfigSection = 'directory' | 'checks' | 'bot';
+
+export interface ConfigVariable {
+  name: string;
+  section: ConfigSection;
+  description: string;
+  /** A realistic value, shown in .env.example. */
+  example: string;
+  /** When the variable must be set; undefined when it is optional. */
+  requiredWhen?: string;
+  /** The value used when unset. */
+  default?: string;
+  /** Never echoed in messages or logs. */
+  secret?: boolean;
+}
+
+export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
+  {
+    name: 'KCD_LDAP_URL',
+    section: 'directory',
+    description:
+      'Domain controller(s) to read: ldaps://host[:port], or ldap://host[:port] for StartTLS. Several, separated by commas or spaces, are tried in order (the first is primary). Unset: the built-in demo directory, and the other KCD_LDAP_ variables are ignored.',
+    example: 'ldaps://dc1.contoso.com,ldaps://dc2.contoso.com',
+  },
+  {
+    name: 'KCD_LDAP_BIND_DN',
+    section: 'directory',
+    description: 'The account kcd binds as (read-only access is enough): a DN, a UPN or DOMAIN\\name.',
+    example: 'CN=svc-kcd,OU=Service Accounts,DC=contoso,DC=com',
+    requiredWhen: 'KCD_LDAP_URL is set',
+  },
+  {
+    name: 'KCD_LDAP_BIND_PASSWORD',
+    section: 'directory',
+    description: "The bind account's password. Prefer KCD_LDAP_BIND_PASSWORD_FILE; set exactly one of the two.",
+    example: 'change-me',
+    requiredWhen: 'KCD_LDAP_URL is set and KCD_LDAP_BIND_PASSWORD_FILE is not',
+    secret: true,
+  },
+  {
+    name: 'KCD_LDAP_BIND_PASSWORD_FILE',
+    section: 'directory',
+    description: 'A file holding the bind password (a Docker or Kubernetes secret); a trailing newline is ignored.',
+    example: '/run/secrets/kcd-ldap-password',
+    requiredWhen: 'KCD_LDAP_URL is set and KCD_LDAP_BIND_PASSWORD is not',
+  },
+  {
+    name: 'KCD_LDAP_BASE_DN',
+    section: 'directory',
+    description: "Where searches start. Default: the domain's naming context, read from the server.",
+    example: 'DC=contoso,DC=com',
+  },
+  {
+    name: 'KCD_LDAP_CA_FILE',
+    section: 'directory',
+    description: "PEM file of the CA that issued the domain controllers' certificates, when the system does not trust it.",
+    example: '/etc/kcd/contoso-root-ca.pem',
+  },
+  {
+    name: 'KCD_LDAP_TLS_SERVERNAME',
+    section: 'directory',
+    description: "The name to check the server certificate against, when it differs from the URL's host (e.g. the URL uses an IP address).",
+    example: 'dc1.contoso.com',
+  },
+  {
+    name: 'KCD_LDAP_TLS_INSECURE',
+    section: 'directory',
+    description: 'Skip TLS certificate verification (true/false, 1/0, yes/no). Labs only: the bind password is then exposed to anyone in the path.',
+    example: 'false',
+    default: 'false',
+  },
+  {
+    name: 'KCD_LDAP_TIMEOUT_MS',
+    section: 'directory',
+    description: 'Connect and operation timeout per LDAP request, in milliseconds (a positive whole number).',
+    example: '10000',
+    default: '10000',
+  },
+  {
+    name: 'KCD_MIGRATION_GROUP',
+    section: 'checks',
+    description:
+      'Which Hyper-V hosts are expected to migrate to each other in host and fleet checks: domain (every host of a domain), parent-ou (hosts in the same OU), ou:<DN> (hosts under that OU), or group:<DN or name> (members of that AD group).',
+    example: 'ou:OU=Hyper-V,DC=contoso,DC=com',
+    default: 'domain',
+  },
+  {
+    name: 'KCD_CACHE_TTL_SECONDS',
+    section: 'checks',
+    description: 'How long a directory snapshot is reused before AD is read again, in seconds (0: read it for every question).',
+    example: '300',
+    default: '300',
+  },
+  {
+    name: 'KCD_LOG_LEVEL',
+    section: 'checks',
+    description: `Log verbosity: ${LOG_LEVELS.join(', ')}.`,
+    example: 'info',
+    default: 'info',
+  },
+  {
+    name: 'PORT',
+    section: 'bot',
+    description: "The bot's HTTP port (messages arrive on /api/messages).",
+    example: '3978',
+    default: '3978',
+  },
+  {
+    name: 'MicrosoftAppId',
+    section: 'bot',
+    description:
+      "The bot's Microsoft Entra application (client) ID, a GUID. Leave empty for local use with the Bot Framework Emulator or the Agents Playground (no authentication).",
+    example: '00000000-0000-0000-0000-000000000000',
+    requiredWhen: 'MicrosoftAppType is SingleTenant or UserAssignedMSI, or MicrosoftAppPassword is set',
+  },
+  {
+    name: 'MicrosoftAppPassword',
+    section: 'bot',
+    description: "The app registration's client secret.",
+    example: 'client-secret-from-entra',
+    requiredWhen: 'MicrosoftAppId is set and MicrosoftAppType is not UserAssignedMSI',
+    secret: true,
+  },
+  {
+    name: 'MicrosoftAppType',
+    section: 'bot',
+    description: `How the bot authenticates: ${APP_TYPES.join(', ')}.`,
+    example: 'SingleTenant',
+    default: 'MultiTenant',
+  },
+  {
+    name: 'MicrosoftAppTenantId',
+    section: 'bot',
+    description: "The Microsoft Entra tenant of the bot's app registration (a GUID or a domain such as contoso.onmicrosoft.com).",
+    example: '11111111-1111-1111-1111-111111111111',
+    requiredWhen: 'MicrosoftAppType is SingleTenant or UserAssignedMSI',
+  },
+];
+
+const SECTION_TITLES: Record<ConfigSection, string> = {
+  directory: 'Directory (LDAP). Leave KCD_LDAP_URL empty to use the built-in demo directory.',
+  checks: 'Checks',
+  bot: 'Teams bot (Bot Framework)',
+};
+
+/** The text of `.env.example`: every variable with a comment line describing it, and an example. */
+export function renderEnvExample(): string {
+  const lines = [
+    '# kcd-bot configuration. Copy to .env and fill in what you need; an empty value means unset.',
+    '# Generated from CONFIG_VARIABLES in src/config.ts (edit there, then regenerate with',
+    '#   npm run build && node -e "process.stdout.write(require(\'./dist/src/config.js\').renderEnvExample())" > .env.example',
+    '# ). test/config.test.ts checks that this file and src/config.ts agree.',
+  ];
+  let section: ConfigSection | undefined;
+  for (const v of CONFIG_VARIABLES) {
+    if (v.section !== section) {
+      section = v.section;
+      lines.push('', `# ---- ${SECTION_TITLES[section]} ----`);
+    }
+    const notes = [
+      v.requiredWhen ? `Required when ${v.requiredWhen}.` : 'Optional.',
+      v.default !== undefined ? `Default: ${v.default}.` : '',
+      v.secret ? 'Secret: never logged.' : '',
+    ].filter((n) => n !== '');
+    lines.push('', `# ${v.name}: ${v.description} ${notes.join(' ')}`, `# Example: ${v.name}=${v.example}`, `${v.name}=`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Reading
+// ---------------------------------------------------------------------------------------------------
+
+type Raw = Record<string, string | undefined>;
+
+/** Empty and blank values mean unset (a copied .env.example leaves most variables empty). */
+function value(v: string | undefined, trim = true): string | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  return trim ? v.trim() : v;
+}
+
+/** The variables this module reads, each named once here (test/config.test.ts scans for them). */
+function rawValues(env: Record<string, string | undefined>): Raw {
+  return {
+    KCD_LDAP_URL: value(env.KCD_LDAP_URL),
+    KCD_LDAP_BIND_DN: value(env.KCD_LDAP_BIND_DN),
+    KCD_LDAP_BIND_PASSWORD: value(env.KCD_LDAP_BIND_PASSWORD, false),
+    KCD_LDAP_BIND_PASSWORD_FILE: value(env.KCD_LDAP_BIND_PASSWORD_FILE),
+    KCD_LDAP_BASE_DN: value(env.KCD_LDAP_BASE_DN),
+    KCD_LDAP_CA_FILE: value(env.KCD_LDAP_CA_FILE),
+    KCD_LDAP_TLS_SERVERNAME: value(env.KCD_LDAP_TLS_SERVERNAME),
+    KCD_LDAP_TLS_INSECURE: value(env.KCD_LDAP_TLS_INSECURE),
+    KCD_LDAP_TIMEOUT_MS: value(env.KCD_LDAP_TIMEOUT_MS),
+    KCD_MIGRATION_GROUP: value(env.KCD_MIGRATION_GROUP),
+    KCD_CACHE_TTL_SECONDS: value(env.KCD_CACHE_TTL_SECONDS),
+    KCD_LOG_LEVEL: value(env.KCD_LOG_LEVEL),
+    PORT: value(env.PORT),
+    MicrosoftAppId: value(env.MicrosoftAppId),
+    MicrosoftAppPassword: value(env.MicrosoftAppPassword, false),
+    MicrosoftAppType: value(env.MicrosoftAppType),
+    MicrosoftAppTenantId: value(env.MicrosoftAppTenantId),
+  };
+}
+
+const quote = (s: unknown) => JSON.stringify(String(s));
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const DOMAIN_NAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/i;
+const HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?)$/i;
+/** Looks like a DN: attribute=value pairs separated by commas. */
+const DN = /^\s*[a-z][a-z0-9-]*\s*=\s*[^,]+(,\s*[a-z][a-z0-9-]*\s*=\s*[^,]*)*$/i;
+
+/** Removes user:password@ from a URL before it is shown. */
+function safeUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+}
+
+/** One LDAP URL, normalised (lower-case scheme, no trailing slash), or the reason it is refused. */
+export function parseLdapUrl(url: string): { url: string } | { problem: string } {
+  const shown = quote(safeUrl(url));
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(url);
+  if (!m) return { problem: `${shown} is not a URL: use ldaps://host[:port], or ldap://host[:port] for StartTLS` };
+  const scheme = m[1]!.toLowerCase();
+  if (scheme !== 'ldaps' && scheme !== 'ldap') {
+    return { problem: `${shown} has scheme ${scheme}: use ldaps://host[:port], or ldap://host[:port] for StartTLS` };
+  }
+  let rest = m[2]!.replace(/\/$/, '');
+  if (rest.includes('@')) return { problem: `${shown} contains credentials: put them in KCD_LDAP_BIND_DN and KCD_LDAP_BIND_PASSWORD(_FILE)` };
+  if (/[/?#]/.test(rest)) {
+    return { problem: `${shown} has a path or query: give only ${scheme}://host[:port] (set the search base with KCD_LDAP_BASE_DN)` };
+  }
+  let port: string | undefined;
+  const portMatch = /:(\d*)$/.exec(rest);
+  if (portMatch && !/^\[[^\]]*$/.test(rest.slice(0, portMatch.index))) {
+    port = portMatch[1]!;
+    rest = rest.slice(0, portMatch.index);
+    const n = Number(port);
+    if (!/^\d{1,5}$/.test(port) || n < 1 || n > 65535) return { problem: `${shown} has an invalid port: use 1-65535 (636 for ldaps, 389 for ldap)` };
+  }
+  if (!HOST.test(rest)) return { problem: `${shown} has no valid host name` };
+  return { url: `${scheme}://${rest}${port !== undefined ? `:${port}` : ''}` };
+}
+
+const urlListSchema = z.string().transform((text, ctx) => {
+  const urls: string[] = [];
+  for (const part of text.split(/[\s,]+/).filter((p) => p !== '')) {
+    const parsed = parseLdapUrl(part);
+    if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    else if (!urls.includes(parsed.url)) urls.push(parsed.url);
+  }
+  return urls;
+});
+
+const wholeNumber = (what: string, min: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return fallback;
+      const n = /^\d+$/.test(text) ? Number(text) : NaN;
+      if (!Number.isSafeInteger(n) || n < min) {
+        ctx.addIssue({ code: 'custom', message: `expected ${what}, got ${quote(text)}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const booleanFlag = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      if (text === undefined) return fallback;
+      const t = text.toLowerCase();
+      if (['true', '1', 'yes'].includes(t)) return true;
+      if (['false', '0', 'no'].includes(t)) return false;
+      ctx.addIssue({ code: 'custom', message: `expected true or false (also 1/0, yes/no), got ${quote(text)}` });
+      return z.NEVER;
+    });
+
+/** A value from a fixed list, matched case-insensitively, returned in its canonical case. */
+const oneOf = <T extends string>(values: readonly T[], fallback: T, aliases: Record<string, T> = {}) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx): T => {
+      if (text === undefined) return fallback;
+      const t = text.toLowerCase();
+      const found = values.find((v) => v.toLowerCase() === t) ?? aliases[t];
+      if (found) return found;
+      ctx.addIssue({ code: 'custom', message: `expected one of ${values.join(', ')}, got ${quote(text)}` });
+      return z.NEVER;
+    });
+
+const dnSchema = (what: string) =>
+  z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || DN.test(text), {
+      error: (issue) => `expected ${what} such as DC=contoso,DC=com, got ${quote(issue.input)}`,
+    });
+
+const migrationGroupSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx): MigrationGroup => {
+    if (text === undefined) return { kind: 'domain' };
+    const lower = text.toLowerCase();
+    if (lower === 'domain') return { kind: 'domain' };
+    if (lower === 'parent-ou') return { kind: 'parent-ou' };
+    const m = /^(ou|group)\s*:\s*(.*)$/i.exec(text);
+    if (m) {
+      const arg = m[2]!.trim();
+      if (m[1]!.toLowerCase() === 'ou') {
+        if (DN.test(arg)) return { kind: 'ou', dn: arg };
+        ctx.addIssue({ code: 'custom', message: `ou: needs the OU's distinguished name, e.g. ou:OU=Hyper-V,DC=contoso,DC=com; got ${quote(text)}` });
+        return z.NEVER;
+      }
+      if (arg !== '') return { kind: 'group', name: arg };
+      ctx.addIssue({ code: 'custom', message: 'group: needs a group name or DN, e.g. group:Hyper-V Hosts' });
+      return z.NEVER;
+    }
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected domain, parent-ou, ou:<DN> or group:<DN or name>, got ${quote(text)}`,
+    });
+    return z.NEVER;
+  });
+
+const guidSchema = (what: string) =>
+  z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || GUID.test(text), {
+      error: (issue) => `expected ${what} (a GUID such as 00000000-0000-0000-0000-000000000000), got ${quote(issue.input)}`,
+    });
+
+const appTypeSchema = oneOf(APP_TYPES, 'MultiTenant');
+
+const commonSchema = z.object({
+  KCD_MIGRATION_GROUP: migrationGroupSchema,
+  KCD_CACHE_TTL_SECONDS: wholeNumber('a whole number of seconds (0 or more)', 0, 300),
+  KCD_LOG_LEVEL: oneOf(LOG_LEVELS, 'info', { warning: 'warn' }),
+  PORT: wholeNumber('a TCP port number (1-65535)', 1, 3978).refine((n) => n <= 65535, {
+    error: (issue) => `expected a TCP port number (1-65535), got ${quote(issue.input)}`,
+  }),
+  MicrosoftAppId: guidSchema("the bot's application (client) ID"),
+  MicrosoftAppPassword: z.string().optional(),
+  MicrosoftAppType: appTypeSchema,
+  MicrosoftAppTenantId: z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || GUID.test(text) || DOMAIN_NAME.test(text), {
+      error: (issue) => `expected a tenant ID (a GUID) or a tenant domain name, got ${quote(issue.input)}`,
+    }),
+});
+
+const ldapSchema = z.object({
+  KCD_LDAP_URL: urlListSchema,
+  KCD_LDAP_BIND_DN: z.string().optional(),
+  KCD_LDAP_BIND_PASSWORD: z.string().optional(),
+  KCD_LDAP_BIND_PASSWORD_FILE: z.string().optional(),
+  KCD_LDAP_BASE_DN: dnSchema('a distinguished name'),
+  KCD_LDAP_CA_FILE: z.string().optional(),
+  KCD_LDAP_TLS_SERVERNAME: z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || HOST.test(text), {
+      error: (issue) => `expected a host name, got ${quote(issue.input)}`,
+    }),
+  KCD_LDAP_TLS_INSECURE: booleanFlag(false),
+  KCD_LDAP_TIMEOUT_MS: wholeNumber('a positive whole number of milliseconds', 1, 10000),
+});
+
+function issuesToProblems(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${String(issue.path[0] ?? '(environment)')}: ${issue.message}`);
+}
+
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'file not found';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  return code ? `cannot read it (${code})` : 'cannot read it';
+}
+
+const defaultReadFile: ReadFile = (path) => readFileSync(path, 'utf8');
+
+/**
+ * Reads and validates the configuration. Throws ConfigError listing every problem (never a password).
+ * `readFile` is used only for KCD_LDAP_BIND_PASSWORD_FILE, and only when KCD_LDAP_URL is set.
+ */
+export function readConfig(env: Record<string, string | undefined>, readFile: ReadFile = defaultReadFile): Config {
+  const raw = rawValues(env);
+  const problems: string[] = [];
+  const secrets: string[] = [raw.KCD_LDAP_BIND_PASSWORD, raw.MicrosoftAppPassword].filter((s): s is string => s !== undefined);
+
+  const common = commonSchema.safeParse(raw);
+  if (!common.success) problems.push(...issuesToProblems(common.error.issues));
+
+  let directory: DirectoryConfig = { kind: 'demo' };
+  if (raw.KCD_LDAP_URL !== undefined) {
+    const ldap = ldapSchema.safeParse(raw);
+    if (!ldap.success) problems.push(...issuesToProblems(ldap.error.issues));
+    if (raw.KCD_LDAP_BIND_DN === undefined) {
+      problems.push('KCD_LDAP_BIND_DN: required when KCD_LDAP_URL is set (the account kcd binds as, e.g. svc-kcd@contoso.com)');
+    }
+    let bindPassword: string | undefined;
+    const passwordFile = raw.KCD_LDAP_BIND_PASSWORD_FILE;
+    if (raw.KCD_LDAP_BIND_PASSWORD !== undefined && passwordFile !== undefined) {
+      problems.push('KCD_LDAP_BIND_PASSWORD and KCD_LDAP_BIND_PASSWORD_FILE are both set: set only one of them');
+    } else if (raw.KCD_LDAP_BIND_PASSWORD !== undefined) {
+      bindPassword = raw.KCD_LDAP_BIND_PASSWORD;
+    } else if (passwordFile !== undefined) {
+      try {
+        const content = readFile(passwordFile).replace(/^\uFEFF/, '').replace(/[\r\n]+$/, '');
+        if (content === '') problems.push(`KCD_LDAP_BIND_PASSWORD_FILE: ${quote(passwordFile)} is empty`);
+        else {
+          bindPassword = content;
+          secrets.push(content);
+        }
+      } catch (error) {
+        problems.push(`KCD_LDAP_BIND_PASSWORD_FILE: cannot read ${quote(passwordFile)}: ${fileProblem(error)}`);
+      }
+    } else {
+      problems.push(
+        'KCD_LDAP_BIND_PASSWORD or KCD_LDAP_BIND_PASSWORD_FILE: one of them is required when KCD_LDAP_URL is set (the bind password, or a file holding it)',
+      );
+    }
+    if (ldap.success && raw.KCD_LDAP_BIND_DN !== undefined && bindPassword !== undefined) {
+      const v = ldap.data;
+      if (v.KCD_LDAP_URL.length === 0) problems.push('KCD_LDAP_URL: no URL given');
+      const config: LdapDirectoryConfig = {
+        kind: 'ldap',
+        urls: v.KCD_LDAP_URL,
+        bindDN: raw.KCD_LDAP_BIND_DN,
+        bindPassword,
+        tlsInsecure: v.KCD_LDAP_TLS_INSECURE,
+        timeoutMs: v.KCD_LDAP_TIMEOUT_MS,
+      };
+      if (v.KCD_LDAP_BASE_DN !== undefined) config.baseDN = v.KCD_LDAP_BASE_DN;
+      if (v.KCD_LDAP_CA_FILE !== undefined) config.caFile = v.KCD_LDAP_CA_FILE;
+      if (v.KCD_LDAP_TLS_SERVERNAME !== undefined) config.tlsServername = v.KCD_LDAP_TLS_SERVERNAME;
+      directory = config;
+    }
+  }
+
+  // Bot: cross-variable rules (only when the app type itself is valid).
+  const appTypeResult = appTypeSchema.safeParse(raw.MicrosoftAppType);
+  const appType = appTypeResult.success ? appTypeResult.data : undefined;
+  if (appType === 'SingleTenant' || appType === 'UserAssignedMSI') {
+    if (raw.MicrosoftAppTenantId === undefined) problems.push(`MicrosoftAppTenantId: required when MicrosoftAppType is ${appType}`);
+    if (raw.MicrosoftAppId === undefined) problems.push(`MicrosoftAppId: required when MicrosoftAppType is ${appType}`);
+  }
+  if (appType !== undefined && appType !== 'UserAssignedMSI' && raw.MicrosoftAppId !== undefined && raw.MicrosoftAppPassword === undefined) {
+    problems.push(`MicrosoftAppPassword: required when MicrosoftAppId is set (MicrosoftAppType ${appType})`);
+  }
+  if (raw.MicrosoftAppPassword !== undefined && raw.MicrosoftAppId === undefined && appType !== 'SingleTenant' && appType !== 'UserAssignedMSI') {
+    problems.push('MicrosoftAppId: required when MicrosoftAppPassword is set');
+  }
+
+  if (problems.length > 0) throw new ConfigError(inVariableOrder(problems).map((p) => scrub(p, secrets)));
+  const c = common.data!;
+  const bot: BotConfig = {
+    port: c.PORT,
+    appId: raw.MicrosoftAppId ?? '',
+    appPassword: raw.MicrosoftAppPassword ?? '',
+    appType: c.MicrosoftAppType,
+  };
+  if (raw.MicrosoftAppTenantId !== undefined) bot.tenantId = raw.MicrosoftAppTenantId;
+  const config: Config = {
+    directory,
+    migrationGroup: c.KCD_MIGRATION_GROUP,
+    cacheTtlSeconds: c.KCD_CACHE_TTL_SECONDS,
+    logLevel: c.KCD_LOG_LEVEL,
+    bot,
+  };
+  return protect(config);
+}
+
+/** Problems sorted by the variable they start with, in CONFIG_VARIABLES order (stable otherwise). */
+function inVariableOrder(problems: readonly string[]): string[] {
+  const rank = (p: string) => {
+    const i = CONFIG_VARIABLES.findIndex((v) => p.startsWith(`${v.name}:`) || p.startsWith(`${v.name} `));
+    return i === -1 ? CONFIG_VARIABLES.length : i;
+  };
+  return problems
+    .map((p, i) => ({ p, i, r: rank(p) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.p);
+}
+
+/** Belt and braces: no secret (4 characters or more) survives in a message, whatever produced it. */
+function scrub(message: string, secrets: readonly string[]): string {
+  let out = message;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Redaction
+// ---------------------------------------------------------------------------------------------------
+
+export const REDACTED = '[redacted]';
+
+const mask = (secret: string) => (secret === '' ? '' : REDACTED);
+
+/** A copy safe to log or print: passwords replaced by "[redacted]" (an unset one stays ''). */
+export function redactConfig(config: Config): Config {
+  const directory: DirectoryConfig =
+    config.directory.kind === 'ldap'
+      ? { ...config.directory, urls: [...config.directory.urls], bindPassword: mask(config.directory.bindPassword) }
+      : { kind: 'demo' };
+  const migrationGroup = { ...config.migrationGroup };
+  return {
+    directory,
+    migrationGroup,
+    cacheTtlSeconds: config.cacheTtlSeconds,
+    logLevel: config.logLevel,
+    bot: { ...config.bot, appPassword: mask(config.bot.appPassword) },
+  };
+}
+
+/**
+ * Makes JSON.stringify and console.log/util.inspect of the config (and of its directory and bot parts)
+ * print the redacted view. The hooks are non-enumerable: spreading or comparing the config ignores them.
+ */
+function protect(config: Config): Config {
+  const hide = (target: object, view: () => unknown) => {
+    Object.defineProperty(target, 'toJSON', { value: view, enumerable: false });
+    Object.defineProperty(target, inspect.custom, { value: () => view(), enumerable: false });
+  };
+  hide(config, () => redactConfig(config));
+  hide(config.directory, () => redactConfig(config).directory);
+  hide(config.bot, () => redactConfig(config).bot);
+  return config;
+}

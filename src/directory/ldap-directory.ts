@@ -1,0 +1,617 @@
+/**
+ * The LDAP adapter: reads Active Directory (or a Samba AD DC) over LDAPS or StartTLS with a read-only account
+ * and produces DirectoryData, then a snapshot.
+ *
+ * - TLS always: ldaps://, or ldap:// with StartTLS. Plain ldap:// is refused (the bind would send the password
+ *   in clear text; AD and Samba refuse such a simple bind anyway). Certificates are verified unless
+ *   `tlsInsecure`, which warns on every connect.
+ * - One connection, bound once, reused across calls, re-established when it dropped.
+ * - Every search is paged; every operation has a timeout.
+ * - One search per object class per snapshot: computers, other SPN holders, groups (+ rootDSE, sPNMappings
+ *   and the forest's domains, each one small search).
+ * - User input reaches filters only as values of filter objects (EqualityFilter), never by concatenation.
+ * - Failures become DirectoryUnavailableError naming the URL and the cause, never the password.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import type { ConnectionOptions } from 'node:tls';
+import {
+  AndFilter,
+  Client,
+  EqualityFilter,
+  ExtensibleFilter,
+  type Filter,
+  OrFilter,
+  ResultCodeError,
+  type ClientOptions,
+  type Entry,
+} from 'ldapts';
+import { ConfigError, DirectoryUnavailableError } from '../domain/errors';
+import type { Computer, DirectoryData, Group, SpnAccount, User } from '../domain/model';
+import { createSnapshot, domainOfDn, PROTECTED_USERS_RID, type DirectorySnapshot } from '../domain/snapshot';
+import { describeFailure, type FailureStage } from './ldap/failure';
+import {
+  asArray,
+  asBuffers,
+  asNumber,
+  asString,
+  getAttribute,
+  nextRangeStart,
+  parseSecurityDescriptorSids,
+  sidToString,
+} from './ldap/normalise';
+import type { Directory } from './port';
+
+export interface LdapDirectoryOptions {
+  /** ldaps://host[:636], or ldap://host[:389] together with startTls. */
+  url: string;
+  /** The read-only account: a DN (CN=kcd-reader,OU=Service,DC=contoso,DC=com) or user@domain. */
+  bindDN: string;
+  bindPassword: string;
+  /** Where to search; the domain's defaultNamingContext (from the rootDSE) when absent. */
+  baseDN?: string;
+  /** PEM file of the CA(s) that issued the DC's certificate; Node's built-in CA list when absent. */
+  caFile?: string;
+  /** The name to check the certificate against when the URL's host is not in it (e.g. an IP address). */
+  tlsServername?: string;
+  /** Turns certificate verification off (labs only); warns on every connect. */
+  tlsInsecure?: boolean;
+  /** Timeout for connecting and for each LDAP operation (each page of a search). */
+  timeoutMs: number;
+  /** Upgrade an ldap:// connection with StartTLS (required for ldap://). */
+  startTls?: boolean;
+  /** Where warnings go (tlsInsecure, unreadable optional data). Default: console.warn. */
+  warn?: (msg: string) => void;
+  /** Page size for paged searches (default 500; AD's and Samba's MaxPageSize is 1000). */
+  pageSize?: number;
+}
+
+/** What the rootDSE told us. */
+export interface RootDse {
+  defaultNamingContext?: string;
+  configurationNamingContext?: string;
+  dnsHostName?: string;
+}
+
+const COMPUTER_ATTRIBUTES = [
+  'cn',
+  'sAMAccountName',
+  'dNSHostName',
+  'distinguishedName',
+  'userAccountControl',
+  'servicePrincipalName',
+  'msDS-AllowedToDelegateTo',
+  'msDS-AllowedToActOnBehalfOfOtherIdentity',
+  'operatingSystem',
+  'operatingSystemVersion',
+  'memberOf',
+  'objectSid',
+];
+const SPN_ACCOUNT_ATTRIBUTES = ['sAMAccountName', 'distinguishedName', 'servicePrincipalName', 'objectSid'];
+const GROUP_ATTRIBUTES = ['cn', 'distinguishedName', 'objectSid', 'memberOf'];
+const USER_ATTRIBUTES = [
+  'sAMAccountName',
+  'userPrincipalName',
+  'distinguishedName',
+  'userAccountControl',
+  'memberOf',
+  'primaryGroupID',
+];
+const BINARY_ATTRIBUTES = ['objectSid', 'msDS-AllowedToActOnBehalfOfOtherIdentity'];
+/** Multi-valued attributes that AD may hand out in ranges (MaxValRange, 1500 values). */
+const MULTI_VALUED = ['servicePrincipalName', 'msDS-AllowedToDelegateTo', 'memberOf'];
+
+/** LDAP_MATCHING_RULE_IN_CHAIN: transitive membership, evaluated by the DC. */
+export const MATCHING_RULE_IN_CHAIN = '1.2.840.113556.1.4.1941';
+/** Filters are constants (no user input): computers, non-computer SPN holders, groups, domain crossRefs. */
+export const COMPUTER_FILTER = '(objectCategory=computer)';
+export const SPN_ACCOUNT_FILTER = '(&(servicePrincipalName=*)(!(objectCategory=computer)))';
+export const GROUP_FILTER = '(objectCategory=group)';
+const DOMAIN_CROSSREF_FILTER = '(&(objectClass=crossRef)(systemFlags:1.2.840.113556.1.4.803:=2))';
+
+/** The findUser filter, built from filter objects: the name is a value, never filter syntax. */
+export function userLookupFilter(name: string): Filter {
+  return new AndFilter({
+    filters: [
+      new EqualityFilter({ attribute: 'objectCategory', value: 'person' }),
+      new EqualityFilter({ attribute: 'objectClass', value: 'user' }),
+      new OrFilter({
+        filters: [
+          new EqualityFilter({ attribute: 'sAMAccountName', value: name }),
+          new EqualityFilter({ attribute: 'userPrincipalName', value: name }),
+        ],
+      }),
+    ],
+  });
+}
+
+/** Groups that hold `dn` directly or through nesting (the DC resolves the chain). */
+export function transitiveGroupsFilter(dn: string): Filter {
+  return new AndFilter({
+    filters: [
+      new EqualityFilter({ attribute: 'objectCategory', value: 'group' }),
+      new ExtensibleFilter({ matchType: 'member', rule: MATCHING_RULE_IN_CHAIN, value: dn }),
+    ],
+  });
+}
+
+interface ParsedUrl {
+  secure: boolean;
+  host: string;
+}
+
+function parseLdapUrl(url: string, startTls: boolean | undefined): { parsed?: ParsedUrl; problems: string[] } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { problems: [`KCD_LDAP_URL "${url}" is not a URL (expected ldaps://dc1.contoso.com)`] };
+  }
+  const problems: string[] = [];
+  const scheme = u.protocol.toLowerCase();
+  if (scheme !== 'ldaps:' && scheme !== 'ldap:') {
+    problems.push(`KCD_LDAP_URL "${url}" must start with ldaps:// (or ldap:// with StartTLS)`);
+  }
+  if (!u.hostname) problems.push(`KCD_LDAP_URL "${url}" names no host`);
+  if (u.pathname && u.pathname !== '/' && u.pathname !== '') {
+    problems.push(`KCD_LDAP_URL "${url}" must name only scheme, host and port (put the base DN in KCD_LDAP_BASE_DN)`);
+  }
+  if (scheme === 'ldap:' && !startTls) {
+    problems.push(
+      `KCD_LDAP_URL "${url}" is plain ldap:// without StartTLS: the bind password would cross the network in clear text. ` +
+        'Use ldaps:// (port 636) or turn StartTLS on (KCD_LDAP_STARTTLS=true).',
+    );
+  }
+  if (scheme === 'ldaps:' && startTls) {
+    problems.push(`StartTLS applies to ldap:// URLs; "${url}" is already LDAPS (turn KCD_LDAP_STARTTLS off)`);
+  }
+  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { parsed: { secure: scheme === 'ldaps:', host }, problems };
+}
+
+/** The Directory port over LDAP. */
+export class LdapDirectory implements Directory {
+  readonly url: string;
+  readonly #bindPassword: string;
+  readonly #options: Omit<LdapDirectoryOptions, 'bindPassword'>;
+  readonly #tlsOptions: ConnectionOptions;
+  readonly #host: string;
+  readonly #warn: (msg: string) => void;
+  readonly #pageSize: number;
+  readonly #createClient: (options: ClientOptions) => Client;
+  #client?: Client;
+  #connecting?: Promise<Client>;
+  #rootDse?: RootDse;
+
+  constructor(options: LdapDirectoryOptions, deps: { createClient?: (options: ClientOptions) => Client } = {}) {
+    const { bindPassword, ...rest } = options;
+    const problems: string[] = [];
+    const { parsed, problems: urlProblems } = parseLdapUrl(options.url, options.startTls);
+    problems.push(...urlProblems);
+    if (!options.bindDN?.trim()) problems.push('KCD_LDAP_BIND_DN is empty: give the read-only account\'s DN or user@domain');
+    if (!bindPassword) problems.push('KCD_LDAP_BIND_PASSWORD is empty');
+    if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
+      problems.push(`the LDAP timeout must be a positive number of milliseconds (got ${options.timeoutMs})`);
+    }
+    let ca: Buffer | undefined;
+    if (options.caFile) {
+      try {
+        ca = readFileSync(options.caFile);
+      } catch (err) {
+        problems.push(`KCD_LDAP_CA_FILE "${options.caFile}" cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+      }
+    }
+    if (problems.length > 0 || !parsed) throw new ConfigError(problems);
+
+    this.url = options.url;
+    this.#bindPassword = bindPassword;
+    this.#options = rest;
+    this.#host = parsed.host;
+    this.#warn = options.warn ?? ((msg) => console.warn(msg));
+    this.#pageSize = Math.max(1, Math.min(options.pageSize ?? 500, 1000));
+    this.#createClient = deps.createClient ?? ((o) => new Client(o));
+    const servername = options.tlsServername ?? (isIP(parsed.host) ? undefined : parsed.host);
+    this.#tlsOptions = {
+      ...(ca ? { ca: [ca] } : {}),
+      ...(servername ? { servername } : {}),
+      rejectUnauthorized: !options.tlsInsecure,
+      ...(options.tlsInsecure ? { checkServerIdentity: () => undefined } : {}),
+    };
+  }
+
+  describe(): { kind: 'ldap'; label: string } {
+    return { kind: 'ldap', label: this.url };
+  }
+
+  /** Never shows the password (util.inspect / JSON). */
+  toJSON(): Record<string, unknown> {
+    return { kind: 'ldap', url: this.url, bindDN: this.#options.bindDN };
+  }
+
+  async snapshot(): Promise<DirectorySnapshot> {
+    return createSnapshot(await this.readData());
+  }
+
+  /** The raw DirectoryData behind snapshot() (what `kcd snapshot` writes to a file). */
+  async readData(): Promise<DirectoryData> {
+    const takenAt = new Date().toISOString();
+    const rootDse = await this.rootDse();
+    const baseDN = await this.baseDN();
+    const configNC = rootDse.configurationNamingContext;
+    const [computerEntries, spnEntries, groupEntries, spnMappings, forestDomains] = await Promise.all([
+      this.search(baseDN, COMPUTER_FILTER, COMPUTER_ATTRIBUTES),
+      this.search(baseDN, SPN_ACCOUNT_FILTER, SPN_ACCOUNT_ATTRIBUTES),
+      this.search(baseDN, GROUP_FILTER, GROUP_ATTRIBUTES),
+      configNC ? this.readSpnMappings(configNC) : Promise.resolve([] as string[]),
+      configNC ? this.readDomains(configNC) : Promise.resolve([] as string[]),
+    ]);
+
+    // SID → sAMAccountName, to name the principals of resource-based delegation.
+    const sidNames = new Map<string, string>();
+    for (const entry of [...computerEntries, ...spnEntries]) {
+      const sid = entrySid(entry);
+      const sam = asString(getAttribute(entry, 'sAMAccountName'));
+      if (sid && sam) sidNames.set(sid, sam);
+    }
+
+    const computers = computerEntries.map((e) => this.toComputer(e, sidNames));
+    const spnAccounts = spnEntries.map(toSpnAccount).filter((a) => a.servicePrincipalNames.length > 0);
+    const groups = groupEntries.map(toGroup);
+    const domains = [...new Set([...forestDomains, dnsNameOfDn(baseDN)].filter((d) => d.length > 0))];
+
+    return {
+      source: { kind: 'ldap', label: this.url, takenAt },
+      domains,
+      computers,
+      users: [],
+      groups,
+      spnAccounts,
+      spnMappings,
+    };
+  }
+
+  async findUser(name: string): Promise<User | undefined> {
+    const value = name.trim();
+    if (value.length === 0) return undefined;
+    const baseDN = await this.baseDN();
+    const entries = await this.search(baseDN, userLookupFilter(value), USER_ATTRIBUTES, { sizeLimit: 10 });
+    if (entries.length === 0) return undefined;
+    const lower = value.toLowerCase();
+    // The server matched case-insensitively; prefer the sAMAccountName match if a UPN also matched.
+    const entry =
+      entries.find((e) => asString(getAttribute(e, 'sAMAccountName'))?.toLowerCase() === lower) ??
+      entries.find((e) => asString(getAttribute(e, 'userPrincipalName'))?.toLowerCase() === lower);
+    if (!entry) return undefined;
+    const user = toUser(entry);
+    user.protectedUsers = await this.inProtectedUsers(entry, user, baseDN);
+    return user;
+  }
+
+  async close(): Promise<void> {
+    const client = this.#client;
+    this.#client = undefined;
+    this.#rootDse = undefined;
+    if (client) {
+      try {
+        await client.unbind();
+      } catch {
+        // Closing a connection that is already gone is not an error.
+      }
+    }
+  }
+
+  /** The rootDSE (read once per directory object). */
+  async rootDse(): Promise<RootDse> {
+    if (this.#rootDse) return this.#rootDse;
+    const [entry] = await this.search('', '(objectClass=*)', ['defaultNamingContext', 'configurationNamingContext', 'dnsHostName'], {
+      scope: 'base',
+    });
+    const rootDse: RootDse = {
+      defaultNamingContext: entry ? asString(getAttribute(entry, 'defaultNamingContext')) : undefined,
+      configurationNamingContext: entry ? asString(getAttribute(entry, 'configurationNamingContext')) : undefined,
+      dnsHostName: entry ? asString(getAttribute(entry, 'dnsHostName')) : undefined,
+    };
+    this.#rootDse = rootDse;
+    return rootDse;
+  }
+
+  /** The configured base DN, else the rootDSE's defaultNamingContext. */
+  async baseDN(): Promise<string> {
+    if (this.#options.baseDN) return this.#options.baseDN;
+    const rootDse = await this.rootDse();
+    if (!rootDse.defaultNamingContext) {
+      throw new DirectoryUnavailableError(
+        this.url,
+        'the rootDSE has no defaultNamingContext (is this an Active Directory domain controller?)',
+        'Set KCD_LDAP_BASE_DN to the domain\'s DN, e.g. DC=contoso,DC=com.',
+      );
+    }
+    return rootDse.defaultNamingContext;
+  }
+
+  private async readSpnMappings(configNC: string): Promise<string[]> {
+    const dn = `CN=Directory Service,CN=Windows NT,CN=Services,${configNC}`;
+    try {
+      const [entry] = await this.search(dn, '(objectClass=*)', ['sPNMappings'], { scope: 'base', optional: true });
+      return entry ? asArray(getAttribute(entry, 'sPNMappings')) : [];
+    } catch (err) {
+      if (err instanceof DirectoryUnavailableError) throw err;
+      this.#warn(`Could not read sPNMappings from ${dn} (${(err as Error).message}); assuming Windows' default HOST/ aliases.`);
+      return [];
+    }
+  }
+
+  private async readDomains(configNC: string): Promise<string[]> {
+    const base = `CN=Partitions,${configNC}`;
+    try {
+      const entries = await this.search(base, DOMAIN_CROSSREF_FILTER, ['dnsRoot', 'nETBIOSName'], { scope: 'one', optional: true });
+      return entries
+        .map((e) => asString(getAttribute(e, 'dnsRoot'))?.toLowerCase())
+        .filter((d): d is string => d !== undefined)
+        .sort();
+    } catch (err) {
+      if (err instanceof DirectoryUnavailableError) throw err;
+      this.#warn(`Could not read the forest's domains from ${base} (${(err as Error).message}); using the base DN's domain only.`);
+      return [];
+    }
+  }
+
+  /** Protected Users membership as the DC sees it (nested groups included, primary group too). */
+  private async inProtectedUsers(entry: Entry, user: User, baseDN: string): Promise<boolean | undefined> {
+    if (asNumber(getAttribute(entry, 'primaryGroupID')) === PROTECTED_USERS_RID) return true;
+    try {
+      const groups = await this.search(baseDN, transitiveGroupsFilter(user.distinguishedName), ['objectSid'], { optional: true });
+      return groups.some((g) => isDomainRid(entrySid(g), PROTECTED_USERS_RID));
+    } catch (err) {
+      if (err instanceof DirectoryUnavailableError) throw err;
+      this.#warn(`Could not resolve nested group membership of ${user.samAccountName} (${(err as Error).message}).`);
+      return undefined;
+    }
+  }
+
+  private toComputer(entry: Entry, sidNames: ReadonlyMap<string, string>): Computer {
+    const dn = asString(getAttribute(entry, 'distinguishedName')) ?? entry.dn;
+    const sam = asString(getAttribute(entry, 'sAMAccountName')) ?? '';
+    const name = asString(getAttribute(entry, 'cn')) ?? sam.replace(/\$$/, '');
+    const computer: Computer = {
+      name,
+      samAccountName: sam || `${name}$`,
+      domain: domainOfDn(dn),
+      distinguishedName: dn,
+      userAccountControl: asNumber(getAttribute(entry, 'userAccountControl'), 0),
+      servicePrincipalNames: asArray(getAttribute(entry, 'servicePrincipalName')),
+      allowedToDelegateTo: asArray(getAttribute(entry, 'msDS-AllowedToDelegateTo')),
+      allowedToActOnBehalfOf: this.rbcdPrincipals(entry, name, sidNames),
+      memberOf: asArray(getAttribute(entry, 'memberOf')),
+    };
+    const dnsHostName = asString(getAttribute(entry, 'dNSHostName'));
+    if (dnsHostName) computer.dnsHostName = dnsHostName;
+    const os = asString(getAttribute(entry, 'operatingSystem'));
+    if (os) computer.operatingSystem = os;
+    const osVersion = asString(getAttribute(entry, 'operatingSystemVersion'));
+    if (osVersion) computer.operatingSystemVersion = osVersion;
+    return computer;
+  }
+
+  private rbcdPrincipals(entry: Entry, name: string, sidNames: ReadonlyMap<string, string>): string[] {
+    const out: string[] = [];
+    for (const sd of asBuffers(getAttribute(entry, 'msDS-AllowedToActOnBehalfOfOtherIdentity'))) {
+      try {
+        for (const sid of parseSecurityDescriptorSids(sd).allowed) {
+          const principal = sidNames.get(sid) ?? sid;
+          if (!out.includes(principal)) out.push(principal);
+        }
+      } catch (err) {
+        this.#warn(`${name}: cannot parse msDS-AllowedToActOnBehalfOfOtherIdentity (${(err as Error).message}); ignored.`);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A paged search with the directory's timeouts; ranged multi-valued attributes are completed. Failures are
+   * DirectoryUnavailableError, except LDAP results about this one query when `optional` (the caller decides).
+   */
+  private async search(
+    base: string,
+    filter: string | Filter,
+    attributes: string[],
+    extra: { scope?: 'base' | 'one' | 'sub'; sizeLimit?: number; optional?: boolean } = {},
+  ): Promise<Entry[]> {
+    try {
+      const result = await this.withClient('search', (client) =>
+        client.search(base, {
+          scope: extra.scope ?? 'sub',
+          filter,
+          attributes,
+          explicitBufferAttributes: BINARY_ATTRIBUTES.filter((a) => attributes.includes(a)),
+          paged: { pageSize: this.#pageSize },
+          sizeLimit: extra.sizeLimit ?? 0,
+          timeLimit: Math.max(1, Math.ceil(this.#options.timeoutMs / 1000)),
+        }),
+      );
+      const entries = result.searchEntries;
+      for (const entry of entries) await this.completeRanges(entry, attributes);
+      return entries;
+    } catch (err) {
+      if (err instanceof ResultCodeError && extra.optional) throw err;
+      throw this.unavailable(err, 'search');
+    }
+  }
+
+  /** AD hands out at most MaxValRange (1500) values of an attribute at once (`memberOf;range=0-1499`): fetch the rest. */
+  private async completeRanges(entry: Entry, attributes: readonly string[]): Promise<void> {
+    for (const attribute of MULTI_VALUED) {
+      if (!attributes.includes(attribute)) continue;
+      let start = nextRangeStart(entry, attribute);
+      if (start === undefined) continue;
+      const values = getAttribute(entry, attribute);
+      for (let pages = 0; start !== undefined && pages < 10_000; pages++) {
+        const ranged = `${attribute};range=${start}-*`;
+        const result = await this.withClient('search', (client) =>
+          client.search(entry.dn, { scope: 'base', filter: '(objectClass=*)', attributes: [ranged] }),
+        );
+        const more = result.searchEntries[0];
+        const page = more ? getAttribute(more, attribute) : [];
+        if (!more || page.length === 0) break;
+        values.push(...page);
+        start = nextRangeStart(more, attribute);
+      }
+      for (const key of Object.keys(entry)) {
+        const lower = key.toLowerCase();
+        if (lower === attribute.toLowerCase() || lower.startsWith(`${attribute.toLowerCase()};range=`)) delete entry[key];
+      }
+      entry[attribute] = values as string[];
+    }
+  }
+
+  /** Runs `op` on the bound connection; reconnects once when the connection dropped under it. */
+  private async withClient<T>(stage: FailureStage, op: (client: Client) => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.connection();
+      try {
+        return await op(client);
+      } catch (err) {
+        const dropped = isConnectionLoss(err) || !client.isConnected;
+        if (dropped) this.dropClient(client);
+        if (dropped && attempt === 0 && !isTimeout(err)) continue;
+        if (err instanceof ResultCodeError && !isAvailabilityResult(err)) throw err;
+        throw this.unavailable(err, stage);
+      }
+    }
+  }
+
+  private async connection(): Promise<Client> {
+    const client = this.#client;
+    if (client && client.isConnected && client.isBound) return client;
+    if (client) this.dropClient(client);
+    if (!this.#connecting) {
+      this.#connecting = this.connect().finally(() => {
+        this.#connecting = undefined;
+      });
+    }
+    return this.#connecting;
+  }
+
+  private dropClient(client: Client): void {
+    if (this.#client === client) this.#client = undefined;
+    client.unbind().catch(() => undefined);
+  }
+
+  private async connect(): Promise<Client> {
+    const { timeoutMs, startTls, tlsInsecure, bindDN } = this.#options;
+    if (tlsInsecure) {
+      this.#warn(
+        `WARNING: TLS certificate verification is OFF for ${this.url} (tlsInsecure). The connection is encrypted ` +
+          'but the server is not authenticated: anyone on the network path can impersonate the domain controller ' +
+          'and capture the bind password. Set KCD_LDAP_CA_FILE to the CA certificate instead.',
+      );
+    }
+    const client = this.#createClient({
+      url: this.url,
+      timeout: timeoutMs,
+      connectTimeout: timeoutMs,
+      ...(startTls ? {} : { tlsOptions: this.#tlsOptions }),
+    });
+    let stage: FailureStage = 'connect';
+    try {
+      if (startTls) {
+        stage = 'starttls';
+        await client.startTLS({ ...this.#tlsOptions, host: this.#host });
+      }
+      stage = 'bind';
+      await client.bind(bindDN, this.#bindPassword);
+    } catch (err) {
+      client.unbind().catch(() => undefined);
+      throw this.unavailable(err, stage === 'bind' && !client.isConnected && !(err instanceof ResultCodeError) ? 'connect' : stage);
+    }
+    this.#client = client;
+    return client;
+  }
+
+  private unavailable(err: unknown, stage: FailureStage): DirectoryUnavailableError {
+    if (err instanceof DirectoryUnavailableError) return err;
+    const { cause, remediation } = describeFailure(err, {
+      stage,
+      bindDN: this.#options.bindDN,
+      timeoutMs: this.#options.timeoutMs,
+      verifying: !this.#options.tlsInsecure,
+      secrets: [this.#bindPassword],
+    });
+    return new DirectoryUnavailableError(this.url, cause, remediation);
+  }
+}
+
+export function createLdapDirectory(options: LdapDirectoryOptions): LdapDirectory {
+  return new LdapDirectory(options);
+}
+
+/** "DC=contoso,DC=com" (or "OU=x,DC=contoso,DC=com") → "contoso.com": every DC= part of the DN. */
+export function dnsNameOfDn(dn: string): string {
+  return dn
+    .split(/,(?=\s*[A-Za-z][\w-]*\s*=)/)
+    .map((part) => /^\s*DC\s*=(.*)$/i.exec(part)?.[1]?.trim())
+    .filter((p): p is string => p !== undefined && p.length > 0)
+    .join('.')
+    .toLowerCase();
+}
+
+function entrySid(entry: Entry): string | undefined {
+  const [buf] = asBuffers(getAttribute(entry, 'objectSid'));
+  return buf ? sidToString(buf) : undefined;
+}
+
+/** A domain-relative SID (S-1-5-21-a-b-c-RID) ending in `rid`. */
+function isDomainRid(sid: string | undefined, rid: number): boolean {
+  return sid !== undefined && /^S-1-5-21-\d+-\d+-\d+-\d+$/.test(sid) && sid.endsWith(`-${rid}`);
+}
+
+function toSpnAccount(entry: Entry): SpnAccount {
+  return {
+    samAccountName: asString(getAttribute(entry, 'sAMAccountName')) ?? '',
+    distinguishedName: asString(getAttribute(entry, 'distinguishedName')) ?? entry.dn,
+    servicePrincipalNames: asArray(getAttribute(entry, 'servicePrincipalName')),
+  };
+}
+
+function toGroup(entry: Entry): Group {
+  const dn = asString(getAttribute(entry, 'distinguishedName')) ?? entry.dn;
+  const group: Group = {
+    distinguishedName: dn,
+    name: asString(getAttribute(entry, 'cn')) ?? dn,
+    memberOf: asArray(getAttribute(entry, 'memberOf')),
+  };
+  const sid = entrySid(entry);
+  if (sid) group.sid = sid;
+  return group;
+}
+
+function toUser(entry: Entry): User {
+  const dn = asString(getAttribute(entry, 'distinguishedName')) ?? entry.dn;
+  const user: User = {
+    samAccountName: asString(getAttribute(entry, 'sAMAccountName')) ?? '',
+    distinguishedName: dn,
+    domain: domainOfDn(dn),
+    userAccountControl: asNumber(getAttribute(entry, 'userAccountControl'), 0),
+    memberOf: asArray(getAttribute(entry, 'memberOf')),
+  };
+  const upn = asString(getAttribute(entry, 'userPrincipalName'));
+  if (upn) user.userPrincipalName = upn;
+  return user;
+}
+
+function isTimeout(err: unknown): boolean {
+  return err instanceof Error && /timed? ?out|timeout/i.test(err.message);
+}
+
+function isConnectionLoss(err: unknown): boolean {
+  if (err instanceof ResultCodeError) return false;
+  const code = (err as { code?: unknown } | null)?.code;
+  if (code === 'ECONNRESET' || code === 'EPIPE') return true;
+  return err instanceof Error && /Connection closed|Socket error|Socket connection not established|operation timed out/i.test(err.message);
+}
+
+/** LDAP results that mean "the directory cannot serve us" rather than a problem with one query. */
+function isAvailabilityResult(err: ResultCodeError): boolean {
+  return [1, 3, 7, 8, 13, 48, 49, 50, 51, 52].includes(err.code);
+}

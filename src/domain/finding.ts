@@ -1,0 +1,45 @@
+/** What the checker returns: findings are data, never exceptions or log lines. */
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
+/**
+ * A fix as data, so fixes for one host merge into one `Set-ADComputer` call and the whole list can be
+ * rendered as PowerShell (src/fixes/powershell.ts).
+ */
+export type Fix =
+  /** Add and/or remove msDS-AllowedToDelegateTo values (and enable / set dNSHostName) on one computer. */
+  | {
+      kind: 'computer';
+      host: string;
+      addDelegation?: string[];
+      removeDelegation?: string[];
+      enable?: boolean;
+      dnsHostName?: string;
+    }
+  /** Switch a computer to "Trust … specified services only / Use any authentication protocol". */
+  | { kind: 'account-control'; host: string; trustedForDelegation: false; trustedToAuthForDelegation: true }
+  /** Register SPNs on their rightful owner (setspn -S refuses duplicates). */
+  | { kind: 'register-spn'; host: string; spns: string[]; note?: string }
+  /** Remove an SPN from an account that should not hold it. */
+  | { kind: 'remove-spn'; account: string; spn: string }
+  | { kind: 'user-delegable'; user: string }
+  | { kind: 'leave-group'; user: string; group: string; member: string }
+  /** Something only a person can do (e.g. move a host to the same domain); rendered as a comment. */
+  | { kind: 'manual'; text: string };
+
+export interface Finding {
+  /** Stable rule id, KCD001…KCD017. */
+  rule: string;
+  severity: Severity;
+  /** The account the finding is about (host name, or the user's sAMAccountName). */
+  subject: string;
+  /** What is wrong, in one sentence. */
+  message: string;
+  /** Why it matters for live migration. */
+  why: string;
+  /** The finding's facts (the missing SPN, the owners of a duplicate…); rule-specific, JSON-safe. */
+  data: Record<string, string | number | boolean | string[]>;
+  fix?: Fix;
+}

@@ -1,0 +1,86 @@
+/**
+ * The directory data the checker reads. Every adapter (LDAP, snapshot file, demo) produces this shape,
+ * already normalised: absent attributes are empty arrays or undefined, numbers are numbers.
+ * It is plain JSON so `kcd snapshot` can write it and a support engineer can read it back offline.
+ */
+
+export interface Computer {
+  /** The account's name (cn): the NetBIOS host name, e.g. GOGO-3. */
+  name: string;
+  /** sAMAccountName with the trailing `$`, e.g. GOGO-3$. */
+  samAccountName: string;
+  /** dNSHostName, e.g. gogo-3.contoso.com; absent on some objects (KCD017). */
+  dnsHostName?: string;
+  /** The DNS domain the account lives in, derived from the DN's DC= parts, e.g. contoso.com. */
+  domain: string;
+  distinguishedName: string;
+  userAccountControl: number;
+  servicePrincipalNames: string[];
+  /** msDS-AllowedToDelegateTo: the SPNs this account may delegate to (classic constrained delegation). */
+  allowedToDelegateTo: string[];
+  /**
+   * Principals named in msDS-AllowedToActOnBehalfOfOtherIdentity (resource-based delegation *to* this
+   * account), as sAMAccountNames (GOGO-3$) when the adapter could resolve them, else SIDs.
+   */
+  allowedToActOnBehalfOf: string[];
+  operatingSystem?: string;
+  operatingSystemVersion?: string;
+  /** DNs of the groups the account is a direct member of (nesting is resolved through `groups`). */
+  memberOf: string[];
+}
+
+export interface User {
+  samAccountName: string;
+  userPrincipalName?: string;
+  distinguishedName: string;
+  domain: string;
+  userAccountControl: number;
+  /** DNs of the groups the user is a direct member of. */
+  memberOf: string[];
+  /**
+   * Set when the source resolved Protected Users membership itself (the PowerShell export does);
+   * otherwise the checker resolves it from memberOf and `groups`.
+   */
+  protectedUsers?: boolean;
+}
+
+export interface Group {
+  distinguishedName: string;
+  name: string;
+  /** objectSid as a string (S-1-5-21-…-525 is Protected Users), when known. */
+  sid?: string;
+  /** DNs of the groups this group is a direct member of. */
+  memberOf: string[];
+}
+
+/** A non-computer account that holds SPNs (service accounts, krbtgt…): needed for the forest-wide SPN index. */
+export interface SpnAccount {
+  samAccountName: string;
+  distinguishedName: string;
+  servicePrincipalNames: string[];
+}
+
+export type SourceKind = 'demo' | 'ldap' | 'snapshot';
+
+export interface SourceInfo {
+  kind: SourceKind;
+  /** What every output prints as the data's origin: "demo directory", "ldaps://dc1…", "snapshot customer.json". */
+  label: string;
+  /** When the data was read (ISO 8601). */
+  takenAt: string;
+}
+
+export interface DirectoryData {
+  source: SourceInfo;
+  /** DNS names of the forest's domains, e.g. ["contoso.com"]. */
+  domains: string[];
+  computers: Computer[];
+  users: User[];
+  groups: Group[];
+  spnAccounts: SpnAccount[];
+  /**
+   * The forest's sPNMappings values, e.g. "host=alerter,…,cifs,…": HOST/x stands in for cifs/x.
+   * Empty means "not read": the checker then assumes Windows' default mapping.
+   */
+  spnMappings: string[];
+}

@@ -1,0 +1,64 @@
+import { JaroWinklerDistance } from 'natural/lib/natural/distance';
+import { UnknownHostError, UnknownUserError } from './errors';
+import type { Computer, User } from './model';
+import type { DirectorySnapshot } from './snapshot';
+
+/** Longest name we try to resolve; anything longer is not a host name (AD caps dNSHostName at 2048 but FQDNs at 255). */
+const MAX_NAME = 255;
+
+/** Lower-case, drop a trailing `$`, keep it as typed otherwise. */
+export function normaliseName(input: string): string {
+  return input.trim().toLowerCase().replace(/\$$/, '');
+}
+
+/** Compare by letters and digits only, so "gogo3", "GoGo_3" and "gogo-3" are close. */
+function skeleton(s: string): string {
+  return s.toLowerCase().split('.')[0]!.replace(/[^\p{L}\p{N}]/gu, '');
+}
+
+/** Up to `limit` names that look like `input`, best first. */
+export function suggest(input: string, candidates: readonly string[], limit = 3): string[] {
+  const wanted = skeleton(input.slice(0, MAX_NAME));
+  if (!wanted) return [];
+  return candidates
+    .map((name) => {
+      const s = skeleton(name);
+      const score = s === wanted ? 2 : JaroWinklerDistance(wanted, s, {});
+      return { name, score };
+    })
+    .filter((c) => c.score >= 0.82)
+    .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
+    .slice(0, limit)
+    .map((c) => c.name);
+}
+
+/** Accepts NetBIOS name, sAMAccountName (with or without `$`) or FQDN, case-insensitively. */
+export function findHost(snapshot: DirectorySnapshot, input: string): Computer | undefined {
+  if (input.length > MAX_NAME) return undefined;
+  const key = input.trim().toLowerCase();
+  return snapshot.computersByName.get(key) ?? snapshot.computersByName.get(normaliseName(input));
+}
+
+/** Like findHost, but an unknown name is an input error with "did you mean" suggestions (Hyper-V hosts first). */
+export function resolveHost(snapshot: DirectorySnapshot, input: string): Computer {
+  const found = findHost(snapshot, input);
+  if (found) return found;
+  const hyperV = snapshot.hyperVHosts.map((h) => h.name);
+  const others = snapshot.data.computers.map((c) => c.name).filter((n) => !hyperV.includes(n));
+  const suggestions = suggest(input, hyperV);
+  if (suggestions.length < 3) suggestions.push(...suggest(input, others, 3 - suggestions.length));
+  throw new UnknownHostError(displayable(input), suggestions);
+}
+
+export function resolveUserIn(snapshot: DirectorySnapshot, input: string): User {
+  const key = input.trim().toLowerCase();
+  const found = input.length <= MAX_NAME ? snapshot.usersByName.get(key) : undefined;
+  if (found) return found;
+  throw new UnknownUserError(displayable(input), suggest(input, snapshot.data.users.map((u) => u.samAccountName)));
+}
+
+/** Names echoed back in messages: control characters made visible, length capped. */
+export function displayable(input: string): string {
+  const clean = input.replace(/[\u0000-\u001f\u007f]/g, '?');
+  return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
+}

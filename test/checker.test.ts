@@ -1,0 +1,97 @@
+import { checkFleet, checkHost, checkPair } from '../src/checker';
+import { InputError } from '../src/domain/errors';
+import { migrationPeers } from '../src/domain/migration-group';
+import { resolveHost } from '../src/domain/names';
+import { createSnapshot } from '../src/domain/snapshot';
+import { demoData } from '../src/directory/demo-directory';
+import { loadScenario, scenarioData } from './support/scenario';
+
+function shuffled<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let s = seed;
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2 ** 31;
+    const j = s % (i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+describe('the checker', () => {
+  const snapshot = createSnapshot(demoData(new Date(0)));
+
+  test('is deterministic whatever order the directory returns objects in', () => {
+    const data = demoData(new Date(0));
+    const reordered = createSnapshot({
+      ...data,
+      computers: shuffled(data.computers, 7).map((c) => ({ ...c, allowedToDelegateTo: shuffled(c.allowedToDelegateTo, 3) })),
+      spnAccounts: shuffled(data.spnAccounts, 5),
+    });
+    const a = checkFleet(snapshot);
+    const b = checkFleet(reordered);
+    const strip = (r: typeof a) => r.hosts.map((h) => [h.host.name, h.findings.map((f) => [f.rule, f.subject, f.data])]);
+    expect(strip(b)).toEqual(strip(a));
+    expect(b.totals).toEqual(a.totals);
+  });
+
+  test('findings are sorted errors first, then by rule id', () => {
+    const report = checkPair(snapshot, resolveHost(snapshot, 'VMHOST2'), resolveHost(snapshot, 'VMHOST1'), { storage: true });
+    const order = { error: 0, warning: 1, info: 2 };
+    const keys = report.findings.map((f) => `${order[f.severity]}${f.rule}`);
+    expect(keys).toEqual([...keys].sort());
+  });
+
+  test('the same host as source and destination is an input error', () => {
+    const host = resolveHost(snapshot, 'GOGO-3');
+    expect(() => checkPair(snapshot, host, host)).toThrow(InputError);
+  });
+
+  test('host: both directions with every peer, readiness per direction', () => {
+    const report = checkHost(snapshot, resolveHost(snapshot, 'GOGO-3'));
+    const toGogo4 = report.peers.find((p) => p.peer.name === 'GOGO-4')!;
+    expect(toGogo4.outbound.ready).toBe(false);
+    expect(toGogo4.outbound.blockers).toEqual(expect.arrayContaining(['KCD001', 'KCD004']));
+    // GOGO-4 is configured by the book towards GOGO-3.
+    expect(toGogo4.inbound).toEqual({ ready: true, blockers: [] });
+    expect(report.findings.some((f) => f.rule === 'KCD016')).toBe(false);
+  });
+
+  test('a healthy scenario pair is ready both ways as a host question', () => {
+    const snap = createSnapshot(scenarioData(loadScenario('healthy-pair')));
+    const report = checkHost(snap, resolveHost(snap, 'SRC'));
+    expect(report.peers).toHaveLength(1);
+    expect(report.ready).toBe(true);
+    expect(report.findings).toEqual([]);
+  });
+
+  test('migration groups: by domain, by parent OU, by OU, by AD group', () => {
+    const gogo4 = resolveHost(snapshot, 'GOGO-4');
+    const names = (group: Parameters<typeof migrationPeers>[2]) => migrationPeers(snapshot, gogo4, group).map((h) => h.name);
+    expect(names({ kind: 'domain' })).not.toContain('EU-HV1');
+    expect(names({ kind: 'parent-ou' })).toEqual(['GOGO-2', 'GOGO-3', 'GOGO-5', 'HV-OLD']);
+    expect(names({ kind: 'ou', dn: 'OU=Lab Hosts,DC=contoso,DC=com' })).toEqual([]);
+    expect(migrationPeers(snapshot, resolveHost(snapshot, 'VMHOST1'), { kind: 'ou', dn: 'OU=Lab Hosts,DC=contoso,DC=com' }).map((h) => h.name)).toEqual([
+      'VMHOST2',
+    ]);
+    expect(names({ kind: 'group', name: 'Hyper-V Hosts' })).toEqual(['GOGO-2', 'GOGO-3', 'GOGO-5']);
+    expect(names({ kind: 'group', name: 'CN=Hyper-V Hosts,OU=Groups,DC=contoso,DC=com' })).toEqual(['GOGO-2', 'GOGO-3', 'GOGO-5']);
+  });
+
+  test('fleet: totals add up and pairs are counted per group, not across the forest', () => {
+    const report = checkFleet(snapshot, { group: { kind: 'parent-ou' } });
+    const sum = report.hosts.reduce((n, h) => n + h.peersTotal, 0);
+    expect(report.totals.pairsExpected).toBe(sum);
+    // Groups: 5 in OU=Hyper-V Hosts, 2 in OU=Lab Hosts, EU-HV1 alone → 5·4 + 2·1 + 0.
+    expect(sum).toBe(22);
+    expect(report.hosts.find((h) => h.host.name === 'GOGO-4')!.findings.some((f) => f.rule === 'KCD007')).toBe(true);
+    expect(report.totals.hostsWithErrors).toBe(report.hosts.filter((h) => !h.ready).length);
+  });
+
+  test('storage is on by default for host and fleet questions and off by default for pairs', () => {
+    const snap = createSnapshot(scenarioData(loadScenario('missing-cifs')));
+    const src = resolveHost(snap, 'SRC');
+    expect(checkPair(snap, src, resolveHost(snap, 'DST')).ready).toBe(true);
+    expect(checkHost(snap, src).ready).toBe(false);
+    expect(checkHost(snap, src, { storage: false }).ready).toBe(true);
+  });
+});

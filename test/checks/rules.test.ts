@@ -1,0 +1,39 @@
+import { CHECKS } from '../../src/checks';
+import { loadScenarios } from '../support/scenario';
+import { askScenario, ruleIds } from '../support/run-scenario';
+
+const scenarios = loadScenarios();
+
+describe('every scenario fixture gets exactly the verdict it describes', () => {
+  test.each(scenarios.map((s) => [s.id, s] as const))('%s', (_id, scenario) => {
+    const report = askScenario(scenario);
+    const ids = ruleIds(report);
+    for (const rule of scenario.expect) expect(ids).toContain(rule);
+    for (const rule of scenario.absent ?? []) expect(ids).not.toContain(rule);
+    expect(report.ready).toBe(scenario.ready);
+    if (scenario.expect.length === 0) expect(report.findings.filter((f) => f.severity !== 'info')).toEqual([]);
+  });
+});
+
+describe('the rule catalogue', () => {
+  test('ids are KCD001…KCD017, unique and in order', () => {
+    expect(CHECKS.map((c) => c.id)).toEqual(Array.from({ length: 17 }, (_, i) => `KCD${String(i + 1).padStart(3, '0')}`));
+  });
+
+  test.each(CHECKS.map((c) => [c.id, c] as const))('%s fires in some scenario and stays silent in another', (id, check) => {
+    const firing = scenarios.filter((s) => ruleIds(askScenario(s)).includes(id));
+    const silent = scenarios.filter((s) => !ruleIds(askScenario(s)).includes(id));
+    expect(firing.length).toBeGreaterThan(0);
+    expect(silent.length).toBeGreaterThan(0);
+    // A finding always carries its rule's declared severity.
+    for (const s of firing) {
+      for (const f of askScenario(s).findings.filter((x) => x.rule === id)) expect(f.severity).toBe(check.severity);
+    }
+  });
+
+  test('every error and warning comes with a fix', () => {
+    for (const s of scenarios) {
+      for (const f of askScenario(s).findings) expect(f.fix).toBeDefined();
+    }
+  });
+});

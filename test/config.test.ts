@@ -1,0 +1,314 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inspect } from 'node:util';
+import { CONFIG_VARIABLES, REDACTED, readConfig, redactConfig, renderEnvExample, type Config, type ReadFile } from '../src/config';
+import { ConfigError } from '../src/domain/errors';
+
+const ROOT = join(__dirname, '..');
+const PASSWORD = 'S3cr3t-Bind-P@ss';
+const APP_SECRET = 'app~secret~value~1234';
+const APP_ID = '3f2e1d0c-9b8a-4766-a554-433221100ffe';
+const TENANT = '11111111-2222-3333-4444-555555555555';
+
+const noFile: ReadFile = (path) => {
+  throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+};
+
+function problemsOf(env: Record<string, string | undefined>, readFile: ReadFile = noFile): ConfigError {
+  try {
+    readConfig(env, readFile);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    const err = error as ConfigError;
+    expect(err.code).toBe('config');
+    return err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+const LDAP_ENV = {
+  KCD_LDAP_URL: 'ldaps://dc1.contoso.com ldaps://dc2.contoso.com:636',
+  KCD_LDAP_BIND_DN: 'CN=svc-kcd,OU=Service Accounts,DC=contoso,DC=com',
+  KCD_LDAP_BIND_PASSWORD: PASSWORD,
+};
+
+describe('readConfig', () => {
+  it('gives the demo directory and defaults for an empty environment', () => {
+    const config = readConfig({}, noFile);
+    expect(config).toEqual<Config>({
+      directory: { kind: 'demo' },
+      migrationGroup: { kind: 'domain' },
+      cacheTtlSeconds: 300,
+      logLevel: 'info',
+      bot: { port: 3978, appId: '', appPassword: '', appType: 'MultiTenant' },
+    });
+  });
+
+  it('treats empty and blank values as unset (a copied .env.example)', () => {
+    const env = Object.fromEntries(CONFIG_VARIABLES.map((v) => [v.name, v.name === 'PORT' ? '  ' : '']));
+    expect(readConfig(env, noFile)).toEqual(readConfig({}, noFile));
+  });
+
+  it('reads a full LDAP and bot configuration', () => {
+    const config = readConfig(
+      {
+        ...LDAP_ENV,
+        KCD_LDAP_URL: ' ldaps://dc1.contoso.com, LDAP://dc2.contoso.com:389/ ,ldaps://dc1.contoso.com ',
+        KCD_LDAP_BASE_DN: 'DC=contoso,DC=com',
+        KCD_LDAP_CA_FILE: '/etc/kcd/ca.pem',
+        KCD_LDAP_TLS_SERVERNAME: 'dc1.contoso.com',
+        KCD_LDAP_TLS_INSECURE: 'No',
+        KCD_LDAP_TIMEOUT_MS: '2500',
+        KCD_MIGRATION_GROUP: 'group:CN=Hyper-V Hosts,OU=Groups,DC=contoso,DC=com',
+        KCD_CACHE_TTL_SECONDS: '0',
+        KCD_LOG_LEVEL: 'DEBUG',
+        PORT: '8080',
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppPassword: APP_SECRET,
+        MicrosoftAppType: 'singletenant',
+        MicrosoftAppTenantId: TENANT,
+        UNRELATED: 'ignored',
+      },
+      noFile,
+    );
+    expect(config).toEqual<Config>({
+      directory: {
+        kind: 'ldap',
+        urls: ['ldaps://dc1.contoso.com', 'ldap://dc2.contoso.com:389'],
+        bindDN: LDAP_ENV.KCD_LDAP_BIND_DN,
+        bindPassword: PASSWORD,
+        baseDN: 'DC=contoso,DC=com',
+        caFile: '/etc/kcd/ca.pem',
+        tlsServername: 'dc1.contoso.com',
+        tlsInsecure: false,
+        timeoutMs: 2500,
+      },
+      migrationGroup: { kind: 'group', name: 'CN=Hyper-V Hosts,OU=Groups,DC=contoso,DC=com' },
+      cacheTtlSeconds: 0,
+      logLevel: 'debug',
+      bot: { port: 8080, appId: APP_ID, appPassword: APP_SECRET, appType: 'SingleTenant', tenantId: TENANT },
+    });
+  });
+
+  it('applies LDAP defaults and keeps the URL order (first is primary)', () => {
+    const config = readConfig(LDAP_ENV, noFile);
+    expect(config.directory).toEqual({
+      kind: 'ldap',
+      urls: ['ldaps://dc1.contoso.com', 'ldaps://dc2.contoso.com:636'],
+      bindDN: LDAP_ENV.KCD_LDAP_BIND_DN,
+      bindPassword: PASSWORD,
+      tlsInsecure: false,
+      timeoutMs: 10000,
+    });
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['YES', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+  ])('reads KCD_LDAP_TLS_INSECURE=%s', (value, expected) => {
+    const config = readConfig({ ...LDAP_ENV, KCD_LDAP_TLS_INSECURE: value }, noFile);
+    expect(config.directory.kind === 'ldap' && config.directory.tlsInsecure).toBe(expected);
+  });
+
+  it.each([
+    ['domain', { kind: 'domain' }],
+    ['parent-ou', { kind: 'parent-ou' }],
+    ['ou:OU=Hyper-V,DC=contoso,DC=com', { kind: 'ou', dn: 'OU=Hyper-V,DC=contoso,DC=com' }],
+    ['OU: OU=Hyper-V,DC=contoso,DC=com', { kind: 'ou', dn: 'OU=Hyper-V,DC=contoso,DC=com' }],
+    ['group:Hyper-V Hosts', { kind: 'group', name: 'Hyper-V Hosts' }],
+  ])('reads KCD_MIGRATION_GROUP=%s', (value, expected) => {
+    expect(readConfig({ KCD_MIGRATION_GROUP: value }, noFile).migrationGroup).toEqual(expected);
+  });
+
+  it('ignores the other LDAP variables when KCD_LDAP_URL is not set', () => {
+    const config = readConfig(
+      { KCD_LDAP_TIMEOUT_MS: 'soon', KCD_LDAP_TLS_INSECURE: 'maybe', KCD_LDAP_BIND_PASSWORD_FILE: '/nope', KCD_LDAP_BIND_DN: 'x' },
+      () => {
+        throw new Error('must not read the password file');
+      },
+    );
+    expect(config.directory).toEqual({ kind: 'demo' });
+  });
+
+  it('lists both the missing bind DN and the missing password in one error', () => {
+    const err = problemsOf({ KCD_LDAP_URL: 'ldaps://dc1.contoso.com' });
+    expect(err.problems).toHaveLength(2);
+    expect(err.problems[0]).toMatch(/^KCD_LDAP_BIND_DN: required when KCD_LDAP_URL is set/);
+    expect(err.problems[1]).toMatch(/^KCD_LDAP_BIND_PASSWORD or KCD_LDAP_BIND_PASSWORD_FILE: one of them is required/);
+    expect(err.message).toContain('KCD_LDAP_BIND_DN');
+    expect(err.message).toContain('KCD_LDAP_BIND_PASSWORD_FILE');
+  });
+
+  it('reports a bad timeout and a bad URL scheme together', () => {
+    const err = problemsOf({ ...LDAP_ENV, KCD_LDAP_URL: 'https://dc1.contoso.com', KCD_LDAP_TIMEOUT_MS: '10s' });
+    expect(err.problems).toEqual([
+      'KCD_LDAP_URL: "https://dc1.contoso.com" has scheme https: use ldaps://host[:port], or ldap://host[:port] for StartTLS',
+      'KCD_LDAP_TIMEOUT_MS: expected a positive whole number of milliseconds, got "10s"',
+    ]);
+  });
+
+  it('reports every problem at once, in variable order', () => {
+    const err = problemsOf({
+      KCD_LDAP_URL: 'ldaps://dc1.contoso.com,ldaps://dc2:99999,dc3',
+      KCD_LDAP_TIMEOUT_MS: '0',
+      KCD_LDAP_TLS_INSECURE: 'sure',
+      KCD_LDAP_BASE_DN: 'contoso.com',
+      KCD_MIGRATION_GROUP: 'cluster',
+      KCD_CACHE_TTL_SECONDS: '-5',
+      KCD_LOG_LEVEL: 'chatty',
+      PORT: '70000',
+      MicrosoftAppId: 'not-a-guid',
+      MicrosoftAppType: 'Federated',
+    });
+    expect(err.problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual([
+      'KCD_LDAP_URL',
+      'KCD_LDAP_URL',
+      'KCD_LDAP_BIND_DN',
+      'KCD_LDAP_BIND_PASSWORD or KCD_LDAP_BIND_PASSWORD_FILE',
+      'KCD_LDAP_BASE_DN',
+      'KCD_LDAP_TLS_INSECURE',
+      'KCD_LDAP_TIMEOUT_MS',
+      'KCD_MIGRATION_GROUP',
+      'KCD_CACHE_TTL_SECONDS',
+      'KCD_LOG_LEVEL',
+      'PORT',
+      'MicrosoftAppId',
+      'MicrosoftAppType',
+    ]);
+    expect(err.problems[0]).toContain('"ldaps://dc2:99999" has an invalid port');
+    expect(err.problems[1]).toContain('"dc3" is not a URL');
+    expect(err.message).toContain('expected one of MultiTenant, SingleTenant, UserAssignedMSI, got "Federated"');
+  });
+
+  it('reads the password file and trims the trailing newline', () => {
+    const reads: string[] = [];
+    const config = readConfig({ ...LDAP_ENV, KCD_LDAP_BIND_PASSWORD: undefined, KCD_LDAP_BIND_PASSWORD_FILE: '/run/secrets/kcd' }, (path) => {
+      reads.push(path);
+      return `${PASSWORD} \r\n`;
+    });
+    expect(reads).toEqual(['/run/secrets/kcd']);
+    expect(config.directory.kind === 'ldap' && config.directory.bindPassword).toBe(`${PASSWORD} `);
+  });
+
+  it('reports an unreadable or empty password file', () => {
+    const env = { ...LDAP_ENV, KCD_LDAP_BIND_PASSWORD: undefined, KCD_LDAP_BIND_PASSWORD_FILE: '/run/secrets/kcd' };
+    expect(problemsOf(env).problems).toEqual(['KCD_LDAP_BIND_PASSWORD_FILE: cannot read "/run/secrets/kcd": file not found']);
+    expect(problemsOf(env, () => '\n').problems).toEqual(['KCD_LDAP_BIND_PASSWORD_FILE: "/run/secrets/kcd" is empty']);
+  });
+
+  it('refuses both a password and a password file, without reading the file', () => {
+    const err = problemsOf({ ...LDAP_ENV, KCD_LDAP_BIND_PASSWORD_FILE: '/run/secrets/kcd' }, () => {
+      throw new Error('must not read');
+    });
+    expect(err.problems).toEqual(['KCD_LDAP_BIND_PASSWORD and KCD_LDAP_BIND_PASSWORD_FILE are both set: set only one of them']);
+  });
+
+  it('checks the bot settings that depend on each other', () => {
+    expect(problemsOf({ MicrosoftAppType: 'SingleTenant' }).problems).toEqual([
+      'MicrosoftAppId: required when MicrosoftAppType is SingleTenant',
+      'MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant',
+    ]);
+    expect(problemsOf({ MicrosoftAppId: APP_ID }).problems).toEqual([
+      'MicrosoftAppPassword: required when MicrosoftAppId is set (MicrosoftAppType MultiTenant)',
+    ]);
+    expect(problemsOf({ MicrosoftAppPassword: APP_SECRET }).problems).toEqual(['MicrosoftAppId: required when MicrosoftAppPassword is set']);
+    const msi = readConfig({ MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: APP_ID, MicrosoftAppTenantId: 'contoso.onmicrosoft.com' }, noFile);
+    expect(msi.bot).toEqual({ port: 3978, appId: APP_ID, appPassword: '', appType: 'UserAssignedMSI', tenantId: 'contoso.onmicrosoft.com' });
+  });
+
+  it('never puts a password in an error message', () => {
+    const cases: Array<[Record<string, string>, ReadFile]> = [
+      [{ ...LDAP_ENV, KCD_LDAP_TIMEOUT_MS: PASSWORD, KCD_LDAP_BIND_DN: '' }, noFile],
+      [{ ...LDAP_ENV, KCD_LDAP_URL: `ldaps://svc:${PASSWORD}@dc1.contoso.com` }, noFile],
+      [{ ...LDAP_ENV, KCD_LDAP_BIND_PASSWORD_FILE: '/p' }, () => PASSWORD],
+      [{ KCD_LDAP_URL: 'ldaps://dc1', KCD_LDAP_BIND_PASSWORD_FILE: '/p', KCD_LOG_LEVEL: PASSWORD }, () => PASSWORD],
+      [{ MicrosoftAppPassword: APP_SECRET, MicrosoftAppType: APP_SECRET }, noFile],
+    ];
+    for (const [env, readFile] of cases) {
+      const err = problemsOf(env, readFile);
+      const text = `${err.message}\n${err.remediation}\n${err.problems.join('\n')}\n${inspect(err)}`;
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain(APP_SECRET);
+    }
+  });
+});
+
+describe('redaction', () => {
+  const full = () =>
+    readConfig({ ...LDAP_ENV, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET }, noFile);
+
+  it('redactConfig replaces the passwords and leaves the original intact', () => {
+    const config = full();
+    const redacted = redactConfig(config);
+    expect(redacted.directory).toMatchObject({ kind: 'ldap', bindPassword: REDACTED, bindDN: LDAP_ENV.KCD_LDAP_BIND_DN });
+    expect(redacted.bot).toMatchObject({ appId: APP_ID, appPassword: REDACTED });
+    expect(config.directory.kind === 'ldap' && config.directory.bindPassword).toBe(PASSWORD);
+    expect(config.bot.appPassword).toBe(APP_SECRET);
+    expect(redactConfig(readConfig({}, noFile)).bot.appPassword).toBe('');
+  });
+
+  it('JSON.stringify and util.inspect of the config (or its parts) show the redacted view', () => {
+    const config = full();
+    for (const text of [
+      JSON.stringify(config),
+      JSON.stringify(config.directory),
+      JSON.stringify(config.bot),
+      JSON.stringify({ config }),
+      inspect(config, { depth: 5 }),
+      inspect(config.directory),
+      inspect(config.bot),
+    ]) {
+      expect(text).not.toContain(PASSWORD);
+      expect(text).not.toContain(APP_SECRET);
+    }
+    expect(JSON.parse(JSON.stringify(config))).toEqual(redactConfig(config));
+  });
+});
+
+describe('CONFIG_VARIABLES, .env.example and src/config.ts agree', () => {
+  const envExample = readFileSync(join(ROOT, '.env.example'), 'utf8');
+  const source = readFileSync(join(ROOT, 'src', 'config.ts'), 'utf8');
+  const names = CONFIG_VARIABLES.map((v) => v.name);
+
+  it('names each variable once', () => {
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('.env.example assigns exactly the variables of CONFIG_VARIABLES', () => {
+    const assigned = envExample
+      .split(/\r?\n/)
+      .map((line) => /^([A-Za-z_][A-Za-z0-9_]*)=/.exec(line)?.[1])
+      .filter((name): name is string => name !== undefined);
+    expect(new Set(assigned).size).toBe(assigned.length);
+    expect([...assigned].sort()).toEqual([...names].sort());
+  });
+
+  it('.env.example has a comment line describing every variable', () => {
+    for (const v of CONFIG_VARIABLES) expect(envExample).toContain(`# ${v.name}: ${v.description}`);
+  });
+
+  it('.env.example is what renderEnvExample() generates', () => {
+    expect(envExample).toBe(renderEnvExample());
+  });
+
+  it('every environment variable src/config.ts reads is listed, and every listed one is read', () => {
+    const read = new Set<string>();
+    // `env.NAME`, `process.env.NAME`, `env['NAME']` (not ".env.example" in a comment).
+    for (const m of source.matchAll(/(?:\bprocess\.|(?<![\w.]))env\s*\.\s*([A-Za-z_]\w*)/g)) read.add(m[1]!);
+    for (const m of source.matchAll(/(?:\bprocess\.|(?<![\w.]))env\s*\[\s*['"`]([^'"`]+)['"`]\s*\]/g)) read.add(m[1]!);
+    expect(read.size).toBeGreaterThanOrEqual(10); // the scan found the reads at all
+    for (const name of read) expect(names).toContain(name);
+    for (const name of names) expect(read).toContain(name);
+  });
+
+  it('describes every variable fully', () => {
+    for (const v of CONFIG_VARIABLES) {
+      expect(v.description.length).toBeGreaterThan(10);
+      expect(v.example).not.toBe('');
+    }
+  });
+});

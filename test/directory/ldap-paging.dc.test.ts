@@ -1,0 +1,117 @@
+/**
+ * Paging against a real Samba AD DC: 1,100 Hyper-V-like hosts, more than Samba's (and AD's) MaxPageSize of 1000,
+ * so an unpaged search would stop at 1000 (sizeLimitExceeded) and the adapter must page to see them all.
+ */
+import { Client } from 'ldapts';
+import { readFileSync } from 'node:fs';
+import { LdapDirectory } from '../../src/directory/ldap-directory';
+import {
+  computerEntry,
+  labFacts,
+  loadEntries,
+  MIGRATION_SERVICE_CLASS,
+  ouEntry,
+  UAC_TRUSTED_TO_AUTH_FOR_DELEGATION,
+  UAC_WORKSTATION_TRUST_ACCOUNT,
+  uniqueName,
+} from '../ad-lab/lab';
+
+const facts = labFacts();
+const COUNT = 1100;
+
+describe('paged reads of more than MaxPageSize computers', () => {
+  const ou = uniqueName('PAGE');
+  const ouDn = `OU=${ou},${facts.baseDN}`;
+  // Host names: the OU's unique tag plus a 4-digit number stays within 15 characters.
+  const prefix = ou.slice(-9);
+  const names = Array.from({ length: COUNT }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`.slice(0, 15));
+  let loadMs = 0;
+
+  beforeAll(async () => {
+    const entries = [
+      ouEntry(ou),
+      ...names.map((name, i) =>
+        computerEntry({
+          name,
+          container: ouDn,
+          hyperV: true,
+          userAccountControl: UAC_WORKSTATION_TRUST_ACCOUNT | UAC_TRUSTED_TO_AUTH_FOR_DELEGATION,
+          delegateTo: [`${MIGRATION_SERVICE_CLASS}/${names[(i + 1) % COUNT]}`, `cifs/${names[(i + 1) % COUNT]}`],
+          operatingSystem: 'Windows Server 2022 Datacenter',
+          operatingSystemVersion: '10.0 (20348)',
+        }),
+      ),
+    ];
+    const result = await loadEntries(facts, entries);
+    loadMs = result.ms;
+    process.stderr.write(`ad-lab: loaded ${result.added} entries (${COUNT} hosts) in ${result.ms} ms\n`);
+  });
+
+  it('loads 1,100 hosts in well under a few minutes', () => {
+    expect(loadMs).toBeLessThan(120_000);
+  });
+
+  it('an unpaged search stops at the server\'s MaxPageSize (why paging matters)', async () => {
+    const client = new Client({
+      url: facts.url,
+      timeout: 60_000,
+      tlsOptions: { ca: [readFileSync(facts.caFile)], servername: facts.tlsServername },
+    });
+    try {
+      await client.bind(facts.readerBindDN, facts.readerPassword);
+      await expect(client.search(ouDn, { filter: '(objectCategory=computer)', attributes: ['cn'] })).rejects.toThrow(
+        /size ?limit/i,
+      );
+    } finally {
+      await client.unbind();
+    }
+  });
+
+  it('returns every one of them through the adapter (paged), with their attributes', async () => {
+    const d = new LdapDirectory({
+      url: facts.url,
+      bindDN: facts.readerBindDN,
+      bindPassword: facts.readerPassword,
+      caFile: facts.caFile,
+      tlsServername: facts.tlsServername,
+      baseDN: ouDn,
+      timeoutMs: 30_000,
+      warn: () => undefined,
+    });
+    try {
+      const t0 = Date.now();
+      const snapshot = await d.snapshot();
+      process.stderr.write(`ad-lab: paged snapshot of ${snapshot.data.computers.length} computers in ${Date.now() - t0} ms\n`);
+      const got = snapshot.data.computers.map((c) => c.name).sort();
+      expect(got).toEqual([...names].sort());
+      expect(snapshot.hyperVHosts).toHaveLength(COUNT);
+      const last = snapshot.computersByName.get(names[COUNT - 1]!.toLowerCase())!;
+      expect(last.allowedToDelegateTo).toEqual([`${MIGRATION_SERVICE_CLASS}/${names[0]}`, `cifs/${names[0]}`]);
+      expect(last.userAccountControl).toBe(0x1001000);
+      expect(last.dnsHostName).toBe(`${names[COUNT - 1]!.toLowerCase()}.lab.test`);
+    } finally {
+      await d.close();
+    }
+  });
+
+  it('also with the whole domain as base and a small page size', async () => {
+    const d = new LdapDirectory({
+      url: facts.url,
+      bindDN: facts.readerBindDN,
+      bindPassword: facts.readerPassword,
+      caFile: facts.caFile,
+      tlsServername: facts.tlsServername,
+      timeoutMs: 30_000,
+      pageSize: 200,
+      warn: () => undefined,
+    });
+    try {
+      const data = await d.readData();
+      const mine = data.computers.filter((c) => c.distinguishedName.endsWith(ouDn));
+      expect(mine).toHaveLength(COUNT);
+      expect(data.computers.some((c) => c.name === 'DC1')).toBe(true);
+    } finally {
+      await d.close();
+    }
+  });
+});

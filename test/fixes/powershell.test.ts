@@ -1,0 +1,64 @@
+import type { Finding } from '../../src/domain/finding';
+import { psName, psQuote, renderFix, renderFixScript } from '../../src/fixes/powershell';
+import { loadScenario } from '../support/scenario';
+import { askScenario } from '../support/run-scenario';
+
+const M = 'Microsoft Virtual System Migration Service';
+
+function finding(fix: Finding['fix'], rule = 'KCD001'): Finding {
+  return { rule, severity: 'error', subject: 'X', message: '', why: '', data: {}, fix };
+}
+
+describe('PowerShell fixes', () => {
+  test('quotes values so nothing from AD can run', () => {
+    expect(psQuote("it's")).toBe("'it''s'");
+    expect(psQuote('$(Remove-Item C:\\ -Recurse)')).toBe("'$(Remove-Item C:\\ -Recurse)'");
+    expect(psName('GOGO-3')).toBe('GOGO-3');
+    expect(psName('x; Remove-Item')).toBe("'x; Remove-Item'");
+  });
+
+  test('merges every delegation change of one host into one Set-ADComputer call, adding only what is missing', () => {
+    const report = askScenario(loadScenario('missing-fqdn-form'));
+    const script = renderFixScript(report.findings, { purgeOn: ['SRC'] });
+    expect(script.match(/Set-ADComputer -Identity SRC/g)).toHaveLength(1);
+    expect(script).toContain(`'${M}/src.lab.test'`.replace('src', 'dst'));
+    expect(script).toContain("'cifs/dst.lab.test'");
+    // Already present: must not be added again (-Add fails on a present value).
+    expect(script).not.toContain(`'${M}/DST'`);
+    expect(script).not.toContain("'cifs/DST'");
+  });
+
+  test('every fix list ends with the ticket purge on the source', () => {
+    const report = askScenario(loadScenario('kerberos-only'));
+    const lines = renderFixScript(report.findings, { purgeOn: ['SRC'] }).split('\n');
+    expect(lines[lines.length - 1]).toBe('Invoke-Command -ComputerName SRC { klist -li 0x3e7 purge }');
+    expect(lines.join('\n')).toContain(
+      'Get-ADComputer -Identity SRC | Set-ADAccountControl -TrustedForDelegation $false -TrustedToAuthForDelegation $true',
+    );
+  });
+
+  test('nothing to fix gives an empty script', () => {
+    expect(renderFixScript([])).toBe('');
+    expect(renderFixScript(askScenario(loadScenario('healthy-pair')).findings)).toBe('');
+  });
+
+  test('adds and removes on one host share one call; user and SPN fixes render as documented', () => {
+    const script = renderFixScript([
+      finding({ kind: 'computer', host: 'H1', addDelegation: [`${M}/H2`] }),
+      finding({ kind: 'computer', host: 'H1', removeDelegation: [`${M}/GONE`] }, 'KCD012'),
+      finding({ kind: 'computer', host: 'h1', addDelegation: [`${M}/h2`] }),
+      finding({ kind: 'user-delegable', user: 'alice' }, 'KCD010'),
+      finding({ kind: 'register-spn', host: 'H2', spns: [`${M}/h2.lab.test`] }, 'KCD007'),
+    ]);
+    expect(script.match(/Set-ADComputer/g)).toHaveLength(1);
+    expect(script).toContain("-Add @{'msDS-AllowedToDelegateTo'=@(\n  'Microsoft Virtual System Migration Service/H2')}");
+    expect(script).toContain("-Remove @{'msDS-AllowedToDelegateTo'=@(\n  'Microsoft Virtual System Migration Service/GONE')}");
+    expect(script).toContain('Set-ADAccountControl -Identity alice -AccountNotDelegated $false');
+    expect(script).toContain(`setspn -S "${M}/h2.lab.test" H2`);
+  });
+
+  test('a single finding renders on its own', () => {
+    expect(renderFix({ kind: 'remove-spn', account: 'svc-vmm', spn: `${M}/DST` })).toBe(`setspn -D "${M}/DST" svc-vmm`);
+    expect(renderFix({ kind: 'manual', text: 'two\nlines' })).toBe('# two\n# lines');
+  });
+});
