@@ -9,7 +9,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodePng } from './png';
-import { MANIFEST_DIR } from './build-manifest';
+import { MANIFEST_DIR } from './paths';
 
 export const ACCENT = { r: 0x2b, g: 0x57, b: 0x9a }; // #2B579A
 

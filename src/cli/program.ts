@@ -15,6 +15,9 @@ import type { Directory } from '../directory/port';
 import { serializeSnapshot } from '../directory/snapshot-format';
 import { fleetJson, hostJson, pairJson } from '../render/json';
 import { fleetText, hostText, pairText } from '../render/text';
+import { fromSnapshot } from '../commands/host-vocabulary';
+import { parsedCommandJson, parsedCommandText } from '../commands/output';
+import { parseCommand } from '../commands/parser';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -126,6 +129,20 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
       const label = directory.describe().label;
       print(io, opts.json, () => fleetJson(report, label), () => fleetText(report, label));
       setExit(report.totals.hostsWithErrors === 0 ? EXIT.ok : EXIT.findings);
+    });
+
+  program
+    .command('parse')
+    .description('show how the bot understands a message: intent, hosts (matched against the directory), storage, topic')
+    .argument('<text...>', 'the message, e.g. "can gogo-3 migrate to gogo-4?" (quoted or as separate words)')
+    .addOption(directoryOption())
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExamples:\n  kcd parse "can gogo-3 migrate to gogo-4 with storage?" --json\n  kcd parse /kcd check gogo3 gogo-4')
+    .action(async (words: string[], opts: Common) => {
+      const snapshot = await session.directory(opts.directory).snapshot();
+      const parsed = parseCommand(words.join(' '), fromSnapshot(snapshot));
+      print(io, opts.json, () => parsedCommandJson(parsed), () => parsedCommandText(parsed));
+      setExit(EXIT.ok);
     });
 
   program

@@ -16,7 +16,7 @@ const CLOCK = new RegExp(`${NOT_WORD_BEFORE}(\\d{1,2})[:.h](\\d{2})(?:\\s*${MERI
 /** 7am, 7 p.m. */
 const HOUR_MERIDIEM = new RegExp(`${NOT_WORD_BEFORE}(\\d{1,2})\\s*${MERIDIEM}(?![\\p{L}\\p{N}])`, 'iu');
 /** at 7, at 0730, @ 18, around 6 o'clock */
-const AT_HOUR = new RegExp(`(?:\\b(?:at|around|by|for)\\s+|@\\s*)(\\d{1,2}|\\d{4})(?:\\s*(?:o'?clock|h|hrs))?(?![\\p{L}\\p{N}:.])`, 'iu');
+const AT_HOUR = new RegExp(`(\\b(?:at|around|by|for)\\s+|@\\s*)(\\d{1,2}|\\d{4})(?:\\s*(?:o'?clock|h|hrs))?(?![\\p{L}\\p{N}:.])`, 'iu');
 const NAMED = /\b(noon|midday|midnight)\b/i;
 
 function hhmm(hour: number, minute: number): string {
@@ -45,7 +45,7 @@ export function parseTimeOfDay(text: string): string | undefined {
   }
   const at = AT_HOUR.exec(text);
   if (at) {
-    const digits = at[1]!;
+    const digits = at[2]!;
     const hour = Number(digits.length === 4 ? digits.slice(0, 2) : digits);
     const minute = digits.length === 4 ? Number(digits.slice(2)) : 0;
     if (hour <= 23 && minute <= 59) return hhmm(hour, minute);
@@ -67,14 +67,21 @@ export function parseTimeArgument(word: string): string | undefined {
 }
 
 /** The canonical IANA name of a zone Intl knows ("europe/berlin" → "Europe/Berlin"), or undefined. */
+const zoneCache = new Map<string, string | undefined>();
+
 export function canonicalTimeZone(name: string): string | undefined {
   if (!/^[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){0,2}$/.test(name) || name.length > 64) return undefined;
-  if (!name.includes('/') && !/^(?:utc|gmt|etc\/.+)$/i.test(name)) return undefined;
+  if (!name.includes('/') && !/^(?:utc|gmt)$/i.test(name)) return undefined;
+  const key = name.toLowerCase();
+  if (zoneCache.has(key)) return zoneCache.get(key);
+  let zone: string | undefined;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    zone = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return undefined;
+    zone = undefined;
   }
+  if (zoneCache.size < 1000) zoneCache.set(key, zone);
+  return zone;
 }
 
 const ZONE_CANDIDATE = /(?<![\p{L}\p{N}/])([A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){1,2}|utc|gmt)(?![\p{L}\p{N}/])/giu;
@@ -91,7 +98,9 @@ export function parseTimeZone(text: string): string | undefined {
 /** Replaces times of day and time zones by placeholder words, so "at 7" and "at 18:30" read alike. */
 export function maskSchedule(text: string): string {
   let out = text;
-  for (const re of [CLOCK, HOUR_MERIDIEM, AT_HOUR]) out = out.replace(new RegExp(re.source, 'giu'), ` ${TIME_TOKEN} `);
+  for (const re of [CLOCK, HOUR_MERIDIEM]) out = out.replace(new RegExp(re.source, 'giu'), ` ${TIME_TOKEN} `);
+  // Keep the "at" of "at 7": it reads like the "at" of "at 7:30".
+  out = out.replace(new RegExp(AT_HOUR.source, 'giu'), (_m, lead: string) => `${lead} ${TIME_TOKEN} `);
   out = out.replace(ZONE_CANDIDATE, (m) => (canonicalTimeZone(m) ? ` ${ZONE_TOKEN} ` : m));
   return out;
 }

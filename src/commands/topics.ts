@@ -36,8 +36,8 @@ export const TOPICS: readonly Topic[] = [
     title: 'The KDC, TGTs and service tickets',
     synonyms: [
       'kdc', 'key distribution center', 'key distribution centre', 'tgt', 'tgts', 'tgs', 'ticket granting ticket',
-      'ticket-granting ticket', 'ticket granting service', 'service ticket', 'service tickets', 'ticket', 'tickets',
-      'kerberos ticket', 'kerberos tickets', 'krbtgt', 'klist',
+      'ticket-granting ticket', 'ticket granting service', 'service ticket', 'service tickets', 'kerberos ticket',
+      'kerberos tickets', 'ticket in kerberos', 'krbtgt', 'klist', 'kerberos',
     ],
   },
   {
@@ -47,6 +47,7 @@ export const TOPICS: readonly Topic[] = [
       'constrained delegation', 'kerberos constrained delegation', 'constrained', 'kcd', 'msds-allowedtodelegateto', 'allowedtodelegateto',
       'delegation tab', 'kerberos delegation', 'delegation', 'resource based delegation', 'resource-based delegation',
       'resource based constrained delegation', 'resource-based constrained delegation', 'rbcd',
+      'msds-allowedtoactonbehalfofotheridentity', 'allowedtoactonbehalfofotheridentity',
     ],
   },
   {
@@ -70,7 +71,7 @@ export const TOPICS: readonly Topic[] = [
     id: 'protected-users',
     title: 'Protected Users and sensitive accounts',
     synonyms: [
-      'protected users', 'protected user', 'protected users group', 'sensitive account', 'sensitive accounts',
+      'protected users', 'protected user', 'protected users group', 'sensitive account', 'sensitive accounts', 'sensitive',
       'account is sensitive and cannot be delegated', 'cannot be delegated', 'not delegated', 'not_delegated', 'notdelegated',
     ],
   },
@@ -91,18 +92,27 @@ function escapeRegExp(s: string): string {
 }
 
 /** Every synonym with its topic, longest first, so "unconstrained delegation" wins over "delegation". */
-const MATCHERS: ReadonlyArray<{ re: RegExp; id: TopicId }> = TOPICS.flatMap((t) => [t.id, ...t.synonyms].map((s) => ({ s, id: t.id })))
+const MATCHERS: ReadonlyArray<{ re: RegExp; probe: string; id: TopicId }> = TOPICS.flatMap((t) => [t.id, ...t.synonyms].map((s) => ({ s, id: t.id })))
   .sort((a, b) => b.s.length - a.s.length)
-  .map(({ s, id }) => ({ re: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(s).replace(/[ -]/g, '[\\s_-]*')}(?![\\p{L}\\p{N}])`, 'iu'), id }));
+  .map(({ s, id }) => ({
+    re: new RegExp(`(?<![\\p{L}\\p{N}])${escapeRegExp(s).replace(/[ -]/g, '[\\s_-]*')}(?![\\p{L}\\p{N}])`, 'iu'),
+    // A cheap test first: the synonym's first word must occur in the text.
+    probe: s.split(/[ -]/)[0]!,
+    id,
+  }));
 
 /**
  * The topic a text is about, or undefined. When several topics are named ("UPN vs SPN"), the one named
  * first wins; a longer phrase wins over a shorter one at the same place.
  */
 export function findTopic(text: string): TopicId | undefined {
+  // "kcd" is also the bot's name: "kcd bot", "use kcd" are about the bot, not constrained delegation.
+  const about = text.slice(0, 2000).replace(/\bkcd[- ]?bot\b|\b(?:use|using|with|about) kcd\b/gi, ' ');
+  const lower = about.toLowerCase();
   let best: { at: number; length: number; id: TopicId } | undefined;
-  for (const { re, id } of MATCHERS) {
-    const m = re.exec(text);
+  for (const { re, probe, id } of MATCHERS) {
+    if (!lower.includes(probe)) continue;
+    const m = re.exec(about);
     if (!m) continue;
     if (!best || m.index < best.at || (m.index === best.at && m[0].length > best.length)) best = { at: m.index, length: m[0].length, id };
   }

@@ -14,7 +14,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import type { ConnectionOptions } from 'node:tls';
+import { type ConnectionOptions, rootCertificates } from 'node:tls';
 import {
   AndFilter,
   Client,
@@ -50,7 +50,7 @@ export interface LdapDirectoryOptions {
   bindPassword: string;
   /** Where to search; the domain's defaultNamingContext (from the rootDSE) when absent. */
   baseDN?: string;
-  /** PEM file of the CA(s) that issued the DC's certificate; Node's built-in CA list when absent. */
+  /** PEM file of the CA(s) that issued the DC's certificate, trusted in addition to Node's built-in CAs. */
   caFile?: string;
   /** The name to check the certificate against when the URL's host is not in it (e.g. an IP address). */
   tlsServername?: string;
@@ -145,9 +145,15 @@ function parseLdapUrl(url: string, startTls: boolean | undefined): { parsed?: Pa
   try {
     u = new URL(url);
   } catch {
-    return { problems: [`KCD_LDAP_URL "${url}" is not a URL (expected ldaps://dc1.contoso.com)`] };
+    return { problems: ['KCD_LDAP_URL is not a URL (expected ldaps://dc1.contoso.com)'] };
   }
   const problems: string[] = [];
+  if (u.username || u.password) {
+    problems.push('KCD_LDAP_URL must not hold a user name or password: use KCD_LDAP_BIND_DN and KCD_LDAP_BIND_PASSWORD');
+    u.username = '';
+    u.password = '';
+    url = u.toString();
+  }
   const scheme = u.protocol.toLowerCase();
   if (scheme !== 'ldaps:' && scheme !== 'ldap:') {
     problems.push(`KCD_LDAP_URL "${url}" must start with ldaps:// (or ldap:// with StartTLS)`);
@@ -159,11 +165,11 @@ function parseLdapUrl(url: string, startTls: boolean | undefined): { parsed?: Pa
   if (scheme === 'ldap:' && !startTls) {
     problems.push(
       `KCD_LDAP_URL "${url}" is plain ldap:// without StartTLS: the bind password would cross the network in clear text. ` +
-        'Use ldaps:// (port 636) or turn StartTLS on (KCD_LDAP_STARTTLS=true).',
+        'Use ldaps:// (port 636), or ldap:// with StartTLS.',
     );
   }
   if (scheme === 'ldaps:' && startTls) {
-    problems.push(`StartTLS applies to ldap:// URLs; "${url}" is already LDAPS (turn KCD_LDAP_STARTTLS off)`);
+    problems.push(`StartTLS applies to ldap:// URLs; "${url}" is already LDAPS`);
   }
   const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
   return { parsed: { secure: scheme === 'ldaps:', host }, problems };
@@ -212,7 +218,8 @@ export class LdapDirectory implements Directory {
     this.#createClient = deps.createClient ?? ((o) => new Client(o));
     const servername = options.tlsServername ?? (isIP(parsed.host) ? undefined : parsed.host);
     this.#tlsOptions = {
-      ...(ca ? { ca: [ca] } : {}),
+      // Node replaces its built-in CAs with `ca`: keep them, and add the configured CA.
+      ...(ca ? { ca: [...rootCertificates, ca.toString('utf8')] } : {}),
       ...(servername ? { servername } : {}),
       rejectUnauthorized: !options.tlsInsecure,
       ...(options.tlsInsecure ? { checkServerIdentity: () => undefined } : {}),
@@ -472,7 +479,8 @@ export class LdapDirectory implements Directory {
       try {
         return await op(client);
       } catch (err) {
-        const dropped = isConnectionLoss(err) || !client.isConnected;
+        // A socket that closed under us (ldapts may even have reconnected it, unauthenticated).
+        const dropped = isConnectionLoss(err) || !client.isConnected || !client.isBound;
         if (dropped) this.dropClient(client);
         if (dropped && attempt === 0 && !isTimeout(err)) continue;
         if (err instanceof ResultCodeError && !isAvailabilityResult(err)) throw err;

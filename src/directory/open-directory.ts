@@ -41,6 +41,8 @@ function ldap(config: Config, warn: (message: string) => void): Directory {
   const d = config.directory;
   return new LdapDirectory({
     url: d.urls[0]!,
+    // ldap:// is only ever used with StartTLS: a simple bind must not cross the network in clear.
+    startTls: d.urls[0]!.toLowerCase().startsWith('ldap://'),
     bindDN: d.bindDN,
     bindPassword: d.bindPassword,
     baseDN: d.baseDN,

@@ -24,10 +24,17 @@ interface ComputerChange {
   remove: string[];
   enable: boolean;
   dnsHostName?: string;
+  /** Lower-cased values already in add/remove (SPNs compare case-insensitively), so merging stays linear. */
+  seen: Set<string>;
 }
 
-function pushUnique(list: string[], values: readonly string[] | undefined): void {
-  for (const v of values ?? []) if (!list.some((x) => x.toLowerCase() === v.toLowerCase())) list.push(v);
+function pushUnique(change: ComputerChange, list: string[], values: readonly string[] | undefined): void {
+  for (const v of values ?? []) {
+    const key = `${list === change.add ? '+' : '-'}${v.toLowerCase()}`;
+    if (change.seen.has(key)) continue;
+    change.seen.add(key);
+    list.push(v);
+  }
 }
 
 function renderComputer(c: ComputerChange): string {
@@ -48,10 +55,10 @@ function renderSingle(fix: Exclude<Fix, { kind: 'computer' }>): string {
       );
     case 'register-spn':
       return fix.spns
-        .map((spn) => `setspn -S "${spn.replace(/"/g, '`"')}" ${psName(fix.host)}${fix.note ? `   # ${fix.note}` : ''}`)
+        .map((spn) => `setspn -S ${psQuote(spn)} ${psName(fix.host)}${fix.note ? `   # ${fix.note.replace(/[\r\n]/g, ' ')}` : ''}`)
         .join('\n');
     case 'remove-spn':
-      return `setspn -D "${fix.spn.replace(/"/g, '`"')}" ${psName(fix.account)}`;
+      return `setspn -D ${psQuote(fix.spn)} ${psName(fix.account)}`;
     case 'user-delegable':
       return `Set-ADAccountControl -Identity ${psName(fix.user)} -AccountNotDelegated $false`;
     case 'leave-group':
@@ -76,6 +83,7 @@ export function renderFix(fix: Fix): string {
       remove: fix.removeDelegation ?? [],
       enable: fix.enable ?? false,
       dnsHostName: fix.dnsHostName,
+      seen: new Set(),
     });
   }
   return renderSingle(fix);
@@ -96,23 +104,30 @@ export function renderFixScript(findings: readonly Finding[], options: FixScript
   if (fixes.length === 0) return '';
   const computers = new Map<string, ComputerChange>();
   const others: string[] = [];
+  const seenOthers = new Set<string>();
   const purge: string[] = [];
+  const purged = new Set<string>();
   const touch = (host: string) => {
-    if (!purge.some((p) => p.toLowerCase() === host.toLowerCase())) purge.push(host);
+    if (purged.has(host.toLowerCase())) return;
+    purged.add(host.toLowerCase());
+    purge.push(host);
   };
   for (const fix of fixes) {
     if (fix.kind === 'computer') {
       const key = fix.host.toLowerCase();
       let change = computers.get(key);
-      if (!change) computers.set(key, (change = { host: fix.host, add: [], remove: [], enable: false }));
-      pushUnique(change.add, fix.addDelegation);
-      pushUnique(change.remove, fix.removeDelegation);
+      if (!change) computers.set(key, (change = { host: fix.host, add: [], remove: [], enable: false, seen: new Set() }));
+      pushUnique(change, change.add, fix.addDelegation);
+      pushUnique(change, change.remove, fix.removeDelegation);
       change.enable ||= fix.enable ?? false;
       change.dnsHostName ??= fix.dnsHostName;
       if (fix.addDelegation || fix.removeDelegation) touch(fix.host);
     } else {
       const line = renderSingle(fix);
-      if (!others.includes(line)) others.push(line);
+      if (!seenOthers.has(line)) {
+        seenOthers.add(line);
+        others.push(line);
+      }
       if (fix.kind === 'account-control') touch(fix.host);
     }
   }

@@ -27,7 +27,7 @@ export function findingJson(f: Finding): FindingJson {
   };
 }
 
-export function counts(findings: readonly Finding[]) {
+function counts(findings: readonly Finding[]) {
   return {
     errors: findings.filter((f) => f.severity === 'error').length,
     warnings: findings.filter((f) => f.severity === 'warning').length,

@@ -26,6 +26,9 @@ import {
   userEntry,
 } from '../ad-lab/lab';
 
+// The dc project's testTimeout in jest.config.js is not applied (testTimeout is a global-only option).
+jest.setTimeout(120_000);
+
 const facts = labFacts();
 const computersDn = `CN=Computers,${facts.baseDN}`;
 const usersDn = `CN=Users,${facts.baseDN}`;
@@ -460,8 +463,9 @@ describe('failures', () => {
       port = (proxy.address() as { port: number }).port;
     });
     afterAll(async () => {
+      const closed = new Promise((resolve) => proxy.close(resolve));
       for (const s of sockets) s.destroy();
-      await new Promise((resolve) => proxy.close(resolve));
+      await closed;
     });
 
     it('is re-established transparently on the next call', async () => {
@@ -477,8 +481,9 @@ describe('failures', () => {
     it('and fails clearly when the server stays away', async () => {
       const d = directory({ url: `ldaps://127.0.0.1:${port}`, timeoutMs: 2000 });
       await d.findUser('Administrator');
-      await new Promise<void>((resolve) => proxy.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => proxy.close(() => resolve()));
       for (const s of sockets) s.destroy();
+      await closed;
       const err = await failure(d.findUser('Administrator'));
       expect(err.message).toMatch(/connection refused/);
       await new Promise<void>((resolve) => proxy.listen(port, '127.0.0.1', resolve));

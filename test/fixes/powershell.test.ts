@@ -54,11 +54,15 @@ describe('PowerShell fixes', () => {
     expect(script).toContain("-Add @{'msDS-AllowedToDelegateTo'=@(\n  'Microsoft Virtual System Migration Service/H2')}");
     expect(script).toContain("-Remove @{'msDS-AllowedToDelegateTo'=@(\n  'Microsoft Virtual System Migration Service/GONE')}");
     expect(script).toContain('Set-ADAccountControl -Identity alice -AccountNotDelegated $false');
-    expect(script).toContain(`setspn -S "${M}/h2.lab.test" H2`);
+    expect(script).toContain(`setspn -S '${M}/h2.lab.test' H2`);
   });
 
   test('a single finding renders on its own', () => {
-    expect(renderFix({ kind: 'remove-spn', account: 'svc-vmm', spn: `${M}/DST` })).toBe(`setspn -D "${M}/DST" svc-vmm`);
+    expect(renderFix({ kind: 'remove-spn', account: 'svc-vmm', spn: `${M}/DST` })).toBe(`setspn -D '${M}/DST' svc-vmm`);
+    // An SPN from AD is data, never code, when the admin pastes the fix.
+    expect(renderFix({ kind: 'remove-spn', account: 'svc', spn: "x/$(Remove-Item C:\\ -Recurse)'" })).toBe(
+      "setspn -D 'x/$(Remove-Item C:\\ -Recurse)''' svc",
+    );
     expect(renderFix({ kind: 'manual', text: 'two\nlines' })).toBe('# two\n# lines');
   });
 });

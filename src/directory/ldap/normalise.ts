@@ -201,7 +201,7 @@ export function buildAllowSecurityDescriptor(sids: readonly string[], ownerSid =
   });
   const aclBody = Buffer.concat(aces);
   const acl = Buffer.alloc(8);
-  acl[0] = 2; // ACL_REVISION
+  acl[0] = 4; // ACL_REVISION_DS, as AD stores it
   acl.writeUInt16LE(8 + aclBody.length, 2);
   acl.writeUInt16LE(aces.length, 4);
   const owner = sidToBuffer(ownerSid);

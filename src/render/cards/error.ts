@@ -56,12 +56,12 @@ function unknownHost(e: UnknownHostError, ctx: CardContext, question?: CheckPair
     title('🔎', 'I can\'t find that host'),
     text(`There is no computer named "${safe(e.hostName, 80)}" in the ${safe(ctx.directoryLabel, 120)}.`),
   ];
-  if (e.suggestions.length > 0) body.push(text('Did you mean one of these?', { spacing: 'Medium' }));
+  const suggestions: CardAction[] = e.suggestions.slice(0, 5).map((s) => submit(s, withSuggestion(question, e.hostName, s)));
+  if (suggestions.length > 0) {
+    body.push(text('Did you mean one of these?', { spacing: 'Medium' }), { type: 'ActionSet', actions: suggestions });
+  }
   body.push(text(safe(e.remediation), { isSubtle: true, size: 'Small' }), footer(ctx));
-  const actions: CardAction[] = e.suggestions
-    .slice(0, 5)
-    .map((s) => submit(s, withSuggestion(question, e.hostName, s)));
-  return adaptiveCard(body, { actions, fallbackText: redactSecrets(e.message) });
+  return adaptiveCard(body, { fallbackText: redactSecrets(e.message) });
 }
 
 function unknownUser(e: UnknownUserError, ctx: CardContext): AdaptiveCard {

@@ -1,6 +1,6 @@
 /** Help and welcome cards, from the command registry's help entries. */
 import { adaptiveCard, container, footer, plain, text } from './common';
-import { md } from './markdown';
+import { clip, md, oneLine } from './markdown';
 import type { AdaptiveCard, CardAction, CardContext, CardElement, CommandHelpEntry } from './types';
 
 const MAX_ENTRIES = 20;
@@ -14,7 +14,8 @@ export const WELCOME_QUESTIONS: readonly string[] = [
 ];
 
 /** A button that asks `question` as if typed: Teams posts it as the user's message (imBack). */
-export function askButton(question: string): CardAction {
+export function askButton(asked: string): CardAction {
+  const question = clip(oneLine(asked), 300);
   return {
     type: 'Action.Submit',
     title: question.length > 60 ? `${question.slice(0, 59)}…` : question,
@@ -22,10 +23,14 @@ export function askButton(question: string): CardAction {
   };
 }
 
+function usageLines(e: CommandHelpEntry): string[] {
+  return (typeof e.usage === 'string' ? [e.usage] : [...e.usage]).slice(0, 4).map((u) => clip(oneLine(u), 200));
+}
+
 function entryBlock(e: CommandHelpEntry): CardElement {
   const items: CardElement[] = [
-    plain(e.usage, { fontType: 'Monospace', weight: 'Bolder' }),
-    plain(e.description, { spacing: 'None' }),
+    ...usageLines(e).map((u, i) => plain(u, { fontType: 'Monospace', weight: 'Bolder', spacing: i === 0 ? 'Default' : 'None' })),
+    plain(clip(e.description, 600), { spacing: 'None' }),
   ];
   const examples = e.examples.slice(0, MAX_EXAMPLES);
   if (examples.length > 0) {
@@ -48,7 +53,7 @@ export function helpCard(entries: readonly CommandHelpEntry[], ctx: CardContext)
   body.push(footer(ctx));
   return adaptiveCard(body, {
     actions: WELCOME_QUESTIONS.map(askButton),
-    fallbackText: `kcd commands: ${shown.map((e) => e.usage).join('; ')}`,
+    fallbackText: `kcd commands: ${shown.map((e) => usageLines(e)[0] ?? '').join('; ')}`,
   });
 }
 
@@ -67,7 +72,7 @@ export function welcomeCard(
   ];
   if (entries.length > 0) {
     body.push(
-      text(`Commands: ${entries.slice(0, MAX_ENTRIES).map((e) => md(e.usage, 80)).join(' · ')}`, { isSubtle: true, size: 'Small' }),
+      text(`Commands: ${entries.slice(0, MAX_ENTRIES).map((e) => md(usageLines(e)[0] ?? '', 80)).join(' · ')}`, { isSubtle: true, size: 'Small' }),
     );
   }
   body.push(

@@ -16,7 +16,7 @@ interface HostLimits {
 }
 
 const LADDER: readonly HostLimits[] = [
-  { peerRows: 20, perRule: 3, withFix: true, scriptLines: 40 },
+  { peerRows: 20, perRule: 3, withFix: true, scriptLines: 80 },
   { peerRows: 12, perRule: 2, withFix: true, scriptLines: 30 },
   { peerRows: 8, perRule: 1, withFix: false, scriptLines: 20 },
   { peerRows: 5, perRule: 1, withFix: false, scriptLines: 10, maxRules: 6 },

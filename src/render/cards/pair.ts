@@ -82,7 +82,14 @@ function build(report: PairReport, ctx: CardContext, limits: PairLimits): Adapti
   const errorRules = [...new Set(report.findings.filter((f) => f.severity === 'error').map((f) => f.rule))];
   const details = [
     report.storage ? 'with storage (cifs)' : 'VM only (no storage move)',
-    ...(report.fileServers.length > 0 ? [`VM files on ${report.fileServers.map((f) => md(f.name)).join(', ')}`] : []),
+    ...(report.fileServers.length > 0
+      ? [
+          `VM files on ${report.fileServers
+            .slice(0, 5)
+            .map((f) => md(f.name))
+            .join(', ')}${report.fileServers.length > 5 ? ` and ${report.fileServers.length - 5} more` : ''}`,
+        ]
+      : []),
   ];
   const headline = container(
     [

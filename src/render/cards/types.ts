@@ -42,11 +42,12 @@ export interface CardContext {
   correlationId?: string;
 }
 
-/** One command's help, from the command registry. */
+/** One command's help, from the command registry (its helpEntries() fit this shape). */
 export interface CommandHelpEntry {
-  usage: string;
+  /** One usage line, or several (e.g. the pair and the host form of check). */
+  usage: string | readonly string[];
   description: string;
-  examples: string[];
+  examples: readonly string[];
 }
 
 /** The payloads the cards' buttons send back (Action.Submit `value`, Action.Execute `action.data`). */

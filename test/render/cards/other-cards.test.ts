@@ -21,6 +21,8 @@ import {
   type CommandHelpEntry,
 } from '../../../src/render/cards';
 import { CHECKS } from '../../../src/checks';
+import { helpEntries } from '../../../src/commands/registry';
+import { TOPICS } from '../../../src/commands/topics';
 import { expectValidCard } from '../../support/validate-card';
 import { actions, codeText, demoCtx, visibleText } from './support';
 
@@ -60,6 +62,12 @@ describe('explain cards', () => {
     // No alias names two topics.
     const aliases = EXPLAIN_TOPICS.flatMap((t) => t.aliases);
     expect(new Set(aliases).size).toBe(aliases.length);
+  });
+
+  test('the parser\'s topic ids (src/commands/topics.ts) are exactly the cards\' topic ids', () => {
+    expect(TOPICS.map((t) => t.id).sort()).toEqual(EXPLAIN_TOPICS.map((t) => t.id).sort());
+    // Every topic id the parser produces opens its own card, not the topic list.
+    for (const t of TOPICS) expect(findExplainTopic(t.id)?.id).toBe(t.id);
   });
 
   test.each(EXPLAIN_TOPICS.map((t) => [t.id]))('%s: valid card with the explanation and the commands that check it', (id) => {
@@ -128,8 +136,20 @@ describe('help and welcome cards', () => {
     expect(visible).toContain('Data: demo directory');
   });
 
+  test('the command registry\'s own helpEntries() render as they are', () => {
+    const entries = helpEntries();
+    const card = helpCard(entries, demoCtx);
+    expectValidCard(card);
+    const visible = visibleText(card);
+    for (const e of entries) {
+      for (const u of e.usage) expect(visible).toContain(u);
+      expect(visible).toContain(e.description);
+    }
+    expectValidCard(welcomeCard(entries, demoCtx));
+  });
+
   test('help stays small with a huge registry', () => {
-    const many = Array.from({ length: 500 }, (_, i) => ({ usage: `/kcd cmd${i} ${'<arg> '.repeat(50)}`, description: 'x'.repeat(2000), examples: Array(20).fill('/kcd x') }));
+    const many = Array.from({ length: 500 }, (_, i) => ({ usage: `/kcd cmd${i} ${'<arg> '.repeat(50)}`, description: 'x'.repeat(100_000), examples: Array(20).fill('/kcd x'.repeat(1000)) }));
     const card = helpCard(many, demoCtx);
     expectValidCard(card);
     expect(cardSize(card)).toBeLessThan(80 * 1024);
@@ -157,17 +177,17 @@ describe('error cards', () => {
     const card = errorCard(new UnknownHostError('gogo3', ['GOGO-3', 'GOGO-2']), demoCtx, question);
     expectValidCard(card);
     expect(visibleText(card)).toContain('There is no computer named "gogo3" in the demo directory.');
-    expect(card.actions!.map((a) => [a.type, a.title, a.data])).toEqual([
+    expect(actions(card).map((a) => [a.type, a.title, a.data])).toEqual([
       ['Action.Submit', 'GOGO-3', { ...question, source: 'GOGO-3' }],
       ['Action.Submit', 'GOGO-2', { ...question, source: 'GOGO-2' }],
     ]);
     const noQuestion = errorCard(new UnknownHostError('gogo3', ['GOGO-3']), demoCtx);
-    expect(noQuestion.actions![0]!.data).toEqual({ kcd: 'check', host: 'GOGO-3' });
+    expect(actions(noQuestion)[0]!.data).toEqual({ kcd: 'check', host: 'GOGO-3' });
     const hostQuestion = errorCard(new UnknownHostError('fhost', ['FHOST1']), demoCtx, { ...question, source: 'GOGO-3', fileServers: ['fhost'] });
-    expect(hostQuestion.actions![0]!.data).toEqual({ ...question, source: 'GOGO-3', fileServers: ['FHOST1'] });
+    expect(actions(hostQuestion)[0]!.data).toEqual({ ...question, source: 'GOGO-3', fileServers: ['FHOST1'] });
     const none = errorCard(new UnknownHostError('zzz', []), demoCtx);
     expectValidCard(none);
-    expect(none.actions).toBeUndefined();
+    expect(actions(none)).toEqual([]);
   });
 
   test('unknown user', () => {

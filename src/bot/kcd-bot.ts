@@ -1,0 +1,220 @@
+/**
+ * The Teams handler: thin on purpose (the Bot Framework SDK is archived). It strips mentions, validates
+ * card payloads, runs the dialogs for incomplete questions, and sends what the Answerer returns.
+ * Every message gets exactly one answer; failures become an error card.
+ */
+import {
+  ActivityTypes,
+  BotState,
+  CardFactory,
+  MessageFactory,
+  TeamsActivityHandler,
+  TeamsInfo,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type StatePropertyAccessor,
+  type TurnContext,
+} from 'botbuilder';
+import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
+import { randomUUID } from 'node:crypto';
+import { CHECK_DIALOG, CheckDialog, type CheckDialogOptions } from '../../dialogs/check-dialog';
+import type { ParsedCommand } from '../commands/types';
+import { InputError, UnknownHostError } from '../domain/errors';
+import type { AdaptiveCard } from '../render/cards';
+import { Answerer, type Asker, type Request } from './answerer';
+import { parseCardPayload } from './card-payload';
+import { textWithoutBotMentions } from './mentions';
+
+/** Longer messages are refused before parsing (Teams itself caps messages at about 28 KB of text). */
+export const MAX_MESSAGE_CHARS = 4000;
+
+export interface BotLogger {
+  info(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+export const consoleLogger: BotLogger = {
+  info: (fields, message) => console.log(JSON.stringify({ level: 'info', message, ...fields })),
+  error: (fields, message) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
+};
+
+export interface KcdBotDeps {
+  answerer: (lookupAsker: () => Promise<Asker>) => Answerer;
+  /** Dialog state (per conversation and user: a PrivateConversationState). */
+  dialogState: BotState;
+  logger?: BotLogger;
+  /** How the sender's UPN is found; default TeamsInfo.getMember. */
+  lookupMember?: (context: TurnContext) => Promise<Asker>;
+}
+
+async function teamsMember(context: TurnContext): Promise<Asker> {
+  try {
+    const member = await TeamsInfo.getMember(context, context.activity.from.id);
+    const upn = member.userPrincipalName ?? member.email;
+    return upn ? { upn } : { problem: 'Teams did not return your user principal name' };
+  } catch (error) {
+    return { problem: `Teams could not tell me who you are (${error instanceof Error ? error.message : 'unknown error'})` };
+  }
+}
+
+function cardActivity(card: AdaptiveCard) {
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  if (card.fallbackText) activity.summary = card.fallbackText.slice(0, 200);
+  return activity;
+}
+
+export class KcdBot extends TeamsActivityHandler {
+  private readonly dialogs: DialogSet;
+  private readonly dialogAccessor: StatePropertyAccessor<DialogState>;
+  private readonly logger: BotLogger;
+
+  constructor(private readonly deps: KcdBotDeps) {
+    super();
+    this.logger = deps.logger ?? consoleLogger;
+    this.dialogAccessor = deps.dialogState.createProperty<DialogState>('dialogState');
+    this.dialogs = new DialogSet(this.dialogAccessor);
+    this.dialogs.add(
+      new CheckDialog({
+        answer: async (step, request) => {
+          await this.sendAnswer(step.context, request);
+        },
+        unknown: async (step, name) => {
+          const answerer = this.answererFor(step.context);
+          const snapshot = await answerer.snapshot();
+          const suggestions = (await answerer.vocabulary(snapshot)).suggest(name);
+          await step.context.sendActivity(cardActivity(answerer.error(new UnknownHostError(name, suggestions), this.correlation(step.context))));
+        },
+      }),
+    );
+
+    this.onMessage(async (context, next) => {
+      await this.handleMessage(context);
+      await next();
+    });
+
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await context.sendActivity(cardActivity(this.answererFor(context).welcome()));
+      await next();
+    });
+
+    this.onMembersAdded(async (context, next) => {
+      const botAdded = (context.activity.membersAdded ?? []).some((m) => m.id === context.activity.recipient.id);
+      // In Teams the installation update already welcomed; other channels only send conversationUpdate.
+      if (botAdded && context.activity.channelId !== 'msteams') {
+        await context.sendActivity(cardActivity(this.answererFor(context).welcome()));
+      }
+      await next();
+    });
+  }
+
+  /** Saves dialog state after every turn (the handler's run is wrapped by the adapter). */
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.deps.dialogState.saveChanges(context, false);
+  }
+
+  private correlation(context: TurnContext): string {
+    const state = context.turnState as Map<unknown, unknown>;
+    let id = state.get('kcd.correlationId') as string | undefined;
+    if (!id) state.set('kcd.correlationId', (id = randomUUID()));
+    return id;
+  }
+
+  private answererFor(context: TurnContext): Answerer {
+    const lookup = this.deps.lookupMember ?? teamsMember;
+    return this.deps.answerer(() => lookup(context));
+  }
+
+  private async sendAnswer(context: TurnContext, request: Request): Promise<void> {
+    if (request.kcd === 'check' || request.kcd === 'scan') await context.sendActivity({ type: ActivityTypes.Typing });
+    const answer = await this.answererFor(context).answer(request, this.correlation(context));
+    this.logger.info({ correlationId: this.correlation(context), conversation: context.activity.conversation?.id, answer: answer.summary }, 'answered');
+    await context.sendActivity(cardActivity(answer.card));
+  }
+
+  private async sendError(context: TurnContext, error: unknown): Promise<void> {
+    await context.sendActivity(cardActivity(this.answererFor(context).error(error, this.correlation(context))));
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const activity = context.activity;
+    // Action.Submit: `value` and no text.
+    if (activity.value !== undefined && activity.value !== null && !(typeof activity.text === 'string' && activity.text.trim())) {
+      const result = parseCardPayload(activity.value);
+      if (!result.ok) {
+        await this.sendError(context, new InputError(`That button's data was not understood (${result.problem}).`, 'Ask again in words, e.g. "can gogo-3 migrate to gogo-4?", or type /kcd help.'));
+        return;
+      }
+      if (result.payload.kcd === 'ask') return this.handleText(context, result.payload.text);
+      return this.sendAnswer(context, result.payload);
+    }
+    return this.handleText(context, textWithoutBotMentions(activity));
+  }
+
+  private async handleText(context: TurnContext, text: string): Promise<void> {
+    if (text.length > MAX_MESSAGE_CHARS) {
+      await this.sendError(
+        context,
+        new InputError(`That message is ${text.length} characters long; I read questions of up to ${MAX_MESSAGE_CHARS}.`, 'Ask one short question, e.g. "can gogo-3 migrate to gogo-4?".'),
+      );
+      return;
+    }
+    if (!text) {
+      await context.sendActivity(cardActivity(this.answererFor(context).help()));
+      return;
+    }
+    const answerer = this.answererFor(context);
+    let parsed: ParsedCommand;
+    try {
+      parsed = await answerer.parse(text);
+    } catch (error) {
+      // The directory could not be read to learn host names: say so, with the card for that.
+      await this.sendError(context, error);
+      return;
+    }
+    const dc = await this.dialogs.createContext(context);
+    if (dc.activeDialog) {
+      // A host name, a choice number or "cancel" answers the open prompt; a new command starts over.
+      const answersPrompt =
+        /^(cancel|never ?mind|no|stop)$/i.test(text) || /^\d{1,2}$/.test(text) || (await answerer.vocabulary()).exact(text) !== undefined;
+      const startsOver = !answersPrompt && (parsed.via === 'slash' || (parsed.intent !== 'check_host' && parsed.intent !== 'unknown'));
+      if (!startsOver) {
+        const result = await dc.continueDialog();
+        if (result.status !== DialogTurnStatus.empty) return;
+      }
+      await dc.cancelAllDialogs();
+    }
+    if ((parsed.intent === 'check_pair' && !parsed.source && !parsed.destination) || (parsed.intent === 'check_host' && !parsed.host)) {
+      await context.sendActivity('Which hosts? For example: "can gogo-3 migrate to gogo-4?" or /kcd check gogo-3 gogo-4.');
+      await context.sendActivity(cardActivity(answerer.help()));
+      return;
+    }
+    const request = Answerer.requestOf(parsed);
+    if (request) return this.sendAnswer(context, request);
+    const snapshot = await answerer.snapshot();
+    const options: CheckDialogOptions = {
+      intent: parsed.intent === 'check_host' ? 'check_host' : 'check_pair',
+      source: parsed.source,
+      destination: parsed.destination,
+      host: parsed.host,
+      storage: parsed.storage,
+      fileServers: parsed.fileServers,
+      asker: parsed.asker,
+      unresolved: parsed.unresolved,
+      candidates: snapshot.hyperVHosts.map((h) => h.name),
+    };
+    await dc.beginDialog(CHECK_DIALOG, options);
+  }
+
+  /** Action.Execute (the card's Re-check button): the updated card replaces the old one in place. */
+  protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
+    const answerer = this.answererFor(context);
+    const result = parseCardPayload(invokeValue?.action?.data);
+    const card = result.ok
+      ? result.payload.kcd === 'ask'
+        ? answerer.help()
+        : (await answerer.answer(result.payload, this.correlation(context))).card
+      : answerer.error(new InputError(`That button's data was not understood (${result.problem}).`, 'Ask the question again.'), this.correlation(context));
+    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card as unknown as Record<string, unknown> };
+  }
+}

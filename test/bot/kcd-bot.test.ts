@@ -1,0 +1,176 @@
+/** Conversations with the bot through TestAdapter on channel msteams: commands, questions, dialogs, bad input. */
+import { expectValidCard } from '../support/validate-card';
+import { BOT, cardText, cards, conversation, messages } from './conversation';
+
+function expectOneValidAnswer(replies: Awaited<ReturnType<ReturnType<typeof conversation>['say']>>) {
+  const sent = messages(replies);
+  expect(sent.length).toBeGreaterThanOrEqual(1);
+  for (const card of cards(replies)) expectValidCard(card);
+  return sent;
+}
+
+describe('commands and questions', () => {
+  test.each([
+    ['/kcd check gogo-3 gogo-4', ['KCD001', 'KCD004']],
+    ['kcd check GOGO-3 GOGO-4 storage', ['KCD002']],
+    ['check gogo-3 gogo-4 storage via fhost1', ['KCD003']],
+    ['can gogo-3 migrate to gogo-4?', ['KCD001', 'KCD004']],
+    ['is gogo-3 ready to live migrate to gogo-4 with storage', ['KCD002']],
+    ["why can't I move VMs from gogo3 to gogo4", ['KCD001']],
+  ])('%s → a pair card with %j', async (text, rules) => {
+    const c = conversation();
+    const replies = await c.say(text);
+    expectOneValidAnswer(replies);
+    const json = cardText(replies);
+    for (const rule of rules) expect(json).toContain(rule);
+    expect(json).toContain('Set-ADComputer');
+  });
+
+  test.each([
+    ['/kcd check gogo-2', 'GOGO-2'],
+    ["what's wrong with gogo-2", 'GOGO-2'],
+    ['check vmhost1', 'VMHOST1'],
+  ])('%s → a host card for %s', async (text, host) => {
+    const replies = await conversation().say(text);
+    expectOneValidAnswer(replies);
+    expect(cardText(replies)).toContain(host);
+  });
+
+  test.each(['/kcd scan', 'which hosts are misconfigured?', '/kcd summary'])('%s → the scan card', async (text) => {
+    const replies = await conversation().say(text);
+    expectOneValidAnswer(replies);
+    expect(cardText(replies)).toContain('VMHOST2');
+  });
+
+  test.each([
+    ['what is protocol transition?', 'rotocol transition'],
+    ['explain SPN', 'SPN'],
+    ['/kcd explain protected users', 'Protected Users'],
+  ])('%s → an explain card', async (text, phrase) => {
+    const replies = await conversation().say(text);
+    expectOneValidAnswer(replies);
+    expect(cardText(replies)).toContain(phrase);
+  });
+
+  test.each(['/kcd help', 'help', '/kcd', 'what can you do?', 'tell me a joke about penguins'])('%s → help', async (text) => {
+    const replies = await conversation().say(text);
+    const [card] = cards(expectOneValidAnswer(replies));
+    expect(JSON.stringify(card)).toContain('/kcd check');
+  });
+
+  test('"can I migrate gogo-4 to gogo-2?" checks the asker\'s own account', async () => {
+    const ok = await conversation({ asker: { upn: 'labadmin@contoso.com' } }).say('can I migrate gogo-4 to gogo-2?');
+    expect(cardText(ok)).toContain('labadmin@contoso.com');
+    const sensitive = await conversation({ asker: { upn: 'alice@contoso.com' } }).say('can I migrate gogo-4 to gogo-2?');
+    expect(cardText(sensitive)).toContain('KCD010');
+    const unknown = await conversation({ asker: { upn: 'nobody@contoso.com' } }).say('can I migrate gogo-4 to gogo-2?');
+    expect(cardText(unknown)).toContain('not found');
+  });
+});
+
+describe('dialogs', () => {
+  test('a missing destination is asked for with host choices, then answered', async () => {
+    const c = conversation();
+    const ask = await c.say('can I move VMs from gogo-3?');
+    const prompt = JSON.stringify(ask);
+    expect(prompt).toContain('to which host');
+    expect(prompt).toContain('GOGO-4');
+    const answer = await c.say('GOGO-4');
+    expectOneValidAnswer(answer);
+    expect(cardText(answer)).toContain('KCD001');
+  });
+
+  test('a missing source is asked for too', async () => {
+    const c = conversation();
+    expect(JSON.stringify(await c.say('can we migrate to gogo-4'))).toContain('from which host');
+    expect(cardText(await c.say('gogo-3'))).toContain('KCD004');
+  });
+
+  test('a misspelt host gets "did you mean" choices', async () => {
+    const c = conversation();
+    const ask = await c.say('/kcd check gogo-33 gogo-4');
+    expect(JSON.stringify(ask)).toContain('Did you mean');
+    expect(JSON.stringify(ask)).toContain('GOGO-3');
+    const answer = await c.say('GOGO-3');
+    expect(cardText(answer)).toContain('KCD004');
+  });
+
+  test('Cancel leaves the question; a new command starts over', async () => {
+    const c = conversation();
+    await c.say('can I move VMs from gogo-3?');
+    expect(JSON.stringify(await c.say('Cancel'))).toContain('left it there');
+    await c.say('can I move VMs from gogo-3?');
+    const fresh = await c.say('/kcd scan');
+    expect(cardText(fresh)).toContain('VMHOST2');
+  });
+
+  test('an unknown host with nothing close gets the unknown-host card', async () => {
+    const replies = await conversation().say('/kcd check zzqx-99 gogo-4');
+    expect(JSON.stringify(replies)).toMatch(/zzqx-99/i);
+  });
+});
+
+describe('Teams specifics', () => {
+  test('every @mention of the bot is removed before parsing (channel message)', async () => {
+    const c = conversation({ conversationType: 'channel' });
+    const replies = await c.say({
+      text: '<at>kcd</at> can gogo-3 migrate to <at>kcd</at> gogo-4?',
+      entities: [
+        { type: 'mention', mentioned: BOT, text: '<at>kcd</at>' },
+        { type: 'mention', mentioned: BOT, text: '<at>kcd</at>' },
+      ],
+    });
+    expect(cardText(replies)).toContain('KCD001');
+  });
+
+  test('Action.Submit without text runs the button\'s command', async () => {
+    const replies = await conversation().say({ text: undefined, value: { kcd: 'check', source: 'GOGO-3', destination: 'GOGO-4', storage: true, fileServers: [] } });
+    expect(cardText(replies)).toContain('KCD002');
+  });
+
+  test('install welcomes with a help card', async () => {
+    const c = conversation();
+    const before = c.adapter.activeQueue.length;
+    await c.adapter.processActivity({ type: 'installationUpdate', action: 'add' });
+    const replies = c.adapter.activeQueue.splice(before);
+    const [card] = cards(replies);
+    expect(card).toBeDefined();
+    expectValidCard(card);
+  });
+
+  test('Action.Execute re-check returns the updated card in the invoke response', async () => {
+    const c = conversation();
+    const before = c.adapter.activeQueue.length;
+    await c.adapter.processActivity({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'recheck', data: { kcd: 'check', source: 'GOGO-3', destination: 'GOGO-4', storage: false, fileServers: [] } } },
+    });
+    const replies = c.adapter.activeQueue.splice(before);
+    const invokeResponse = replies.find((r) => r.type === 'invokeResponse');
+    const body = (invokeResponse?.value as { body?: { value?: unknown; statusCode?: number } }).body;
+    expect(body?.statusCode).toBe(200);
+    expectValidCard(body?.value);
+    expect(JSON.stringify(body?.value)).toContain('KCD001');
+  });
+});
+
+describe('bad input is answered, never crashes', () => {
+  test.each([
+    ['empty message', { text: '' }],
+    ['whitespace', { text: '   \n\t ' }],
+    ['10 KB message', { text: 'gogo-3 '.repeat(1500) }],
+    ['hostile LDAP string', { text: '/kcd check *)(objectClass=* gogo-4' }],
+    ['hostile host question', { text: 'can gogo-3)(|(cn=* migrate to gogo-4?' }],
+    ['control characters', { text: 'check \u0000\u0007gogo-3\u001b[31m' }],
+    ['emoji', { text: '🚀🔥' }],
+    ['malformed card payload', { value: { kcd: 'check', source: 42 } }],
+    ['unknown card payload', { value: { hello: 'world' } }],
+    ['payload of the wrong type', { value: 'just a string' }],
+    ['huge payload', { value: { kcd: 'check', host: 'x'.repeat(100_000) } }],
+  ])('%s gets one answer', async (_name, activity) => {
+    const replies = await conversation().say(activity);
+    expect(messages(replies).length).toBeGreaterThanOrEqual(1);
+    for (const card of cards(replies)) expectValidCard(card);
+  });
+});

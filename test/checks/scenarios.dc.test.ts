@@ -1,0 +1,57 @@
+/**
+ * The scenario fixtures, written to a real Samba AD DC and read back through the LDAP adapter: the checker
+ * must reach the same verdicts as from the in-memory fixtures.
+ */
+import { labFacts } from '../ad-lab/lab';
+import { loadScenarios as loadFixtureScenarios, ScenarioNames } from '../support/scenario';
+import { labDirectory, loadScenarios } from '../support/scenario-lab';
+import { askScenario, ruleIds } from '../support/run-scenario';
+import type { DirectorySnapshot } from '../../src/domain/snapshot';
+
+// The DC work (loading accounts, KDC round trips) takes longer than jest's default 5 s.
+jest.setTimeout(600_000);
+
+const runTag = `${Date.now().toString(36).slice(-3)}`.toUpperCase();
+const scenarios = loadFixtureScenarios()
+  .filter((s) => s.dc !== false)
+  .map((scenario, i) => ({ scenario, names: new ScenarioNames(`Q${runTag}${i.toString(36).toUpperCase()}-`) }));
+
+describe('scenario fixtures on a real Samba AD DC', () => {
+  let snapshot: DirectorySnapshot;
+  const directory = () => labDirectory(labFacts());
+
+  beforeAll(async () => {
+    const facts = labFacts();
+    await loadScenarios(facts, scenarios);
+    const dir = directory();
+    try {
+      snapshot = await dir.snapshot();
+    } finally {
+      await dir.close();
+    }
+  });
+
+  test('every scenario the DC can hold is loaded', () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(20);
+  });
+
+  test.each(scenarios.map((s) => [s.scenario.id, s] as const))('%s', async (_id, { scenario, names }) => {
+    let user;
+    if (scenario.question.as) {
+      const dir = directory();
+      try {
+        user = await dir.findUser(names.user(scenario.question.as));
+      } finally {
+        await dir.close();
+      }
+      expect(user).toBeDefined();
+    }
+    const report = askScenario(scenario, snapshot, names, user);
+    const ids = ruleIds(report);
+    for (const rule of scenario.expect) expect(ids).toContain(rule);
+    for (const rule of scenario.absent ?? []) expect(ids).not.toContain(rule);
+    expect(report.ready).toBe(scenario.ready);
+    // The same question from the in-memory fixture gives the same rule ids.
+    expect(ids).toEqual(ruleIds(askScenario(scenario, undefined, names)));
+  });
+});

@@ -1,0 +1,88 @@
+/** A real HTTP round trip: an activity POSTed to /api/messages, the reply card arriving at a local connector. */
+import { readConfig } from '../src/config';
+import { DemoDirectory } from '../src/directory/demo-directory';
+import { startServer, type RunningServer } from '../src/server';
+import { LocalConnector } from './support/connector';
+import { expectValidCard } from './support/validate-card';
+
+const quiet = { info: () => undefined, error: () => undefined };
+
+function activity(connector: LocalConnector, text: string, conversationId = 'conv-1') {
+  return {
+    type: 'message',
+    id: `act-${Math.random().toString(36).slice(2)}`,
+    text,
+    channelId: 'msteams',
+    serviceUrl: connector.url,
+    conversation: { id: conversationId, conversationType: 'personal' },
+    from: { id: 'user-1', name: 'Alice', aadObjectId: '00000000-0000-0000-0000-0000000000a1' },
+    recipient: { id: 'bot-1', name: 'kcd' },
+    channelData: { tenant: { id: 'tenant-1' } },
+  };
+}
+
+describe('the bot over HTTP', () => {
+  let connector: LocalConnector;
+  let running: RunningServer;
+
+  beforeAll(async () => {
+    connector = await new LocalConnector().start();
+    running = await startServer(
+      { config: readConfig({}), directory: new DemoDirectory(), logger: quiet, lookupMember: async () => ({ upn: 'alice@contoso.com' }) },
+      0,
+      '127.0.0.1',
+    );
+  });
+  afterAll(async () => {
+    await running.close();
+    await connector.stop();
+  });
+
+  test('GET /healthz answers with the directory label', async () => {
+    const res = await fetch(`${running.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok', directory: 'demo directory' });
+  });
+
+  test('"can gogo-3 migrate to gogo-4?" gets a pair card at the connector', async () => {
+    const res = await fetch(`${running.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(activity(connector, 'can gogo-3 migrate to gogo-4?')),
+    });
+    expect(res.status).toBeLessThan(300);
+    const [reply] = await connector.waitForMessages(1, 'conv-1');
+    const attachment = reply!.activity.attachments![0]!;
+    expect(attachment.contentType).toBe('application/vnd.microsoft.card.adaptive');
+    expectValidCard(attachment.content);
+    const json = JSON.stringify(attachment.content);
+    expect(json).toContain('KCD001');
+    expect(json).toContain('KCD004');
+    expect(json).toContain('Set-ADComputer');
+    // A typing indicator went out before the answer.
+    expect(connector.received.some((r) => r.activity.type === 'typing')).toBe(true);
+  });
+
+  test('with an app id set, a request without a token gets 401', async () => {
+    const secured = await startServer(
+      {
+        config: readConfig({ MicrosoftAppId: '11111111-2222-3333-4444-555555555555', MicrosoftAppPassword: 'not-used-here', MicrosoftAppType: 'MultiTenant' }),
+        directory: new DemoDirectory(),
+        logger: quiet,
+      },
+      0,
+      '127.0.0.1',
+    );
+    try {
+      const res = await fetch(`${secured.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity(connector, 'help', 'conv-401')),
+      });
+      expect(res.status).toBe(401);
+      expect(connector.messages('conv-401')).toHaveLength(0);
+    } finally {
+      await secured.close();
+    }
+  });
+});
