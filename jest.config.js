@@ -1,6 +1,7 @@
-// Two projects: `unit` needs nothing but Node; `dc` runs against a real Samba AD DC that its
-// globalSetup provisions on loopback (test/ad-lab/) and its globalTeardown stops.
-// `npm test` runs both; `npm run test:unit` runs only `unit`.
+// Three projects: `unit` needs nothing but Node; `dc` runs against a real Samba AD DC that its
+// globalSetup provisions on loopback (test/ad-lab/) and its globalTeardown stops; `e2e` drives the
+// Microsoft 365 Agents Playground in headless Chromium (its globalSetup installs Debian's chromium when
+// missing, see test/e2e/). `npm test` runs all three; `npm run test:unit` runs only `unit`.
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }];
 
 /** @type {import('jest').Config} */
@@ -11,7 +12,7 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '\\.dc\\.test\\.ts$', '/dist/'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.dc\\.test\\.ts$', '\\.e2e\\.test\\.ts$', '/dist/'],
     },
     {
       displayName: 'dc',
@@ -22,6 +23,15 @@ module.exports = {
       globalSetup: '<rootDir>/test/ad-lab/global-setup.ts',
       globalTeardown: '<rootDir>/test/ad-lab/global-teardown.ts',
       testTimeout: 300000,
+    },
+    {
+      displayName: 'e2e',
+      testEnvironment: 'node',
+      transform: { '^.+\\.ts$': tsJest },
+      testMatch: ['<rootDir>/test/**/*.e2e.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+      globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+      testTimeout: 180000,
     },
   ],
 };

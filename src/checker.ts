@@ -191,6 +191,54 @@ export function checkHost(snapshot: DirectorySnapshot, host: Computer, options: 
   return { kind: 'host', host, storage, group, peers, findings, ready: !hasErrors(findings) };
 }
 
+/** Per host and rule, at most this many pair findings are kept in a fleet scan; the rest are summarised. */
+export const FLEET_FINDINGS_PER_RULE = 20;
+
+/**
+ * Collects one host's outbound pair findings during a fleet scan, keeping memory linear in the number of
+ * hosts: a host that lacks delegation to 1,000 peers gets its first findings per rule and one finding that
+ * counts the rest (with every missing entry in its fix), not thousands of findings. `kcd host` has them all.
+ */
+class PairFindingSummariser {
+  private readonly kept = new Map<string, Finding[]>();
+  private readonly extra = new Map<string, { count: number; spns: string[]; targets: Set<string>; first: Finding }>();
+  constructor(private readonly host: Computer) {}
+
+  add(findings: readonly Finding[]): void {
+    for (const f of findings) {
+      const key = `${f.rule}|${f.subject}`;
+      const list = this.kept.get(key) ?? [];
+      if (list.length < FLEET_FINDINGS_PER_RULE) {
+        list.push(f);
+        this.kept.set(key, list);
+        continue;
+      }
+      let more = this.extra.get(key);
+      if (!more) this.extra.set(key, (more = { count: 0, spns: [], targets: new Set(), first: f }));
+      more.count++;
+      if (typeof f.data.spn === 'string') more.spns.push(f.data.spn);
+      if (typeof f.data.target === 'string') more.targets.add(f.data.target);
+    }
+  }
+
+  findings(): Finding[] {
+    const out = [...this.kept.values()].flat();
+    for (const { count, spns, targets, first } of this.extra.values()) {
+      const sameHost = first.fix?.kind === 'computer' && first.fix.addDelegation !== undefined;
+      out.push({
+        rule: first.rule,
+        severity: first.severity,
+        subject: first.subject,
+        message: `… and ${count} more ${first.rule} finding${count === 1 ? '' : 's'} for ${first.subject}${targets.size > 0 ? ` (${targets.size} more peer${targets.size === 1 ? '' : 's'})` : ''}. Run kcd host ${this.host.name} for each of them.`,
+        why: first.why,
+        data: { more: count, peers: [...targets].sort() },
+        fix: sameHost && first.fix?.kind === 'computer' ? { kind: 'computer', host: first.fix.host, addDelegation: spns } : undefined,
+      });
+    }
+    return out;
+  }
+}
+
 /**
  * Every Hyper-V host: its own findings and those of each outbound pair in its group. Cost is
  * O(hosts × group size): groups are partitioned once, host findings are computed once per host.
@@ -210,6 +258,7 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     const own = [...cache.get(host, 'source'), ...cache.get(host, 'target')];
     const ownBlocks = hasErrors(cache.get(host, 'source'));
     const collected: Finding[] = [...own];
+    const summariser = new PairFindingSummariser(host);
     let peersTotal = 0;
     let peersReady = 0;
     for (const peer of groups.get(host) ?? []) {
@@ -218,8 +267,9 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
       const pair = pairFindings(snapshot, PAIR_CHECKS_BOTH_WAYS, host, peer, storage);
       const ready = !ownBlocks && !hasErrors(pair) && !hasErrors(cache.get(peer, 'target'));
       if (ready) peersReady++;
-      collected.push(...pair);
+      summariser.add(pair);
     }
+    collected.push(...summariser.findings());
     const findings = normaliseFindings(collected);
     for (const f of findings) {
       byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;

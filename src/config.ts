@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { z } from 'zod';
+import { canonicalTimeZone, parseTimeArgument } from './commands/schedule';
 import { ConfigError } from './domain/errors';
 import type { MigrationGroup } from './domain/migration-group';
 
@@ -53,6 +54,15 @@ export interface BotConfig {
   appPassword: string;
   appType: AppType;
   tenantId?: string;
+  /**
+   * Runs without authentication (no MicrosoftAppId): the demo directory, or KCD_LOCAL_MODE=true for a lab.
+   * A bot reading a real directory without credentials and without KCD_LOCAL_MODE refuses to start.
+   */
+  localMode: boolean;
+  /** Tenant ids whose users may use the bot; empty: any tenant. */
+  allowedTenants: string[];
+  /** AAD object ids or UPNs allowed to use the bot; empty: everyone in an allowed tenant. */
+  allowedUsers: string[];
 }
 
 export interface Config {
@@ -70,7 +80,7 @@ export type ReadFile = (path: string) => string;
 // The variables (single source for .env.example and the README)
 // ---------------------------------------------------------------------------------------------------
 
-export type ConfigSection = 'directory' | 'checks' | 'bot';
+export type ConfigSection = 'directory' | 'checks' | 'bot' | 'summary';
 
 export interface ConfigVariable {
   name: string;
@@ -207,12 +217,65 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     example: '11111111-1111-1111-1111-111111111111',
     requiredWhen: 'MicrosoftAppType is SingleTenant or UserAssignedMSI',
   },
+  {
+    name: 'KCD_LOCAL_MODE',
+    section: 'bot',
+    description:
+      'Run the bot without authentication (no MicrosoftAppId) against a real directory, for a lab (true/false, 1/0, yes/no). Without it, a bot reading KCD_LDAP_URL refuses to start unless MicrosoftAppId and MicrosoftAppPassword are set. The demo directory always runs locally.',
+    example: 'false',
+    default: 'false',
+  },
+  {
+    name: 'KCD_ALLOWED_TENANTS',
+    section: 'bot',
+    description:
+      'Microsoft Entra tenant ids (GUIDs, separated by commas or spaces) whose users may use the bot; requests from other tenants get a refusal card and are logged. Empty: any tenant (restrict with MicrosoftAppType=SingleTenant too).',
+    example: '11111111-1111-1111-1111-111111111111',
+  },
+  {
+    name: 'KCD_ALLOWED_USERS',
+    section: 'bot',
+    description:
+      'Users allowed to ask the bot: AAD object ids (GUIDs) or UPNs, separated by commas or spaces. Empty: everyone in an allowed tenant. Others get a polite refusal card.',
+    example: 'alice@contoso.com,22222222-2222-2222-2222-222222222222',
+  },
+  {
+    name: 'KCD_STATE_DIR',
+    section: 'summary',
+    description:
+      'Where the bot keeps its state: daily summary subscriptions, the last summary of each chat (for "what changed") and the post log, as JSON files written atomically. Every instance of one deployment must use the same directory.',
+    example: '/var/lib/kcd-bot',
+    default: './data',
+  },
+  {
+    name: 'KCD_SUMMARY_DEFAULT_TIME',
+    section: 'summary',
+    description: 'When "/kcd subscribe" without a time posts the daily summary, on a 24-hour clock (HH:MM).',
+    example: '07:30',
+    default: '08:00',
+  },
+  {
+    name: 'KCD_SUMMARY_TIME_ZONE',
+    section: 'summary',
+    description: 'The IANA time zone of "/kcd subscribe" without a zone (e.g. Europe/Berlin, America/New_York, UTC).',
+    example: 'Europe/Berlin',
+    default: 'UTC',
+  },
+  {
+    name: 'KCD_SCHEDULER_ENABLED',
+    section: 'summary',
+    description:
+      'Run the scheduler that posts the daily summaries (true/false, 1/0, yes/no). One scheduler per deployment: set it to false on every instance but one. Instances with it off still take subscriptions.',
+    example: 'true',
+    default: 'true',
+  },
 ];
 
 const SECTION_TITLES: Record<ConfigSection, string> = {
   directory: 'Directory (LDAP). Leave KCD_LDAP_URL empty to use the built-in demo directory.',
   checks: 'Checks',
   bot: 'Teams bot (Bot Framework)',
+  summary: 'Daily summary (subscriptions and the scheduler)',
 };
 
 /** The text of `.env.example`: every variable with a comment line describing it, and an example. */
@@ -271,6 +334,9 @@ function rawValues(env: Record<string, string | undefined>): Raw {
     MicrosoftAppPassword: value(env.MicrosoftAppPassword, false),
     MicrosoftAppType: value(env.MicrosoftAppType),
     MicrosoftAppTenantId: value(env.MicrosoftAppTenantId),
+    KCD_LOCAL_MODE: value(env.KCD_LOCAL_MODE),
+    KCD_ALLOWED_TENANTS: value(env.KCD_ALLOWED_TENANTS),
+    KCD_ALLOWED_USERS: value(env.KCD_ALLOWED_USERS),
   };
 }
 
@@ -363,6 +429,21 @@ const oneOf = <T extends string>(values: readonly T[], fallback: T, aliases: Rec
       return z.NEVER;
     });
 
+/** A list separated by commas or spaces, each item checked; empty or unset: []. */
+const listOf = (what: string, valid: (item: string) => boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const items = (text ?? '').split(/[\s,;]+/).filter((i) => i !== '');
+      const bad = items.filter((i) => !valid(i));
+      if (bad.length > 0) {
+        ctx.addIssue({ code: 'custom', message: `expected ${what}, got ${bad.slice(0, 3).map(quote).join(', ')}` });
+        return z.NEVER;
+      }
+      return [...new Set(items)];
+    });
+
 const dnSchema = (what: string) =>
   z
     .string()
@@ -424,6 +505,9 @@ const commonSchema = z.object({
     .refine((text) => text === undefined || GUID.test(text) || DOMAIN_NAME.test(text), {
       error: (issue) => `expected a tenant ID (a GUID) or a tenant domain name, got ${quote(issue.input)}`,
     }),
+  KCD_LOCAL_MODE: booleanFlag(false),
+  KCD_ALLOWED_TENANTS: listOf('tenant ids (GUIDs)', (t) => GUID.test(t)),
+  KCD_ALLOWED_USERS: listOf('AAD object ids (GUIDs) or UPNs (name@domain)', (u) => GUID.test(u) || /^[^@\s]+@[^@\s]+$/.test(u)),
 });
 
 const ldapSchema = z.object({
@@ -461,7 +545,15 @@ const defaultReadFile: ReadFile = (path) => readFileSync(path, 'utf8');
  * Reads and validates the configuration. Throws ConfigError listing every problem (never a password).
  * `readFile` is used only for KCD_LDAP_BIND_PASSWORD_FILE, and only when KCD_LDAP_URL is set.
  */
-export function readConfig(env: Record<string, string | undefined>, readFile: ReadFile = defaultReadFile): Config {
+export interface ReadConfigOptions {
+  /**
+   * 'bot' (npm start) adds the authentication-mode rules: a bot reading a real directory needs MicrosoftAppId
+   * and MicrosoftAppPassword, or KCD_LOCAL_MODE=true. The CLI ('cli', the default) has no such rule.
+   */
+  purpose?: 'bot' | 'cli';
+}
+
+export function readConfig(env: Record<string, string | undefined>, readFile: ReadFile = defaultReadFile, options: ReadConfigOptions = {}): Config {
   const raw = rawValues(env);
   const problems: string[] = [];
   const secrets: string[] = [raw.KCD_LDAP_BIND_PASSWORD, raw.MicrosoftAppPassword].filter((s): s is string => s !== undefined);
@@ -530,6 +622,20 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     problems.push('MicrosoftAppId: required when MicrosoftAppPassword is set');
   }
 
+  // Authentication mode (the bot only): no credentials means local mode, which must be explicit for a real directory.
+  const localFlag = booleanFlag(false).safeParse(raw.KCD_LOCAL_MODE);
+  const explicitLocal = localFlag.success && localFlag.data;
+  if (options.purpose === 'bot') {
+    if (raw.MicrosoftAppId === undefined && raw.KCD_LDAP_URL !== undefined && !explicitLocal) {
+      problems.push(
+        'MicrosoftAppId and MicrosoftAppPassword: required to serve a real directory (KCD_LDAP_URL is set); without them the bot would accept unauthenticated requests. Set both (an Entra app registration), or set KCD_LOCAL_MODE=true for a lab',
+      );
+    }
+    if (raw.MicrosoftAppId !== undefined && explicitLocal) {
+      problems.push('KCD_LOCAL_MODE: true, but MicrosoftAppId is set: local mode runs without authentication; unset one of them');
+    }
+  }
+
   if (problems.length > 0) throw new ConfigError(inVariableOrder(problems).map((p) => scrub(p, secrets)));
   const c = common.data!;
   const bot: BotConfig = {
@@ -537,6 +643,9 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     appId: raw.MicrosoftAppId ?? '',
     appPassword: raw.MicrosoftAppPassword ?? '',
     appType: c.MicrosoftAppType,
+    localMode: raw.MicrosoftAppId === undefined,
+    allowedTenants: c.KCD_ALLOWED_TENANTS,
+    allowedUsers: c.KCD_ALLOWED_USERS,
   };
   if (raw.MicrosoftAppTenantId !== undefined) bot.tenantId = raw.MicrosoftAppTenantId;
   const config: Config = {
@@ -569,6 +678,45 @@ function scrub(message: string, secrets: readonly string[]): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Daily summary (read separately: Config keeps its shape for the front ends that do not post summaries)
+// ---------------------------------------------------------------------------------------------------
+
+export interface SummaryConfig {
+  /** Absolute or relative to the working directory. */
+  stateDir: string;
+  /** "HH:MM" for subscriptions that give no time. */
+  defaultTime: string;
+  /** IANA zone for subscriptions that give none. */
+  timeZone: string;
+  /** False on the extra instances of a deployment: one scheduler per deployment. */
+  schedulerEnabled: boolean;
+}
+
+/** The variables of the daily summary, each named once here (test/config.test.ts scans for them). */
+function summaryRawValues(env: Record<string, string | undefined>): Raw {
+  return {
+    KCD_STATE_DIR: value(env.KCD_STATE_DIR),
+    KCD_SUMMARY_DEFAULT_TIME: value(env.KCD_SUMMARY_DEFAULT_TIME),
+    KCD_SUMMARY_TIME_ZONE: value(env.KCD_SUMMARY_TIME_ZONE),
+    KCD_SCHEDULER_ENABLED: value(env.KCD_SCHEDULER_ENABLED),
+  };
+}
+
+/** Reads the daily summary settings. Throws ConfigError listing every problem. */
+export function readSummaryConfig(env: Record<string, string | undefined>): SummaryConfig {
+  const raw = summaryRawValues(env);
+  const problems: string[] = [];
+  const time = raw.KCD_SUMMARY_DEFAULT_TIME === undefined ? '08:00' : parseTimeArgument(raw.KCD_SUMMARY_DEFAULT_TIME);
+  if (time === undefined) problems.push(`KCD_SUMMARY_DEFAULT_TIME: expected a time of day such as 08:00 (24-hour clock), got ${quote(raw.KCD_SUMMARY_DEFAULT_TIME)}`);
+  const timeZone = raw.KCD_SUMMARY_TIME_ZONE === undefined ? 'UTC' : canonicalTimeZone(raw.KCD_SUMMARY_TIME_ZONE);
+  if (timeZone === undefined) problems.push(`KCD_SUMMARY_TIME_ZONE: expected an IANA time zone such as Europe/Berlin or UTC, got ${quote(raw.KCD_SUMMARY_TIME_ZONE)}`);
+  const enabled = booleanFlag(true).safeParse(raw.KCD_SCHEDULER_ENABLED);
+  if (!enabled.success) problems.push(...enabled.error.issues.map((issue) => `KCD_SCHEDULER_ENABLED: ${issue.message}`));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { stateDir: raw.KCD_STATE_DIR ?? './data', defaultTime: time!, timeZone: timeZone!, schedulerEnabled: enabled.data! };
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Redaction
 // ---------------------------------------------------------------------------------------------------
 
@@ -588,7 +736,12 @@ export function redactConfig(config: Config): Config {
     migrationGroup,
     cacheTtlSeconds: config.cacheTtlSeconds,
     logLevel: config.logLevel,
-    bot: { ...config.bot, appPassword: mask(config.bot.appPassword) },
+    bot: {
+      ...config.bot,
+      appPassword: mask(config.bot.appPassword),
+      allowedTenants: [...config.bot.allowedTenants],
+      allowedUsers: [...config.bot.allowedUsers],
+    },
   };
 }
 

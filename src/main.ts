@@ -2,16 +2,20 @@
  * `npm start`: the bot on the configured directory (the demo directory when nothing is configured),
  * with one shared, cached directory snapshot.
  */
-import { readConfig, redactConfig } from './config';
+import { readConfig, readSummaryConfig, redactConfig, type SummaryConfig } from './config';
 import { KcdError } from './domain/errors';
 import { CachedDirectory } from './directory/cached-directory';
 import { openDirectory } from './directory/open-directory';
 import { startServer } from './server';
+import { FileStateStore } from './store/file-store';
+import { configSecrets, createLogger } from './log';
 
 export async function main(): Promise<void> {
   let config;
+  let summary: SummaryConfig;
   try {
-    config = readConfig(process.env);
+    config = readConfig(process.env, undefined, { purpose: 'bot' });
+    summary = readSummaryConfig(process.env);
   } catch (error) {
     if (error instanceof KcdError) {
       console.error(`${error.message}\n${error.remediation}`);
@@ -20,23 +24,50 @@ export async function main(): Promise<void> {
     }
     throw error;
   }
-  const warn = (message: string) => console.warn(`warning: ${message}`);
+  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
+  const warn = (message: string) => logger.warn({}, message);
   const directory = new CachedDirectory(openDirectory([], config, warn), { ttlMs: config.cacheTtlSeconds * 1000 });
-  const running = await startServer({ config, directory });
+  const store = new FileStateStore(summary.stateDir);
+  try {
+    // Fail at start, not at the first subscription, when the state cannot be read.
+    await store.read();
+  } catch (error) {
+    console.error(error instanceof KcdError ? `${error.message}\n${error.remediation}` : String(error));
+    process.exitCode = 2;
+    return;
+  }
+  const running = await startServer({
+    config,
+    directory,
+    logger,
+    summary: { store, defaults: { time: summary.defaultTime, timeZone: summary.timeZone }, schedulerEnabled: summary.schedulerEnabled },
+  });
   const label = directory.describe().label;
   const local = config.bot.appId === '';
   console.log(
     [
       `kcd-bot listening on ${running.url}/api/messages (directory: ${label})`,
       local
-        ? 'Local mode: no MicrosoftAppId, so requests are not authenticated (Agents Playground, Bot Framework Emulator).'
+        ? `LOCAL MODE: no MicrosoftAppId, so requests are NOT authenticated (Agents Playground, Bot Framework Emulator)${
+            config.directory.kind === 'ldap' ? '; KCD_LOCAL_MODE=true lets it read a real directory (labs only)' : '; demo directory'
+          }.`
         : `Authenticated as app ${config.bot.appId} (${config.bot.appType}).`,
       'Talk to it like in Teams with the Microsoft 365 Agents Playground:',
-      `  npx agentsplayground -e http://127.0.0.1:${config.bot.port}/api/messages -c msteams`,
+      config.bot.port === 3978
+        ? '  npm run playground        (then open http://localhost:56150)'
+        : `  npx -p @microsoft/m365agentsplayground@0.2.28 agentsplayground -e http://127.0.0.1:${config.bot.port}/api/messages -c msteams`,
       'Then ask: "can gogo-3 migrate to gogo-4?"  or  /kcd help',
+      `Daily summaries: state in ${store.describe()}; ${
+        summary.schedulerEnabled
+          ? `this instance runs the scheduler (default ${summary.defaultTime} ${summary.timeZone}).`
+          : 'the scheduler is off on this instance (KCD_SCHEDULER_ENABLED=false): another instance must run it.'
+      }`,
     ].join('\n'),
   );
-  if (process.env.KCD_LOG_LEVEL === 'debug') console.log(JSON.stringify(redactConfig(config)));
+  if (config.bot.allowedTenants.length > 0 || config.bot.allowedUsers.length > 0) {
+    console.log(`Access: ${config.bot.allowedTenants.length} allowed tenant(s), ${config.bot.allowedUsers.length || 'any'} allowed user(s).`);
+  }
+  logger.debug({ config: redactConfig(config) }, 'configuration');
   // Warm the cache so the first question is answered from memory.
   directory.refresh().catch((error: unknown) => warn(`the directory could not be read yet: ${error instanceof Error ? error.message : String(error)}`));
   const stop = async () => {

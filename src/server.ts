@@ -8,9 +8,15 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from './config';
 import type { Directory } from './directory/port';
 import { Answerer } from './bot/answerer';
-import { consoleLogger, KcdBot, type BotLogger } from './bot/kcd-bot';
+import { consoleLogger, CORRELATION_KEY, KcdBot, type BotLogger } from './bot/kcd-bot';
+import type { RateLimiter } from './bot/rate-limit';
 import { errorCard } from './render/cards';
 import { CardFactory, MessageFactory } from 'botbuilder';
+import type { Clock } from './scheduler/clock';
+import { adapterPoster } from './scheduler/post';
+import { Scheduler } from './scheduler/scheduler';
+import type { StateStore } from './store/state';
+import { SummaryService, type SummaryDefaults } from './summary/service';
 
 export interface ServerDeps {
   config: Config;
@@ -18,6 +24,10 @@ export interface ServerDeps {
   logger?: BotLogger;
   /** Overrides how the sender's account is found (tests); default TeamsInfo.getMember. */
   lookupMember?: ConstructorParameters<typeof KcdBot>[0]['lookupMember'];
+  /** Per-conversation rate limit (default 8 messages per 10 s); false: none. */
+  rateLimit?: RateLimiter | false;
+  /** Daily summaries: subscriptions in `store`; the scheduler runs only when `schedulerEnabled` (one per deployment). */
+  summary?: { store: StateStore; defaults: SummaryDefaults; schedulerEnabled: boolean; clock?: Clock };
 }
 
 export interface RunningServer {
@@ -25,6 +35,10 @@ export interface RunningServer {
   adapter: CloudAdapter;
   bot: KcdBot;
   url: string;
+  /** Present when the server was given a state store. */
+  summaries?: SummaryService;
+  /** Present when the scheduler runs on this instance. */
+  scheduler?: Scheduler;
   close(): Promise<void>;
 }
 
@@ -38,8 +52,11 @@ export function createAdapter(config: Config, logger: BotLogger): CloudAdapter {
   const adapter = new CloudAdapter(auth);
   // The last resort: anything the bot did not turn into a card itself still gets an answer.
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
-    const correlationId = randomUUID();
-    logger.error({ correlationId, error: error?.message, name: error?.name }, 'turn failed');
+    const correlationId = ((context.turnState as Map<unknown, unknown>).get(CORRELATION_KEY) as string | undefined) ?? randomUUID();
+    logger.error(
+      { correlationId, error: error?.message, name: error?.name, type: context.activity?.type, conversation: context.activity?.conversation?.id },
+      'turn failed',
+    );
     try {
       const card = errorCard(error, { directoryLabel: '', correlationId });
       await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
@@ -50,22 +67,42 @@ export function createAdapter(config: Config, logger: BotLogger): CloudAdapter {
   return adapter;
 }
 
-export function createBot(deps: ServerDeps): KcdBot {
+export function createSummaryService(deps: ServerDeps): SummaryService | undefined {
+  if (!deps.summary) return undefined;
+  return new SummaryService({
+    store: deps.summary.store,
+    directory: deps.directory,
+    migrationGroup: deps.config.migrationGroup,
+    defaults: deps.summary.defaults,
+    clock: deps.summary.clock,
+  });
+}
+
+export function createBot(deps: ServerDeps, summaries?: SummaryService): KcdBot {
   return new KcdBot({
-    answerer: (lookupAsker) => new Answerer({ directory: deps.directory, config: deps.config, lookupAsker }),
+    answerer: (lookupAsker) => new Answerer({ directory: deps.directory, config: deps.config, lookupAsker, summaries }),
     dialogState: new PrivateConversationState(new MemoryStorage()),
     logger: deps.logger,
     lookupMember: deps.lookupMember,
+    access: { tenants: deps.config.bot.allowedTenants, users: deps.config.bot.allowedUsers },
+    ...(deps.rateLimit !== undefined ? { rateLimit: deps.rateLimit } : {}),
   });
 }
 
 export async function startServer(deps: ServerDeps, port = deps.config.bot.port, host = '0.0.0.0'): Promise<RunningServer> {
   const logger = deps.logger ?? consoleLogger;
   const adapter = createAdapter(deps.config, logger);
-  const bot = createBot(deps);
+  const summaries = createSummaryService(deps);
+  const bot = createBot(deps, summaries);
+  const scheduler =
+    summaries && deps.summary?.schedulerEnabled
+      ? new Scheduler({ service: summaries, post: adapterPoster(adapter, deps.config.bot.appId), logger })
+      : undefined;
   const server = restify.createServer({ name: 'kcd-bot' });
   server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
+  logger.debug?.({ config: deps.config }, 'configuration');
   server.post('/api/messages', async (req, res) => {
+    logger.debug?.({ method: req.method, url: req.url, headers: req.headers }, 'request');
     await adapter.process(req, res, (context) => bot.run(context));
   });
   server.get('/healthz', (_req, res, next) => {
@@ -75,16 +112,21 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
   await new Promise<void>((resolve) => server.listen(port, host, () => resolve()));
   const address = server.address();
   const url = `http://127.0.0.1:${address.port}`;
+  scheduler?.start();
   return {
     server,
     adapter,
     bot,
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
+    ...(summaries ? { summaries } : {}),
+    ...(scheduler ? { scheduler } : {}),
+    close: async () => {
+      await scheduler?.stop();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // restify keeps idle keep-alive sockets; close them so tests and shutdown end promptly.
         (server.server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      }),
+      });
+    },
   };
 }

@@ -95,3 +95,29 @@ describe('the checker', () => {
     expect(checkHost(snap, src, { storage: false }).ready).toBe(true);
   });
 });
+
+describe('fleet scans of large, unconfigured groups', () => {
+  test('findings per host stay bounded (summarised), totals still count every pair', () => {
+    const hosts = Array.from({ length: 120 }, (_, i) => `HV${String(i).padStart(3, '0')}`);
+    const data = scenarioData({
+      id: 'big-domain',
+      description: '120 Hyper-V hosts in one domain, no delegation configured',
+      hosts: hosts.map((name) => ({ name, hyperV: true })),
+      question: { source: 'HV000', destination: 'HV001' },
+      expect: [],
+      ready: false,
+    });
+    const report = checkFleet(createSnapshot(data));
+    expect(report.totals.pairsExpected).toBe(120 * 119);
+    expect(report.totals.pairsReady).toBe(0);
+    for (const h of report.hosts) {
+      const kcd001 = h.findings.filter((f) => f.rule === 'KCD001');
+      // 20 kept + 1 summary, instead of 238 (119 peers × 2 name forms).
+      expect(kcd001.length).toBeLessThanOrEqual(21);
+      const summary = kcd001.find((f) => typeof f.data.more === 'number');
+      expect(summary?.data.more).toBe(119 * 2 - 20);
+      // The summary's fix still adds every missing entry.
+      expect(summary?.fix?.kind === 'computer' && summary.fix.addDelegation?.length).toBe(119 * 2 - 20);
+    }
+  });
+});

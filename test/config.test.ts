@@ -40,7 +40,7 @@ describe('readConfig', () => {
       migrationGroup: { kind: 'domain' },
       cacheTtlSeconds: 300,
       logLevel: 'info',
-      bot: { port: 3978, appId: '', appPassword: '', appType: 'MultiTenant' },
+      bot: { port: 3978, appId: '', appPassword: '', appType: 'MultiTenant', localMode: true, allowedTenants: [], allowedUsers: [] },
     });
   });
 
@@ -86,7 +86,7 @@ describe('readConfig', () => {
       migrationGroup: { kind: 'group', name: 'CN=Hyper-V Hosts,OU=Groups,DC=contoso,DC=com' },
       cacheTtlSeconds: 0,
       logLevel: 'debug',
-      bot: { port: 8080, appId: APP_ID, appPassword: APP_SECRET, appType: 'SingleTenant', tenantId: TENANT },
+      bot: { port: 8080, appId: APP_ID, appPassword: APP_SECRET, appType: 'SingleTenant', tenantId: TENANT, localMode: false, allowedTenants: [], allowedUsers: [] },
     });
   });
 
@@ -217,7 +217,53 @@ describe('readConfig', () => {
     ]);
     expect(problemsOf({ MicrosoftAppPassword: APP_SECRET }).problems).toEqual(['MicrosoftAppId: required when MicrosoftAppPassword is set']);
     const msi = readConfig({ MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: APP_ID, MicrosoftAppTenantId: 'contoso.onmicrosoft.com' }, noFile);
-    expect(msi.bot).toEqual({ port: 3978, appId: APP_ID, appPassword: '', appType: 'UserAssignedMSI', tenantId: 'contoso.onmicrosoft.com' });
+    expect(msi.bot).toEqual({
+      port: 3978,
+      appId: APP_ID,
+      appPassword: '',
+      appType: 'UserAssignedMSI',
+      tenantId: 'contoso.onmicrosoft.com',
+      localMode: false,
+      allowedTenants: [],
+      allowedUsers: [],
+    });
+  });
+
+  it('authentication modes: a bot reading a real directory needs credentials or an explicit local mode', () => {
+    // The CLI has no such rule.
+    expect(readConfig(LDAP_ENV, noFile).directory.kind).toBe('ldap');
+    // The demo directory always runs locally.
+    expect(readConfig({}, noFile, { purpose: 'bot' }).bot.localMode).toBe(true);
+    // A real directory without credentials and without KCD_LOCAL_MODE: refused, naming what is missing.
+    let error: unknown;
+    try {
+      readConfig(LDAP_ENV, noFile, { purpose: 'bot' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^MicrosoftAppId and MicrosoftAppPassword: required/);
+    expect(problems[0]).toContain('KCD_LOCAL_MODE=true');
+    // Explicit local mode for a lab.
+    const lab = readConfig({ ...LDAP_ENV, KCD_LOCAL_MODE: 'true' }, noFile, { purpose: 'bot' });
+    expect(lab.bot.localMode).toBe(true);
+    // With credentials: authenticated.
+    const prod = readConfig({ ...LDAP_ENV, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET }, noFile, { purpose: 'bot' });
+    expect(prod.bot.localMode).toBe(false);
+    // Both at once is a contradiction.
+    expect(() => readConfig({ ...LDAP_ENV, KCD_LOCAL_MODE: 'yes', MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET }, noFile, { purpose: 'bot' })).toThrow(
+      /KCD_LOCAL_MODE/,
+    );
+  });
+
+  it('reads the tenant and user allow-lists', () => {
+    const c = readConfig({ KCD_ALLOWED_TENANTS: `${TENANT}, ${TENANT}`, KCD_ALLOWED_USERS: `alice@contoso.com ${APP_ID}` }, noFile);
+    expect(c.bot.allowedTenants).toEqual([TENANT]);
+    expect(c.bot.allowedUsers).toEqual(['alice@contoso.com', APP_ID]);
+    expect(() => readConfig({ KCD_ALLOWED_TENANTS: 'contoso' }, noFile)).toThrow(/KCD_ALLOWED_TENANTS: expected tenant ids/);
+    expect(() => readConfig({ KCD_ALLOWED_USERS: 'bob' }, noFile)).toThrow(/KCD_ALLOWED_USERS/);
   });
 
   it('never puts a password in an error message', () => {

@@ -8,12 +8,14 @@ import { fromSnapshot } from '../commands/host-vocabulary';
 import { parseCommand } from '../commands/parser';
 import type { ParsedCommand } from '../commands/types';
 import type { Config } from '../config';
-import { InputError } from '../domain/errors';
+import { DirectoryUnavailableError, InputError } from '../domain/errors';
 import type { User } from '../domain/model';
 import { resolveHost } from '../domain/names';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import type { HostVocabulary } from '../commands/host-vocabulary';
 import type { Directory } from '../directory/port';
+import { buildSummary } from '../summary/model';
+import type { ConversationTarget, SummaryService } from '../summary/service';
 import {
   errorCard,
   explainCard,
@@ -21,6 +23,10 @@ import {
   hostCard,
   pairCard,
   scanCard,
+  subscribedCard,
+  subscriptionsCard,
+  summaryCard,
+  unsubscribedCard,
   welcomeCard,
   type AdaptiveCard,
   type CardContext,
@@ -42,7 +48,11 @@ export type Request =
   | CheckHostData
   | { kcd: 'scan' }
   | { kcd: 'explain'; topic: string }
-  | { kcd: 'help' };
+  | { kcd: 'help' }
+  | { kcd: 'summary' }
+  | { kcd: 'subscribe'; time?: string; timeZone?: string }
+  | { kcd: 'unsubscribe' }
+  | { kcd: 'subscriptions' };
 
 export interface Answer {
   card: AdaptiveCard;
@@ -51,10 +61,12 @@ export interface Answer {
 }
 
 export interface AnswererDeps {
-  directory: Directory & { readAt?: number };
+  directory: Directory & { readAt?: number; staleness?: () => { ageMs: number; reason: string } | undefined };
   config: Config;
   /** Resolves the sender's own account when a question is about "me" (Teams: TeamsInfo.getMember). */
   lookupAsker?: () => Promise<Asker>;
+  /** Subscriptions and diffed summaries; without it, /kcd summary has no "what changed" and subscribing is refused. */
+  summaries?: SummaryService;
 }
 
 const vocabularies = new WeakMap<DirectorySnapshot, HostVocabulary>();
@@ -63,9 +75,12 @@ export class Answerer {
   constructor(private readonly deps: AnswererDeps) {}
 
   private context(snapshot?: DirectorySnapshot, extra: Partial<CardContext> = {}): CardContext {
+    // An answer from a snapshot the directory could not refresh says so, with its age.
+    const stale = snapshot ? this.deps.directory.staleness?.() : undefined;
     return {
       directoryLabel: this.deps.directory.describe().label,
       takenAt: snapshot?.data.source.takenAt,
+      ...(stale ? { stale: { ageMinutes: stale.ageMs / 60_000, reason: stale.reason } } : {}),
       ...extra,
     };
   }
@@ -103,8 +118,15 @@ export class Answerer {
         if (!parsed.host || parsed.unresolved.length > 0) return undefined;
         return { kcd: 'check', host: parsed.host };
       case 'scan':
-      case 'summary':
         return { kcd: 'scan' };
+      case 'summary':
+        return { kcd: 'summary' };
+      case 'subscribe':
+        return { kcd: 'subscribe', ...(parsed.time ? { time: parsed.time } : {}), ...(parsed.timeZone ? { timeZone: parsed.timeZone } : {}) };
+      case 'unsubscribe':
+        return { kcd: 'unsubscribe' };
+      case 'subscriptions':
+        return { kcd: 'subscriptions' };
       case 'explain':
         return { kcd: 'explain', topic: parsed.topic ?? '' };
       default:
@@ -124,18 +146,26 @@ export class Answerer {
     return errorCard(error, this.context(undefined, { correlationId }), question);
   }
 
-  /** Answers a complete request. Never throws: failures become error cards. */
-  async answer(request: Request, correlationId?: string): Promise<Answer> {
+  /**
+   * Answers a complete request. Never throws: failures become error cards. `conversation` is where the
+   * request came from (subscriptions and summaries belong to a conversation).
+   */
+  async answer(request: Request, correlationId?: string, conversation?: ConversationTarget): Promise<Answer> {
     try {
-      return await this.answerOrThrow(request);
+      return await this.answerOrThrow(request, conversation);
     } catch (error) {
       const question = request.kcd === 'check' ? stripAsker(request) : undefined;
       return { card: this.error(error, correlationId, question), summary: `error: ${error instanceof Error ? error.name : 'unknown'}` };
     }
   }
 
-  private async answerOrThrow(request: Request): Promise<Answer> {
+  private async answerOrThrow(request: Request, conversation?: ConversationTarget): Promise<Answer> {
     switch (request.kcd) {
+      case 'summary':
+      case 'subscribe':
+      case 'unsubscribe':
+      case 'subscriptions':
+        return this.subscriptionAnswer(request, conversation);
       case 'help':
         return { card: this.help(), summary: 'help' };
       case 'explain':
@@ -164,11 +194,55 @@ export class Answerer {
     }
   }
 
+  private async subscriptionAnswer(request: Extract<Request, { kcd: 'summary' | 'subscribe' | 'unsubscribe' | 'subscriptions' }>, conversation?: ConversationTarget): Promise<Answer> {
+    const summaries = this.deps.summaries;
+    if (request.kcd === 'summary') {
+      if (!summaries) {
+        const snapshot = await this.snapshot();
+        const report = checkFleet(snapshot, { group: this.deps.config.migrationGroup });
+        const { summary } = buildSummary({ report, snapshot, directory: this.deps.directory.describe().label, takenAt: snapshot.data.source.takenAt });
+        return { card: summaryCard(summary, this.context(snapshot)), summary: `summary: ${report.totals.hostsWithErrors}/${report.totals.hosts} hosts with errors` };
+      }
+      const { summary, scan, subscription } = await summaries.summaryNow(conversation);
+      const note = subscription ? `This chat also gets it daily at ${subscription.time} (${subscription.timeZone})` : undefined;
+      const card = summaryCard(summary, { directoryLabel: scan.directory, takenAt: scan.takenAt }, { ...(note ? { note } : {}) });
+      return { card, summary: `summary: ${summary.totals.hostsWithErrors}/${summary.totals.hosts} hosts with errors` };
+    }
+    if (!summaries || !conversation) {
+      throw new InputError(
+        'Daily summaries are not available here: this bot runs without its state store.',
+        'Ask your admin to run the bot with KCD_STATE_DIR set (see docs/daily-summary.md); "/kcd summary" works meanwhile.',
+      );
+    }
+    const ctx = this.context();
+    switch (request.kcd) {
+      case 'subscribe': {
+        const info = await summaries.subscribe(conversation, { time: request.time, timeZone: request.timeZone });
+        const s = info.subscription;
+        return { card: subscribedCard(summaries.view(info), ctx, info.change), summary: `subscribe ${s.time} ${s.timeZone}: ${info.change}` };
+      }
+      case 'unsubscribe': {
+        const removed = await summaries.unsubscribe(conversation, { trigger: 'on-demand', detail: `unsubscribed${conversation.by ? ` by ${conversation.by}` : ''}` });
+        return { card: unsubscribedCard(removed, ctx), summary: removed ? 'unsubscribed' : 'unsubscribe: none' };
+      }
+      case 'subscriptions': {
+        const info = await summaries.subscription(conversation);
+        return { card: subscriptionsCard(info ? summaries.view(info) : undefined, ctx), summary: `subscriptions: ${info ? 1 : 0}` };
+      }
+    }
+  }
+
   /** The sender's own AD account, checked like `--as`; when it cannot be found the card says so. */
   private async askerAccount(): Promise<{ user?: User; asker: NonNullable<CardContext['asker']> }> {
     const who = this.deps.lookupAsker ? await this.deps.lookupAsker().catch((e: unknown) => ({ problem: String(e) }) as Asker) : { problem: 'not in Teams' };
     if (!who.upn) return { asker: { checked: false, note: `Your account was not checked: ${who.problem ?? 'Teams did not tell me who you are'}.` } };
-    const user = await this.deps.directory.findUser(who.upn);
+    let user: User | undefined;
+    try {
+      user = await this.deps.directory.findUser(who.upn);
+    } catch (error) {
+      if (!(error instanceof DirectoryUnavailableError)) throw error;
+      return { asker: { checked: false, name: who.upn, note: `Your account ${who.upn} was not checked: AD could not be read (${error.reason}).` } };
+    }
     if (!user) return { asker: { checked: false, name: who.upn, note: `Your account ${who.upn} was not found in AD, so it was not checked.` } };
     return { user, asker: { checked: true, name: who.upn } };
   }

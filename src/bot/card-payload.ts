@@ -26,7 +26,23 @@ export type CardPayload = Request | { kcd: 'ask'; text: string };
 
 export type PayloadResult = { ok: true; payload: CardPayload } | { ok: false; problem: string };
 
+/** The most a card action's data may weigh, as JSON (ours are well under 1 KB). */
+export const MAX_PAYLOAD_BYTES = 8 * 1024;
+
+/** The JSON size of `value`, or undefined when it cannot be serialised (cycles, BigInt). */
+function jsonBytes(value: unknown): number | undefined {
+  try {
+    const json = JSON.stringify(value);
+    return json === undefined ? 0 : Buffer.byteLength(json, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 export function parseCardPayload(value: unknown): PayloadResult {
+  const bytes = jsonBytes(value);
+  if (bytes === undefined) return { ok: false, problem: 'value: not JSON data' };
+  if (bytes > MAX_PAYLOAD_BYTES) return { ok: false, problem: `value: ${bytes} bytes, more than the ${MAX_PAYLOAD_BYTES} a button sends` };
   const parsed = payloadSchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -10,10 +10,10 @@ import {
   MessageFactory,
   TeamsActivityHandler,
   TeamsInfo,
+  TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type StatePropertyAccessor,
-  type TurnContext,
 } from 'botbuilder';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { randomUUID } from 'node:crypto';
@@ -21,22 +21,39 @@ import { CHECK_DIALOG, CheckDialog, type CheckDialogOptions } from '../../dialog
 import type { ParsedCommand } from '../commands/types';
 import { InputError, UnknownHostError } from '../domain/errors';
 import type { AdaptiveCard } from '../render/cards';
+import type { ConversationTarget } from '../summary/service';
 import { Answerer, type Asker, type Request } from './answerer';
 import { parseCardPayload } from './card-payload';
 import { textWithoutBotMentions } from './mentions';
+import { callerOf, decideAccess, needsUpn, OPEN_POLICY, type AccessPolicy } from './authorization';
+import { RateLimiter } from './rate-limit';
+import { refusalCard } from './refusal';
+import { createLogger } from '../log';
 
 /** Longer messages are refused before parsing (Teams itself caps messages at about 28 KB of text). */
 export const MAX_MESSAGE_CHARS = 4000;
 
+/** What the bot needs of a logger; a pino Logger (src/log.ts) is one. */
 export interface BotLogger {
   info(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
+  warn?(fields: Record<string, unknown>, message: string): void;
+  debug?(fields: Record<string, unknown>, message: string): void;
+  /** A logger whose lines carry `bindings` (the turn's correlation id). */
+  child?(bindings: Record<string, unknown>): BotLogger;
 }
 
-export const consoleLogger: BotLogger = {
-  info: (fields, message) => console.log(JSON.stringify({ level: 'info', message, ...fields })),
-  error: (fields, message) => console.error(JSON.stringify({ level: 'error', message, ...fields })),
-};
+/** The default: the redacting pino logger on stdout. */
+export const consoleLogger: BotLogger = createLogger();
+
+/** The turn state key of the turn's correlation id (the adapter's onTurnError logs it too). */
+export const CORRELATION_KEY = 'kcd.correlationId';
+
+/** "Slow down" reply to a conversation over its rate limit. */
+export function slowDownText(retryAfterMs: number): string {
+  const seconds = Math.max(1, Math.ceil(retryAfterMs / 1000));
+  return `You're asking faster than I can answer well. Please wait ${seconds} second${seconds === 1 ? '' : 's'} and ask again.`;
+}
 
 export interface KcdBotDeps {
   answerer: (lookupAsker: () => Promise<Asker>) => Answerer;
@@ -45,6 +62,10 @@ export interface KcdBotDeps {
   logger?: BotLogger;
   /** How the sender's UPN is found; default TeamsInfo.getMember. */
   lookupMember?: (context: TurnContext) => Promise<Asker>;
+  /** Who may use the bot (default: everyone). */
+  access?: AccessPolicy;
+  /** Per-conversation rate limit (default 8 messages per 10 s); false: none (tests). */
+  rateLimit?: RateLimiter | false;
 }
 
 async function teamsMember(context: TurnContext): Promise<Asker> {
@@ -57,6 +78,12 @@ async function teamsMember(context: TurnContext): Promise<Asker> {
   }
 }
 
+/** Where a message came from, for subscriptions and per-conversation summaries. */
+function conversationOf(context: TurnContext): ConversationTarget {
+  const by = context.activity.from?.name;
+  return { reference: TurnContext.getConversationReference(context.activity), ...(by ? { by } : {}) };
+}
+
 function cardActivity(card: AdaptiveCard) {
   const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
   if (card.fallbackText) activity.summary = card.fallbackText.slice(0, 200);
@@ -67,10 +94,12 @@ export class KcdBot extends TeamsActivityHandler {
   private readonly dialogs: DialogSet;
   private readonly dialogAccessor: StatePropertyAccessor<DialogState>;
   private readonly logger: BotLogger;
+  private readonly rateLimiter?: RateLimiter;
 
   constructor(private readonly deps: KcdBotDeps) {
     super();
     this.logger = deps.logger ?? consoleLogger;
+    if (deps.rateLimit !== false) this.rateLimiter = deps.rateLimit ?? new RateLimiter();
     this.dialogAccessor = deps.dialogState.createProperty<DialogState>('dialogState');
     this.dialogs = new DialogSet(this.dialogAccessor);
     this.dialogs.add(
@@ -107,16 +136,69 @@ export class KcdBot extends TeamsActivityHandler {
     });
   }
 
-  /** Saves dialog state after every turn (the handler's run is wrapped by the adapter). */
+  /**
+   * Every turn: a correlation id, then who may ask (tenant and user allow-lists), then the rate limit, then
+   * the handlers; dialog state is saved after the turn (the handler's run is wrapped by the adapter).
+   */
   override async run(context: TurnContext): Promise<void> {
+    const log = this.log(context);
+    const activity = context.activity;
+    log.debug?.({ type: activity.type, name: activity.name, conversation: activity.conversation?.id }, 'turn');
+    if (!(await this.admitted(context, log))) return;
+    if (!(await this.withinRate(context, log))) return;
     await super.run(context);
     await this.deps.dialogState.saveChanges(context, false);
   }
 
+  private log(context: TurnContext): BotLogger {
+    return this.logger.child?.({ correlationId: this.correlation(context) }) ?? this.logger;
+  }
+
+  /** Applies the access policy; a refused message or card action gets the refusal card. */
+  private async admitted(context: TurnContext, log: BotLogger): Promise<boolean> {
+    const policy = this.deps.access ?? OPEN_POLICY;
+    if (policy.tenants.length === 0 && policy.users.length === 0) return true;
+    const activity = context.activity;
+    const caller = callerOf(activity);
+    if (decideAccess({ tenants: policy.tenants, users: [] }, caller).allowed && needsUpn(policy, caller)) {
+      const who = await (this.deps.lookupMember ?? teamsMember)(context).catch(() => ({}) as Asker);
+      if (who.upn) caller.upn = who.upn;
+    }
+    const decision = decideAccess(policy, caller);
+    if (decision.allowed) return true;
+    (log.warn ?? log.info).call(
+      log,
+      { reason: decision.reason, detail: decision.detail, tenant: caller.tenantId, user: caller.aadObjectId, type: activity.type, conversation: activity.conversation?.id },
+      'refused: not on the allow-list',
+    );
+    const card = refusalCard(decision.reason, this.correlation(context));
+    if (activity.type === ActivityTypes.Message) await context.sendActivity(cardActivity(card));
+    else if (activity.type === ActivityTypes.Invoke) await this.sendInvokeCard(context, card);
+    return false;
+  }
+
+  /** Per-conversation rate limit: over it, a "slow down" reply instead of an answer. */
+  private async withinRate(context: TurnContext, log: BotLogger): Promise<boolean> {
+    const activity = context.activity;
+    if (!this.rateLimiter || (activity.type !== ActivityTypes.Message && activity.type !== ActivityTypes.Invoke)) return true;
+    const decision = this.rateLimiter.take(activity.conversation?.id ?? '(none)');
+    if (decision.allowed) return true;
+    if (decision.firstRefusal) log.info({ conversation: activity.conversation?.id, retryAfterMs: decision.retryAfterMs }, 'rate limited');
+    const words = slowDownText(decision.retryAfterMs);
+    if (activity.type === ActivityTypes.Message) await context.sendActivity(MessageFactory.text(words));
+    else await this.sendInvokeCard(context, { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: words, wrap: true }] } as unknown as AdaptiveCard);
+    return false;
+  }
+
+  private async sendInvokeCard(context: TurnContext, card: AdaptiveCard): Promise<void> {
+    const body: AdaptiveCardInvokeResponse = { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card as unknown as Record<string, unknown> };
+    await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200, body } });
+  }
+
   private correlation(context: TurnContext): string {
     const state = context.turnState as Map<unknown, unknown>;
-    let id = state.get('kcd.correlationId') as string | undefined;
-    if (!id) state.set('kcd.correlationId', (id = randomUUID()));
+    let id = state.get(CORRELATION_KEY) as string | undefined;
+    if (!id) state.set(CORRELATION_KEY, (id = randomUUID()));
     return id;
   }
 
@@ -126,13 +208,14 @@ export class KcdBot extends TeamsActivityHandler {
   }
 
   private async sendAnswer(context: TurnContext, request: Request): Promise<void> {
-    if (request.kcd === 'check' || request.kcd === 'scan') await context.sendActivity({ type: ActivityTypes.Typing });
-    const answer = await this.answererFor(context).answer(request, this.correlation(context));
-    this.logger.info({ correlationId: this.correlation(context), conversation: context.activity.conversation?.id, answer: answer.summary }, 'answered');
+    if (request.kcd === 'check' || request.kcd === 'scan' || request.kcd === 'summary') await context.sendActivity({ type: ActivityTypes.Typing });
+    const answer = await this.answererFor(context).answer(request, this.correlation(context), conversationOf(context));
+    this.log(context).info({ conversation: context.activity.conversation?.id, kind: request.kcd, answer: answer.summary }, 'answered');
     await context.sendActivity(cardActivity(answer.card));
   }
 
   private async sendError(context: TurnContext, error: unknown): Promise<void> {
+    this.log(context).info({ conversation: context.activity.conversation?.id, error: error instanceof Error ? error.name : 'unknown' }, 'answered with an error card');
     await context.sendActivity(cardActivity(this.answererFor(context).error(error, this.correlation(context))));
   }
 
@@ -185,8 +268,10 @@ export class KcdBot extends TeamsActivityHandler {
       await dc.cancelAllDialogs();
     }
     if ((parsed.intent === 'check_pair' && !parsed.source && !parsed.destination) || (parsed.intent === 'check_host' && !parsed.host)) {
-      await context.sendActivity('Which hosts? For example: "can gogo-3 migrate to gogo-4?" or /kcd check gogo-3 gogo-4.');
-      await context.sendActivity(cardActivity(answerer.help()));
+      // One reply: the question and the help card in one message.
+      const reply = cardActivity(answerer.help());
+      reply.text = 'Which hosts? For example: "can gogo-3 migrate to gogo-4?" or /kcd check gogo-3 gogo-4.';
+      await context.sendActivity(reply);
       return;
     }
     const request = Answerer.requestOf(parsed);

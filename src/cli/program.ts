@@ -4,7 +4,7 @@
  * configuration); 3 directory unreachable or bind refused.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { checkFleet, checkHost, checkPair } from '../checker';
 import { readConfig, type Config } from '../config';
 import { InputError, KcdError, UnknownUserError } from '../domain/errors';
@@ -18,6 +18,10 @@ import { fleetText, hostText, pairText } from '../render/text';
 import { fromSnapshot } from '../commands/host-vocabulary';
 import { parsedCommandJson, parsedCommandText } from '../commands/output';
 import { parseCommand } from '../commands/parser';
+import { writeFileAtomic } from '../store/atomic';
+import { compactScanSchema, type CompactScan } from '../summary/compact';
+import { buildSummary } from '../summary/model';
+import { summaryText } from '../summary/text';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -55,6 +59,27 @@ async function findUserOrThrow(directory: Directory, name: string, knownUsers: r
   const user = await directory.findUser(name);
   if (user) return user;
   throw new UnknownUserError(name, suggest(name, knownUsers.map((u) => u.samAccountName)));
+}
+
+/** The previous summary kept by `kcd scan --summary --state FILE`; undefined when the file does not exist yet. */
+async function readSummaryState(file: string): Promise<CompactScan | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new InputError(`Cannot read the summary state file ${file}: ${(error as Error).message}`, 'Give a file kcd may read and write, or leave --state out.');
+  }
+  let parsed;
+  try {
+    parsed = compactScanSchema.safeParse(JSON.parse(text));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed?.success) {
+    throw new InputError(`${file} is not a summary state file written by kcd scan --summary --state.`, 'Give another file name, or delete this one to start over (the next summary then has no "what changed").');
+  }
+  return parsed.data as CompactScan;
 }
 
 function print(io: CliIo, json: boolean | undefined, asJson: () => unknown, asText: () => string): void {
@@ -121,13 +146,23 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
     .command('scan')
     .description('every Hyper-V host (a computer with the migration SPN): findings per host and totals')
     .option('--no-storage', 'leave out cifs delegation (VM-only moves)')
+    .option('--summary', "the daily summary instead (the bot's card as text or JSON): totals, misconfigured hosts, what changed")
+    .option('--state <file>', 'with --summary: compare with the summary kept in FILE, then keep this one there (for cron)')
     .addOption(directoryOption())
     .addOption(jsonOption())
-    .action(async (opts: Common & { storage: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  kcd scan --json\n  kcd scan --summary --state /var/lib/kcd/summary-state.json | mail -s "kcd daily summary" hyperv-admins@contoso.com')
+    .action(async (opts: Common & { storage: boolean; summary?: boolean; state?: string }) => {
       const directory = session.directory(opts.directory);
-      const report = checkFleet(await directory.snapshot(), { storage: opts.storage, group: config.migrationGroup });
+      if (opts.state && !opts.summary) throw new InputError('--state works with --summary only.', 'Run kcd scan --summary --state FILE.');
+      const previous = opts.summary && opts.state ? await readSummaryState(opts.state) : undefined;
+      const snapshot = await directory.snapshot();
+      const report = checkFleet(snapshot, { storage: opts.storage, group: config.migrationGroup });
       const label = directory.describe().label;
-      print(io, opts.json, () => fleetJson(report, label), () => fleetText(report, label));
+      if (opts.summary) {
+        const { summary, compact } = buildSummary({ report, snapshot, directory: label, takenAt: snapshot.data.source.takenAt, previous });
+        print(io, opts.json, () => summary, () => summaryText(summary));
+        if (opts.state) await writeFileAtomic(opts.state, `${JSON.stringify(compact)}\n`, 0o644);
+      } else print(io, opts.json, () => fleetJson(report, label), () => fleetText(report, label));
       setExit(report.totals.hostsWithErrors === 0 ? EXIT.ok : EXIT.findings);
     });
 

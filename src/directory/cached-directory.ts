@@ -2,6 +2,10 @@
  * A Directory that reuses one snapshot for `ttlMs` and shares it between all front ends of one process.
  * Concurrent callers wait for the same read; an expired snapshot is refreshed in the background while
  * callers keep getting the previous one (a chat answer never waits for a scan that is already known).
+ *
+ * When the directory cannot be read, the last good snapshot keeps being served and `staleness()` says how
+ * old it is and why it was not refreshed (the cards show it). Background refreshes after a failure back off
+ * (1 s, 2 s, 4 s … up to `maxBackoffMs`), so a dead DC costs one timeout per backoff step, not one per question.
  */
 import type { User } from '../domain/model';
 import type { DirectorySnapshot } from '../domain/snapshot';
@@ -10,12 +14,23 @@ import type { Directory } from './port';
 export interface CachedDirectoryOptions {
   ttlMs: number;
   now?: () => number;
+  /** Longest wait between background refreshes while the directory fails (default 60 s). */
+  maxBackoffMs?: number;
+}
+
+export interface Staleness {
+  /** Age of the snapshot being served, in ms. */
+  ageMs: number;
+  /** Why it could not be refreshed (the last failure's message). */
+  reason: string;
 }
 
 export class CachedDirectory implements Directory {
   private current?: { snapshot: DirectorySnapshot; at: number };
   private inflight?: Promise<DirectorySnapshot>;
   private readonly now: () => number;
+  /** The last failed read since the last good one. */
+  private failure?: { at: number; count: number; reason: string };
 
   constructor(
     readonly inner: Directory,
@@ -36,10 +51,22 @@ export class CachedDirectory implements Directory {
   async snapshot(options: { fresh?: boolean } = {}): Promise<DirectorySnapshot> {
     const current = this.current;
     if (!options.fresh && current) {
-      if (this.now() - current.at >= this.options.ttlMs) void this.refresh().catch(() => undefined);
+      if (this.now() - current.at >= this.options.ttlMs && this.now() >= this.nextAttemptAt()) void this.refresh().catch(() => undefined);
       return current.snapshot;
     }
     return this.refresh();
+  }
+
+  /** When the last good snapshot is served because the directory could not be read: its age and why. */
+  staleness(): Staleness | undefined {
+    if (!this.current || !this.failure || this.failure.at < this.current.at) return undefined;
+    return { ageMs: Math.max(0, this.now() - this.current.at), reason: this.failure.reason };
+  }
+
+  private nextAttemptAt(): number {
+    if (!this.failure) return 0;
+    const backoff = Math.min(this.options.maxBackoffMs ?? 60_000, 1000 * 2 ** Math.min(this.failure.count - 1, 20));
+    return this.failure.at + backoff;
   }
 
   /** Reads the directory once, however many callers ask at the same time. */
@@ -47,10 +74,13 @@ export class CachedDirectory implements Directory {
     this.inflight ??= this.inner.snapshot().then(
       (snapshot) => {
         this.current = { snapshot, at: this.now() };
+        this.failure = undefined;
         this.inflight = undefined;
         return snapshot;
       },
       (error: unknown) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        this.failure = { at: this.now(), count: (this.failure?.count ?? 0) + 1, reason };
         this.inflight = undefined;
         throw error;
       },

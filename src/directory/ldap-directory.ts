@@ -41,6 +41,7 @@ import {
   sidToString,
 } from './ldap/normalise';
 import type { Directory } from './port';
+import { Semaphore } from './ldap/semaphore';
 
 export interface LdapDirectoryOptions {
   /** ldaps://host[:636], or ldap://host[:389] together with startTls. */
@@ -64,6 +65,8 @@ export interface LdapDirectoryOptions {
   warn?: (msg: string) => void;
   /** Page size for paged searches (default 500; AD's and Samba's MaxPageSize is 1000). */
   pageSize?: number;
+  /** Most LDAP searches in flight at once on this directory (default 4); more wait their turn. */
+  maxConcurrentSearches?: number;
 }
 
 /** What the rootDSE told us. */
@@ -188,6 +191,7 @@ export class LdapDirectory implements Directory {
   #client?: Client;
   #connecting?: Promise<Client>;
   #rootDse?: RootDse;
+  readonly #searches: Semaphore;
 
   constructor(options: LdapDirectoryOptions, deps: { createClient?: (options: ClientOptions) => Client } = {}) {
     const { bindPassword, ...rest } = options;
@@ -216,6 +220,7 @@ export class LdapDirectory implements Directory {
     this.#warn = options.warn ?? ((msg) => console.warn(msg));
     this.#pageSize = Math.max(1, Math.min(options.pageSize ?? 500, 1000));
     this.#createClient = deps.createClient ?? ((o) => new Client(o));
+    this.#searches = new Semaphore(Math.max(1, Math.floor(options.maxConcurrentSearches ?? 4)));
     const servername = options.tlsServername ?? (isIP(parsed.host) ? undefined : parsed.host);
     this.#tlsOptions = {
       // Node replaces its built-in CAs with `ca`: keep them, and add the configured CA.
@@ -279,7 +284,8 @@ export class LdapDirectory implements Directory {
 
   async findUser(name: string): Promise<User | undefined> {
     const value = name.trim();
-    if (value.length === 0) return undefined;
+    // No account name holds control characters; some servers (Samba) end a value at NUL, so never send one.
+    if (value.length === 0 || value.length > 1024 || /[\u0000-\u001f\u007f]/.test(value)) return undefined;
     const baseDN = await this.baseDN();
     const entries = await this.search(baseDN, userLookupFilter(value), USER_ATTRIBUTES, { sizeLimit: 10 });
     if (entries.length === 0) return undefined;
@@ -426,7 +432,7 @@ export class LdapDirectory implements Directory {
     extra: { scope?: 'base' | 'one' | 'sub'; sizeLimit?: number; optional?: boolean } = {},
   ): Promise<Entry[]> {
     try {
-      const result = await this.withClient('search', (client) =>
+      const result = await this.limited(() => this.withClient('search', (client) =>
         client.search(base, {
           scope: extra.scope ?? 'sub',
           filter,
@@ -436,7 +442,7 @@ export class LdapDirectory implements Directory {
           sizeLimit: extra.sizeLimit ?? 0,
           timeLimit: Math.max(1, Math.ceil(this.#options.timeoutMs / 1000)),
         }),
-      );
+      ));
       const entries = result.searchEntries;
       for (const entry of entries) await this.completeRanges(entry, attributes);
       return entries;
@@ -455,8 +461,8 @@ export class LdapDirectory implements Directory {
       const values = getAttribute(entry, attribute);
       for (let pages = 0; start !== undefined && pages < 10_000; pages++) {
         const ranged = `${attribute};range=${start}-*`;
-        const result = await this.withClient('search', (client) =>
-          client.search(entry.dn, { scope: 'base', filter: '(objectClass=*)', attributes: [ranged] }),
+        const result = await this.limited(() =>
+          this.withClient('search', (client) => client.search(entry.dn, { scope: 'base', filter: '(objectClass=*)', attributes: [ranged] })),
         );
         const more = result.searchEntries[0];
         const page = more ? getAttribute(more, attribute) : [];
@@ -470,6 +476,16 @@ export class LdapDirectory implements Directory {
       }
       entry[attribute] = values as string[];
     }
+  }
+
+  /** One search under the concurrency limit (the permit is held for the search only, not its follow-ups). */
+  private limited<T>(operation: () => Promise<T>): Promise<T> {
+    return this.#searches.run(operation);
+  }
+
+  /** The most searches that were ever in flight at once. */
+  get peakConcurrentSearches(): number {
+    return this.#searches.peak;
   }
 
   /** Runs `op` on the bound connection; reconnects once when the connection dropped under it. */

@@ -5,6 +5,7 @@
 import type { Config } from '../config';
 import { InputError } from '../domain/errors';
 import { DemoDirectory } from './demo-directory';
+import { FailoverDirectory } from './failover-directory';
 import { LdapDirectory } from './ldap-directory';
 import type { Directory } from './port';
 import { SnapshotDirectory, splitDirectoryOption } from './snapshot-directory';
@@ -39,10 +40,15 @@ export function openDirectory(specs: readonly string[], config: Config, warn: (m
 function ldap(config: Config, warn: (message: string) => void): Directory {
   if (config.directory.kind !== 'ldap') throw new Error('unreachable: LDAP directory without LDAP configuration');
   const d = config.directory;
+  const members = d.urls.map((url) => ldapAt(url, d, warn));
+  return members.length === 1 ? members[0]! : new FailoverDirectory(members);
+}
+
+function ldapAt(url: string, d: Extract<Config['directory'], { kind: 'ldap' }>, warn: (message: string) => void): Directory {
   return new LdapDirectory({
-    url: d.urls[0]!,
+    url,
     // ldap:// is only ever used with StartTLS: a simple bind must not cross the network in clear.
-    startTls: d.urls[0]!.toLowerCase().startsWith('ldap://'),
+    startTls: url.toLowerCase().startsWith('ldap://'),
     bindDN: d.bindDN,
     bindPassword: d.bindPassword,
     baseDN: d.baseDN,

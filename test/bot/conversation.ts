@@ -2,9 +2,14 @@
 import { MemoryStorage, PrivateConversationState, TestAdapter, type Activity } from 'botbuilder';
 import { readConfig } from '../../src/config';
 import { Answerer, type Asker } from '../../src/bot/answerer';
-import { KcdBot } from '../../src/bot/kcd-bot';
+import { KcdBot, type BotLogger } from '../../src/bot/kcd-bot';
+import type { AccessPolicy } from '../../src/bot/authorization';
+import type { RateLimiter } from '../../src/bot/rate-limit';
 import { DemoDirectory } from '../../src/directory/demo-directory';
 import type { Directory } from '../../src/directory/port';
+import type { Clock } from '../../src/scheduler/clock';
+import type { StateStore } from '../../src/store/state';
+import { SummaryService, type SummaryDefaults } from '../../src/summary/service';
 
 export const BOT = { id: '28:kcd-bot', name: 'kcd' };
 export const quiet = { info: () => undefined, error: () => undefined };
@@ -12,30 +17,71 @@ export const quiet = { info: () => undefined, error: () => undefined };
 export interface Conversation {
   adapter: TestAdapter;
   bot: KcdBot;
+  /** Present when the conversation was given a state store. */
+  summaries?: SummaryService;
   /** Sends one activity (text or a partial activity) and returns everything the bot sent back. */
   say(input: string | Partial<Activity>): Promise<Partial<Activity>[]>;
 }
 
-export function conversation(options: { directory?: Directory; asker?: Asker; conversationType?: string; user?: string } = {}): Conversation {
+export interface ConversationOptions {
+  directory?: Directory;
+  asker?: Asker;
+  conversationType?: string;
+  user?: string;
+  /** Default conv-1. */
+  conversationId?: string;
+  /** Subscriptions and diffed summaries (optional: without it the bot answers as a deployment without state). */
+  store?: StateStore;
+  clock?: Clock;
+  defaults?: SummaryDefaults;
+  /** Share one SummaryService between conversations (e.g. a channel and a personal chat of one bot). */
+  summaries?: SummaryService;
+  /** Default: no rate limit (tests send many messages at once). */
+  rateLimit?: RateLimiter | false;
+  access?: AccessPolicy;
+  logger?: BotLogger;
+  /** The sender (default 29:alice); e.g. with an aadObjectId. */
+  from?: { id: string; name: string; aadObjectId?: string };
+  /** Fields added to every activity sent (e.g. channelData with a tenant). */
+  activityDefaults?: Partial<Activity>;
+}
+
+export function conversation(options: ConversationOptions = {}): Conversation {
   const directory = options.directory ?? new DemoDirectory();
+  const config = readConfig({});
+  const summaries =
+    options.summaries ??
+    (options.store
+      ? new SummaryService({
+          store: options.store,
+          directory,
+          migrationGroup: config.migrationGroup,
+          defaults: options.defaults ?? { time: '08:00', timeZone: 'UTC' },
+          clock: options.clock,
+        })
+      : undefined);
   const bot = new KcdBot({
-    answerer: (lookupAsker) => new Answerer({ directory, config: readConfig({}), lookupAsker }),
+    answerer: (lookupAsker) => new Answerer({ directory, config, lookupAsker, summaries }),
     dialogState: new PrivateConversationState(new MemoryStorage()),
-    logger: quiet,
+    logger: options.logger ?? quiet,
     lookupMember: async () => options.asker ?? { upn: 'labadmin@contoso.com' },
+    rateLimit: options.rateLimit ?? false,
+    ...(options.access ? { access: options.access } : {}),
   });
   const adapter = new TestAdapter(async (context) => bot.run(context), {
     channelId: 'msteams',
     recipient: BOT,
-    from: { id: options.user ?? '29:alice', name: 'Alice' },
-    conversation: { id: 'conv-1', conversationType: options.conversationType ?? 'personal', isGroup: false, name: '' },
+    from: options.from ?? { id: options.user ?? '29:alice', name: 'Alice' },
+    conversation: { id: options.conversationId ?? 'conv-1', conversationType: options.conversationType ?? 'personal', isGroup: false, name: '' },
   });
   return {
     adapter,
     bot,
+    ...(summaries ? { summaries } : {}),
     async say(input) {
       const before = adapter.activeQueue.length;
-      await adapter.processActivity(typeof input === 'string' ? { type: 'message', text: input } : { type: 'message', ...input });
+      const defaults = options.activityDefaults ?? {};
+      await adapter.processActivity(typeof input === 'string' ? { type: 'message', ...defaults, text: input } : { type: 'message', ...defaults, ...input });
       return adapter.activeQueue.splice(before);
     },
   };

@@ -129,6 +129,20 @@ describe('kcd snapshot', () => {
     expect(fromFile.directory).not.toBe('demo directory');
   });
 
+  test("a customer's PowerShell export answers like kcd's own snapshot of it, and converts to it", async () => {
+    const fixtures = join(__dirname, '..', 'fixtures', 'snapshots');
+    const exportFiles = ['--directory', join(fixtures, 'powershell-export-lab.json'), '--directory', join(fixtures, 'powershell-users.json')];
+    const args = ['check', 'GOGO-3', 'GOGO-4', '--storage', '--as', 'bob', '--json'];
+    const fromExport = await cli([...args, ...exportFiles]);
+    expect(fromExport.code).toBe(1);
+    const exported = JSON.parse(fromExport.stdout);
+    expect(exported.findings.map((f: { rule: string }) => f.rule)).toContain('KCD010');
+    const converted = join(dir, 'converted.json');
+    expect((await cli(['snapshot', '--out', converted, ...exportFiles])).code).toBe(0);
+    const fromConverted = JSON.parse((await cli([...args, '--directory', converted])).stdout);
+    expect(fromConverted.findings).toEqual(exported.findings);
+  });
+
   test('a malformed snapshot file exits 2 naming the file and the problem', async () => {
     const file = join(dir, 'broken.json');
     writeFileSync(file, '{"format": "kcd-snapshot", "version": 1, "computers": 7}');

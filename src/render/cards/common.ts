@@ -88,10 +88,20 @@ export function formatTakenAt(iso: string | undefined): string | undefined {
 export function footer(ctx: CardContext, extra: string[] = []): CardElement {
   const when = formatTakenAt(ctx.takenAt);
   const source = `Data: ${md(ctx.directoryLabel, 120)}${when ? ` · read ${when}` : ''}`;
-  return container(
-    [source, ...extra].map((line, i) => text(line, { size: 'Small', isSubtle: true, spacing: i === 0 ? 'Default' : 'None' })),
-    { separator: true, spacing: 'Medium' },
-  );
+  const lines = [source, ...extra].map((line, i) => text(line, { size: 'Small', isSubtle: true, spacing: i === 0 ? 'Default' : 'None' }));
+  if (ctx.stale) {
+    const age = Math.max(0, Math.round(ctx.stale.ageMinutes));
+    const reason = ctx.stale.reason ? ` (${md(ctx.stale.reason, 200)})` : '';
+    lines.unshift(
+      text(`⚠️ AD unreachable — answer from the last good read, ${age} minute${age === 1 ? '' : 's'} old${reason}.`, {
+        size: 'Small',
+        weight: 'Bolder',
+        color: 'Warning',
+        spacing: 'Default',
+      }),
+    );
+  }
+  return container(lines, { separator: true, spacing: 'Medium' });
 }
 
 export function submit(title: string, data: CardActionData): CardAction {

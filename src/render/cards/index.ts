@@ -17,6 +17,7 @@ export { escapeMarkdown, md } from './markdown';
 export { pairCard, pairData } from './pair';
 export { hostCard } from './host';
 export { scanCard } from './scan';
+export { subscribedCard, subscriptionsCard, summaryCard, unsubscribedCard, type SubscriptionView, type SummaryCardOptions } from './summary';
 export { helpCard, welcomeCard, WELCOME_QUESTIONS } from './help';
 export { EXPLAIN_TOPICS, RULE_TOPICS, explainCard, findExplainTopic, type ExplainTopic } from './explain';
 export { errorCard, redactSecrets } from './error';

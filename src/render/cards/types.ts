@@ -40,6 +40,8 @@ export interface CardContext {
   asker?: { checked: boolean; name?: string; note?: string };
   /** Shown on the generic error card so a log line can be found. */
   correlationId?: string;
+  /** The directory could not be read: the answer comes from the last good read, this old. */
+  stale?: { ageMinutes: number; reason?: string };
 }
 
 /** One command's help, from the command registry (its helpEntries() fit this shape). */

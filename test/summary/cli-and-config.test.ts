@@ -1,0 +1,110 @@
+/** `kcd scan --summary [--json] [--state FILE]` (cron and mail) and the daily summary settings. */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../../src/cli/program';
+import { readSummaryConfig } from '../../src/config';
+import { ConfigError } from '../../src/domain/errors';
+import { serializeSnapshot } from '../../src/directory/snapshot-format';
+import { fleetData, names } from './fleet';
+
+async function cli(args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: {} });
+  return { code, stdout, stderr };
+}
+
+describe('kcd scan --summary', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'kcd-cli-summary-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('text: totals, misconfigured hosts with top rule ids, the matrix; exit 1 when hosts have errors', async () => {
+    const { code, stdout } = await cli(['scan', '--summary']);
+    expect(code).toBe(1);
+    expect(stdout).toContain('7 of 8 Hyper-V hosts not ready.');
+    expect(stdout).toContain('Hyper-V hosts: 8 · hosts with errors: 7 · migration directions ready: 4 of 42');
+    expect(stdout).toMatch(/GOGO-3\s+22 errors\s+can migrate to 0 of 6\s+KCD002, KCD001, KCD004, KCD007/);
+    expect(stdout).toContain('Readiness matrix, contoso.com');
+    expect(stdout).toContain('First summary');
+  });
+
+  test('--json prints the summary model (the card\'s content) as one JSON object', async () => {
+    const { stdout } = await cli(['scan', '--summary', '--json']);
+    const out = JSON.parse(stdout);
+    expect(out).toMatchObject({ format: 'kcd-summary', version: 1, directory: 'demo directory', totals: { hosts: 8, hostsWithErrors: 7, pairsReady: 4, pairsExpected: 42 } });
+    expect(out.hosts[0]).toEqual(expect.objectContaining({ host: 'HV-OLD', errors: 25, top: expect.any(Array) }));
+    expect(out.matrices[0].hosts).toHaveLength(7);
+    expect(out.changes).toBeUndefined();
+  });
+
+  test('--state FILE: the next run says what changed since the previous run, and the file is rewritten atomically', async () => {
+    const day1 = join(dir, 'day1.json');
+    const day2 = join(dir, 'day2.json');
+    const state = join(dir, 'state', 'summary.json');
+    writeFileSync(day1, serializeSnapshot(fleetData(names('HV', 4).map((name) => ({ name })), '2026-03-01T06:00:00.000Z')));
+    writeFileSync(day2, serializeSnapshot(fleetData([{ name: 'HV1', missingTo: ['HV2'] }, { name: 'HV2' }, { name: 'HV3' }, { name: 'HV5' }], '2026-03-02T06:00:00.000Z')));
+    mkdirSync(join(dir, 'state'));
+
+    const first = await cli(['scan', '--summary', '--state', state, '--directory', day1]);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('All 4 Hyper-V hosts ready.');
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ format: 'kcd-scan-summary', takenAt: '2026-03-01T06:00:00.000Z' });
+
+    const second = await cli(['scan', '--summary', '--state', state, '--directory', day2, '--json']);
+    expect(second.code).toBe(1);
+    const out = JSON.parse(second.stdout);
+    expect(out.changes).toMatchObject({
+      since: '2026-03-01T06:00:00.000Z',
+      newProblems: [expect.objectContaining({ host: 'HV1', rule: 'KCD001', count: 2 }), expect.objectContaining({ host: 'HV1', rule: 'KCD002', count: 2 })],
+      hostsAdded: [{ host: 'HV5', ready: true, problems: 0 }],
+      hostsGone: ['HV4'],
+      nowNotReady: ['HV1'],
+    });
+
+    const third = await cli(['scan', '--summary', '--state', state, '--directory', day2]);
+    expect(third.stdout).toContain('No changes since the previous summary (data read 2026-03-02 06:00 UTC).');
+  });
+
+  test('--state without --summary, and a state file that is not one, are input errors (exit 2)', async () => {
+    const wrong = await cli(['scan', '--state', join(dir, 's.json')]);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('--state works with --summary only');
+    const bogus = join(dir, 'bogus.json');
+    writeFileSync(bogus, '{"hello": 1}');
+    const bad = await cli(['scan', '--summary', '--state', bogus]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('is not a summary state file');
+    expect(readFileSync(bogus, 'utf8')).toBe('{"hello": 1}');
+  });
+});
+
+describe('readSummaryConfig', () => {
+  test('defaults: ./data, 08:00 UTC, scheduler on', () => {
+    expect(readSummaryConfig({})).toEqual({ stateDir: './data', defaultTime: '08:00', timeZone: 'UTC', schedulerEnabled: true });
+    expect(readSummaryConfig({ KCD_STATE_DIR: '', KCD_SCHEDULER_ENABLED: ' ' })).toEqual(readSummaryConfig({}));
+  });
+
+  test('reads and normalises every variable', () => {
+    expect(
+      readSummaryConfig({ KCD_STATE_DIR: '/var/lib/kcd', KCD_SUMMARY_DEFAULT_TIME: '7pm', KCD_SUMMARY_TIME_ZONE: 'europe/berlin', KCD_SCHEDULER_ENABLED: 'false' }),
+    ).toEqual({ stateDir: '/var/lib/kcd', defaultTime: '19:00', timeZone: 'Europe/Berlin', schedulerEnabled: false });
+  });
+
+  test('lists every problem at once', () => {
+    try {
+      readSummaryConfig({ KCD_SUMMARY_DEFAULT_TIME: '25:00', KCD_SUMMARY_TIME_ZONE: 'Mars/Olympus_Mons', KCD_SCHEDULER_ENABLED: 'sometimes' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).problems).toEqual([
+        expect.stringMatching(/^KCD_SUMMARY_DEFAULT_TIME: .*"25:00"/),
+        expect.stringMatching(/^KCD_SUMMARY_TIME_ZONE: .*"Mars\/Olympus_Mons"/),
+        expect.stringMatching(/^KCD_SCHEDULER_ENABLED: .*"sometimes"/),
+      ]);
+    }
+  });
+});
