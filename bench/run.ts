@@ -12,7 +12,7 @@
  *   chat  p50/p95 of `/kcd check A B` replies over HTTP at 20 concurrent conversations, warm cache, 10,000 hosts.
  *
  * Options: --quick (fewer runs, shorter chat), --only <parts>, --eval-sizes 1000,10000,50000, --dc-hosts 5000,
- * --chat-seconds 30, --chat-conversations 20, --no-write (print only).
+ * --chat-seconds 30, --chat-conversations 20, --no-write (print only), --render (rewrite results.md from results.json).
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -63,6 +63,8 @@ interface Results {
 
 interface Options {
   only: Part[];
+  /** Only re-render results.md from results.json. */
+  render: boolean;
   quick: boolean;
   write: boolean;
   evalSizes: number[];
@@ -72,7 +74,7 @@ interface Options {
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { only: PARTS, quick: false, write: true, evalSizes: [1000, 10_000, 50_000], dcHosts: 5000, chatSeconds: 30, chatConversations: 20 };
+  const opts: Options = { only: PARTS, render: false, quick: false, write: true, evalSizes: [1000, 10_000, 50_000], dcHosts: 5000, chatSeconds: 30, chatConversations: 20 };
   const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -88,6 +90,10 @@ function parseArgs(argv: string[]): Options {
       }
       case '--quick':
         opts.quick = true;
+        break;
+      case '--render':
+        opts.render = true;
+        opts.only = [];
         break;
       case '--no-write':
         opts.write = false;
@@ -106,7 +112,7 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--help':
       case '-h':
-        process.stdout.write(`usage: npm run bench [-- --only eval|dc|chat[,…]] [--quick] [--eval-sizes 1000,10000,50000] [--dc-hosts 5000] [--chat-seconds 30] [--chat-conversations 20] [--no-write]\n`);
+        process.stdout.write(`usage: npm run bench [-- --only eval|dc|chat[,…]] [--quick] [--render] [--eval-sizes 1000,10000,50000] [--dc-hosts 5000] [--chat-seconds 30] [--chat-conversations 20] [--no-write]\n`);
         process.exit(0);
       // falls through (never reached)
       default:
@@ -283,7 +289,7 @@ export function renderMarkdown(results: Results): string {
         'over LDAPS with LDAPTLS_CACERT, output to files. kcd writes its JSON report to a file. ldapdomaindump runs with ' +
         '`-at SIMPLE` over plain ldap://127.0.0.1 (bench DC only: `ldap server require strong auth = no`), its defaults ' +
         '(users, groups, computers, policy, trusts; HTML, JSON and grep files). ' +
-        `kcd in-process split: node start + require ${fmtMs(b.nodeStartMs)}, LDAP read ${fmtMs(b.readDataMs)}, createSnapshot ${fmtMs(b.snapshotMs)}, ` +
+        `kcd in-process split (after the warm-up round): node start + require ${fmtMs(b.nodeStartMs)}, LDAP read ${fmtMs(b.readDataMs)}, createSnapshot ${fmtMs(b.snapshotMs)}, ` +
         `checkFleet ${fmtMs(b.fleetMs)}, JSON ${fmtMs(b.renderMs)}.`,
     );
   }
@@ -296,7 +302,7 @@ export function renderMarkdown(results: Results): string {
         'conversation asks as often as the bot\'s per-conversation rate limit allows indefinitely (8 per 10 s), starts ' +
         'spread out: 20 busy users, the production configuration, and the run the target applies to. "saturated": ' +
         'the rate limit off and each conversation asks again as soon as its reply arrived: what one bot process can ' +
-        `take (Little's law: p50 ≈ ${c.conversations} ÷ replies per second). Sample: ${c.sampleReply}. ` +
+        `take (Little's law: mean latency ≈ ${c.conversations} ÷ replies per second). Sample: ${c.sampleReply}. ` +
         chat
           .map(
             (r) =>
@@ -335,7 +341,8 @@ async function main(): Promise<void> {
     writeFileSync(RESULTS_JSON, `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(RESULTS_MD, renderMarkdown(results));
   };
-  log(`${cpus().length} cores; parts: ${opts.only.join(', ')}${opts.quick ? ' (--quick)' : ''}`);
+  if (opts.render) save();
+  else log(`${cpus().length} cores; parts: ${opts.only.join(', ')}${opts.quick ? ' (--quick)' : ''}`);
   if (opts.only.includes('eval')) {
     const before = loadavg();
     const runsFor = (n: number) => (opts.quick ? (n >= 50_000 ? 1 : 2) : n >= 50_000 ? 3 : 5);
