@@ -139,7 +139,13 @@ function pairFindings(
   storage: boolean,
   fileServers: readonly Computer[] = [],
 ): Finding[] {
-  return checks.flatMap((c) => c.check({ snapshot, source, dest, storage, fileServers }));
+  const ctx = { snapshot, source, dest, storage, fileServers };
+  let out: Finding[] | undefined;
+  for (const c of checks) {
+    const found = c.check(ctx);
+    if (found.length > 0) (out ??= []).push(...found);
+  }
+  return out ?? [];
 }
 
 /** Can SOURCE live-migrate to DEST? */

@@ -8,9 +8,11 @@ export const KCD001: Check = {
   severity: 'error',
   title: 'Migration-service delegation missing',
   scope: 'pair',
-  check({ source, dest }) {
+  check({ snapshot, source, dest }) {
     if (resourceBasedAllows(source, dest)) return []; // KCD014 speaks for this pair
-    return missingEntries(source, dest, MIGRATION_SERVICE).map((spn) => ({
+    const missing = missingEntries(snapshot, source, dest, MIGRATION_SERVICE);
+    if (missing.length === 0) return [];
+    return missing.map((spn) => ({
       rule: 'KCD001',
       severity: 'error',
       subject: source.name,

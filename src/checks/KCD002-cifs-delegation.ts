@@ -8,9 +8,11 @@ export const KCD002: Check = {
   severity: 'error',
   title: 'cifs delegation to the destination missing (storage moves)',
   scope: 'pair',
-  check({ source, dest, storage }) {
+  check({ snapshot, source, dest, storage }) {
     if (!storage || resourceBasedAllows(source, dest)) return [];
-    return missingEntries(source, dest, CIFS).map((spn) => ({
+    const missing = missingEntries(snapshot, source, dest, CIFS);
+    if (missing.length === 0) return [];
+    return missing.map((spn) => ({
       rule: 'KCD002',
       severity: 'error',
       subject: source.name,

@@ -8,11 +8,12 @@ export const KCD003: Check = {
   severity: 'error',
   title: 'cifs delegation to the SMB file server missing',
   scope: 'pair',
-  check({ source, fileServers }) {
+  check({ snapshot, source, fileServers }) {
+    if (fileServers.length === 0) return [];
     return fileServers
       .filter((fs) => !resourceBasedAllows(source, fs))
       .flatMap((fs) =>
-        missingEntries(source, fs, CIFS).map((spn) => ({
+        missingEntries(snapshot, source, fs, CIFS).map((spn) => ({
           rule: 'KCD003',
           severity: 'error' as const,
           subject: source.name,

@@ -1,15 +1,7 @@
 import type { Finding } from '../domain/finding';
-import type { Computer } from '../domain/model';
-import type { DirectorySnapshot } from '../domain/snapshot';
 import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
-import { holdsSpn, nameForms } from './helpers';
+import { missingSpns } from './helpers';
 import type { Check } from './types';
-
-function missingSpns(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): string[] {
-  return nameForms(target)
-    .map((form) => `${serviceClass}/${form}`)
-    .filter((spn) => !holdsSpn(snapshot, target, spn));
-}
 
 /** The destination must answer to the SPNs SOURCE delegates to: migration service, and cifs (or HOST) for storage. */
 export const KCD007: Check = {
@@ -18,6 +10,14 @@ export const KCD007: Check = {
   title: 'Destination lacks the service principal name',
   scope: 'pair',
   check({ snapshot, dest, storage, fileServers }) {
+    // The common case, no allocation: DEST answers to everything (the lists are cached per target).
+    if (
+      missingSpns(snapshot, dest, MIGRATION_SERVICE).length === 0 &&
+      (!storage || missingSpns(snapshot, dest, CIFS).length === 0) &&
+      fileServers.length === 0
+    ) {
+      return [];
+    }
     const findings: Finding[] = missingSpns(snapshot, dest, MIGRATION_SERVICE).map((spn) => ({
       rule: 'KCD007',
       severity: 'error',

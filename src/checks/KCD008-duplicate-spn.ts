@@ -11,6 +11,7 @@ export const KCD008: Check = {
   scope: 'host',
   roles: ['source', 'target'],
   check({ snapshot, host }) {
+    if (!snapshot.duplicateSpnHolders.has(host.distinguishedName)) return [];
     const findings: Finding[] = [];
     const names = new Set(hostKeys(host));
     for (const spn of host.servicePrincipalNames) {

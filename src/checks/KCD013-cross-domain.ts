@@ -7,6 +7,7 @@ export const KCD013: Check = {
   title: 'Source and destination in different domains',
   scope: 'pair',
   check({ source, dest, fileServers }) {
+    if (fileServers.length === 0 && dest.domain === source.domain) return [];
     return [dest, ...fileServers]
       .filter((target) => target.domain !== source.domain)
       .map((target) => ({

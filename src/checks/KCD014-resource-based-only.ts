@@ -8,11 +8,12 @@ export const KCD014: Check = {
   severity: 'warning',
   title: 'Only resource-based delegation allows this pair',
   scope: 'pair',
-  check({ source, dest, storage, fileServers }) {
+  check({ snapshot, source, dest, storage, fileServers }) {
+    if (fileServers.length === 0 && !resourceBasedAllows(source, dest)) return [];
     const targets = [dest, ...fileServers].filter((t) => resourceBasedAllows(source, t));
     return targets.flatMap((target) => {
       const classes = target === dest ? [MIGRATION_SERVICE, ...(storage ? [CIFS] : [])] : [CIFS];
-      const missing = classes.flatMap((c) => missingEntries(source, target, c));
+      const missing = classes.flatMap((c) => missingEntries(snapshot, source, target, c));
       if (missing.length === 0) return [];
       return [
         {

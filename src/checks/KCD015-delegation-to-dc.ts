@@ -1,4 +1,4 @@
-import { holdersOf, isDomainController } from '../domain/snapshot';
+import { entriesHeldByDomainControllers } from './helpers';
 import type { Check } from './types';
 
 /** A host that may delegate to a DC's services can impersonate anyone towards the DC: tier-0 exposure. */
@@ -9,11 +9,7 @@ export const KCD015: Check = {
   scope: 'host',
   roles: ['source'],
   check({ snapshot, host }) {
-    return host.allowedToDelegateTo.flatMap((spn) => {
-      const dc = holdersOf(snapshot, spn)
-        .map((h) => snapshot.computersByDn.get(h.distinguishedName.toLowerCase()))
-        .find((c) => c !== undefined && isDomainController(c));
-      if (!dc) return [];
+    return entriesHeldByDomainControllers(snapshot, host).flatMap(({ spn, dc }) => {
       return [
         {
           rule: 'KCD015',

@@ -8,9 +8,9 @@ export const KCD016: Check = {
   severity: 'info',
   title: 'Reverse direction not configured',
   scope: 'pair',
-  check({ source, dest, storage }) {
+  check({ snapshot, source, dest, storage }) {
     if (resourceBasedAllows(dest, source)) return [];
-    const missing = [MIGRATION_SERVICE, ...(storage ? [CIFS] : [])].flatMap((c) => missingEntries(dest, source, c));
+    const missing = [MIGRATION_SERVICE, ...(storage ? [CIFS] : [])].flatMap((c) => missingEntries(snapshot, dest, source, c));
     if (missing.length === 0) return [];
     return [
       {

@@ -13,7 +13,32 @@ export interface SpnHolder {
 }
 
 /**
- * DirectoryData plus the indexes every question needs, built once per snapshot (O(total SPNs)).
+ * One distinct msDS-AllowedToDelegateTo value of the forest (case-insensitive), resolved once per snapshot:
+ * every computer that lists it shares this object, so per-host and per-pair checks never lower-case or look up
+ * the same SPN again.
+ */
+export interface DelegationTarget {
+  /** Dense index, 0…n-1, for the per-computer sorted id arrays. */
+  readonly id: number;
+  /** spnKey of the entry. */
+  readonly key: string;
+  /** holdersOf(entry): who answers to it, directly or through the HOST/ alias. */
+  readonly holders: readonly SpnHolder[];
+  /** A domain controller among the holders (KCD015), if any. */
+  readonly domainController?: Computer;
+}
+
+/** A computer's delegation list as target ids: in entry order (parallel to allowedToDelegateTo) and sorted. */
+export interface DelegationIds {
+  readonly inOrder: Int32Array;
+  readonly sorted: Int32Array;
+}
+
+const NO_DELEGATIONS: DelegationIds = { inOrder: new Int32Array(0), sorted: new Int32Array(0) };
+
+/**
+ * DirectoryData plus the indexes every question needs, built once per snapshot (O(total SPNs + total
+ * delegation entries)).
  * The checker reads only this; nothing here does I/O.
  */
 export interface DirectorySnapshot {
@@ -29,6 +54,48 @@ export interface DirectorySnapshot {
   readonly computersByDn: ReadonlyMap<string, Computer>;
   readonly usersByName: ReadonlyMap<string, User>;
   readonly groupsByDn: ReadonlyMap<string, Group>;
+  /** Every distinct delegation entry of the forest, by spnKey. */
+  readonly delegationTargets: ReadonlyMap<string, DelegationTarget>;
+  /** The same, by id. */
+  readonly delegationTargetById: readonly DelegationTarget[];
+  /** Each computer's delegation list as target ids (computers with an empty list are absent). */
+  readonly delegationIds: ReadonlyMap<Computer, DelegationIds>;
+  /** DNs (as stored) of the accounts that hold an SPN some other account holds too (KCD008). */
+  readonly duplicateSpnHolders: ReadonlySet<string>;
+}
+
+/** Insertion sort: the lists are short and nearly sorted already (ids are given in first-seen order). */
+function sortedCopy(ids: Int32Array): Int32Array {
+  const out = Int32Array.from(ids);
+  for (let i = 1; i < out.length; i++) {
+    const v = out[i]!;
+    let j = i - 1;
+    while (j >= 0 && out[j]! > v) {
+      out[j + 1] = out[j]!;
+      j--;
+    }
+    out[j + 1] = v;
+  }
+  return out;
+}
+
+/** A computer's delegation ids (empty when it delegates to nothing). */
+export function delegationIdsOf(snapshot: DirectorySnapshot, c: Computer): DelegationIds {
+  return snapshot.delegationIds.get(c) ?? NO_DELEGATIONS;
+}
+
+/** Whether `ids` (sorted) contains `id`: binary search, no allocation. */
+export function hasId(sorted: Int32Array, id: number): boolean {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid]!;
+    if (v === id) return true;
+    if (v < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 export function isHyperVHost(computer: Computer): boolean {
@@ -50,26 +117,30 @@ export function domainOfDn(dn: string): string {
     .toLowerCase();
 }
 
-function addHolder(index: Map<string, SpnHolder[]>, spn: string, holder: SpnHolder): void {
+function addHolder(index: Map<string, SpnHolder[]>, spn: string, holder: SpnHolder, duplicates: Set<string>): void {
   const key = spnKey(spn);
   const list = index.get(key);
   if (!list) index.set(key, [holder]);
-  else if (!list.some((h) => h.distinguishedName === holder.distinguishedName)) list.push(holder);
+  else if (!list.some((h) => h.distinguishedName === holder.distinguishedName)) {
+    list.push(holder);
+    for (const h of list) duplicates.add(h.distinguishedName);
+  }
 }
 
 export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   const spnIndex = new Map<string, SpnHolder[]>();
+  const duplicateSpnHolders = new Set<string>();
   const computersByName = new Map<string, Computer>();
   const computersByDn = new Map<string, Computer>();
   for (const c of data.computers) {
     const holder: SpnHolder = { samAccountName: c.samAccountName, distinguishedName: c.distinguishedName, isComputer: true };
-    for (const spn of c.servicePrincipalNames) addHolder(spnIndex, spn, holder);
+    for (const spn of c.servicePrincipalNames) addHolder(spnIndex, spn, holder, duplicateSpnHolders);
     computersByDn.set(c.distinguishedName.toLowerCase(), c);
     for (const key of hostKeys(c)) if (!computersByName.has(key)) computersByName.set(key, c);
   }
   for (const a of data.spnAccounts as SpnAccount[]) {
     const holder: SpnHolder = { samAccountName: a.samAccountName, distinguishedName: a.distinguishedName, isComputer: false };
-    for (const spn of a.servicePrincipalNames) addHolder(spnIndex, spn, holder);
+    for (const spn of a.servicePrincipalNames) addHolder(spnIndex, spn, holder, duplicateSpnHolders);
   }
   const usersByName = new Map<string, User>();
   for (const u of data.users) {
@@ -78,15 +149,57 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   const groupsByDn = new Map<string, Group>();
   for (const g of data.groups) groupsByDn.set(g.distinguishedName.toLowerCase(), g);
   const hyperVHosts = data.computers.filter(isHyperVHost).sort((a, b) => compareNames(a.name, b.name));
+  const spnAliases = parseSpnMappings(data.spnMappings);
+  const partial = { spnIndex, spnAliases };
+  // Delegation entries: one spnKey + holdersOf per distinct value (raw spellings repeat across peers, so a
+  // Map by the raw string finds most of them without lower-casing again).
+  const delegationTargets = new Map<string, DelegationTarget>();
+  const delegationTargetById: DelegationTarget[] = [];
+  const byRaw = new Map<string, DelegationTarget>();
+  const delegationIds = new Map<Computer, DelegationIds>();
+  for (const c of data.computers) {
+    const entries = c.allowedToDelegateTo;
+    if (entries.length === 0) continue;
+    const inOrder = new Int32Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      const raw = entries[i]!;
+      let target = byRaw.get(raw);
+      if (!target) {
+        const key = spnKey(raw);
+        target = delegationTargets.get(key);
+        if (!target) {
+          const holders = holdersOf(partial, raw);
+          let domainController: Computer | undefined;
+          for (const h of holders) {
+            const holder = computersByDn.get(h.distinguishedName.toLowerCase());
+            if (holder && isDomainController(holder)) {
+              domainController = holder;
+              break;
+            }
+          }
+          target = { id: delegationTargetById.length, key, holders, ...(domainController ? { domainController } : {}) };
+          delegationTargets.set(key, target);
+          delegationTargetById.push(target);
+        }
+        byRaw.set(raw, target);
+      }
+      inOrder[i] = target.id;
+    }
+    delegationIds.set(c, { inOrder, sorted: sortedCopy(inOrder) });
+  }
   return {
     data,
     spnIndex,
-    spnAliases: parseSpnMappings(data.spnMappings),
+    spnAliases,
     hyperVHosts,
     computersByName,
     computersByDn,
     usersByName,
     groupsByDn,
+    delegationTargets,
+    delegationTargetById,
+    delegationIds,
+    duplicateSpnHolders,
   };
 }
 
@@ -111,7 +224,7 @@ export function userKeys(u: User): string[] {
 }
 
 /** Everyone who holds `spn`, directly or through the HOST/ alias (cifs/x is served by host/x). */
-export function holdersOf(snapshot: DirectorySnapshot, spn: string): readonly SpnHolder[] {
+export function holdersOf(snapshot: Pick<DirectorySnapshot, 'spnIndex' | 'spnAliases'>, spn: string): readonly SpnHolder[] {
   const direct = snapshot.spnIndex.get(spnKey(spn));
   if (direct && direct.length > 0) return direct;
   const parsed = parseSpn(spn);
