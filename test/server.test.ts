@@ -2,24 +2,10 @@
 import { readConfig } from '../src/config';
 import { DemoDirectory } from '../src/directory/demo-directory';
 import { startServer, type RunningServer } from '../src/server';
-import { LocalConnector } from './support/connector';
+import { LocalConnector, teamsMessage } from './support/connector';
 import { expectValidCard } from './support/validate-card';
 
 const quiet = { info: () => undefined, error: () => undefined };
-
-function activity(connector: LocalConnector, text: string, conversationId = 'conv-1') {
-  return {
-    type: 'message',
-    id: `act-${Math.random().toString(36).slice(2)}`,
-    text,
-    channelId: 'msteams',
-    serviceUrl: connector.url,
-    conversation: { id: conversationId, conversationType: 'personal' },
-    from: { id: 'user-1', name: 'Alice', aadObjectId: '00000000-0000-0000-0000-0000000000a1' },
-    recipient: { id: 'bot-1', name: 'kcd' },
-    channelData: { tenant: { id: 'tenant-1' } },
-  };
-}
 
 describe('the bot over HTTP', () => {
   let connector: LocalConnector;
@@ -48,7 +34,7 @@ describe('the bot over HTTP', () => {
     const res = await fetch(`${running.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(activity(connector, 'can gogo-3 migrate to gogo-4?')),
+      body: JSON.stringify(teamsMessage(connector, 'can gogo-3 migrate to gogo-4?')),
     });
     expect(res.status).toBeLessThan(300);
     const [reply] = await connector.waitForMessages(1, 'conv-1');
@@ -77,7 +63,7 @@ describe('the bot over HTTP', () => {
       const res = await fetch(`${secured.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(activity(connector, 'help', 'conv-401')),
+        body: JSON.stringify(teamsMessage(connector, 'help', { conversationId: 'conv-401' })),
       });
       expect(res.status).toBe(401);
       expect(connector.messages('conv-401')).toHaveLength(0);

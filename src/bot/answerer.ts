@@ -254,5 +254,3 @@ function stripAsker(request: Request & { kcd: 'check' }): CheckPairData | CheckH
   return rest;
 }
 
-/** Raised for input the bot refuses before parsing (too long, not text). */
-export class MessageRejected extends InputError {}

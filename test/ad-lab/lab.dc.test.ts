@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { Client } from 'ldapts';
 import { LdapDirectory } from '../../src/directory/ldap-directory';
+import { labLdapOptions } from '../support/scenario-lab';
 import {
   computerEntry,
   kerberosEnv,
@@ -78,14 +79,7 @@ describe('the AD lab', () => {
     loadLdif(facts, ldif);
     expect(await readSid(facts, `CN=${SRC},CN=Computers,${facts.baseDN}`)).toMatch(new RegExp(`^${facts.domainSid}-\\d+$`));
 
-    const d = new LdapDirectory({
-      url: facts.url,
-      bindDN: facts.readerBindDN,
-      bindPassword: facts.readerPassword,
-      caFile: facts.caFile,
-      tlsServername: facts.tlsServername,
-      timeoutMs: 10_000,
-    });
+    const d = new LdapDirectory(labLdapOptions(facts, { timeoutMs: 10_000 }));
     try {
       const snapshot = await d.snapshot();
       expect(snapshot.computersByName.get(SRC.toLowerCase())?.allowedToDelegateTo).toEqual([

@@ -15,6 +15,7 @@ import { runCli } from '../../src/cli/program';
 import { CachedDirectory } from '../../src/directory/cached-directory';
 import { LdapDirectory, userLookupFilter, type LdapDirectoryOptions } from '../../src/directory/ldap-directory';
 import { adminClient, computerEntry, labFacts, loadEntries, startDc, stopDc, uniqueName, waitForDc, type LabFacts } from '../ad-lab/lab';
+import { labLdapOptions } from '../support/scenario-lab';
 import { expectValidCard } from '../support/validate-card';
 import { cards, cardText, conversation, messages } from './conversation';
 
@@ -26,16 +27,7 @@ const HOST_B = uniqueName('FLTB');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function ldapOptions(overrides: Partial<LdapDirectoryOptions> = {}): LdapDirectoryOptions {
-  return {
-    url: facts.url,
-    bindDN: facts.readerBindDN,
-    bindPassword: facts.readerPassword,
-    caFile: facts.caFile,
-    tlsServername: facts.tlsServername,
-    timeoutMs: 3_000,
-    warn: () => undefined,
-    ...overrides,
-  };
+  return labLdapOptions(facts, { timeoutMs: 3_000, warn: () => undefined, ...overrides });
 }
 
 const opened: Array<{ close(): Promise<void> }> = [];

@@ -15,7 +15,7 @@ import { Semaphore } from '../../src/directory/ldap/semaphore';
 import { DirectoryUnavailableError } from '../../src/domain/errors';
 import { configSecrets, createLogger, scrubLine } from '../../src/log';
 import { startServer } from '../../src/server';
-import { LocalConnector } from '../support/connector';
+import { LocalConnector, teamsMessage } from '../support/connector';
 import { expectValidCard } from '../support/validate-card';
 import { cards, cardText, conversation, messages } from './conversation';
 
@@ -29,20 +29,6 @@ const OTHER_TENANT = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
 function collector() {
   const lines: string[] = [];
   return { lines, destination: { write: (line: string) => void lines.push(line) } };
-}
-
-function activity(connector: LocalConnector, text: string, conversationId: string, tenant = TENANT) {
-  return {
-    type: 'message',
-    id: `act-${Math.random().toString(36).slice(2)}`,
-    text,
-    channelId: 'msteams',
-    serviceUrl: connector.url,
-    conversation: { id: conversationId, conversationType: 'personal' },
-    from: { id: 'user-1', name: 'Alice', aadObjectId: '00000000-0000-0000-0000-0000000000a1' },
-    recipient: { id: 'bot-1', name: 'kcd' },
-    channelData: { tenant: { id: tenant } },
-  };
 }
 
 describe('logs never carry a secret', () => {
@@ -70,7 +56,7 @@ describe('logs never carry a secret', () => {
       const res = await fetch(`${running.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify(activity(connector, 'can gogo-3 migrate to gogo-4?', 'conv-secret')),
+        body: JSON.stringify(teamsMessage(connector, 'can gogo-3 migrate to gogo-4?', { conversationId: 'conv-secret', tenant: TENANT })),
       });
       expect(res.status).toBeLessThan(300);
       const [reply] = await connector.waitForMessages(1, 'conv-secret');
@@ -91,7 +77,7 @@ describe('logs never carry a secret', () => {
       const res = await fetch(`${secured.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify(activity(connector, 'help', 'conv-secret-401')),
+        body: JSON.stringify(teamsMessage(connector, 'help', { conversationId: 'conv-secret-401', tenant: TENANT })),
       });
       expect(res.status).toBe(401);
     } finally {
@@ -160,7 +146,7 @@ describe('authorisation', () => {
     try {
       const post = (body: unknown) =>
         fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      await post(activity(connector, 'scan', 'conv-other', OTHER_TENANT));
+      await post(teamsMessage(connector, 'scan', { conversationId: 'conv-other', tenant: OTHER_TENANT }));
       const [refused] = await connector.waitForMessages(1, 'conv-other');
       const refusal = JSON.stringify(refused!.activity.attachments![0]!.content);
       expectValidCard(refused!.activity.attachments![0]!.content);
@@ -168,7 +154,7 @@ describe('authorisation', () => {
       expect(refusal).not.toContain('KCD0');
       // An Action.Execute from another tenant: the refusal card is the invoke response.
       const invoke = await post({
-        ...activity(connector, '', 'conv-other-invoke', OTHER_TENANT),
+        ...teamsMessage(connector, '', { conversationId: 'conv-other-invoke', tenant: OTHER_TENANT }),
         type: 'invoke',
         name: 'adaptiveCard/action',
         value: { action: { type: 'Action.Execute', verb: 'recheck', data: { kcd: 'scan' } } },
@@ -177,7 +163,7 @@ describe('authorisation', () => {
       expect(JSON.stringify(await invoke.json())).toContain("Sorry, I can't help you here");
       expect(connector.messages('conv-other-invoke')).toHaveLength(0);
       // The allowed tenant.
-      await post(activity(connector, 'help', 'conv-mine', TENANT));
+      await post(teamsMessage(connector, 'help', { conversationId: 'conv-mine', tenant: TENANT }));
       const [answered] = await connector.waitForMessages(1, 'conv-mine');
       expect(JSON.stringify(answered!.activity.attachments![0]!.content)).not.toContain("Sorry, I can't help you here");
       const refusedLines = lines.filter((l) => l.includes('refused'));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LdapDirectory, type LdapDirectoryOptions } from '../../src/directory/ldap-directory';
 import { ConfigError, DirectoryUnavailableError } from '../../src/domain/errors';
+import { labLdapOptions } from '../support/scenario-lab';
 import type { Computer } from '../../src/domain/model';
 import { holdersOf, protectedUsersPath } from '../../src/domain/snapshot';
 import {
@@ -35,16 +36,7 @@ const usersDn = `CN=Users,${facts.baseDN}`;
 const protectedUsersDn = `CN=Protected Users,${usersDn}`;
 
 function options(overrides: Partial<LdapDirectoryOptions> = {}): LdapDirectoryOptions {
-  return {
-    url: facts.url,
-    bindDN: facts.readerBindDN,
-    bindPassword: facts.readerPassword,
-    caFile: facts.caFile,
-    tlsServername: facts.tlsServername,
-    timeoutMs: 10_000,
-    warn: () => undefined,
-    ...overrides,
-  };
+  return labLdapOptions(facts, { timeoutMs: 10_000, warn: () => undefined, ...overrides });
 }
 
 const opened: LdapDirectory[] = [];

@@ -11,27 +11,13 @@ import { readConfig } from '../../src/config';
 import { DemoDirectory } from '../../src/directory/demo-directory';
 import { startServer, type RunningServer } from '../../src/server';
 import { FileStateStore } from '../../src/store/file-store';
-import { LocalConnector } from '../support/connector';
+import { LocalConnector, teamsMessage } from '../support/connector';
 import { expectValidCard } from '../support/validate-card';
 import { FakeClock } from './fake-clock';
 
 const CHANNEL = '19:ops@thread.tacv2';
 
 jest.setTimeout(60_000);
-
-function activity(connector: LocalConnector, text: string, conversation: { id: string; conversationType: string }) {
-  return {
-    type: 'message',
-    id: `act-${Math.random().toString(36).slice(2)}`,
-    text,
-    channelId: 'msteams',
-    serviceUrl: connector.url,
-    conversation: { ...conversation, tenantId: 'tenant-1' },
-    from: { id: 'user-1', name: 'Alice', aadObjectId: '00000000-0000-0000-0000-0000000000a1' },
-    recipient: { id: 'bot-1', name: 'kcd' },
-    channelData: { tenant: { id: 'tenant-1' } },
-  };
-}
 
 function cardOf(r: { activity: { attachments?: Array<{ contentType: string; content: unknown }> } }) {
   const a = r.activity.attachments?.[0];
@@ -52,7 +38,7 @@ describe('daily summaries posted proactively over HTTP', () => {
     const res = await fetch(`${running.url}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(activity(connector, text, conversation)),
+      body: JSON.stringify(teamsMessage(connector, text, { conversationId: conversation.id, conversationType: conversation.conversationType })),
     });
     expect(res.status).toBeLessThan(300);
     const all = await connector.waitForMessages(before + 1, conversation.id);

@@ -73,3 +73,23 @@ export class LocalConnector {
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }
+
+/** A Teams message activity from Alice, as the Bot Framework delivers it, with replies going to `connector`. */
+export function teamsMessage(
+  connector: LocalConnector,
+  text: string,
+  options: { conversationId?: string; conversationType?: string; tenant?: string } = {},
+) {
+  const tenant = options.tenant ?? 'tenant-1';
+  return {
+    type: 'message',
+    id: `act-${Math.random().toString(36).slice(2)}`,
+    text,
+    channelId: 'msteams',
+    serviceUrl: connector.url,
+    conversation: { id: options.conversationId ?? 'conv-1', conversationType: options.conversationType ?? 'personal', tenantId: tenant },
+    from: { id: 'user-1', name: 'Alice', aadObjectId: '00000000-0000-0000-0000-0000000000a1' },
+    recipient: { id: 'bot-1', name: 'kcd' },
+    channelData: { tenant: { id: tenant } },
+  };
+}

@@ -2,7 +2,7 @@
  * Loads scenario fixtures (test/fixtures/scenarios/*.json) into the real Samba DC, so the DC tests ask the
  * same questions as the unit tests, through the LDAP adapter.
  */
-import { LdapDirectory } from '../../src/directory/ldap-directory';
+import { LdapDirectory, type LdapDirectoryOptions } from '../../src/directory/ldap-directory';
 import {
   addMembers,
   computerEntry,
@@ -76,16 +76,22 @@ export async function loadScenarios(facts: LabFacts, list: ReadonlyArray<{ scena
   for (const { group, member } of all.flatMap((a) => a.memberships)) await addMembers(facts, group, [member]);
 }
 
-/** The LDAP adapter as the product configures it, bound with the lab's read-only account, TLS verified. */
-export function labDirectory(facts: LabFacts): LdapDirectory {
-  return new LdapDirectory({
+/** LDAP adapter options for the lab DC: its read-only account, TLS verified against the lab's CA. */
+export function labLdapOptions(facts: LabFacts, overrides: Partial<LdapDirectoryOptions> = {}): LdapDirectoryOptions {
+  return {
     url: facts.url,
     bindDN: facts.readerBindDN,
     bindPassword: facts.readerPassword,
     caFile: facts.caFile,
     tlsServername: facts.tlsServername,
     timeoutMs: 20_000,
-  });
+    ...overrides,
+  };
+}
+
+/** The LDAP adapter as the product configures it, bound with the lab's read-only account, TLS verified. */
+export function labDirectory(facts: LabFacts): LdapDirectory {
+  return new LdapDirectory(labLdapOptions(facts));
 }
 
 /** Environment for the `kcd` CLI to read the lab DC. */
