@@ -54,6 +54,11 @@ export type Request =
   | { kcd: 'unsubscribe' }
   | { kcd: 'subscriptions' };
 
+export interface AnswerOptions {
+  /** Read the directory now rather than answer from the cache (the cards' Re-check and Scan again buttons). */
+  fresh?: boolean;
+}
+
 export interface Answer {
   card: AdaptiveCard;
   /** One line for logs and notifications. */
@@ -85,8 +90,8 @@ export class Answerer {
     };
   }
 
-  async snapshot(): Promise<DirectorySnapshot> {
-    return this.deps.directory.snapshot();
+  async snapshot(options: AnswerOptions = {}): Promise<DirectorySnapshot> {
+    return options.fresh ? this.deps.directory.snapshot({ fresh: true }) : this.deps.directory.snapshot();
   }
 
   /** The host names of the current directory, for the parser (built once per snapshot). */
@@ -150,16 +155,16 @@ export class Answerer {
    * Answers a complete request. Never throws: failures become error cards. `conversation` is where the
    * request came from (subscriptions and summaries belong to a conversation).
    */
-  async answer(request: Request, correlationId?: string, conversation?: ConversationTarget): Promise<Answer> {
+  async answer(request: Request, correlationId?: string, conversation?: ConversationTarget, options: AnswerOptions = {}): Promise<Answer> {
     try {
-      return await this.answerOrThrow(request, conversation);
+      return await this.answerOrThrow(request, conversation, options);
     } catch (error) {
       const question = request.kcd === 'check' ? stripAsker(request) : undefined;
       return { card: this.error(error, correlationId, question), summary: `error: ${error instanceof Error ? error.name : 'unknown'}` };
     }
   }
 
-  private async answerOrThrow(request: Request, conversation?: ConversationTarget): Promise<Answer> {
+  private async answerOrThrow(request: Request, conversation: ConversationTarget | undefined, options: AnswerOptions): Promise<Answer> {
     switch (request.kcd) {
       case 'summary':
       case 'subscribe':
@@ -171,12 +176,12 @@ export class Answerer {
       case 'explain':
         return { card: explainCard(request.topic, this.context()), summary: `explain ${request.topic}` };
       case 'scan': {
-        const snapshot = await this.snapshot();
+        const snapshot = await this.snapshot(options);
         const report = checkFleet(snapshot, { group: this.deps.config.migrationGroup });
         return { card: scanCard(report, this.context(snapshot)), summary: `scan: ${report.totals.hostsWithErrors}/${report.totals.hosts} hosts with errors` };
       }
       case 'check': {
-        const snapshot = await this.snapshot();
+        const snapshot = await this.snapshot(options);
         if ('host' in request) {
           const report = checkHost(snapshot, resolveHost(snapshot, request.host), { group: this.deps.config.migrationGroup });
           return { card: hostCard(report, this.context(snapshot)), summary: `host ${report.host.name}: ${report.ready ? 'ready' : 'not ready'}` };

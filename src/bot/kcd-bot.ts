@@ -291,14 +291,18 @@ export class KcdBot extends TeamsActivityHandler {
     await dc.beginDialog(CHECK_DIALOG, options);
   }
 
-  /** Action.Execute (the card's Re-check button): the updated card replaces the old one in place. */
+  /**
+   * Action.Execute (the card's Re-check button): the updated card replaces the old one in place. It reads
+   * AD afresh: the admin presses it right after running the fix, and an answer from the cache would still
+   * show the problem for up to KCD_CACHE_TTL_SECONDS.
+   */
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const answerer = this.answererFor(context);
     const result = parseCardPayload(invokeValue?.action?.data);
     const card = result.ok
       ? result.payload.kcd === 'ask'
         ? answerer.help()
-        : (await answerer.answer(result.payload, this.correlation(context))).card
+        : (await answerer.answer(result.payload, this.correlation(context), undefined, { fresh: true })).card
       : answerer.error(new InputError(`That button's data was not understood (${result.problem}).`, 'Ask the question again.'), this.correlation(context));
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card as unknown as Record<string, unknown> };
   }

@@ -11,8 +11,12 @@ import type { User } from '../domain/model';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import type { Directory } from './port';
 
+const DEFAULT_FRESH_ENOUGH_MS = 5_000;
+
 export interface CachedDirectoryOptions {
   ttlMs: number;
+  /** A cached snapshot younger than this counts as fresh for `snapshot({ fresh: true })` (default 5 s). */
+  freshEnoughMs?: number;
   now?: () => number;
   /** Longest wait between background refreshes while the directory fails (default 60 s). */
   maxBackoffMs?: number;
@@ -48,9 +52,19 @@ export class CachedDirectory implements Directory {
     return this.current?.at;
   }
 
+  /**
+   * The cached snapshot, refreshed in the background once it is older than the TTL. `fresh` (the cards'
+   * Re-check button: the admin has just run the fix) reads AD now, unless the cached copy is younger than
+   * `freshEnoughMs`, so a burst of Re-checks costs one read; when that read fails, the last good snapshot
+   * is answered and marked stale rather than nothing.
+   */
   async snapshot(options: { fresh?: boolean } = {}): Promise<DirectorySnapshot> {
     const current = this.current;
-    if (!options.fresh && current) {
+    if (current && options.fresh) {
+      if (this.now() - current.at < (this.options.freshEnoughMs ?? DEFAULT_FRESH_ENOUGH_MS)) return current.snapshot;
+      return this.refresh().catch(() => current.snapshot);
+    }
+    if (current) {
       if (this.now() - current.at >= this.options.ttlMs && this.now() >= this.nextAttemptAt()) void this.refresh().catch(() => undefined);
       return current.snapshot;
     }

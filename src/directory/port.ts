@@ -11,8 +11,10 @@ export interface Directory {
   /**
    * Computers, SPN holders, groups and sPNMappings (users only when the source holds them all, as
    * snapshot files and the demo do). Throws DirectoryUnavailableError / SnapshotFileError.
+   * `fresh`: the caller wants the directory as it is now (a Re-check after a fix), not a cached copy;
+   * sources without a cache read afresh every time anyway.
    */
-  snapshot(): Promise<DirectorySnapshot>;
+  snapshot(options?: { fresh?: boolean }): Promise<DirectorySnapshot>;
   /**
    * Looks up one user by sAMAccountName or UPN (the account that starts a migration).
    * Resolves to undefined when there is no such user. Values reach LDAP filters only escaped.

@@ -1,4 +1,8 @@
 /** Conversations with the bot through TestAdapter on channel msteams: commands, questions, dialogs, bad input. */
+import { CachedDirectory } from '../../src/directory/cached-directory';
+import { demoData } from '../../src/directory/demo-directory';
+import type { Directory } from '../../src/directory/port';
+import { createSnapshot } from '../../src/domain/snapshot';
 import { expectValidCard } from '../support/validate-card';
 import { BOT, cardText, cards, conversation, messages } from './conversation';
 
@@ -152,6 +156,49 @@ describe('Teams specifics', () => {
     expect(body?.statusCode).toBe(200);
     expectValidCard(body?.value);
     expect(JSON.stringify(body?.value)).toContain('KCD001');
+  });
+});
+
+describe('Re-check reads AD afresh', () => {
+  /** The demo directory, then the same with the missing FQDN migration entry added to GOGO-3 (the KCD001 fix). */
+  function fixableDirectory(): { directory: Directory; reads: () => number; applyFix: () => void } {
+    let fixed = false;
+    let reads = 0;
+    const inner: Directory = {
+      describe: () => ({ kind: 'demo', label: 'demo directory' }),
+      snapshot: async () => {
+        reads++;
+        const data = demoData();
+        if (fixed) data.computers.find((c) => c.name === 'GOGO-3')!.allowedToDelegateTo.push('Microsoft Virtual System Migration Service/gogo-4.contoso.com');
+        return createSnapshot(data);
+      },
+      findUser: async () => undefined,
+      close: async () => undefined,
+    };
+    let now = 0;
+    const directory = new CachedDirectory(inner, { ttlMs: 300_000, now: () => (now += 10_000) });
+    return { directory, reads: () => reads, applyFix: () => (fixed = true) };
+  }
+
+  const recheck = { kcd: 'check', source: 'GOGO-3', destination: 'GOGO-4', storage: false, fileServers: [] };
+
+  test('a typed question is answered from the cache; the Re-check button after the fix shows it fixed', async () => {
+    const d = fixableDirectory();
+    const c = conversation({ directory: d.directory });
+    expect(cardText(await c.say('/kcd check gogo-3 gogo-4'))).toContain('KCD001');
+    const readsBefore = d.reads();
+    d.applyFix();
+    // Within the TTL a typed question still sees the cached directory (one read per TTL, as designed).
+    expect(cardText(await c.say('/kcd check gogo-3 gogo-4'))).toContain('KCD001');
+    expect(d.reads()).toBe(readsBefore);
+    const before = c.adapter.activeQueue.length;
+    await c.adapter.processActivity({ type: 'invoke', name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb: 'recheck', data: recheck } } });
+    const body = (c.adapter.activeQueue.splice(before).find((r) => r.type === 'invokeResponse')?.value as { body?: { value?: unknown } }).body;
+    expectValidCard(body?.value);
+    const json = JSON.stringify(body?.value);
+    expect(d.reads()).toBe(readsBefore + 1);
+    expect(json).not.toContain('KCD001');
+    expect(json).toContain('KCD004');
   });
 });
 
