@@ -140,7 +140,7 @@ export const COMMANDS: readonly CommandDefinition[] = [
     id: 'summary',
     aliases: ['digest'],
     arguments: [],
-    description: "Today's summary now: what changed since the last scan.",
+    description: "The summary now: what changed since this chat's previous summary (daily or on demand).",
     examples: ['/kcd summary'],
     intent: 'summary',
     fillers: [...SUBSCRIPTION_FILLERS, 'today', 'latest', 'last'],

@@ -7,15 +7,16 @@
  *
  * Run: npx jest --selectProjects e2e   (globalSetup installs chromium with apt-get when missing)
  */
-import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { readConfig } from '../../src/config';
 import { DemoDirectory } from '../../src/directory/demo-directory';
 import { startServer, type RunningServer } from '../../src/server';
 import { expectValidCard } from '../support/validate-card';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { REPO_ROOT, startPlayground, type RunningPlayground } from './playground';
+import { openConversationStream, type StreamEvent } from './stream';
+import * as ui from './ui';
+import { COMPOSE, REPLY_TIMEOUT, TOP_CARD } from './ui';
 
 jest.setTimeout(180_000);
 
@@ -27,12 +28,6 @@ const EXPLAIN_SCREENSHOT = path.join(SCREENSHOTS, 'playground-explain-card.png')
 const PERSONAL_CHAT = 'personal-chat-kcd';
 const GROUP_CHAT_NAME = 'Hyper-V admins';
 const CURRENT_USER = { id: 'user-id-0', upn: 'labadmin@contoso.com' };
-
-/** A card the bot sent, not one nested in a card (Action.ShowCard renders those with the same class). */
-const TOP_CARD = '.ac-adaptiveCard:not(.ac-adaptiveCard .ac-adaptiveCard)';
-const COMPOSE = '[contenteditable="true"]';
-const UI_TIMEOUT = 90_000;
-const REPLY_TIMEOUT = 60_000;
 
 interface LogLine {
   level: 'info' | 'error';
@@ -50,21 +45,13 @@ let bot: RunningServer | undefined;
 let playground: RunningPlayground | undefined;
 let browser: Browser | undefined;
 let page: Page;
-const blockedOrigins = new Set<string>();
+let blockedOrigins = new Set<string>();
 
 beforeAll(async () => {
   bot = await startServer({ config: readConfig({}), directory: new DemoDirectory(), logger }, 0, '127.0.0.1');
   playground = await startPlayground({ endpoint: `${bot.url}/api/messages` });
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, timeout: UI_TIMEOUT });
-  page = await browser.newPage({ viewport: { width: 1280, height: 1500 }, deviceScaleFactor: 1 });
-  page.setDefaultTimeout(UI_TIMEOUT);
-  // Offline: only the Playground itself is reachable (its UI asks a CDN for fonts and animations).
-  await page.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1' || url.hostname === 'localhost') return route.continue();
-    blockedOrigins.add(url.origin);
-    return route.abort();
-  });
+  // Offline: only the Playground itself is reachable (see ui.openOfflinePage).
+  ({ browser, page, blockedOrigins } = await ui.openOfflinePage());
 });
 
 afterAll(async () => {
@@ -74,59 +61,12 @@ afterAll(async () => {
   await bot?.close().catch(() => undefined);
 });
 
-/** Types into the compose box and sends with Enter. */
-async function send(text: string): Promise<void> {
-  const compose = page.locator(COMPOSE).first();
-  await compose.click();
-  await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-}
-
-/**
- * Marks every card on the page as seen; `newCard()` then waits for the first one that is not. (Counting cards
- * would be fooled by a chat switch re-rendering the list.) The page is driven with strings because the
- * project is compiled without the DOM library.
- */
-async function markCardsSeen(): Promise<void> {
-  await page.evaluate(`document.querySelectorAll(${JSON.stringify(TOP_CARD)}).forEach((e) => e.setAttribute('data-kcd-seen', '1'))`);
-}
-
-async function newCard(): Promise<Locator> {
-  const card = page.locator(`${TOP_CARD}:not([data-kcd-seen])`).first();
-  await card.waitFor({ state: 'visible', timeout: REPLY_TIMEOUT });
-  return card;
-}
-
-/** Scrolls the chat so the card's top (and the message above it, the question) is in view. */
-async function showFromTop(card: Locator, above = 110): Promise<void> {
-  // The few DOM members used here, typed by hand (the project is compiled without the DOM library).
-  interface Box {
-    parentElement: Box | null;
-    scrollHeight: number;
-    clientHeight: number;
-    scrollTop: number;
-    scrollIntoView(options: { block: 'start' }): void;
-  }
-  await card.evaluate((node: unknown, offset: number) => {
-    const el = node as Box;
-    const { getComputedStyle } = globalThis as unknown as { getComputedStyle(b: Box): { overflowY: string } };
-    el.scrollIntoView({ block: 'start' });
-    for (let p = el.parentElement; p; p = p.parentElement) {
-      if (/(auto|scroll)/.test(getComputedStyle(p).overflowY) && p.scrollHeight > p.clientHeight) {
-        p.scrollTop = Math.max(0, p.scrollTop - offset);
-        break;
-      }
-    }
-  }, above);
-  // Let the scroll settle before a screenshot (no assertion depends on this).
-  await page.waitForTimeout(300);
-}
-
-async function screenshot(file: string): Promise<void> {
-  mkdirSync(path.dirname(file), { recursive: true });
-  await page.screenshot({ path: file, type: 'png' });
-  expect(statSync(file).size).toBeGreaterThan(10_000);
-}
+// The page helpers of ./ui, bound to this file's page.
+const send = (text: string) => ui.send(page, text);
+const markCardsSeen = () => ui.markCardsSeen(page);
+const newCard = () => ui.newCard(page);
+const showFromTop = (card: Locator, above?: number) => ui.showFromTop(page, card, above);
+const screenshot = (file: string) => ui.screenshot(page, file);
 
 describe('kcd-bot in the Microsoft 365 Agents Playground', () => {
   test('the Playground runs with the repo config and the bot greets the user with the help card', async () => {
@@ -202,50 +142,20 @@ describe('kcd-bot in the Microsoft 365 Agents Playground', () => {
     // The bot is installed in the group chat when it is first opened: its welcome comes first.
     await newCard();
     await markCardsSeen();
-    await page.locator(COMPOSE).first().click();
-    await page.keyboard.type('@kcd');
     // Typing @ opens the Playground's mention picker (as in Teams); picking the bot makes a real mention.
-    await page.locator('[aria-label="Typeahead menu"] [role="menuitem"]', { hasText: 'kcd' }).first().click();
-    await page.keyboard.type(' what is protocol transition?');
-    await page.keyboard.press('Enter');
+    await ui.sendMentioning(page, 'what is protocol transition?');
     const text = await (await newCard()).innerText();
     expect(text).toContain('Protocol transition');
     expect(text).toContain('S4U2Self');
   });
 
   test('without a browser: the Playground conversation API and its websocket carry the reply, asker included', async () => {
-    // ws comes with botbuilder (botframework-streaming depends on it); Node 20 has no WebSocket global.
-    const wsPath = require.resolve('ws', { paths: [path.dirname(require.resolve('botframework-streaming/package.json'))] });
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const WebSocket = require(wsPath) as new (url: string) => {
-      on(event: 'message', listener: (data: Buffer) => void): void;
-      on(event: 'open' | 'close', listener: () => void): void;
-      on(event: 'error', listener: (error: Error) => void): void;
-      close(): void;
-    };
-    interface StreamEvent {
-      action: string;
-      actionConversationId?: string;
-      message?: { from?: { id?: string }; attachments?: Array<{ contentType: string; content: Record<string, unknown> }> };
-    }
-    const events: StreamEvent[] = [];
-    const socket = new WebSocket(`${playground!.url.replace(/^http/, 'ws')}/_ws_conversation/v1/conversations/stream`);
+    const stream = await openConversationStream(playground!.url);
     try {
-      await new Promise<void>((resolve, reject) => {
-        socket.on('open', () => resolve());
-        socket.on('error', reject);
-      });
-      const reply = new Promise<StreamEvent>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no card on the stream; saw: ${JSON.stringify(events.map((e) => e.action))}`)), REPLY_TIMEOUT);
-        socket.on('message', (data) => {
-          const event = JSON.parse(data.toString()) as StreamEvent;
-          events.push(event);
-          if (event.action === 'createMessage' && event.actionConversationId === PERSONAL_CHAT && event.message?.attachments?.length) {
-            clearTimeout(timer);
-            resolve(event);
-          }
-        });
-      });
+      const reply = stream.waitFor(
+        (e: StreamEvent) => e.action === 'createMessage' && e.actionConversationId === PERSONAL_CHAT && (e.message?.attachments?.length ?? 0) > 0,
+        REPLY_TIMEOUT,
+      );
       const res = await fetch(`${playground!.url}/_conversation/v1/conversations/${PERSONAL_CHAT}/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -263,9 +173,9 @@ describe('kcd-bot in the Microsoft 365 Agents Playground', () => {
       // checked that account in AD.
       expect(json).toContain(`Checked as ${CURRENT_USER.upn}`);
       // A typing indicator went out before the answer.
-      expect(events.some((e) => e.action === 'typing')).toBe(true);
+      expect(stream.events.some((e) => e.action === 'typing')).toBe(true);
     } finally {
-      socket.close();
+      stream.close();
     }
   });
 
