@@ -63,6 +63,11 @@ export interface BotConfig {
   allowedTenants: string[];
   /** AAD object ids or UPNs allowed to use the bot; empty: everyone in an allowed tenant. */
   allowedUsers: string[];
+  /**
+   * On-premises AD groups (names or DNs) whose members, nested included, may use the bot, in addition to
+   * allowedUsers; empty: no group allow-list.
+   */
+  allowedGroups: string[];
 }
 
 export interface Config {
@@ -240,6 +245,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     example: 'alice@contoso.com,22222222-2222-2222-2222-222222222222',
   },
   {
+    name: 'KCD_ALLOWED_GROUPS',
+    section: 'bot',
+    description:
+      'On-premises Active Directory groups whose members (nested groups included) may ask the bot, in addition to KCD_ALLOWED_USERS: group names (cn) or distinguished names, separated by semicolons (a list of names without DNs may use commas). The caller is found in AD by the UPN Teams reports; in a hybrid tenant these are the groups synced to Entra ID. Entra-only (cloud) groups are not supported (they would need Microsoft Graph). When AD cannot be read, callers not on KCD_ALLOWED_USERS are refused. Empty: no group allow-list.',
+    example: 'Hyper-V Operators;CN=KCD Users,OU=Groups,DC=contoso,DC=com',
+  },
+  {
     name: 'KCD_STATE_DIR',
     section: 'summary',
     description:
@@ -337,6 +349,7 @@ function rawValues(env: Record<string, string | undefined>): Raw {
     KCD_LOCAL_MODE: value(env.KCD_LOCAL_MODE),
     KCD_ALLOWED_TENANTS: value(env.KCD_ALLOWED_TENANTS),
     KCD_ALLOWED_USERS: value(env.KCD_ALLOWED_USERS),
+    KCD_ALLOWED_GROUPS: value(env.KCD_ALLOWED_GROUPS),
   };
 }
 
@@ -444,6 +457,35 @@ const listOf = (what: string, valid: (item: string) => boolean) =>
       return [...new Set(items)];
     });
 
+/**
+ * Group names hold spaces and DNs hold commas: items are separated by semicolons (or new lines); a value
+ * with neither a semicolon nor an "=" is a list of plain names and may use commas.
+ */
+const groupListSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    const raw = text ?? '';
+    const separator = /[;\n]/.test(raw) || raw.includes('=') ? /[;\n]+/ : /[,;\n]+/;
+    const items = raw.split(separator).map((i) => i.trim()).filter((i) => i !== '');
+    const bad = items.filter((i) => !validGroupItem(i));
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected group names or distinguished names separated by semicolons, got ${bad.slice(0, 3).map(quote).join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(items)];
+  });
+
+function validGroupItem(item: string): boolean {
+  if (item.length > 512 || /[\u0000-\u001f\u007f]/.test(item)) return false;
+  if (!item.includes('=')) return true;
+  // A DN: every part attribute=value (escaped commas inside values are kept with their part).
+  return item.split(/(?<!\\),/).every((part) => /^\s*[A-Za-z][\w-]*\s*=\s*\S/.test(part));
+}
+
 const dnSchema = (what: string) =>
   z
     .string()
@@ -508,6 +550,7 @@ const commonSchema = z.object({
   KCD_LOCAL_MODE: booleanFlag(false),
   KCD_ALLOWED_TENANTS: listOf('tenant ids (GUIDs)', (t) => GUID.test(t)),
   KCD_ALLOWED_USERS: listOf('AAD object ids (GUIDs) or UPNs (name@domain)', (u) => GUID.test(u) || /^[^@\s]+@[^@\s]+$/.test(u)),
+  KCD_ALLOWED_GROUPS: groupListSchema,
 });
 
 const ldapSchema = z.object({
@@ -646,6 +689,7 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     localMode: raw.MicrosoftAppId === undefined,
     allowedTenants: c.KCD_ALLOWED_TENANTS,
     allowedUsers: c.KCD_ALLOWED_USERS,
+    allowedGroups: c.KCD_ALLOWED_GROUPS,
   };
   if (raw.MicrosoftAppTenantId !== undefined) bot.tenantId = raw.MicrosoftAppTenantId;
   const config: Config = {
@@ -741,6 +785,7 @@ export function redactConfig(config: Config): Config {
       appPassword: mask(config.bot.appPassword),
       allowedTenants: [...config.bot.allowedTenants],
       allowedUsers: [...config.bot.allowedUsers],
+      allowedGroups: [...config.bot.allowedGroups],
     },
   };
 }
