@@ -68,6 +68,8 @@ export interface BotConfig {
    * allowedUsers; empty: no group allow-list.
    */
   allowedGroups: string[];
+  /** Per-conversation rate limit: `capacity` messages per `windowMs` (KCD_RATE_LIMIT, default 8 per 10 s). */
+  rateLimit: { capacity: number; windowMs: number };
 }
 
 export interface Config {
@@ -252,6 +254,14 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     example: 'Hyper-V Operators;CN=KCD Users,OU=Groups,DC=contoso,DC=com',
   },
   {
+    name: 'KCD_RATE_LIMIT',
+    section: 'bot',
+    description:
+      'Per-conversation rate limit as messages/seconds (e.g. 8/10: a burst of 8, refilled over 10 seconds). Over it the bot replies "slow down" instead of answering. 1-1000 messages per 1-3600 seconds.',
+    example: '8/10',
+    default: '8/10',
+  },
+  {
     name: 'KCD_STATE_DIR',
     section: 'summary',
     description:
@@ -350,6 +360,7 @@ function rawValues(env: Record<string, string | undefined>): Raw {
     KCD_ALLOWED_TENANTS: value(env.KCD_ALLOWED_TENANTS),
     KCD_ALLOWED_USERS: value(env.KCD_ALLOWED_USERS),
     KCD_ALLOWED_GROUPS: value(env.KCD_ALLOWED_GROUPS),
+    KCD_RATE_LIMIT: value(env.KCD_RATE_LIMIT),
   };
 }
 
@@ -479,6 +490,22 @@ const groupListSchema = z
     return [...new Set(items)];
   });
 
+/** "8/10" or "8/10s": 8 messages per 10 seconds. */
+const rateLimitSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined) return { capacity: 8, windowMs: 10_000 };
+    const m = /^\s*(\d{1,4})\s*\/\s*(\d{1,4})\s*s?\s*$/i.exec(text);
+    const capacity = m ? Number(m[1]) : NaN;
+    const seconds = m ? Number(m[2]) : NaN;
+    if (!(capacity >= 1 && capacity <= 1000 && seconds >= 1 && seconds <= 3600)) {
+      ctx.addIssue({ code: 'custom', message: `expected messages/seconds such as 8/10 (1-1000 per 1-3600 s), got ${quote(text)}` });
+      return z.NEVER;
+    }
+    return { capacity, windowMs: seconds * 1000 };
+  });
+
 function validGroupItem(item: string): boolean {
   if (item.length > 512 || /[\u0000-\u001f\u007f]/.test(item)) return false;
   if (!item.includes('=')) return true;
@@ -551,6 +578,7 @@ const commonSchema = z.object({
   KCD_ALLOWED_TENANTS: listOf('tenant ids (GUIDs)', (t) => GUID.test(t)),
   KCD_ALLOWED_USERS: listOf('AAD object ids (GUIDs) or UPNs (name@domain)', (u) => GUID.test(u) || /^[^@\s]+@[^@\s]+$/.test(u)),
   KCD_ALLOWED_GROUPS: groupListSchema,
+  KCD_RATE_LIMIT: rateLimitSchema,
 });
 
 const ldapSchema = z.object({
@@ -690,6 +718,7 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     allowedTenants: c.KCD_ALLOWED_TENANTS,
     allowedUsers: c.KCD_ALLOWED_USERS,
     allowedGroups: c.KCD_ALLOWED_GROUPS,
+    rateLimit: c.KCD_RATE_LIMIT,
   };
   if (raw.MicrosoftAppTenantId !== undefined) bot.tenantId = raw.MicrosoftAppTenantId;
   const config: Config = {
@@ -786,6 +815,7 @@ export function redactConfig(config: Config): Config {
       allowedTenants: [...config.bot.allowedTenants],
       allowedUsers: [...config.bot.allowedUsers],
       allowedGroups: [...config.bot.allowedGroups],
+      rateLimit: { ...config.bot.rateLimit },
     },
   };
 }

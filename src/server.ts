@@ -11,7 +11,7 @@ import { Answerer } from './bot/answerer';
 import { consoleLogger, CORRELATION_KEY, KcdBot, type BotLogger } from './bot/kcd-bot';
 import { BoundedMemoryStorage } from './bot/bounded-storage';
 import { GroupMembership } from './bot/group-membership';
-import type { RateLimiter } from './bot/rate-limit';
+import { RateLimiter } from './bot/rate-limit';
 import { errorCard } from './render/cards';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import type { Clock } from './scheduler/clock';
@@ -26,7 +26,7 @@ export interface ServerDeps {
   logger?: BotLogger;
   /** Overrides how the sender's account is found (tests); default TeamsInfo.getMember. */
   lookupMember?: ConstructorParameters<typeof KcdBot>[0]['lookupMember'];
-  /** Per-conversation rate limit (default 8 messages per 10 s); false: none. */
+  /** Per-conversation rate limit (default: KCD_RATE_LIMIT, 8 messages per 10 s); false: none. */
   rateLimit?: RateLimiter | false;
   /** Daily summaries: subscriptions in `store`; the scheduler runs only when `schedulerEnabled` (one per deployment). */
   summary?: { store: StateStore; defaults: SummaryDefaults; schedulerEnabled: boolean; clock?: Clock };
@@ -93,7 +93,7 @@ export function createBot(deps: ServerDeps, summaries?: SummaryService, storage:
     ...(deps.config.bot.allowedGroups.length > 0
       ? { groupMembership: new GroupMembership({ directory: deps.directory, groups: deps.config.bot.allowedGroups }) }
       : {}),
-    ...(deps.rateLimit !== undefined ? { rateLimit: deps.rateLimit } : {}),
+    rateLimit: deps.rateLimit !== undefined ? deps.rateLimit : new RateLimiter(deps.config.bot.rateLimit),
   });
 }
 
