@@ -63,6 +63,13 @@ export interface BotConfig {
   allowedTenants: string[];
   /** AAD object ids or UPNs allowed to use the bot; empty: everyone in an allowed tenant. */
   allowedUsers: string[];
+  /**
+   * On-premises AD groups (names or DNs) whose members, nested included, may use the bot, in addition to
+   * allowedUsers; empty: no group allow-list.
+   */
+  allowedGroups: string[];
+  /** Per-conversation rate limit: `capacity` messages per `windowMs` (KCD_RATE_LIMIT, default 8 per 10 s). */
+  rateLimit: { capacity: number; windowMs: number };
 }
 
 export interface Config {
@@ -240,6 +247,21 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     example: 'alice@contoso.com,22222222-2222-2222-2222-222222222222',
   },
   {
+    name: 'KCD_ALLOWED_GROUPS',
+    section: 'bot',
+    description:
+      'On-premises Active Directory groups whose members (nested groups included) may ask the bot, in addition to KCD_ALLOWED_USERS: group names (cn) or distinguished names, separated by semicolons (a list of names without DNs may use commas). The caller is found in AD by the UPN Teams reports; in a hybrid tenant these are the groups synced to Entra ID. Entra-only (cloud) groups are not supported (they would need Microsoft Graph). When AD cannot be read, callers not on KCD_ALLOWED_USERS are refused. Empty: no group allow-list.',
+    example: 'Hyper-V Operators;CN=KCD Users,OU=Groups,DC=contoso,DC=com',
+  },
+  {
+    name: 'KCD_RATE_LIMIT',
+    section: 'bot',
+    description:
+      'Per-conversation rate limit as messages/seconds (e.g. 8/10: a burst of 8, refilled over 10 seconds). Over it the bot replies "slow down" instead of answering. 1-1000 messages per 1-3600 seconds.',
+    example: '8/10',
+    default: '8/10',
+  },
+  {
     name: 'KCD_STATE_DIR',
     section: 'summary',
     description:
@@ -337,6 +359,8 @@ function rawValues(env: Record<string, string | undefined>): Raw {
     KCD_LOCAL_MODE: value(env.KCD_LOCAL_MODE),
     KCD_ALLOWED_TENANTS: value(env.KCD_ALLOWED_TENANTS),
     KCD_ALLOWED_USERS: value(env.KCD_ALLOWED_USERS),
+    KCD_ALLOWED_GROUPS: value(env.KCD_ALLOWED_GROUPS),
+    KCD_RATE_LIMIT: value(env.KCD_RATE_LIMIT),
   };
 }
 
@@ -444,6 +468,51 @@ const listOf = (what: string, valid: (item: string) => boolean) =>
       return [...new Set(items)];
     });
 
+/**
+ * Group names hold spaces and DNs hold commas: items are separated by semicolons (or new lines); a value
+ * with neither a semicolon nor an "=" is a list of plain names and may use commas.
+ */
+const groupListSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    const raw = text ?? '';
+    const separator = /[;\n]/.test(raw) || raw.includes('=') ? /[;\n]+/ : /[,;\n]+/;
+    const items = raw.split(separator).map((i) => i.trim()).filter((i) => i !== '');
+    const bad = items.filter((i) => !validGroupItem(i));
+    if (bad.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected group names or distinguished names separated by semicolons, got ${bad.slice(0, 3).map(quote).join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return [...new Set(items)];
+  });
+
+/** "8/10" or "8/10s": 8 messages per 10 seconds. */
+const rateLimitSchema = z
+  .string()
+  .optional()
+  .transform((text, ctx) => {
+    if (text === undefined) return { capacity: 8, windowMs: 10_000 };
+    const m = /^\s*(\d{1,4})\s*\/\s*(\d{1,4})\s*s?\s*$/i.exec(text);
+    const capacity = m ? Number(m[1]) : NaN;
+    const seconds = m ? Number(m[2]) : NaN;
+    if (!(capacity >= 1 && capacity <= 1000 && seconds >= 1 && seconds <= 3600)) {
+      ctx.addIssue({ code: 'custom', message: `expected messages/seconds such as 8/10 (1-1000 per 1-3600 s), got ${quote(text)}` });
+      return z.NEVER;
+    }
+    return { capacity, windowMs: seconds * 1000 };
+  });
+
+function validGroupItem(item: string): boolean {
+  if (item.length > 512 || /[\u0000-\u001f\u007f]/.test(item)) return false;
+  if (!item.includes('=')) return true;
+  // A DN: every part attribute=value (escaped commas inside values are kept with their part).
+  return item.split(/(?<!\\),/).every((part) => /^\s*[A-Za-z][\w-]*\s*=\s*\S/.test(part));
+}
+
 const dnSchema = (what: string) =>
   z
     .string()
@@ -508,6 +577,8 @@ const commonSchema = z.object({
   KCD_LOCAL_MODE: booleanFlag(false),
   KCD_ALLOWED_TENANTS: listOf('tenant ids (GUIDs)', (t) => GUID.test(t)),
   KCD_ALLOWED_USERS: listOf('AAD object ids (GUIDs) or UPNs (name@domain)', (u) => GUID.test(u) || /^[^@\s]+@[^@\s]+$/.test(u)),
+  KCD_ALLOWED_GROUPS: groupListSchema,
+  KCD_RATE_LIMIT: rateLimitSchema,
 });
 
 const ldapSchema = z.object({
@@ -646,6 +717,8 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     localMode: raw.MicrosoftAppId === undefined,
     allowedTenants: c.KCD_ALLOWED_TENANTS,
     allowedUsers: c.KCD_ALLOWED_USERS,
+    allowedGroups: c.KCD_ALLOWED_GROUPS,
+    rateLimit: c.KCD_RATE_LIMIT,
   };
   if (raw.MicrosoftAppTenantId !== undefined) bot.tenantId = raw.MicrosoftAppTenantId;
   const config: Config = {
@@ -741,6 +814,8 @@ export function redactConfig(config: Config): Config {
       appPassword: mask(config.bot.appPassword),
       allowedTenants: [...config.bot.allowedTenants],
       allowedUsers: [...config.bot.allowedUsers],
+      allowedGroups: [...config.bot.allowedGroups],
+      rateLimit: { ...config.bot.rateLimit },
     },
   };
 }

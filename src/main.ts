@@ -64,8 +64,13 @@ export async function main(): Promise<void> {
       }`,
     ].join('\n'),
   );
-  if (config.bot.allowedTenants.length > 0 || config.bot.allowedUsers.length > 0) {
-    console.log(`Access: ${config.bot.allowedTenants.length} allowed tenant(s), ${config.bot.allowedUsers.length || 'any'} allowed user(s).`);
+  const { allowedTenants, allowedUsers, allowedGroups } = config.bot;
+  if (allowedTenants.length > 0 || allowedUsers.length > 0 || allowedGroups.length > 0) {
+    const who =
+      allowedUsers.length === 0 && allowedGroups.length === 0
+        ? 'any user'
+        : `${allowedUsers.length} allowed user(s)${allowedGroups.length > 0 ? ` or members of ${allowedGroups.length} AD group(s) (nested included)` : ''}`;
+    console.log(`Access: ${allowedTenants.length || 'any'} allowed tenant(s), ${who}.`);
   }
   logger.debug({ config: redactConfig(config) }, 'configuration');
   // Warm the cache so the first question is answered from memory.

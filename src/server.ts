@@ -2,14 +2,16 @@
  * The HTTP front end: restify 11 + CloudAdapter. POST /api/messages (Bot Framework protocol),
  * GET /healthz. Nothing here knows about checks: it wires the adapter to the bot.
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, PrivateConversationState, MemoryStorage, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, PrivateConversationState, type TurnContext } from 'botbuilder';
 import restify from 'restify';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config';
 import type { Directory } from './directory/port';
 import { Answerer } from './bot/answerer';
 import { consoleLogger, CORRELATION_KEY, KcdBot, type BotLogger } from './bot/kcd-bot';
-import type { RateLimiter } from './bot/rate-limit';
+import { BoundedMemoryStorage } from './bot/bounded-storage';
+import { GroupMembership } from './bot/group-membership';
+import { RateLimiter } from './bot/rate-limit';
 import { errorCard } from './render/cards';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import type { Clock } from './scheduler/clock';
@@ -24,7 +26,7 @@ export interface ServerDeps {
   logger?: BotLogger;
   /** Overrides how the sender's account is found (tests); default TeamsInfo.getMember. */
   lookupMember?: ConstructorParameters<typeof KcdBot>[0]['lookupMember'];
-  /** Per-conversation rate limit (default 8 messages per 10 s); false: none. */
+  /** Per-conversation rate limit (default: KCD_RATE_LIMIT, 8 messages per 10 s); false: none. */
   rateLimit?: RateLimiter | false;
   /** Daily summaries: subscriptions in `store`; the scheduler runs only when `schedulerEnabled` (one per deployment). */
   summary?: { store: StateStore; defaults: SummaryDefaults; schedulerEnabled: boolean; clock?: Clock };
@@ -35,6 +37,8 @@ export interface RunningServer {
   adapter: CloudAdapter;
   bot: KcdBot;
   url: string;
+  /** Entry counts of the per-conversation structures (dialog state, rate-limit buckets, group cache). */
+  retainedSizes(): Record<string, number>;
   /** Present when the server was given a state store. */
   summaries?: SummaryService;
   /** Present when the scheduler runs on this instance. */
@@ -78,14 +82,18 @@ export function createSummaryService(deps: ServerDeps): SummaryService | undefin
   });
 }
 
-export function createBot(deps: ServerDeps, summaries?: SummaryService): KcdBot {
+/** Dialog state lives in bounded memory (a conversation idle for an hour forgets its open question). */
+export function createBot(deps: ServerDeps, summaries?: SummaryService, storage: BoundedMemoryStorage = new BoundedMemoryStorage()): KcdBot {
   return new KcdBot({
     answerer: (lookupAsker) => new Answerer({ directory: deps.directory, config: deps.config, lookupAsker, summaries }),
-    dialogState: new PrivateConversationState(new MemoryStorage()),
+    dialogState: new PrivateConversationState(storage),
     logger: deps.logger,
     lookupMember: deps.lookupMember,
     access: { tenants: deps.config.bot.allowedTenants, users: deps.config.bot.allowedUsers },
-    ...(deps.rateLimit !== undefined ? { rateLimit: deps.rateLimit } : {}),
+    ...(deps.config.bot.allowedGroups.length > 0
+      ? { groupMembership: new GroupMembership({ directory: deps.directory, groups: deps.config.bot.allowedGroups }) }
+      : {}),
+    rateLimit: deps.rateLimit !== undefined ? deps.rateLimit : new RateLimiter(deps.config.bot.rateLimit),
   });
 }
 
@@ -93,7 +101,8 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
   const logger = deps.logger ?? consoleLogger;
   const adapter = createAdapter(deps.config, logger);
   const summaries = createSummaryService(deps);
-  const bot = createBot(deps, summaries);
+  const storage = new BoundedMemoryStorage();
+  const bot = createBot(deps, summaries, storage);
   const scheduler =
     summaries && deps.summary?.schedulerEnabled
       ? new Scheduler({ service: summaries, post: adapterPoster(adapter, deps.config.bot.appId), logger })
@@ -118,6 +127,7 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
     adapter,
     bot,
     url,
+    retainedSizes: () => ({ dialogStates: storage.size, ...bot.retainedSizes() }),
     ...(summaries ? { summaries } : {}),
     ...(scheduler ? { scheduler } : {}),
     close: async () => {

@@ -40,7 +40,7 @@ describe('readConfig', () => {
       migrationGroup: { kind: 'domain' },
       cacheTtlSeconds: 300,
       logLevel: 'info',
-      bot: { port: 3978, appId: '', appPassword: '', appType: 'MultiTenant', localMode: true, allowedTenants: [], allowedUsers: [] },
+      bot: { port: 3978, appId: '', appPassword: '', appType: 'MultiTenant', localMode: true, allowedTenants: [], allowedUsers: [], allowedGroups: [], rateLimit: { capacity: 8, windowMs: 10_000 } },
     });
   });
 
@@ -86,7 +86,7 @@ describe('readConfig', () => {
       migrationGroup: { kind: 'group', name: 'CN=Hyper-V Hosts,OU=Groups,DC=contoso,DC=com' },
       cacheTtlSeconds: 0,
       logLevel: 'debug',
-      bot: { port: 8080, appId: APP_ID, appPassword: APP_SECRET, appType: 'SingleTenant', tenantId: TENANT, localMode: false, allowedTenants: [], allowedUsers: [] },
+      bot: { port: 8080, appId: APP_ID, appPassword: APP_SECRET, appType: 'SingleTenant', tenantId: TENANT, localMode: false, allowedTenants: [], allowedUsers: [], allowedGroups: [], rateLimit: { capacity: 8, windowMs: 10_000 } },
     });
   });
 
@@ -226,6 +226,8 @@ describe('readConfig', () => {
       localMode: false,
       allowedTenants: [],
       allowedUsers: [],
+      allowedGroups: [],
+      rateLimit: { capacity: 8, windowMs: 10_000 },
     });
   });
 

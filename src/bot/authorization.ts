@@ -7,6 +7,9 @@
  * - Users: when the list is non-empty, the caller's AAD object id (from.aadObjectId) or UPN must be on it
  *   (compared case-insensitively). The UPN is looked up only when the object id did not match and the list
  *   holds UPNs (`needsUpn`).
+ * - Groups (KCD_ALLOWED_GROUPS) need the directory, so they are not decided here: the handler asks
+ *   GroupMembership (group-membership.ts) when the caller is not already allowed as a listed user.
+ *   Allowed = listed user OR member of an allowed group.
  */
 import type { Activity } from 'botbuilder';
 
@@ -25,7 +28,10 @@ export interface Caller {
 
 export type AccessDecision =
   | { allowed: true }
-  | { allowed: false; reason: 'tenant' | 'user'; detail: string };
+  | { allowed: false; reason: RefusalReason; detail: string };
+
+/** tenant: another tenant; user: not listed (nor in an allowed group); membership: groups could not be checked. */
+export type RefusalReason = 'tenant' | 'user' | 'membership';
 
 export const OPEN_POLICY: AccessPolicy = { tenants: [], users: [] };
 

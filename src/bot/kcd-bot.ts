@@ -26,6 +26,7 @@ import { Answerer, type Asker, type Request } from './answerer';
 import { parseCardPayload } from './card-payload';
 import { textWithoutBotMentions } from './mentions';
 import { callerOf, decideAccess, needsUpn, OPEN_POLICY, type AccessPolicy } from './authorization';
+import type { GroupMembership } from './group-membership';
 import { RateLimiter } from './rate-limit';
 import { refusalCard } from './refusal';
 import { createLogger } from '../log';
@@ -64,6 +65,8 @@ export interface KcdBotDeps {
   lookupMember?: (context: TurnContext) => Promise<Asker>;
   /** Who may use the bot (default: everyone). */
   access?: AccessPolicy;
+  /** The group allow-list (KCD_ALLOWED_GROUPS), resolved through the directory; absent or empty: no groups. */
+  groupMembership?: GroupMembership;
   /** Per-conversation rate limit (default 8 messages per 10 s); false: none (tests). */
   rateLimit?: RateLimiter | false;
 }
@@ -150,26 +153,54 @@ export class KcdBot extends TeamsActivityHandler {
     await this.deps.dialogState.saveChanges(context, false);
   }
 
+  /** Sizes of what the bot keeps per conversation or user (bounded; reported by the load test). */
+  retainedSizes(): { rateLimitBuckets: number; groupMemberships: number } {
+    return { rateLimitBuckets: this.rateLimiter?.size ?? 0, groupMemberships: this.deps.groupMembership?.size ?? 0 };
+  }
+
   private log(context: TurnContext): BotLogger {
     return this.logger.child?.({ correlationId: this.correlation(context) }) ?? this.logger;
   }
 
-  /** Applies the access policy; a refused message or card action gets the refusal card. */
+  /**
+   * Applies the access policy; a refused message or card action gets the refusal card. Allowed: an allowed
+   * tenant, and (when lists are set) a listed user OR a member of an allowed group. The UPN is looked up
+   * (TeamsInfo.getMember) only when the object id did not already settle it.
+   */
   private async admitted(context: TurnContext, log: BotLogger): Promise<boolean> {
     const policy = this.deps.access ?? OPEN_POLICY;
-    if (policy.tenants.length === 0 && policy.users.length === 0) return true;
+    const groups = this.deps.groupMembership?.enabled ? this.deps.groupMembership : undefined;
+    if (policy.tenants.length === 0 && policy.users.length === 0 && !groups) return true;
     const activity = context.activity;
     const caller = callerOf(activity);
-    if (decideAccess({ tenants: policy.tenants, users: [] }, caller).allowed && needsUpn(policy, caller)) {
-      const who = await (this.deps.lookupMember ?? teamsMember)(context).catch(() => ({}) as Asker);
-      if (who.upn) caller.upn = who.upn;
+    let decision = decideAccess({ tenants: policy.tenants, users: [] }, caller);
+    let via: string | undefined;
+    if (decision.allowed && (policy.users.length > 0 || groups)) {
+      const listedById = policy.users.length > 0 && decideAccess(policy, caller).allowed;
+      if (!listedById && (needsUpn(policy, caller) || groups)) {
+        const who = await (this.deps.lookupMember ?? teamsMember)(context).catch(() => ({}) as Asker);
+        if (who.upn) caller.upn = who.upn;
+      }
+      const byUser = policy.users.length > 0 ? decideAccess(policy, caller) : undefined;
+      if (byUser?.allowed || !groups) decision = byUser ?? decision;
+      else {
+        const membership = await groups.check(caller.upn);
+        if (membership.member === true) {
+          decision = { allowed: true };
+          via = membership.group;
+        } else {
+          decision = { allowed: false, reason: membership.member === 'unknown' ? 'membership' : 'user', detail: membership.detail };
+        }
+      }
     }
-    const decision = decideAccess(policy, caller);
-    if (decision.allowed) return true;
+    if (decision.allowed) {
+      if (via) log.debug?.({ group: via }, 'allowed by group membership');
+      return true;
+    }
     (log.warn ?? log.info).call(
       log,
       { reason: decision.reason, detail: decision.detail, tenant: caller.tenantId, user: caller.aadObjectId, type: activity.type, conversation: activity.conversation?.id },
-      'refused: not on the allow-list',
+      decision.reason === 'membership' ? 'refused: group membership could not be checked' : 'refused: not on the allow-list',
     );
     const card = refusalCard(decision.reason, this.correlation(context));
     if (activity.type === ActivityTypes.Message) await context.sendActivity(cardActivity(card));

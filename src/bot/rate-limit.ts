@@ -1,7 +1,8 @@
 /**
  * Per-conversation rate limit: a token bucket per key (capacity `capacity`, refilled continuously at
  * capacity per `windowMs`). Bounded memory: at most `maxKeys` buckets, the least recently used dropped
- * first (a dropped bucket was full or nearly so). The clock is injectable for tests.
+ * first (a dropped bucket was full or nearly so), and buckets idle for a whole window (full again) dropped.
+ * The clock is injectable for tests.
  */
 export interface RateLimitOptions {
   /** Messages allowed in a burst (default 8). */
@@ -47,7 +48,7 @@ export class RateLimiter {
       bucket = { tokens: this.capacity, at: now, told: false };
     }
     this.buckets.set(key, bucket);
-    while (this.buckets.size > this.maxKeys) this.buckets.delete(this.buckets.keys().next().value as string);
+    this.prune(now);
     if (bucket.tokens >= 1) {
       bucket.tokens -= 1;
       bucket.told = false;
@@ -56,6 +57,17 @@ export class RateLimiter {
     const firstRefusal = !bucket.told;
     bucket.told = true;
     return { allowed: false, retryAfterMs: Math.ceil(((1 - bucket.tokens) * this.windowMs) / this.capacity), firstRefusal };
+  }
+
+  /**
+   * The map is in least-recently-used order. Beyond maxKeys the oldest go; and a bucket untouched for a whole
+   * window is full again, the same as no bucket, so idle ones go too (memory follows active conversations).
+   */
+  private prune(now: number): void {
+    for (const [key, bucket] of this.buckets) {
+      if (this.buckets.size <= this.maxKeys && now - bucket.at < this.windowMs) break;
+      this.buckets.delete(key);
+    }
   }
 
   get size(): number {

@@ -4,6 +4,7 @@ import { readConfig } from '../../src/config';
 import { Answerer, type Asker } from '../../src/bot/answerer';
 import { KcdBot, type BotLogger } from '../../src/bot/kcd-bot';
 import type { AccessPolicy } from '../../src/bot/authorization';
+import type { GroupMembership } from '../../src/bot/group-membership';
 import type { RateLimiter } from '../../src/bot/rate-limit';
 import { DemoDirectory } from '../../src/directory/demo-directory';
 import type { Directory } from '../../src/directory/port';
@@ -39,6 +40,8 @@ export interface ConversationOptions {
   /** Default: no rate limit (tests send many messages at once). */
   rateLimit?: RateLimiter | false;
   access?: AccessPolicy;
+  /** The group allow-list (KCD_ALLOWED_GROUPS). */
+  groupMembership?: GroupMembership;
   logger?: BotLogger;
   /** The sender (default 29:alice); e.g. with an aadObjectId. */
   from?: { id: string; name: string; aadObjectId?: string };
@@ -67,6 +70,7 @@ export function conversation(options: ConversationOptions = {}): Conversation {
     lookupMember: async () => options.asker ?? { upn: 'labadmin@contoso.com' },
     rateLimit: options.rateLimit ?? false,
     ...(options.access ? { access: options.access } : {}),
+    ...(options.groupMembership ? { groupMembership: options.groupMembership } : {}),
   });
   const adapter = new TestAdapter(async (context) => bot.run(context), {
     channelId: 'msteams',

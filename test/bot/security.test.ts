@@ -2,6 +2,7 @@
  * Logs without secrets, tenant and user allow-lists, the rate limit, bounded card payloads, and answers from
  * the last good snapshot when AD cannot be read.
  */
+import { TestAdapter } from 'botbuilder';
 import { callerOf, decideAccess, needsUpn } from '../../src/bot/authorization';
 import { MAX_PAYLOAD_BYTES, parseCardPayload } from '../../src/bot/card-payload';
 import { slowDownText } from '../../src/bot/kcd-bot';
@@ -14,10 +15,10 @@ import type { Directory } from '../../src/directory/port';
 import { Semaphore } from '../../src/directory/ldap/semaphore';
 import { DirectoryUnavailableError } from '../../src/domain/errors';
 import { configSecrets, createLogger, scrubLine } from '../../src/log';
-import { startServer } from '../../src/server';
+import { createBot, startServer } from '../../src/server';
 import { LocalConnector, teamsMessage } from '../support/connector';
 import { expectValidCard } from '../support/validate-card';
-import { cards, cardText, conversation, messages } from './conversation';
+import { BOT, cards, cardText, conversation, messages } from './conversation';
 
 const LDAP_SECRET = 'Ldap-S3cret!"quoted\\pw';
 const APP_SECRET = 'App-Secret~value.42';
@@ -217,6 +218,31 @@ describe('bounded everything', () => {
     expect(slow[0]!.text).toMatch(/asking faster than I can answer/);
     now += 10_000;
     expect(cards(await c.say('help'))).toHaveLength(1);
+  });
+
+  test('KCD_RATE_LIMIT: the server\'s bot uses the configured limit; junk is refused at start', async () => {
+    const config = readConfig({ KCD_RATE_LIMIT: '3/60' });
+    expect(config.bot.rateLimit).toEqual({ capacity: 3, windowMs: 60_000 });
+    expect(readConfig({}).bot.rateLimit).toEqual({ capacity: 8, windowMs: 10_000 });
+    expect(readConfig({ KCD_RATE_LIMIT: '20/5s' }).bot.rateLimit).toEqual({ capacity: 20, windowMs: 5_000 });
+    for (const bad of ['0/10', '8/0', '5000/10', 'ten per second', '8', '-1/10']) {
+      expect(() => readConfig({ KCD_RATE_LIMIT: bad })).toThrow(/KCD_RATE_LIMIT/);
+    }
+    const bot = createBot({ config, directory: new DemoDirectory(), logger: createLogger({ destination: collector().destination }) });
+    const adapter = new TestAdapter(async (context) => bot.run(context), {
+      channelId: 'msteams',
+      recipient: BOT,
+      from: { id: '29:rate', name: 'Rate' },
+      conversation: { id: 'conv-rate', conversationType: 'personal', isGroup: false, name: '' },
+    });
+    const texts: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const before = adapter.activeQueue.length;
+      await adapter.processActivity({ type: 'message', text: 'help' });
+      texts.push(JSON.stringify(adapter.activeQueue.splice(before)));
+    }
+    expect(texts.slice(0, 3).every((t) => t.includes('AdaptiveCard'))).toBe(true);
+    expect(texts[3]).toMatch(/asking faster than I can answer/);
   });
 
   test('card payloads: size and shape', () => {

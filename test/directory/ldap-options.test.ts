@@ -166,6 +166,19 @@ describe('failure descriptions', () => {
     expect(describeFailure(altname, ctx).remediation).toMatch(/KCD_LDAP_TLS_SERVERNAME/);
   });
 
+  it('an expired certificate says so and asks for a renewal, not another CA', () => {
+    const expired = Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' });
+    const d = describeFailure(expired, { ...ctx, stage: 'connect' });
+    expect(d.cause).toBe("the domain controller's certificate has expired (CERT_HAS_EXPIRED)");
+    expect(d.remediation).toMatch(/Renew the domain controller's LDAPS certificate/);
+    expect(d.remediation).toMatch(/clock/);
+    expect(d.remediation).not.toMatch(/KCD_LDAP_CA_FILE/);
+    expect(describeFailure(expired, { ...ctx, stage: 'starttls' }).cause).toContain('(StartTLS)');
+    const early = Object.assign(new Error('certificate is not yet valid'), { code: 'CERT_NOT_YET_VALID' });
+    expect(describeFailure(early, ctx).cause).toMatch(/not valid yet/);
+    expect(describeFailure(early, ctx).remediation).toMatch(/clock/);
+  });
+
   it('never repeats the password, even when an error message carries it', () => {
     const err = new Error(`something echoed ${SECRET} back`);
     const d = describeFailure(err, ctx);

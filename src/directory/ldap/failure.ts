@@ -88,6 +88,7 @@ function describeUnscrubbed(err: unknown, ctx: FailureContext): FailureDescripti
 
   if (err instanceof ResultCodeError) return describeResultCode(err, message, ctx);
 
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return describeCertValidity(code, ctx);
   if (code && CERT_CODES.has(code)) {
     return {
       cause: `certificate verify failed: ${message} (${code})`,
@@ -126,6 +127,27 @@ function describeUnscrubbed(err: unknown, ctx: FailureContext): FailureDescripti
     return { cause: `connection closed by the server (${ctx.stage})`, remediation: NETWORK_HINT };
   }
   return { cause: `${ctx.stage} failed: ${message}${code ? ` (${code})` : ''}`, remediation: NETWORK_HINT };
+}
+
+/**
+ * An expired (or not yet valid) DC certificate is not a trust problem: the CA is right, so pointing
+ * KCD_LDAP_CA_FILE elsewhere would not help. What helps is renewing the certificate on the DC, or fixing a clock.
+ */
+function describeCertValidity(code: 'CERT_HAS_EXPIRED' | 'CERT_NOT_YET_VALID', ctx: FailureContext): FailureDescription {
+  const during = ctx.stage === 'starttls' ? ' (StartTLS)' : '';
+  if (code === 'CERT_HAS_EXPIRED') {
+    return {
+      cause: `the domain controller's certificate has expired${during} (${code})`,
+      remediation:
+        "Renew the domain controller's LDAPS certificate (certificate autoenrollment with the Domain Controller / Kerberos Authentication template, " +
+        'or a new certificate in the DC\'s personal store; Samba: tls certfile/keyfile in smb.conf, then restart samba). ' +
+        "Also check that this host's clock and the DC's clock are right. Turning verification off (KCD_LDAP_TLS_INSECURE) is for labs only.",
+    };
+  }
+  return {
+    cause: `the domain controller's certificate is not valid yet${during} (${code})`,
+    remediation: "Check this host's clock (and the DC's): the certificate's start date is in the future for this host.",
+  };
 }
 
 function describeResultCode(err: ResultCodeError, message: string, ctx: FailureContext): FailureDescription {
