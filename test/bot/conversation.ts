@@ -103,3 +103,13 @@ export function messages(replies: Partial<Activity>[]): Partial<Activity>[] {
 export function cardText(replies: Partial<Activity>[]): string {
   return JSON.stringify(cards(replies));
 }
+
+/** Asks until `done(card text)` or the deadline (faults: the DC comes back); returns the last replies. */
+export async function askUntil(c: Conversation, text: string, done: (t: string) => boolean, timeoutMs = 30_000): Promise<Partial<Activity>[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const replies = await c.say(text);
+    if (done(cardText(replies)) || Date.now() > deadline) return replies;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

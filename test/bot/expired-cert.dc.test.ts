@@ -17,7 +17,7 @@ import { LdapDirectory } from '../../src/directory/ldap-directory';
 import { computerEntry, LAB_HOST, LAB_TLS_SERVERNAME, labFacts, loadEntries, startDc, stopDc, uniqueName, waitForDc, type LabFacts } from '../ad-lab/lab';
 import { labLdapOptions } from '../support/scenario-lab';
 import { expectValidCard } from '../support/validate-card';
-import { cards, cardText, conversation, messages } from './conversation';
+import { askUntil, cards, cardText, conversation, messages } from './conversation';
 
 jest.setTimeout(180_000);
 
@@ -133,14 +133,6 @@ function cached(ttlMs = 300): CachedDirectory {
   return d;
 }
 
-async function askUntil(c: ReturnType<typeof conversation>, text: string, done: (t: string) => boolean, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const replies = await c.say(text);
-    if (done(cardText(replies)) || Date.now() > deadline) return replies;
-    await sleep(250);
-  }
-}
 
 beforeAll(async () => {
   await loadEntries(facts, [computerEntry({ name: HOST, hyperV: true, operatingSystem: 'Windows Server 2022 Datacenter' })]);

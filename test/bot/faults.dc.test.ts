@@ -17,7 +17,7 @@ import { LdapDirectory, userLookupFilter, type LdapDirectoryOptions } from '../.
 import { adminClient, computerEntry, labFacts, loadEntries, startDc, stopDc, uniqueName, waitForDc, type LabFacts } from '../ad-lab/lab';
 import { labLdapOptions } from '../support/scenario-lab';
 import { expectValidCard } from '../support/validate-card';
-import { cards, cardText, conversation, messages } from './conversation';
+import { askUntil, cards, cardText, conversation, messages } from './conversation';
 
 jest.setTimeout(180_000);
 
@@ -44,15 +44,6 @@ async function restartDc(): Promise<void> {
   await waitForDc(facts);
 }
 
-/** Asks until `done(card text)` or the deadline; returns the last replies. */
-async function askUntil(c: ReturnType<typeof conversation>, text: string, done: (t: string) => boolean, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const replies = await c.say(text);
-    if (done(cardText(replies)) || Date.now() > deadline) return replies;
-    await sleep(250);
-  }
-}
 
 beforeAll(async () => {
   await loadEntries(facts, [

@@ -16,7 +16,7 @@ import { expectValidCard } from '../support/validate-card';
 import { REPO_ROOT, startPlayground, type RunningPlayground } from './playground';
 import { openConversationStream, type StreamEvent } from './stream';
 import * as ui from './ui';
-import { COMPOSE, REPLY_TIMEOUT, TOP_CARD } from './ui';
+import { COMPOSE, REPLY_TIMEOUT, TOP_CARD, recordingLogger } from './ui';
 
 jest.setTimeout(180_000);
 
@@ -29,17 +29,7 @@ const PERSONAL_CHAT = 'personal-chat-kcd';
 const GROUP_CHAT_NAME = 'Hyper-V admins';
 const CURRENT_USER = { id: 'user-id-0', upn: 'labadmin@contoso.com' };
 
-interface LogLine {
-  level: 'info' | 'error';
-  message: string;
-  fields: Record<string, unknown>;
-}
-
-const botLog: LogLine[] = [];
-const logger = {
-  info: (fields: Record<string, unknown>, message: string) => void botLog.push({ level: 'info', message, fields }),
-  error: (fields: Record<string, unknown>, message: string) => void botLog.push({ level: 'error', message, fields }),
-};
+const { lines: botLog, logger } = recordingLogger();
 
 let bot: RunningServer | undefined;
 let playground: RunningPlayground | undefined;

@@ -28,7 +28,7 @@ import { FakeClock } from '../scheduler/fake-clock';
 import { expectValidCard } from '../support/validate-card';
 import { REPO_ROOT, startPlayground, type RunningPlayground } from './playground';
 import { openConversationStream, type ConversationStream, type StreamEvent } from './stream';
-import { COMPOSE, REPLY_TIMEOUT, TOP_CARD, markCardsSeen, newCard, openOfflinePage, screenshot, sendMentioning, showFromTop, type OfflinePage } from './ui';
+import { COMPOSE, REPLY_TIMEOUT, TOP_CARD, markCardsSeen, recordingLogger, newCard, openOfflinePage, screenshot, sendMentioning, showFromTop, type OfflinePage } from './ui';
 
 jest.setTimeout(180_000);
 
@@ -41,17 +41,7 @@ const SCHEDULE = { time: '08:00', timeZone: 'Europe/Berlin' };
 const START = '2026-03-02T05:00:00Z';
 const LATE_THAT_DAY = '2026-03-02T22:30:00Z'; // 23:30 in Berlin, still 2 March
 
-interface LogLine {
-  level: 'info' | 'error';
-  message: string;
-  fields: Record<string, unknown>;
-}
-
-const botLog: LogLine[] = [];
-const logger = {
-  info: (fields: Record<string, unknown>, message: string) => void botLog.push({ level: 'info', message, fields }),
-  error: (fields: Record<string, unknown>, message: string) => void botLog.push({ level: 'error', message, fields }),
-};
+const { lines: botLog, logger } = recordingLogger();
 
 const config = readConfig({});
 const clock = new FakeClock(START);

@@ -103,3 +103,21 @@ export async function screenshot(page: Page, file: string): Promise<void> {
   await page.screenshot({ path: file, type: 'png' });
   expect(statSync(file).size).toBeGreaterThan(10_000);
 }
+
+export interface LogLine {
+  level: 'info' | 'error';
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+/** A bot logger that keeps every line, so a test can assert that no turn or post failed. */
+export function recordingLogger(): { lines: LogLine[]; logger: { info: (f: Record<string, unknown>, m: string) => void; error: (f: Record<string, unknown>, m: string) => void } } {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    logger: {
+      info: (fields, message) => void lines.push({ level: 'info', message, fields }),
+      error: (fields, message) => void lines.push({ level: 'error', message, fields }),
+    },
+  };
+}
