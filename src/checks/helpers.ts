@@ -107,7 +107,9 @@ export function missingEntries(snapshot: DirectorySnapshot, source: Computer, ta
 
 /** The entries of `c`'s delegation list that no account in the forest holds. */
 export function unheldEntries(snapshot: DirectorySnapshot, c: Computer): string[] {
-  const ids = delegationIdsOf(snapshot, c).inOrder;
+  const delegation = delegationIdsOf(snapshot, c);
+  if (!delegation.anyUnheld) return NONE as string[];
+  const ids = delegation.inOrder;
   let out: string[] | undefined;
   for (let i = 0; i < ids.length; i++) {
     if (snapshot.delegationTargetById[ids[i]!]!.holders.length === 0) (out ??= []).push(c.allowedToDelegateTo[i]!);
@@ -117,7 +119,9 @@ export function unheldEntries(snapshot: DirectorySnapshot, c: Computer): string[
 
 /** The entries of `c`'s delegation list that a domain controller answers to (KCD015), with that DC. */
 export function entriesHeldByDomainControllers(snapshot: DirectorySnapshot, c: Computer): Array<{ spn: string; dc: Computer }> {
-  const ids = delegationIdsOf(snapshot, c).inOrder;
+  const delegation = delegationIdsOf(snapshot, c);
+  if (!delegation.anyDomainController) return [];
+  const ids = delegation.inOrder;
   let out: Array<{ spn: string; dc: Computer }> | undefined;
   for (let i = 0; i < ids.length; i++) {
     const dc = snapshot.delegationTargetById[ids[i]!]!.domainController;

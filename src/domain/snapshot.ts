@@ -1,5 +1,5 @@
 import type { Computer, DirectoryData, Group, SpnAccount, User } from './model';
-import { MIGRATION_SERVICE, parseSpn, parseSpnMappings, spnKey } from './spn';
+import { MIGRATION_SERVICE, parseSpnMappings } from './spn';
 import { SpnTable } from './spn-table';
 import { hasFlag } from './uac';
 
@@ -31,6 +31,9 @@ export interface DelegationTarget {
 export interface DelegationIds {
   readonly inOrder: Int32Array;
   readonly sorted: Int32Array;
+  /** Some entry names an SPN nobody holds (KCD012), or one a domain controller answers to (KCD015). */
+  readonly anyUnheld: boolean;
+  readonly anyDomainController: boolean;
 }
 
 /** A case-insensitive lookup by SPN (spnKey equality), without lower-cased copies of the keys. */
@@ -40,7 +43,7 @@ export interface SpnLookup<V> {
 
 type DelegationTargetLookup = SpnLookup<DelegationTarget>;
 
-const NO_DELEGATIONS: DelegationIds = { inOrder: new Int32Array(0), sorted: new Int32Array(0) };
+const NO_DELEGATIONS: DelegationIds = { inOrder: new Int32Array(0), sorted: new Int32Array(0), anyUnheld: false, anyDomainController: false };
 
 /**
  * DirectoryData plus the indexes every question needs, built once per snapshot (O(total SPNs + total
@@ -78,7 +81,7 @@ function sortedCopy(ids: Int32Array): Int32Array {
   let ascending = true;
   for (let i = 1; i < ids.length && ascending; i++) ascending = ids[i - 1]! <= ids[i]!;
   if (ascending) return ids;
-  const out = Int32Array.from(ids);
+  const out = ids.slice();
   for (let i = 1; i < out.length; i++) {
     const v = out[i]!;
     let j = i - 1;
@@ -232,32 +235,43 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   const targetTable = new SpnTable(1024);
   const delegationTargetById: DelegationTarget[] = [];
   const byRaw = new Map<string, DelegationTarget>();
+  // Peers list one another in the same order, so the entry that follows X in one host's list nearly always
+  // follows X in the previous host's list too: try that guess (one string comparison) before the Map.
+  const nextRaw: string[] = [];
+  const nextTarget: DelegationTarget[] = [];
   const delegationIds = new Map<Computer, DelegationIds>();
   for (const c of data.computers) {
     const entries = c.allowedToDelegateTo;
     if (entries.length === 0) continue;
     const inOrder = new Int32Array(entries.length);
+    let previous = -1;
+    let anyUnheld = false;
+    let anyDomainController = false;
     for (let i = 0; i < entries.length; i++) {
       const raw = entries[i]!;
-      let target = byRaw.get(raw);
-      if (!target) {
-        const id = targetTable.add(raw);
-        target = delegationTargetById[id];
+      let target: DelegationTarget | undefined;
+      if (previous >= 0 && nextRaw[previous] === raw) target = nextTarget[previous]!;
+      else {
+        target = byRaw.get(raw);
         if (!target) {
-          const holders = holdersOf(partial, raw);
-          let domainController: Computer | undefined;
-          for (const h of holders) {
-            domainController = dcHolders.get(h);
-            if (domainController) break;
+          const id = targetTable.add(raw);
+          target = delegationTargetById[id];
+          if (!target) {
+            target = newDelegationTarget(id, holdersOf(partial, raw), dcHolders);
+            delegationTargetById.push(target);
           }
-          target = { id, holders, ...(domainController ? { domainController } : {}) };
-          delegationTargetById.push(target);
+          byRaw.set(raw, target);
         }
-        byRaw.set(raw, target);
+        if (previous >= 0) {
+          nextRaw[previous] = raw;
+          nextTarget[previous] = target;
+        }
       }
-      inOrder[i] = target.id;
+      inOrder[i] = previous = target.id;
+      if (target.holders.length === 0) anyUnheld = true;
+      if (target.domainController) anyDomainController = true;
     }
-    delegationIds.set(c, { inOrder, sorted: sortedCopy(inOrder) });
+    delegationIds.set(c, { inOrder, sorted: sortedCopy(inOrder), anyUnheld, anyDomainController });
   }
   const delegationTargets: DelegationTargetLookup = {
     get: (spn) => {
@@ -283,6 +297,14 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
     delegationIds,
     duplicateSpnHolders,
   };
+}
+
+function newDelegationTarget(id: number, holders: readonly SpnHolder[], dcHolders: ReadonlyMap<SpnHolder, Computer>): DelegationTarget {
+  for (const h of holders) {
+    const domainController = dcHolders.get(h);
+    if (domainController) return { id, holders, domainController };
+  }
+  return { id, holders };
 }
 
 /** Sorted by compareNames (stable), lower-casing each name once rather than on every comparison. */
@@ -316,11 +338,12 @@ export function userKeys(u: User): string[] {
 export function holdersOf(snapshot: Pick<DirectorySnapshot, 'spnIndex' | 'spnAliases'>, spn: string): readonly SpnHolder[] {
   const direct = snapshot.spnIndex.get(spn);
   if (direct && direct.length > 0) return direct;
-  const parsed = parseSpn(spn);
-  if (!parsed) return [];
-  const alias = snapshot.spnAliases.get(parsed.serviceClass.toLowerCase());
+  // parseSpn without its regex: the alias SPN is `${alias}/` + everything after the class (host and rest).
+  const slash = spn.indexOf('/');
+  if (slash <= 0 || slash === spn.length - 1) return [];
+  const alias = snapshot.spnAliases.get(spn.slice(0, slash).toLowerCase());
   if (!alias) return [];
-  return snapshot.spnIndex.get(`${alias}/${parsed.host}${parsed.rest}`) ?? [];
+  return snapshot.spnIndex.get(`${alias}/${spn.slice(slash + 1)}`) ?? [];
 }
 
 /** The DNs of every group `memberOf` reaches, following nesting (cycles are safe). */

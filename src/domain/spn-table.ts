@@ -11,17 +11,6 @@
  */
 import { spnKey } from './spn';
 
-/** The readers' string when it is plain printable ASCII without surrounding spaces, else spnKey(spn). */
-function normal(spn: string): string {
-  const n = spn.length;
-  if (n === 0) return spn;
-  const first = spn.charCodeAt(0);
-  const last = spn.charCodeAt(n - 1);
-  if (first <= 32 || last <= 32) return spnKey(spn);
-  for (let i = 0; i < n; i++) if (spn.charCodeAt(i) > 126) return spnKey(spn);
-  return spn;
-}
-
 /** FNV-1a over the ASCII-lower-cased UTF-16 code units. */
 function hashOf(s: string): number {
   let h = 0x811c9dc5;
@@ -31,6 +20,33 @@ function hashOf(s: string): number {
     h = Math.imul(h ^ c, 0x01000193);
   }
   return h | 0;
+}
+
+/** The normal form of the last SPN given to hashNormal (a module variable: no tuple per call). */
+let normalised = '';
+
+/**
+ * Hashes the normal form of `spn` and leaves it in `normalised`: the readers' string itself when it is plain
+ * printable ASCII without surrounding spaces (one pass, no allocation), else spnKey(spn).
+ */
+function hashNormal(spn: string): number {
+  const n = spn.length;
+  if (n > 0 && spn.charCodeAt(0) > 32 && spn.charCodeAt(n - 1) > 32) {
+    let h = 0x811c9dc5;
+    let i = 0;
+    for (; i < n; i++) {
+      let c = spn.charCodeAt(i);
+      if (c > 126) break;
+      if (c >= 65 && c <= 90) c |= 32;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    if (i === n) {
+      normalised = spn;
+      return h | 0;
+    }
+  }
+  normalised = spnKey(spn);
+  return hashOf(normalised);
 }
 
 /** Equal after ASCII lower-casing (both sides are normal(), so this is spnKey(a) === spnKey(b)). */
@@ -71,8 +87,8 @@ export class SpnTable {
 
   /** The id of `spn` (any case), or -1. */
   idOf(spn: string): number {
-    const s = normal(spn);
-    const h = hashOf(s);
+    const h = hashNormal(spn);
+    const s = normalised;
     for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
       const slot = this.slots[i]!;
       if (slot === 0) return -1;
@@ -83,8 +99,8 @@ export class SpnTable {
 
   /** The id of `spn`, adding it when new (check `size` before and after to tell). */
   add(spn: string): number {
-    const s = normal(spn);
-    const h = hashOf(s);
+    const h = hashNormal(spn);
+    const s = normalised;
     let i = h & this.mask;
     for (; ; i = (i + 1) & this.mask) {
       const slot = this.slots[i]!;
