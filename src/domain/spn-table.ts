@@ -30,6 +30,9 @@ let normalised = '';
  * printable ASCII without surrounding spaces (one pass, no allocation), else spnKey(spn).
  */
 function hashNormal(spn: string): number {
+  // SPNs built by concatenation (`cifs/${fqdn}`) are V8 cons strings, and reading one char by char is slow;
+  // converting to a number flattens the string in place first (cheap: it fails at the first letter).
+  Number(spn);
   const n = spn.length;
   if (n > 0 && spn.charCodeAt(0) > 32 && spn.charCodeAt(n - 1) > 32) {
     let h = 0x811c9dc5;
