@@ -1,6 +1,6 @@
 import type { Computer } from '../domain/model';
-import { delegationIdsOf, hasId, holdersOf, type DirectorySnapshot } from '../domain/snapshot';
-import { CIFS, MIGRATION_SERVICE, parseSpn } from '../domain/spn';
+import { delegationIdsOf, hasId, type DirectorySnapshot } from '../domain/snapshot';
+import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
 
 /** The names a migration can be addressed by: NetBIOS (GOGO-4) and, when known, the FQDN. */
 export function nameForms(c: Computer): string[] {
@@ -13,10 +13,11 @@ export function nameForms(c: Computer): string[] {
  */
 export function holdsSpn(snapshot: DirectorySnapshot, c: Computer, spn: string): boolean {
   if (isHeldBy(snapshot, c, spn)) return true;
-  const parsed = parseSpn(spn);
-  if (!parsed) return false;
-  const alias = snapshot.spnAliases.get(parsed.serviceClass.toLowerCase());
-  return alias !== undefined && isHeldBy(snapshot, c, `${alias}/${parsed.host}${parsed.rest}`);
+  // As parseSpn, without its regex: the alias SPN is `${alias}/` + everything after the class (host and rest).
+  const slash = spn.indexOf('/');
+  if (slash <= 0 || slash === spn.length - 1) return false;
+  const alias = snapshot.spnAliases.get(spn.slice(0, slash).toLowerCase());
+  return alias !== undefined && isHeldBy(snapshot, c, `${alias}/${spn.slice(slash + 1)}`);
 }
 
 function isHeldBy(snapshot: DirectorySnapshot, c: Computer, spn: string): boolean {
