@@ -74,24 +74,13 @@ export interface DirectorySnapshot {
 }
 
 /**
- * `ids` itself when already ascending (the common case: peers list each other in the same order, and ids are
- * given in first-seen order), else a sorted copy (insertion sort: the lists are short and nearly sorted).
+ * `ids` itself when already ascending (peers list each other in the same order and ids are given in first-seen
+ * order, so some lists are), else a sorted copy (TypedArray sort is numeric and native).
  */
 function sortedCopy(ids: Int32Array): Int32Array {
   let ascending = true;
   for (let i = 1; i < ids.length && ascending; i++) ascending = ids[i - 1]! <= ids[i]!;
-  if (ascending) return ids;
-  const out = ids.slice();
-  for (let i = 1; i < out.length; i++) {
-    const v = out[i]!;
-    let j = i - 1;
-    while (j >= 0 && out[j]! > v) {
-      out[j + 1] = out[j]!;
-      j--;
-    }
-    out[j + 1] = v;
-  }
-  return out;
+  return ascending ? ids : ids.slice().sort();
 }
 
 /** A computer's delegation ids (empty when it delegates to nothing). */
