@@ -8,6 +8,7 @@
  * the Samba lab), so both measure the same shape of data.
  */
 import type { Computer, DirectoryData, Group, SpnAccount } from '../src/domain/model';
+import { createInterner, internAll, internComputer } from '../src/domain/intern';
 import { MIGRATION_SERVICE } from '../src/domain/spn';
 import { UAC } from '../src/domain/uac';
 
@@ -170,21 +171,11 @@ export function* syntheticHosts(plan: FleetPlan, opts: { duplicates: boolean }):
 }
 
 /**
- * Flat, independent strings, as a JSON or LDAP parser produces them today (not the generator's cons strings),
- * one string object per value. With KCD_BENCH_INTERN=1, equal values share one string instead, as they would
- * from a reader that interns attribute values (the measured alternative; see bench/results.md).
+ * Flat, independent strings, as a JSON or LDAP parser produces them (not the generator's cons strings), one
+ * string object per value. syntheticDirectory then interns each object through src/domain/intern.ts as soon as
+ * it is built, exactly as the real readers do (snapshot file, PowerShell export, LDAP).
  */
-const internTable = new Map<string, string>();
-const intern = (s: string): string => {
-  const found = internTable.get(s);
-  if (found !== undefined) return found;
-  internTable.set(s, s);
-  return s;
-};
 function flat<T>(value: T): T {
-  if (process.env.KCD_BENCH_INTERN === '1') {
-    return JSON.parse(JSON.stringify(value), (_key, v: unknown) => (typeof v === 'string' ? intern(v) : v)) as T;
-  }
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
@@ -194,40 +185,47 @@ function flat<T>(value: T): T {
  */
 export function syntheticDirectory(n: number): DirectoryData {
   const plan = planFleet(n);
+  const intern = createInterner();
   const computers: Computer[] = [];
   for (const h of syntheticHosts(plan, { duplicates: true })) {
     computers.push(
-      flat<Computer>({
-        name: h.name,
-        samAccountName: `${h.name}$`,
-        dnsHostName: fqdnOf(h.name),
-        domain: BENCH_DOMAIN,
-        distinguishedName: h.dn,
-        userAccountControl: h.userAccountControl,
-        servicePrincipalNames: h.spns,
-        allowedToDelegateTo: h.delegateTo,
-        allowedToActOnBehalfOf: [],
-        operatingSystem: h.operatingSystem,
-        operatingSystemVersion: h.operatingSystemVersion,
-        memberOf: [`CN=Hyper-V Hosts,OU=Groups,${BENCH_BASE_DN}`],
-      }),
+      internComputer(
+        flat<Computer>({
+          name: h.name,
+          samAccountName: `${h.name}$`,
+          dnsHostName: fqdnOf(h.name),
+          domain: BENCH_DOMAIN,
+          distinguishedName: h.dn,
+          userAccountControl: h.userAccountControl,
+          servicePrincipalNames: h.spns,
+          allowedToDelegateTo: h.delegateTo,
+          allowedToActOnBehalfOf: [],
+          operatingSystem: h.operatingSystem,
+          operatingSystemVersion: h.operatingSystemVersion,
+          memberOf: [`CN=Hyper-V Hosts,OU=Groups,${BENCH_BASE_DN}`],
+        }),
+        intern,
+      ),
     );
   }
   const other = (name: string, ou: string, uac: number, extra: string[] = []): Computer =>
-    flat<Computer>({
-      name,
-      samAccountName: `${name}$`,
-      dnsHostName: fqdnOf(name),
-      domain: BENCH_DOMAIN,
-      distinguishedName: `CN=${name},${ou}`,
-      userAccountControl: uac,
-      servicePrincipalNames: [...forms('HOST', name), ...forms('RestrictedKrbHost', name), ...extra],
-      allowedToDelegateTo: [],
-      allowedToActOnBehalfOf: [],
-      operatingSystem: 'Windows Server 2022 Datacenter',
-      operatingSystemVersion: '10.0 (20348)',
-      memberOf: [],
-    });
+    internComputer(
+      flat<Computer>({
+        name,
+        samAccountName: `${name}$`,
+        dnsHostName: fqdnOf(name),
+        domain: BENCH_DOMAIN,
+        distinguishedName: `CN=${name},${ou}`,
+        userAccountControl: uac,
+        servicePrincipalNames: [...forms('HOST', name), ...forms('RestrictedKrbHost', name), ...extra],
+        allowedToDelegateTo: [],
+        allowedToActOnBehalfOf: [],
+        operatingSystem: 'Windows Server 2022 Datacenter',
+        operatingSystemVersion: '10.0 (20348)',
+        memberOf: [],
+      }),
+      intern,
+    );
   for (const dc of ['DC1', 'DC2']) {
     computers.push(
       other(dc, `OU=Domain Controllers,${BENCH_BASE_DN}`, UAC.SERVER_TRUST_ACCOUNT | UAC.TRUSTED_FOR_DELEGATION, [
@@ -275,7 +273,7 @@ export function syntheticDirectory(n: number): DirectoryData {
     computers,
     users: [],
     groups,
-    spnAccounts,
+    spnAccounts: spnAccounts.map((a) => ({ ...a, servicePrincipalNames: internAll(a.servicePrincipalNames, intern) })),
     spnMappings: [],
   };
 }

@@ -101,23 +101,48 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function findingKey(f: Finding): string {
-  return `${f.rule}|${f.subject.toLowerCase()}|${JSON.stringify(f.data)}`;
+/** A finding with the parts compareFindings and the dedup key need, computed once. */
+interface Keyed {
+  f: Finding;
+  subject: string;
+  data: string;
 }
 
-/** Deduplicates (same rule, subject and data) and sorts deterministically. */
+/** Deduplicates (same rule, subject and data) and sorts deterministically (the order of compareFindings). */
 export function normaliseFindings(findings: Iterable<Finding>): Finding[] {
-  const byKey = new Map<string, Finding>();
-  for (const f of findings) if (!byKey.has(findingKey(f))) byKey.set(findingKey(f), f);
-  return [...byKey.values()].sort(compareFindings);
+  const byKey = new Map<string, Keyed>();
+  for (const f of findings) {
+    const subject = f.subject.toLowerCase();
+    const data = JSON.stringify(f.data);
+    const key = `${f.rule}|${subject}|${data}`;
+    if (!byKey.has(key)) byKey.set(key, { f, subject, data });
+  }
+  if (byKey.size === 0) return [];
+  return [...byKey.values()]
+    .sort(
+      (a, b) =>
+        SEVERITY_ORDER[a.f.severity] - SEVERITY_ORDER[b.f.severity] || cmp(a.f.rule, b.f.rule) || cmp(a.subject, b.subject) || cmp(a.data, b.data),
+    )
+    .map((k) => k.f);
 }
 
 export function hasErrors(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'error');
 }
 
+const HOST_CHECKS_BY_ROLE: Record<HostRole, readonly HostCheck[]> = {
+  source: HOST_CHECKS.filter((c) => c.roles.includes('source')),
+  target: HOST_CHECKS.filter((c) => c.roles.includes('target')),
+};
+
 function hostFindings(snapshot: DirectorySnapshot, host: Computer, role: HostRole): Finding[] {
-  return HOST_CHECKS.filter((c) => c.roles.includes(role)).flatMap((c) => c.check({ snapshot, host, role }));
+  const ctx = { snapshot, host, role };
+  let out: Finding[] | undefined;
+  for (const c of HOST_CHECKS_BY_ROLE[role]) {
+    const found = c.check(ctx);
+    if (found.length > 0) (out ??= []).push(...found);
+  }
+  return out ?? [];
 }
 
 /** Host findings per (host, role), computed once per question. */
@@ -264,7 +289,8 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     const own = [...cache.get(host, 'source'), ...cache.get(host, 'target')];
     const ownBlocks = hasErrors(cache.get(host, 'source'));
     const collected: Finding[] = [...own];
-    const summariser = new PairFindingSummariser(host);
+    // Created on the first pair with findings: most hosts have none.
+    let summariser: PairFindingSummariser | undefined;
     let peersTotal = 0;
     let peersReady = 0;
     for (const peer of groups.get(host) ?? []) {
@@ -273,9 +299,9 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
       const pair = pairFindings(snapshot, PAIR_CHECKS_BOTH_WAYS, host, peer, storage);
       const ready = !ownBlocks && !hasErrors(pair) && !hasErrors(cache.get(peer, 'target'));
       if (ready) peersReady++;
-      summariser.add(pair);
+      if (pair.length > 0) (summariser ??= new PairFindingSummariser(host)).add(pair);
     }
-    collected.push(...summariser.findings());
+    if (summariser) collected.push(...summariser.findings());
     const findings = normaliseFindings(collected);
     for (const f of findings) {
       byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;

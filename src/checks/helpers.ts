@@ -1,31 +1,30 @@
 import type { Computer } from '../domain/model';
-import { delegationIdsOf, hasId, holdersOf, type DirectorySnapshot } from '../domain/snapshot';
-import { parseSpn, spnKey } from '../domain/spn';
+import { delegationIdsOf, hasId, type DirectorySnapshot } from '../domain/snapshot';
+import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
 
 /** The names a migration can be addressed by: NetBIOS (GOGO-4) and, when known, the FQDN. */
 export function nameForms(c: Computer): string[] {
   return c.dnsHostName ? [c.name, c.dnsHostName] : [c.name];
 }
 
-const spnSets = new WeakMap<Computer, Set<string>>();
-
-function ownSpnSet(c: Computer): Set<string> {
-  let set = spnSets.get(c);
-  if (!set) {
-    set = new Set(c.servicePrincipalNames.map(spnKey));
-    spnSets.set(c, set);
-  }
-  return set;
+/**
+ * Whether `c` itself answers to `spn`, directly or through the sPNMappings alias (cifs/x ← host/x): the SPN
+ * index (case-insensitive, no lower-cased copies) lists `c` among the SPN's holders.
+ */
+export function holdsSpn(snapshot: DirectorySnapshot, c: Computer, spn: string): boolean {
+  if (isHeldBy(snapshot, c, spn)) return true;
+  // As parseSpn, without its regex: the alias SPN is `${alias}/` + everything after the class (host and rest).
+  const slash = spn.indexOf('/');
+  if (slash <= 0 || slash === spn.length - 1) return false;
+  const alias = snapshot.spnAliases.get(spn.slice(0, slash).toLowerCase());
+  return alias !== undefined && isHeldBy(snapshot, c, `${alias}/${spn.slice(slash + 1)}`);
 }
 
-/** Whether `c` itself answers to `spn`, directly or through the sPNMappings alias (cifs/x ← host/x). */
-export function holdsSpn(snapshot: DirectorySnapshot, c: Computer, spn: string): boolean {
-  const own = ownSpnSet(c);
-  if (own.has(spnKey(spn))) return true;
-  const parsed = parseSpn(spn);
-  if (!parsed) return false;
-  const alias = snapshot.spnAliases.get(parsed.serviceClass.toLowerCase());
-  return alias !== undefined && own.has(spnKey(`${alias}/${parsed.host}${parsed.rest}`));
+function isHeldBy(snapshot: DirectorySnapshot, c: Computer, spn: string): boolean {
+  const holders = snapshot.spnIndex.get(spn);
+  if (!holders) return false;
+  for (const h of holders) if (h.isComputer && h.distinguishedName === c.distinguishedName) return true;
+  return false;
 }
 
 /** Resource-based delegation: DEST's msDS-AllowedToActOnBehalfOfOtherIdentity names SOURCE. */
@@ -39,79 +38,109 @@ export function resourceBasedAllows(source: Computer, dest: Computer): boolean {
   });
 }
 
-/** `serviceClass/<form>` for each name form of a target, with its delegation-target id (-1: nobody lists it). */
-interface FormTarget {
-  spn: string;
-  id: number;
-}
-
-const formTargetCache = new WeakMap<DirectorySnapshot, WeakMap<Computer, Map<string, FormTarget[]>>>();
-
-function formTargets(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): FormTarget[] {
-  let perSnapshot = formTargetCache.get(snapshot);
-  if (!perSnapshot) formTargetCache.set(snapshot, (perSnapshot = new WeakMap()));
-  let perTarget = perSnapshot.get(target);
-  if (!perTarget) perSnapshot.set(target, (perTarget = new Map()));
-  let forms = perTarget.get(serviceClass);
-  if (!forms) {
-    forms = nameForms(target).map((form) => {
-      const spn = `${serviceClass}/${form}`;
-      return { spn, id: snapshot.delegationTargets.get(spnKey(spn))?.id ?? -1 };
-    });
-    perTarget.set(serviceClass, forms);
-  }
-  return forms;
-}
-
 const NONE: readonly string[] = Object.freeze([]);
+
+/**
+ * What the pair rules ask about one target computer, per service class, computed once per snapshot: the
+ * delegation-target id of `class/<form>` for each name form (-1: nobody lists it), and the SPNs of those forms
+ * the target does not answer to (KCD007). Only ids are kept; SPN strings are built when something is missing.
+ */
+interface ClassFacts {
+  ids: number[];
+  missingSpns?: readonly string[];
+}
+
+interface TargetFacts {
+  migration?: ClassFacts;
+  cifs?: ClassFacts;
+  other?: Map<string, ClassFacts>;
+}
+
+const factsCache = new WeakMap<DirectorySnapshot, Map<Computer, TargetFacts>>();
+/** The last snapshot asked about (weakly): a fleet scan asks millions of times about one snapshot. */
+let lastSnapshot: WeakRef<DirectorySnapshot> | undefined;
+let lastFacts: Map<Computer, TargetFacts> | undefined;
+/** And the last target: every pair rule asks about the same destination in turn. */
+let lastTarget: Computer | undefined;
+let lastTargetFacts: TargetFacts | undefined;
+
+function classFacts(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): ClassFacts {
+  let perSnapshot: Map<Computer, TargetFacts> | undefined;
+  if (lastSnapshot?.deref() === snapshot) perSnapshot = lastFacts!;
+  else {
+    perSnapshot = factsCache.get(snapshot);
+    if (!perSnapshot) factsCache.set(snapshot, (perSnapshot = new Map()));
+    lastSnapshot = new WeakRef(snapshot);
+    lastFacts = perSnapshot;
+    lastTarget = undefined;
+  }
+  let facts: TargetFacts | undefined;
+  if (target === lastTarget) facts = lastTargetFacts!;
+  else {
+    facts = perSnapshot.get(target);
+    if (!facts) perSnapshot.set(target, (facts = {}));
+    lastTarget = target;
+    lastTargetFacts = facts;
+  }
+  if (serviceClass === MIGRATION_SERVICE) return (facts.migration ??= newClassFacts(snapshot, target, serviceClass));
+  if (serviceClass === CIFS) return (facts.cifs ??= newClassFacts(snapshot, target, serviceClass));
+  const other = (facts.other ??= new Map());
+  let found = other.get(serviceClass);
+  if (!found) other.set(serviceClass, (found = newClassFacts(snapshot, target, serviceClass)));
+  return found;
+}
+
+function newClassFacts(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): ClassFacts {
+  return { ids: nameForms(target).map((form) => snapshot.delegationTargets.get(`${serviceClass}/${form}`)?.id ?? -1) };
+}
 
 /** The delegation entries SOURCE is missing for `serviceClass` on `target` (one per name form). */
 export function missingEntries(snapshot: DirectorySnapshot, source: Computer, target: Computer, serviceClass: string): string[] {
   const sorted = delegationIdsOf(snapshot, source).sorted;
+  const ids = classFacts(snapshot, target, serviceClass).ids;
   let missing: string[] | undefined;
-  for (const f of formTargets(snapshot, target, serviceClass)) {
-    if (f.id < 0 || !hasId(sorted, f.id)) (missing ??= []).push(f.spn);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    if (id < 0 || !hasId(sorted, id)) (missing ??= []).push(`${serviceClass}/${nameForms(target)[i]}`);
   }
   return missing ?? (NONE as string[]);
 }
 
 /** The entries of `c`'s delegation list that no account in the forest holds. */
 export function unheldEntries(snapshot: DirectorySnapshot, c: Computer): string[] {
-  const ids = delegationIdsOf(snapshot, c).inOrder;
-  const out: string[] = [];
+  const delegation = delegationIdsOf(snapshot, c);
+  if (!delegation.anyUnheld) return NONE as string[];
+  const ids = delegation.inOrder;
+  let out: string[] | undefined;
   for (let i = 0; i < ids.length; i++) {
-    if (snapshot.delegationTargetById[ids[i]!]!.holders.length === 0) out.push(c.allowedToDelegateTo[i]!);
+    if (snapshot.delegationTargetById[ids[i]!]!.holders.length === 0) (out ??= []).push(c.allowedToDelegateTo[i]!);
   }
-  return out;
+  return out ?? (NONE as string[]);
 }
 
 /** The entries of `c`'s delegation list that a domain controller answers to (KCD015), with that DC. */
 export function entriesHeldByDomainControllers(snapshot: DirectorySnapshot, c: Computer): Array<{ spn: string; dc: Computer }> {
-  const ids = delegationIdsOf(snapshot, c).inOrder;
-  const out: Array<{ spn: string; dc: Computer }> = [];
+  const delegation = delegationIdsOf(snapshot, c);
+  if (!delegation.anyDomainController) return [];
+  const ids = delegation.inOrder;
+  let out: Array<{ spn: string; dc: Computer }> | undefined;
   for (let i = 0; i < ids.length; i++) {
     const dc = snapshot.delegationTargetById[ids[i]!]!.domainController;
-    if (dc) out.push({ spn: c.allowedToDelegateTo[i]!, dc });
+    if (dc) (out ??= []).push({ spn: c.allowedToDelegateTo[i]!, dc });
   }
-  return out;
+  return out ?? [];
 }
-
-const missingSpnCache = new WeakMap<DirectorySnapshot, WeakMap<Computer, Map<string, string[]>>>();
 
 /** `serviceClass/<form>` SPNs that `target` does not answer to (KCD007), computed once per target and class. */
 export function missingSpns(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): readonly string[] {
-  let perSnapshot = missingSpnCache.get(snapshot);
-  if (!perSnapshot) missingSpnCache.set(snapshot, (perSnapshot = new WeakMap()));
-  let perTarget = perSnapshot.get(target);
-  if (!perTarget) perSnapshot.set(target, (perTarget = new Map()));
-  let missing = perTarget.get(serviceClass);
-  if (!missing) {
-    missing = nameForms(target)
+  const facts = classFacts(snapshot, target, serviceClass);
+  if (!facts.missingSpns) {
+    const missing = nameForms(target)
       .map((form) => `${serviceClass}/${form}`)
       .filter((spn) => !holdsSpn(snapshot, target, spn));
-    perTarget.set(serviceClass, missing);
+    facts.missingSpns = missing.length === 0 ? NONE : missing;
   }
-  return missing;
+  return facts.missingSpns;
 }
 
 /** Windows Server 2016 is NT 10.0; 2012 R2 is 6.3. Unknown (absent) is treated as 2016 or later. */

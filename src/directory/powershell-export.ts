@@ -16,6 +16,7 @@
  */
 import type { Computer, DirectoryData, SourceInfo, User } from '../domain/model';
 import { SnapshotFileError } from '../domain/errors';
+import { createInterner, internAll, internComputer } from '../domain/intern';
 import { domainOfDn } from '../domain/snapshot';
 import { UAC } from '../domain/uac';
 import { describeValue, formatPath, isPlainObject, parseJsonText, summariseProblems } from './snapshot-format';
@@ -314,6 +315,8 @@ export function parsePowerShellExport(file: string, value: unknown): PowerShellE
   const problems = new Problems();
   const computers: Computer[] = [];
   const users: User[] = [];
+  // One string per distinct value (peers repeat each other's SPNs): see src/domain/intern.ts.
+  const intern = createInterner();
   items.forEach((item, index) => {
     if (!isPlainObject(item)) {
       problems.add([index], `expected an AD object, got ${describeValue(item)}`);
@@ -322,10 +325,14 @@ export function parsePowerShellExport(file: string, value: unknown): PowerShellE
     const kind = classify(item);
     if (kind === 'computer') {
       const c = readComputer(item, index, problems);
-      if (c) computers.push(c);
+      if (c) computers.push(internComputer(c, intern));
     } else if (kind === 'user') {
       const u = readUser(item, index, problems);
-      if (u) users.push(u);
+      if (u) {
+        u.domain = intern(u.domain);
+        internAll(u.memberOf, intern);
+        users.push(u);
+      }
     } else {
       problems.add([index], 'not a computer or user object (no DistinguishedName)');
     }

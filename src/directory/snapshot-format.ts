@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { Computer, DirectoryData, Group, SourceInfo, SpnAccount, User } from '../domain/model';
 import { SnapshotFileError } from '../domain/errors';
+import { internDirectoryData } from '../domain/intern';
 
 export const SNAPSHOT_FORMAT = 'kcd-snapshot';
 export const SNAPSHOT_VERSION = 1;
@@ -201,15 +202,18 @@ export function parseSnapshotValue(file: string, value: unknown): DirectoryData 
     throw new SnapshotFileError(file, summariseProblems(formatZodIssues(result.error.issues, value)));
   }
   const f = result.data;
-  return canonicalDirectoryData({
-    source: f.source,
-    domains: f.domains,
-    computers: f.computers as Computer[],
-    users: (f.users ?? []) as User[],
-    groups: (f.groups ?? []) as Group[],
-    spnAccounts: f.spnAccounts ?? [],
-    spnMappings: f.spnMappings ?? [],
-  });
+  // One string per distinct value (peers repeat each other's SPNs): see src/domain/intern.ts.
+  return internDirectoryData(
+    canonicalDirectoryData({
+      source: f.source,
+      domains: f.domains,
+      computers: f.computers as Computer[],
+      users: (f.users ?? []) as User[],
+      groups: (f.groups ?? []) as Group[],
+      spnAccounts: f.spnAccounts ?? [],
+      spnMappings: f.spnMappings ?? [],
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import type { Computer, DirectoryData } from './model';
+
 /**
  * One string object per distinct value while reading a directory.
  *
@@ -23,4 +25,32 @@ export function createInterner(): Interner {
 export function internAll(values: string[], intern: Interner): string[] {
   for (let i = 0; i < values.length; i++) values[i] = intern(values[i]!);
   return values;
+}
+
+/**
+ * Interns the values that recur across a computer's peers (SPN lists, delegation lists, group DNs, domain
+ * and OS strings) in place. Readers call it on each computer as soon as it is built, so the duplicates
+ * become garbage at once instead of piling up for the whole read.
+ */
+export function internComputer(c: Computer, intern: Interner): Computer {
+  c.domain = intern(c.domain);
+  internAll(c.servicePrincipalNames, intern);
+  internAll(c.allowedToDelegateTo, intern);
+  internAll(c.allowedToActOnBehalfOf, intern);
+  internAll(c.memberOf, intern);
+  if (c.operatingSystem !== undefined) c.operatingSystem = intern(c.operatingSystem);
+  if (c.operatingSystemVersion !== undefined) c.operatingSystemVersion = intern(c.operatingSystemVersion);
+  return c;
+}
+
+/** internComputer for every computer, and the group lists of users and groups, SPNs of service accounts. */
+export function internDirectoryData(data: DirectoryData, intern: Interner = createInterner()): DirectoryData {
+  for (const c of data.computers) internComputer(c, intern);
+  for (const u of data.users) {
+    u.domain = intern(u.domain);
+    internAll(u.memberOf, intern);
+  }
+  for (const g of data.groups) internAll(g.memberOf, intern);
+  for (const a of data.spnAccounts) internAll(a.servicePrincipalNames, intern);
+  return data;
 }

@@ -1,5 +1,6 @@
 import type { Computer, DirectoryData, Group, SpnAccount, User } from './model';
-import { MIGRATION_SERVICE, parseSpn, parseSpnMappings, spnKey } from './spn';
+import { MIGRATION_SERVICE, parseSpnMappings } from './spn';
+import { SpnTable } from './spn-table';
 import { hasFlag } from './uac';
 
 /** The well-known RID of the Protected Users group. */
@@ -20,8 +21,6 @@ export interface SpnHolder {
 export interface DelegationTarget {
   /** Dense index, 0…n-1, for the per-computer sorted id arrays. */
   readonly id: number;
-  /** spnKey of the entry. */
-  readonly key: string;
   /** holdersOf(entry): who answers to it, directly or through the HOST/ alias. */
   readonly holders: readonly SpnHolder[];
   /** A domain controller among the holders (KCD015), if any. */
@@ -32,9 +31,19 @@ export interface DelegationTarget {
 export interface DelegationIds {
   readonly inOrder: Int32Array;
   readonly sorted: Int32Array;
+  /** Some entry names an SPN nobody holds (KCD012), or one a domain controller answers to (KCD015). */
+  readonly anyUnheld: boolean;
+  readonly anyDomainController: boolean;
 }
 
-const NO_DELEGATIONS: DelegationIds = { inOrder: new Int32Array(0), sorted: new Int32Array(0) };
+/** A case-insensitive lookup by SPN (spnKey equality), without lower-cased copies of the keys. */
+export interface SpnLookup<V> {
+  get(spn: string): V | undefined;
+}
+
+type DelegationTargetLookup = SpnLookup<DelegationTarget>;
+
+const NO_DELEGATIONS: DelegationIds = { inOrder: new Int32Array(0), sorted: new Int32Array(0), anyUnheld: false, anyDomainController: false };
 
 /**
  * DirectoryData plus the indexes every question needs, built once per snapshot (O(total SPNs + total
@@ -43,8 +52,8 @@ const NO_DELEGATIONS: DelegationIds = { inOrder: new Int32Array(0), sorted: new 
  */
 export interface DirectorySnapshot {
   readonly data: DirectoryData;
-  /** Lower-cased SPN → every account that holds it (more than one is KCD008). */
-  readonly spnIndex: ReadonlyMap<string, readonly SpnHolder[]>;
+  /** SPN (any case) → every account that holds it (more than one is KCD008). */
+  readonly spnIndex: SpnLookup<readonly SpnHolder[]>;
   /** Service class alias → the class standing in for it (cifs → host). */
   readonly spnAliases: ReadonlyMap<string, string>;
   /** Computers with the migration SPN, sorted by name. */
@@ -54,8 +63,8 @@ export interface DirectorySnapshot {
   readonly computersByDn: ReadonlyMap<string, Computer>;
   readonly usersByName: ReadonlyMap<string, User>;
   readonly groupsByDn: ReadonlyMap<string, Group>;
-  /** Every distinct delegation entry of the forest, by spnKey. */
-  readonly delegationTargets: ReadonlyMap<string, DelegationTarget>;
+  /** Every distinct delegation entry of the forest, by SPN (any case). */
+  readonly delegationTargets: SpnLookup<DelegationTarget>;
   /** The same, by id. */
   readonly delegationTargetById: readonly DelegationTarget[];
   /** Each computer's delegation list as target ids (computers with an empty list are absent). */
@@ -64,19 +73,14 @@ export interface DirectorySnapshot {
   readonly duplicateSpnHolders: ReadonlySet<string>;
 }
 
-/** Insertion sort: the lists are short and nearly sorted already (ids are given in first-seen order). */
+/**
+ * `ids` itself when already ascending (peers list each other in the same order and ids are given in first-seen
+ * order, so some lists are), else a sorted copy (TypedArray sort is numeric and native).
+ */
 function sortedCopy(ids: Int32Array): Int32Array {
-  const out = Int32Array.from(ids);
-  for (let i = 1; i < out.length; i++) {
-    const v = out[i]!;
-    let j = i - 1;
-    while (j >= 0 && out[j]! > v) {
-      out[j + 1] = out[j]!;
-      j--;
-    }
-    out[j + 1] = v;
-  }
-  return out;
+  let ascending = true;
+  for (let i = 1; i < ids.length && ascending; i++) ascending = ids[i - 1]! <= ids[i]!;
+  return ascending ? ids : ids.slice().sort();
 }
 
 /** A computer's delegation ids (empty when it delegates to nothing). */
@@ -99,8 +103,7 @@ export function hasId(sorted: Int32Array, id: number): boolean {
 }
 
 export function isHyperVHost(computer: Computer): boolean {
-  const prefix = `${MIGRATION_SERVICE.toLowerCase()}/`;
-  return computer.servicePrincipalNames.some((spn) => spn.toLowerCase().startsWith(prefix));
+  return computer.servicePrincipalNames.some(startsWithMigrationService);
 }
 
 export function isDomainController(computer: Computer): boolean {
@@ -117,83 +120,165 @@ export function domainOfDn(dn: string): string {
     .toLowerCase();
 }
 
-function addHolder(index: Map<string, SpnHolder[]>, spn: string, holder: SpnHolder, duplicates: Set<string>): void {
-  const key = spnKey(spn);
-  const list = index.get(key);
-  if (!list) index.set(key, [holder]);
-  else if (!list.some((h) => h.distinguishedName === holder.distinguishedName)) {
-    list.push(holder);
-    for (const h of list) duplicates.add(h.distinguishedName);
+/**
+ * Case-insensitive SPN → the accounts that hold it (more than one is KCD008). Built on SpnTable, so it keeps
+ * no lower-cased copy of the forest's SPNs; an account's SPNs all share one holder list unless duplicated.
+ */
+export class SpnIndex {
+  private readonly table: SpnTable;
+  /** Per SPN id: the holder list (shared per account while the SPN is held only once). */
+  private readonly lists: Array<readonly SpnHolder[]> = [];
+
+  constructor(expected: number) {
+    this.table = new SpnTable(expected);
+  }
+
+  get size(): number {
+    return this.table.size;
+  }
+
+  /** Who holds `spn` (any case, surrounding spaces ignored), or undefined. */
+  get(spn: string): readonly SpnHolder[] | undefined {
+    const id = this.table.idOf(spn);
+    return id < 0 ? undefined : this.lists[id];
+  }
+
+  /**
+   * Adds `holder` (whose single-holder list is `own`) for `spn`; an account listed twice for one SPN counts once.
+   * Records every holder of an SPN held by several accounts in `duplicates`.
+   */
+  add(spn: string, own: readonly SpnHolder[], duplicates: Set<string>): void {
+    const before = this.table.size;
+    const id = this.table.add(spn);
+    if (id === before) {
+      this.lists.push(own);
+      return;
+    }
+    const holder = own[0]!;
+    const list = this.lists[id]!;
+    if (list.some((h) => h.distinguishedName === holder.distinguishedName)) return;
+    const grown = [...list, holder];
+    this.lists[id] = grown;
+    for (const h of grown) duplicates.add(h.distinguishedName);
   }
 }
 
+/** Lower-cased migration-service prefix, for a case-insensitive startsWith without allocating. */
+const MIGRATION_PREFIX = `${MIGRATION_SERVICE.toLowerCase()}/`;
+
+function startsWithMigrationService(spn: string): boolean {
+  if (spn.length < MIGRATION_PREFIX.length) return false;
+  for (let i = 0; i < MIGRATION_PREFIX.length; i++) {
+    let c = spn.charCodeAt(i);
+    if (c >= 65 && c <= 90) c |= 32;
+    if (c !== MIGRATION_PREFIX.charCodeAt(i)) return c > 127 ? spn.toLowerCase().startsWith(MIGRATION_PREFIX) : false;
+  }
+  return true;
+}
+
+/** A Map built on first use: `kcd scan` never looks hosts up by name, the bot and `kcd check` do. */
+function lazy<K, V>(build: () => Map<K, V>): () => Map<K, V> {
+  let built: Map<K, V> | undefined;
+  return () => (built ??= build());
+}
+
 export function createSnapshot(data: DirectoryData): DirectorySnapshot {
-  const spnIndex = new Map<string, SpnHolder[]>();
+  let spnCount = 0;
+  for (const c of data.computers) spnCount += c.servicePrincipalNames.length;
+  for (const a of data.spnAccounts) spnCount += a.servicePrincipalNames.length;
+  const spnIndex = new SpnIndex(spnCount);
   const duplicateSpnHolders = new Set<string>();
-  const computersByName = new Map<string, Computer>();
-  const computersByDn = new Map<string, Computer>();
+  /** Holders that are domain controllers (KCD015), with their computer. */
+  const dcHolders = new Map<SpnHolder, Computer>();
   for (const c of data.computers) {
     const holder: SpnHolder = { samAccountName: c.samAccountName, distinguishedName: c.distinguishedName, isComputer: true };
-    for (const spn of c.servicePrincipalNames) addHolder(spnIndex, spn, holder, duplicateSpnHolders);
-    computersByDn.set(c.distinguishedName.toLowerCase(), c);
-    for (const key of hostKeys(c)) if (!computersByName.has(key)) computersByName.set(key, c);
+    if (isDomainController(c)) dcHolders.set(holder, c);
+    const own = [holder];
+    for (const spn of c.servicePrincipalNames) spnIndex.add(spn, own, duplicateSpnHolders);
   }
   for (const a of data.spnAccounts as SpnAccount[]) {
-    const holder: SpnHolder = { samAccountName: a.samAccountName, distinguishedName: a.distinguishedName, isComputer: false };
-    for (const spn of a.servicePrincipalNames) addHolder(spnIndex, spn, holder, duplicateSpnHolders);
+    const own = [{ samAccountName: a.samAccountName, distinguishedName: a.distinguishedName, isComputer: false }];
+    for (const spn of a.servicePrincipalNames) spnIndex.add(spn, own, duplicateSpnHolders);
   }
+  const computersByName = lazy(() => {
+    const map = new Map<string, Computer>();
+    for (const c of data.computers) for (const key of hostKeys(c)) if (!map.has(key)) map.set(key, c);
+    return map;
+  });
+  const computersByDn = lazy(() => {
+    const map = new Map<string, Computer>();
+    for (const c of data.computers) map.set(c.distinguishedName.toLowerCase(), c);
+    return map;
+  });
   const usersByName = new Map<string, User>();
   for (const u of data.users) {
     for (const key of userKeys(u)) if (!usersByName.has(key)) usersByName.set(key, u);
   }
   const groupsByDn = new Map<string, Group>();
   for (const g of data.groups) groupsByDn.set(g.distinguishedName.toLowerCase(), g);
-  const hyperVHosts = data.computers.filter(isHyperVHost).sort((a, b) => compareNames(a.name, b.name));
+  const hyperVHosts = sortByName(data.computers.filter(isHyperVHost));
   const spnAliases = parseSpnMappings(data.spnMappings);
   const partial = { spnIndex, spnAliases };
-  // Delegation entries: one spnKey + holdersOf per distinct value (raw spellings repeat across peers, so a
-  // Map by the raw string finds most of them without lower-casing again).
-  const delegationTargets = new Map<string, DelegationTarget>();
+  // Delegation entries: holdersOf once per distinct value (case-insensitive); the readers' interned strings
+  // make the raw-string Map find nearly all repeats without hashing the SPN again.
+  const targetTable = new SpnTable(1024);
   const delegationTargetById: DelegationTarget[] = [];
   const byRaw = new Map<string, DelegationTarget>();
+  // Peers list one another in the same order, so the entry that follows X in one host's list nearly always
+  // follows X in the previous host's list too: try that guess (one string comparison) before the Map.
+  const nextRaw: string[] = [];
+  const nextTarget: DelegationTarget[] = [];
   const delegationIds = new Map<Computer, DelegationIds>();
   for (const c of data.computers) {
     const entries = c.allowedToDelegateTo;
     if (entries.length === 0) continue;
     const inOrder = new Int32Array(entries.length);
+    let previous = -1;
+    let anyUnheld = false;
+    let anyDomainController = false;
     for (let i = 0; i < entries.length; i++) {
       const raw = entries[i]!;
-      let target = byRaw.get(raw);
-      if (!target) {
-        const key = spnKey(raw);
-        target = delegationTargets.get(key);
+      let target: DelegationTarget | undefined;
+      if (previous >= 0 && nextRaw[previous] === raw) target = nextTarget[previous]!;
+      else {
+        target = byRaw.get(raw);
         if (!target) {
-          const holders = holdersOf(partial, raw);
-          let domainController: Computer | undefined;
-          for (const h of holders) {
-            const holder = computersByDn.get(h.distinguishedName.toLowerCase());
-            if (holder && isDomainController(holder)) {
-              domainController = holder;
-              break;
-            }
+          const id = targetTable.add(raw);
+          target = delegationTargetById[id];
+          if (!target) {
+            target = newDelegationTarget(id, holdersOf(partial, raw), dcHolders);
+            delegationTargetById.push(target);
           }
-          target = { id: delegationTargetById.length, key, holders, ...(domainController ? { domainController } : {}) };
-          delegationTargets.set(key, target);
-          delegationTargetById.push(target);
+          byRaw.set(raw, target);
         }
-        byRaw.set(raw, target);
+        if (previous >= 0) {
+          nextRaw[previous] = raw;
+          nextTarget[previous] = target;
+        }
       }
-      inOrder[i] = target.id;
+      inOrder[i] = previous = target.id;
+      if (target.holders.length === 0) anyUnheld = true;
+      if (target.domainController) anyDomainController = true;
     }
-    delegationIds.set(c, { inOrder, sorted: sortedCopy(inOrder) });
+    delegationIds.set(c, { inOrder, sorted: sortedCopy(inOrder), anyUnheld, anyDomainController });
   }
+  const delegationTargets: DelegationTargetLookup = {
+    get: (spn) => {
+      const id = targetTable.idOf(spn);
+      return id < 0 ? undefined : delegationTargetById[id];
+    },
+  };
   return {
     data,
     spnIndex,
     spnAliases,
     hyperVHosts,
-    computersByName,
-    computersByDn,
+    get computersByName() {
+      return computersByName();
+    },
+    get computersByDn() {
+      return computersByDn();
+    },
     usersByName,
     groupsByDn,
     delegationTargets,
@@ -201,6 +286,21 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
     delegationIds,
     duplicateSpnHolders,
   };
+}
+
+function newDelegationTarget(id: number, holders: readonly SpnHolder[], dcHolders: ReadonlyMap<SpnHolder, Computer>): DelegationTarget {
+  for (const h of holders) {
+    const domainController = dcHolders.get(h);
+    if (domainController) return { id, holders, domainController };
+  }
+  return { id, holders };
+}
+
+/** Sorted by compareNames (stable), lower-casing each name once rather than on every comparison. */
+function sortByName(computers: Computer[]): Computer[] {
+  const keyed = computers.map((c) => ({ c, key: c.name.toLowerCase() }));
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.c);
 }
 
 export function compareNames(a: string, b: string): number {
@@ -225,13 +325,14 @@ export function userKeys(u: User): string[] {
 
 /** Everyone who holds `spn`, directly or through the HOST/ alias (cifs/x is served by host/x). */
 export function holdersOf(snapshot: Pick<DirectorySnapshot, 'spnIndex' | 'spnAliases'>, spn: string): readonly SpnHolder[] {
-  const direct = snapshot.spnIndex.get(spnKey(spn));
+  const direct = snapshot.spnIndex.get(spn);
   if (direct && direct.length > 0) return direct;
-  const parsed = parseSpn(spn);
-  if (!parsed) return [];
-  const alias = snapshot.spnAliases.get(parsed.serviceClass.toLowerCase());
+  // parseSpn without its regex: the alias SPN is `${alias}/` + everything after the class (host and rest).
+  const slash = spn.indexOf('/');
+  if (slash <= 0 || slash === spn.length - 1) return [];
+  const alias = snapshot.spnAliases.get(spn.slice(0, slash).toLowerCase());
   if (!alias) return [];
-  return snapshot.spnIndex.get(spnKey(`${alias}/${parsed.host}${parsed.rest}`)) ?? [];
+  return snapshot.spnIndex.get(`${alias}/${spn.slice(slash + 1)}`) ?? [];
 }
 
 /** The DNs of every group `memberOf` reaches, following nesting (cycles are safe). */
