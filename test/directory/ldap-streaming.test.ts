@@ -31,8 +31,14 @@ class FakeClient {
     this.isConnected = false;
     this.isBound = false;
   }
-  async search(base: string): Promise<SearchResult> {
+  async search(base: string, options: SearchOptions = {}): Promise<SearchResult> {
     if (base === '') return { searchEntries: [{ dn: '', defaultNamingContext: BASE }], searchReferences: [] };
+    const ranged = options.attributes?.find((a) => a.startsWith('memberOf;range='));
+    if (ranged) {
+      // The rest of a ranged memberOf (AD's MaxValRange), asked for after the search, outside its permit.
+      this.requested.push(`${base} ${ranged}`);
+      return { searchEntries: [{ dn: base, 'memberOf;range=2-*': ['CN=g3,DC=lab,DC=test'] }], searchReferences: [] };
+    }
     return { searchEntries: [], searchReferences: [] };
   }
   async *searchPaginated(_base: string, options: SearchOptions): AsyncGenerator<SearchResult> {
@@ -106,6 +112,17 @@ describe('readData: streamed searches side by side', () => {
     expect(clients.map((c) => c.open)).toEqual(clients.map(() => 0));
     await sleep(50);
     expect(unhandled).toEqual([]);
+    await d.close();
+  });
+
+  it('completes ranged attributes after the search, keeping the entry in its place', async () => {
+    const clients: FakeClient[] = [];
+    const ranged: Entry = { dn: `CN=R,${BASE}`, cn: 'R', 'memberOf;range=0-1': ['CN=g1,DC=lab,DC=test', 'CN=g2,DC=lab,DC=test'] };
+    const d = directory(clients, { pageDelayMs: 1, pages: { [COMPUTER_FILTER]: [computers(0, 1), [ranged, ...computers(1, 1)]] } });
+    const data = await d.readData();
+    expect(data.computers.map((c) => c.name)).toEqual(['H0', 'R', 'H1']);
+    expect(data.computers[1]!.memberOf).toEqual(['CN=g1,DC=lab,DC=test', 'CN=g2,DC=lab,DC=test', 'CN=g3,DC=lab,DC=test']);
+    expect(clients[0]!.requested).toContain(`CN=R,${BASE} memberOf;range=2-*`);
     await d.close();
   });
 
