@@ -38,6 +38,7 @@ import {
   userEntry,
   waitForDc,
 } from '../test/ad-lab/lab';
+import { firstDifference, referenceReadData } from './ldap-reference';
 import { fmtMs, log, median, runTimed, type RunResult } from './stats';
 import { clusterOu, planFleet, syntheticHosts } from './synthetic';
 
@@ -65,6 +66,9 @@ export interface DcRow {
   samplesMs: number[];
   /** Median / the floor's median. */
   ratio: number;
+  /** CPU time (user + system) of the tool's processes per run, and its median, when /usr/bin/time is there. */
+  cpuSamplesMs?: number[];
+  cpuMedianMs?: number;
   note?: string;
 }
 
@@ -73,12 +77,14 @@ export interface DcResult {
   rows: DcRow[];
   /** kcd's time split, measured in-process once (diagnostic). */
   breakdown: { nodeStartMs: number; readDataMs: number; snapshotMs: number; fleetMs: number; renderMs: number; computers: number };
+  /** The adapter's DirectoryData against the reference reader's (bench/ldap-reference.ts) on this DC. */
+  equivalence: string;
   cache: { built: boolean; loadMs?: number; key: string };
   samba: string;
   peerUnavailable?: string;
 }
 
-interface BenchDcMeta {
+export interface BenchDcMeta {
   key: string;
   adminPassword: string;
   readerPassword: string;
@@ -248,7 +254,18 @@ function which(tool: string): string | undefined {
 
 interface Tool {
   name: string;
-  run(round: number): Promise<number>;
+  /** Wall time of the run, in ms; CPU time of its processes through `cpu` when measured. */
+  run(round: number, cpu: (ms: number) => void): Promise<number>;
+}
+
+const TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+/** Runs `cmd` under /usr/bin/time (when there) to learn its CPU time: user + system of the process and its children. */
+async function runWithCpu(cmd: string, args: readonly string[], opts: Parameters<typeof runTimed>[2], cpuFile: string): Promise<RunResult & { cpuMs?: number }> {
+  if (!TIME) return runTimed(cmd, args, opts);
+  const res = await runTimed(TIME, ['-q', '-f', '%U %S', '-o', cpuFile, cmd, ...args], opts);
+  const [user, system] = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+  return { ...res, cpuMs: Number.isFinite(user) && Number.isFinite(system) ? (user! + system!) * 1000 : undefined };
 }
 
 function check(res: RunResult, what: string, okCodes: number[] = [0]): void {
@@ -261,26 +278,37 @@ function countDn(file: string): number {
   return (readFileSync(file, 'utf8').match(/^dn:/gm) ?? []).length;
 }
 
-export async function runDc(opts: { hosts: number; runs: number; peerRuns: number }): Promise<DcResult> {
-  const { peerUnavailable } = ensureTools();
+/** The bench DC, running from a fresh copy of the cache, with the lab lock held until `stop()`. */
+export interface BenchDc {
+  facts: LabFacts;
+  meta: BenchDcMeta;
+  built: boolean;
+  dir: string;
+  stop(): Promise<void>;
+}
+
+/** Takes the lab lock, builds the cache if needed and starts the bench DC (SIGINT/SIGTERM stop it). */
+export async function startBenchDc(hosts: number): Promise<BenchDc> {
   process.env.KCD_AD_LAB_WAIT_SECONDS ??= '3600';
   log('dc: waiting for the AD lab lock (one DC per machine; a test run may hold it)');
   await acquireLabLock(log);
   let pid: number | undefined;
   let dir: string | undefined;
-  const cleanup = async () => {
+  const stop = async () => {
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     if (pid !== undefined) await stopDc(pid);
     pid = undefined;
     if (dir) rmSync(dir, { recursive: true, force: true });
     dir = undefined;
     releaseLabLock();
   };
-  const onSignal = () => void cleanup().then(() => process.exit(130));
+  const onSignal = () => void stop().then(() => process.exit(130));
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
     await freeLabPorts(log);
-    const cache = await ensureCache(opts.hosts);
+    const cache = await ensureCache(hosts);
     dir = mkdtempSync(join(tmpdir(), 'kcd-ad-lab-'));
     rmSync(dir, { recursive: true, force: true });
     execFileSync('cp', ['-a', cache.dir, dir]);
@@ -289,6 +317,19 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
     const facts = factsFor(dir, pid, cache.meta);
     await waitForDc(facts);
     log(`dc: bench DC up (${dir}, pid ${pid})`);
+    return { facts, meta: cache.meta, built: cache.built, dir, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+export async function runDc(opts: { hosts: number; runs: number; peerRuns: number }): Promise<DcResult> {
+  const { peerUnavailable } = ensureTools();
+  const dc = await startBenchDc(opts.hosts);
+  const { facts, dir } = dc;
+  const cache = { dir: dc.dir, meta: dc.meta, built: dc.built };
+  try {
     const out = join(dir, 'bench-out');
     mkdirSync(out);
     const pwFile = join(dir, '.reader-password');
@@ -305,17 +346,18 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
     };
     const kcd: Tool = {
       name: 'kcd scan --json --directory ldap',
-      async run(round) {
+      async run(round, cpu) {
         const file = join(out, `kcd-${round}.json`);
         const fd = openSync(file, 'w');
         try {
-          const res = await runTimed(process.execPath, [join(REPO, 'bin', 'kcd.js'), 'scan', '--json', '--directory', 'ldap'], {
+          const res = await runWithCpu(process.execPath, [join(REPO, 'bin', 'kcd.js'), 'scan', '--json', '--directory', 'ldap'], {
             cwd: REPO,
             env: kcdEnv,
             stdio: ['ignore', fd, 'pipe'],
             timeoutMs: 10 * 60_000,
-          });
+          }, join(out, `kcd-${round}.cpu`));
           check(res, 'kcd scan', [0, 1]);
+          if (res.cpuMs !== undefined) cpu(res.cpuMs);
           const report = JSON.parse(readFileSync(file, 'utf8')) as { totals: { hosts: number } };
           if (report.totals.hosts !== opts.hosts) throw new Error(`kcd scan saw ${report.totals.hosts} Hyper-V hosts, expected ${opts.hosts}`);
           return res.ms;
@@ -330,17 +372,18 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
     const ldapsearch = async (args: string[], file: string) => {
       const fd = openSync(file, 'w');
       try {
-        return await runTimed('ldapsearch', [...common, ...args], { env: ldapEnv, stdio: ['ignore', fd, 'pipe'], timeoutMs: 10 * 60_000 });
+        return await runWithCpu('ldapsearch', [...common, ...args], { env: ldapEnv, stdio: ['ignore', fd, 'pipe'], timeoutMs: 10 * 60_000 }, `${file}.cpu`);
       } finally {
         closeSync(fd);
       }
     };
     const floor: Tool = {
       name: 'ldapsearch (the floor)',
-      async run(round) {
+      async run(round, cpu) {
         const t0 = performance.now();
         const f = (n: string) => join(out, `ldapsearch-${round}-${n}.ldif`);
-        check(await ldapsearch(['-b', '', '-s', 'base', '(objectClass=*)', 'defaultNamingContext', 'configurationNamingContext', 'dnsHostName'], f('rootdse')), 'ldapsearch rootDSE');
+        const root = await ldapsearch(['-b', '', '-s', 'base', '(objectClass=*)', 'defaultNamingContext', 'configurationNamingContext', 'dnsHostName'], f('rootdse'));
+        check(root, 'ldapsearch rootDSE');
         const results = await Promise.all([
           ldapsearch(['-b', LAB_BASE_DN, '-s', 'sub', COMPUTER_FILTER, ...COMPUTER_ATTRIBUTES], f('computers')),
           ldapsearch(['-b', LAB_BASE_DN, '-s', 'sub', SPN_ACCOUNT_FILTER, ...SPN_ACCOUNT_ATTRIBUTES], f('spn-accounts')),
@@ -350,6 +393,8 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
         ]);
         const ms = performance.now() - t0;
         results.forEach((r, i) => check(r, `ldapsearch #${i + 1}`));
+        const cpus = [root, ...results].map((r) => r.cpuMs);
+        if (cpus.every((c) => c !== undefined)) cpu(cpus.reduce((sum, c) => sum + c!, 0));
         const computers = countDn(f('computers'));
         if (computers < opts.hosts) throw new Error(`ldapsearch returned ${computers} computers, expected at least ${opts.hosts}`);
         return ms;
@@ -375,8 +420,9 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
 
     const tools = [floor, kcd, ...(peerUnavailable ? [] : [peer])];
     const samples = new Map<Tool, number[]>(tools.map((t) => [t, []]));
+    const cpuSamples = new Map<Tool, number[]>(tools.map((t) => [t, []]));
     // One unmeasured round (DC caches, page cache), then measured rounds in rotating order.
-    for (const t of tools) await t.run(0);
+    for (const t of tools) await t.run(0, () => undefined);
     // kcd's time split, in-process, after the warm-up round (diagnostic only; the comparison uses the CLI runs).
     const start = await runTimed(process.execPath, ['-e', "require(process.argv[1])", join(REPO, 'dist', 'src', 'cli', 'program.js')], { cwd: REPO });
     const directory = new LdapDirectory({
@@ -396,6 +442,12 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
     const text = JSON.stringify(fleetJson(report, directory.describe().label), null, 2);
     const b4 = performance.now();
     await directory.close();
+    // The streamed adapter must read exactly what the plain reader it replaced reads (apart from takenAt).
+    const reference = await referenceReadData({ url: facts.url, bindDN: READER_DN, bindPassword: cache.meta.readerPassword, caFile: facts.caFile, timeoutMs: 120_000 });
+    const difference = firstDifference(reference, data);
+    if (difference) throw new Error(`the adapter's DirectoryData differs from the reference reader's: ${difference}`);
+    const equivalence = `identical to bench/ldap-reference.ts (${data.computers.length} computers, ${data.groups.length} groups, ${data.spnAccounts.length} other SPN holders)`;
+    log(`dc: adapter output ${equivalence}`);
     const breakdown = {
       nodeStartMs: start.ms,
       readDataMs: b1 - b0,
@@ -412,9 +464,11 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
       for (const t of order) {
         if (t === peer && r > opts.peerRuns) continue;
         if (t !== peer && r > opts.runs) continue;
-        const ms = await t.run(r);
+        let cpuMs: number | undefined;
+        const ms = await t.run(r, (c) => (cpuMs = c));
         samples.get(t)!.push(ms);
-        log(`dc: round ${r}: ${t.name} ${fmtMs(ms)}`);
+        if (cpuMs !== undefined) cpuSamples.get(t)!.push(cpuMs);
+        log(`dc: round ${r}: ${t.name} ${fmtMs(ms)}${cpuMs !== undefined ? ` (CPU ${fmtMs(cpuMs)})` : ''}`);
       }
     }
     const floorMs = median(samples.get(floor)!);
@@ -424,18 +478,18 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
       medianMs: median(samples.get(t)!),
       samplesMs: samples.get(t)!,
       ratio: median(samples.get(t)!) / floorMs,
+      ...(cpuSamples.get(t)!.length > 0 ? { cpuSamplesMs: cpuSamples.get(t)!, cpuMedianMs: median(cpuSamples.get(t)!) } : {}),
     }));
     return {
       hosts: opts.hosts,
       rows,
       breakdown,
+      equivalence,
       cache: { built: cache.built, loadMs: cache.built ? cache.meta.loadMs : undefined, key: cache.meta.key },
       samba: sambaVersion(),
       peerUnavailable,
     };
   } finally {
-    process.removeListener('SIGINT', onSignal);
-    process.removeListener('SIGTERM', onSignal);
-    await cleanup();
+    await dc.stop();
   }
 }

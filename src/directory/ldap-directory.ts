@@ -8,7 +8,8 @@
  * - One connection, bound once, reused across calls, re-established when it dropped.
  * - Every search is paged; every operation has a timeout.
  * - One search per object class per snapshot: computers, other SPN holders, groups (+ rootDSE, sPNMappings
- *   and the forest's domains, each one small search).
+ *   and the forest's domains, each one small search). The big three run side by side and are converted page
+ *   by page as they arrive (readData).
  * - User input reaches filters only as values of filter objects (EqualityFilter), never by concatenation.
  * - Failures become DirectoryUnavailableError naming the URL and the cause, never the password.
  */
@@ -27,8 +28,10 @@ import {
   type Entry,
 } from 'ldapts';
 import { ConfigError, DirectoryUnavailableError } from '../domain/errors';
-import type { Computer, DirectoryData, Group, SpnAccount, User } from '../domain/model';
+import type { DirectoryData, User } from '../domain/model';
+import { createInterner } from '../domain/intern';
 import { createSnapshot, domainOfDn, PROTECTED_USERS_RID, type DirectorySnapshot } from '../domain/snapshot';
+import { createDomainOfDn, hasRangedAttribute, toGroup, toReadComputer, toReadSpnAccount } from './ldap/entries';
 import { describeFailure, type FailureStage } from './ldap/failure';
 import {
   asArray,
@@ -244,31 +247,39 @@ export class LdapDirectory implements Directory {
     return createSnapshot(await this.readData());
   }
 
-  /** The raw DirectoryData behind snapshot() (what `kcd snapshot` writes to a file). */
+  /**
+   * The raw DirectoryData behind snapshot() (what `kcd snapshot` writes to a file).
+   *
+   * The three big searches run side by side (the semaphore bounds them) and each converts its pages as they
+   * arrive, interning repeated values, while the next page is already requested: client CPU overlaps the
+   * DC's work and raw entries never pile up. The first failure cancels the other searches at their next page;
+   * readData settles them all before it rejects, so nothing is left running or unhandled.
+   */
   async readData(): Promise<DirectoryData> {
     const takenAt = new Date().toISOString();
     const rootDse = await this.rootDse();
     const baseDN = await this.baseDN();
     const configNC = rootDse.configurationNamingContext;
-    const [computerEntries, spnEntries, groupEntries, spnMappings, forestDomains] = await Promise.all([
-      this.search(baseDN, COMPUTER_FILTER, COMPUTER_ATTRIBUTES),
-      this.search(baseDN, SPN_ACCOUNT_FILTER, SPN_ACCOUNT_ATTRIBUTES),
-      this.search(baseDN, GROUP_FILTER, GROUP_ATTRIBUTES),
+    const intern = createInterner();
+    const domainOf = createDomainOfDn();
+    const cancel: Cancellation = {};
+    const [read, spnRead, groups, spnMappings, forestDomains] = await settleAll(cancel, [
+      this.stream(baseDN, COMPUTER_FILTER, COMPUTER_ATTRIBUTES, (e) => toReadComputer(e, intern, domainOf), cancel),
+      this.stream(baseDN, SPN_ACCOUNT_FILTER, SPN_ACCOUNT_ATTRIBUTES, (e) => toReadSpnAccount(e, intern), cancel),
+      this.stream(baseDN, GROUP_FILTER, GROUP_ATTRIBUTES, (e) => toGroup(e, intern), cancel),
       configNC ? this.readSpnMappings(configNC) : Promise.resolve([] as string[]),
       configNC ? this.readDomains(configNC) : Promise.resolve([] as string[]),
-    ]);
+    ] as const);
 
     // SID → sAMAccountName, to name the principals of resource-based delegation.
     const sidNames = new Map<string, string>();
-    for (const entry of [...computerEntries, ...spnEntries]) {
-      const sid = entrySid(entry);
-      const sam = asString(getAttribute(entry, 'sAMAccountName'));
-      if (sid && sam) sidNames.set(sid, sam);
-    }
-
-    const computers = computerEntries.map((e) => this.toComputer(e, sidNames));
-    const spnAccounts = spnEntries.map(toSpnAccount).filter((a) => a.servicePrincipalNames.length > 0);
-    const groups = groupEntries.map(toGroup);
+    for (const c of read) if (c.sid && c.sam) sidNames.set(c.sid, c.sam);
+    for (const a of spnRead) if (a.sid && a.account.samAccountName) sidNames.set(a.sid, a.account.samAccountName);
+    const computers = read.map((c) => {
+      if (c.rbcd.length > 0) c.computer.allowedToActOnBehalfOf = this.rbcdPrincipals(c.rbcd, c.computer.name, sidNames);
+      return c.computer;
+    });
+    const spnAccounts = spnRead.map((a) => a.account).filter((a) => a.servicePrincipalNames.length > 0);
     const domains = [...new Set([...forestDomains, dnsNameOfDn(baseDN)].filter((d) => d.length > 0))];
 
     return {
@@ -382,33 +393,9 @@ export class LdapDirectory implements Directory {
     }
   }
 
-  private toComputer(entry: Entry, sidNames: ReadonlyMap<string, string>): Computer {
-    const dn = asString(getAttribute(entry, 'distinguishedName')) ?? entry.dn;
-    const sam = asString(getAttribute(entry, 'sAMAccountName')) ?? '';
-    const name = asString(getAttribute(entry, 'cn')) ?? sam.replace(/\$$/, '');
-    const computer: Computer = {
-      name,
-      samAccountName: sam || `${name}$`,
-      domain: domainOfDn(dn),
-      distinguishedName: dn,
-      userAccountControl: asNumber(getAttribute(entry, 'userAccountControl'), 0),
-      servicePrincipalNames: asArray(getAttribute(entry, 'servicePrincipalName')),
-      allowedToDelegateTo: asArray(getAttribute(entry, 'msDS-AllowedToDelegateTo')),
-      allowedToActOnBehalfOf: this.rbcdPrincipals(entry, name, sidNames),
-      memberOf: asArray(getAttribute(entry, 'memberOf')),
-    };
-    const dnsHostName = asString(getAttribute(entry, 'dNSHostName'));
-    if (dnsHostName) computer.dnsHostName = dnsHostName;
-    const os = asString(getAttribute(entry, 'operatingSystem'));
-    if (os) computer.operatingSystem = os;
-    const osVersion = asString(getAttribute(entry, 'operatingSystemVersion'));
-    if (osVersion) computer.operatingSystemVersion = osVersion;
-    return computer;
-  }
-
-  private rbcdPrincipals(entry: Entry, name: string, sidNames: ReadonlyMap<string, string>): string[] {
+  private rbcdPrincipals(descriptors: readonly Buffer[], name: string, sidNames: ReadonlyMap<string, string>): string[] {
     const out: string[] = [];
-    for (const sd of asBuffers(getAttribute(entry, 'msDS-AllowedToActOnBehalfOfOtherIdentity'))) {
+    for (const sd of descriptors) {
       try {
         for (const sid of parseSecurityDescriptorSids(sd).allowed) {
           const principal = sidNames.get(sid) ?? sid;
@@ -419,6 +406,63 @@ export class LdapDirectory implements Directory {
       }
     }
     return out;
+  }
+
+  /**
+   * A paged search whose entries are converted page by page, the next page requested before the current one
+   * is converted. Entries with ranged attributes are converted once their ranges are complete (after the
+   * search, outside its permit). Stops at the next page once `cancel` holds a reason.
+   */
+  private async stream<T>(base: string, filter: string, attributes: string[], convert: (entry: Entry) => T, cancel: Cancellation): Promise<T[]> {
+    const ranged: Array<{ index: number; entry: Entry }> = [];
+    try {
+      const items = await this.limited(() =>
+        this.withClient('search', async (client) => {
+          // A fresh list per attempt: withClient retries once on a dropped connection, from the first page.
+          const out: T[] = [];
+          ranged.length = 0;
+          throwIfCancelled(cancel);
+          const pages = client.searchPaginated(base, {
+            scope: 'sub',
+            filter,
+            attributes,
+            explicitBufferAttributes: BINARY_ATTRIBUTES.filter((a) => attributes.includes(a)),
+            paged: { pageSize: this.#pageSize },
+            sizeLimit: 0,
+            timeLimit: Math.max(1, Math.ceil(this.#options.timeoutMs / 1000)),
+          });
+          let next = pages.next();
+          try {
+            for (;;) {
+              const page = await next;
+              if (page.done) break;
+              throwIfCancelled(cancel);
+              // Ask for the next page now, so the DC produces it while this one is converted.
+              next = pages.next();
+              for (const entry of page.value.searchEntries) {
+                if (hasRangedAttribute(entry)) {
+                  ranged.push({ index: out.length, entry });
+                  out.push(undefined as T);
+                } else out.push(convert(entry));
+              }
+            }
+          } catch (err) {
+            // Settle the page in flight (its outcome no longer matters) and end the generator.
+            await next.catch(() => undefined);
+            await pages.return(undefined).catch(() => undefined);
+            throw err;
+          }
+          return out;
+        }),
+      );
+      for (const { index, entry } of ranged) {
+        await this.completeRanges(entry, attributes);
+        items[index] = convert(entry);
+      }
+      return items;
+    } catch (err) {
+      throw this.unavailable(err, 'search');
+    }
   }
 
   /**
@@ -590,24 +634,35 @@ function isDomainRid(sid: string | undefined, rid: number): boolean {
   return sid !== undefined && /^S-1-5-21-\d+-\d+-\d+-\d+$/.test(sid) && sid.endsWith(`-${rid}`);
 }
 
-function toSpnAccount(entry: Entry): SpnAccount {
-  return {
-    samAccountName: asString(getAttribute(entry, 'sAMAccountName')) ?? '',
-    distinguishedName: asString(getAttribute(entry, 'distinguishedName')) ?? entry.dn,
-    servicePrincipalNames: asArray(getAttribute(entry, 'servicePrincipalName')),
-  };
+/** A shared flag: the first failure of readData's searches, which stops the others. */
+interface Cancellation {
+  reason?: unknown;
 }
 
-function toGroup(entry: Entry): Group {
-  const dn = asString(getAttribute(entry, 'distinguishedName')) ?? entry.dn;
-  const group: Group = {
-    distinguishedName: dn,
-    name: asString(getAttribute(entry, 'cn')) ?? dn,
-    memberOf: asArray(getAttribute(entry, 'memberOf')),
-  };
-  const sid = entrySid(entry);
-  if (sid) group.sid = sid;
-  return group;
+class SearchCancelled extends Error {
+  constructor() {
+    super('search cancelled: another search of the same read failed');
+  }
+}
+
+function throwIfCancelled(cancel: Cancellation): void {
+  if (cancel.reason !== undefined) throw new SearchCancelled();
+}
+
+/**
+ * Promise.all that records the first rejection in `cancel` (so the other searches stop at their next page),
+ * waits until every promise has settled, then rejects with that first failure.
+ */
+async function settleAll<T extends readonly unknown[]>(cancel: Cancellation, promises: { readonly [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const watched = (promises as readonly Promise<unknown>[]).map((p) =>
+    p.catch((err: unknown) => {
+      cancel.reason ??= err;
+      throw err;
+    }),
+  );
+  const settled = await Promise.allSettled(watched);
+  if (cancel.reason !== undefined) throw cancel.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 function toUser(entry: Entry): User {

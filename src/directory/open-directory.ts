@@ -4,21 +4,28 @@
  */
 import type { Config } from '../config';
 import { InputError } from '../domain/errors';
-import { DemoDirectory } from './demo-directory';
-import { FailoverDirectory } from './failover-directory';
-import { LdapDirectory } from './ldap-directory';
 import type { Directory } from './port';
-import { SnapshotDirectory, splitDirectoryOption } from './snapshot-directory';
+
+// Each adapter is loaded only when it is opened (ldapts, the snapshot readers, the demo fleet): a CLI
+// process uses one of them, and loading the others cost start-up time (see bench/README.md).
+/* eslint-disable @typescript-eslint/no-require-imports */
+
+/** splitDirectoryOption of snapshot-directory.ts (same rules), here so that opening LDAP does not load the file readers. */
+function splitSpecs(values: readonly string[]): string[] {
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+const demo = (): Directory => new (require('./demo-directory') as typeof import('./demo-directory')).DemoDirectory();
 
 /**
  * `specs` come from `--directory` (repeatable): `demo`, `ldap`, or snapshot files. With none, LDAP when
  * KCD_LDAP_URL is set, else the demo directory.
  */
 export function openDirectory(specs: readonly string[], config: Config, warn: (message: string) => void): Directory {
-  const list = splitDirectoryOption(specs);
+  const list = splitSpecs(specs);
   const only = list.length === 1 ? list[0]!.toLowerCase() : undefined;
-  if (list.length === 0) return config.directory.kind === 'ldap' ? ldap(config, warn) : new DemoDirectory();
-  if (only === 'demo') return new DemoDirectory();
+  if (list.length === 0) return config.directory.kind === 'ldap' ? ldap(config, warn) : demo();
+  if (only === 'demo') return demo();
   if (only === 'ldap') {
     if (config.directory.kind !== 'ldap') {
       throw new InputError(
@@ -34,17 +41,18 @@ export function openDirectory(specs: readonly string[], config: Config, warn: (m
       'Give --directory demo, --directory ldap, or one --directory per snapshot file.',
     );
   }
-  return new SnapshotDirectory(list);
+  return new (require('./snapshot-directory') as typeof import('./snapshot-directory')).SnapshotDirectory(list);
 }
 
 function ldap(config: Config, warn: (message: string) => void): Directory {
   if (config.directory.kind !== 'ldap') throw new Error('unreachable: LDAP directory without LDAP configuration');
   const d = config.directory;
   const members = d.urls.map((url) => ldapAt(url, d, warn));
-  return members.length === 1 ? members[0]! : new FailoverDirectory(members);
+  return members.length === 1 ? members[0]! : new (require('./failover-directory') as typeof import('./failover-directory')).FailoverDirectory(members);
 }
 
 function ldapAt(url: string, d: Extract<Config['directory'], { kind: 'ldap' }>, warn: (message: string) => void): Directory {
+  const { LdapDirectory } = require('./ldap-directory') as typeof import('./ldap-directory');
   return new LdapDirectory({
     url,
     // ldap:// is only ever used with StartTLS: a simple bind must not cross the network in clear.

@@ -1,0 +1,159 @@
+/**
+ * readData's side-by-side streamed searches, without a DC: an in-memory stand-in for ldapts's Client serves
+ * pages with delays, so the order of events is controlled. What is checked here is the cancellation contract
+ * (a failing search stops the others at their next page, everything settles before readData rejects, nothing
+ * is left unhandled) and the retry from the first page after a dropped connection. Real-DC behaviour (DC
+ * stopped mid-read, timeouts, failover) is in ldap-directory.dc.test.ts and test/bot/faults.dc.test.ts.
+ */
+import type { Client, ClientOptions, Entry, SearchOptions, SearchResult } from 'ldapts';
+import { COMPUTER_FILTER, GROUP_FILTER, LdapDirectory, SPN_ACCOUNT_FILTER } from '../../src/directory/ldap-directory';
+import { DirectoryUnavailableError } from '../../src/domain/errors';
+
+const BASE = 'DC=lab,DC=test';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+interface Script {
+  /** Pages per filter; a page that is an Error is thrown instead of returned. */
+  pages: Record<string, Array<Entry[] | Error>>;
+  pageDelayMs: number;
+}
+
+class FakeClient {
+  isConnected = true;
+  isBound = false;
+  readonly requested: string[] = [];
+  open = 0;
+  constructor(private readonly script: Script) {}
+  async bind(): Promise<void> {
+    this.isBound = true;
+  }
+  async unbind(): Promise<void> {
+    this.isConnected = false;
+    this.isBound = false;
+  }
+  async search(base: string, options: SearchOptions = {}): Promise<SearchResult> {
+    if (base === '') return { searchEntries: [{ dn: '', defaultNamingContext: BASE }], searchReferences: [] };
+    const ranged = options.attributes?.find((a) => a.startsWith('memberOf;range='));
+    if (ranged) {
+      // The rest of a ranged memberOf (AD's MaxValRange), asked for after the search, outside its permit.
+      this.requested.push(`${base} ${ranged}`);
+      return { searchEntries: [{ dn: base, 'memberOf;range=2-*': ['CN=g3,DC=lab,DC=test'] }], searchReferences: [] };
+    }
+    return { searchEntries: [], searchReferences: [] };
+  }
+  async *searchPaginated(_base: string, options: SearchOptions): AsyncGenerator<SearchResult> {
+    const filter = String(options.filter);
+    const pages = this.script.pages[filter] ?? [[]];
+    this.open++;
+    try {
+      for (const [i, page] of pages.entries()) {
+        this.requested.push(`${filter}#${i}`);
+        await sleep(this.script.pageDelayMs);
+        if (page instanceof Error) throw page;
+        yield { searchEntries: page, searchReferences: [] };
+      }
+    } finally {
+      this.open--;
+    }
+  }
+}
+
+function computers(from: number, count: number): Entry[] {
+  return Array.from({ length: count }, (_, i) => ({ dn: `CN=H${from + i},${BASE}`, cn: `H${from + i}`, sAMAccountName: `H${from + i}$` }));
+}
+
+function directory(clients: FakeClient[], script: Script): LdapDirectory {
+  return new LdapDirectory(
+    { url: 'ldaps://dc.lab.test', bindDN: 'CN=r,DC=lab,DC=test', bindPassword: 'x', timeoutMs: 5000, warn: () => undefined },
+    {
+      createClient: (_options: ClientOptions) => {
+        const c = new FakeClient(script);
+        clients.push(c);
+        return c as unknown as Client;
+      },
+    },
+  );
+}
+
+describe('readData: streamed searches side by side', () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  beforeAll(() => process.on('unhandledRejection', onUnhandled));
+  afterAll(() => process.off('unhandledRejection', onUnhandled));
+
+  it('reads every page of every search, in order', async () => {
+    const clients: FakeClient[] = [];
+    const d = directory(clients, { pageDelayMs: 2, pages: { [COMPUTER_FILTER]: [computers(0, 3), computers(3, 2), computers(5, 1)] } });
+    const data = await d.readData();
+    expect(data.computers.map((c) => c.name)).toEqual(['H0', 'H1', 'H2', 'H3', 'H4', 'H5']);
+    expect(clients).toHaveLength(1); // one connection for all searches
+    expect(clients[0]!.open).toBe(0);
+    await d.close();
+  });
+
+  it('a search that fails stops the others at their next page; readData rejects once all have settled', async () => {
+    const clients: FakeClient[] = [];
+    const many = Array.from({ length: 50 }, (_, i) => computers(i * 2, 2));
+    const d = directory(clients, {
+      pageDelayMs: 5,
+      pages: {
+        [COMPUTER_FILTER]: many,
+        [SPN_ACCOUNT_FILTER]: [[], new Error('the server sent garbage (test)')],
+        [GROUP_FILTER]: [[], [], [], []],
+      },
+    });
+    const err = await d.readData().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DirectoryUnavailableError);
+    expect((err as Error).message).toMatch(/^Cannot read the directory at ldaps:\/\/dc.lab.test/);
+    const requested = clients.flatMap((c) => c.requested);
+    // The computers search did not run to its 50th page.
+    expect(requested.filter((r) => r.startsWith(COMPUTER_FILTER)).length).toBeLessThan(10);
+    // Nothing is still running when readData has rejected.
+    expect(clients.map((c) => c.open)).toEqual(clients.map(() => 0));
+    await sleep(50);
+    expect(unhandled).toEqual([]);
+    await d.close();
+  });
+
+  it('completes ranged attributes after the search, keeping the entry in its place', async () => {
+    const clients: FakeClient[] = [];
+    const ranged: Entry = { dn: `CN=R,${BASE}`, cn: 'R', 'memberOf;range=0-1': ['CN=g1,DC=lab,DC=test', 'CN=g2,DC=lab,DC=test'] };
+    const d = directory(clients, { pageDelayMs: 1, pages: { [COMPUTER_FILTER]: [computers(0, 1), [ranged, ...computers(1, 1)]] } });
+    const data = await d.readData();
+    expect(data.computers.map((c) => c.name)).toEqual(['H0', 'R', 'H1']);
+    expect(data.computers[1]!.memberOf).toEqual(['CN=g1,DC=lab,DC=test', 'CN=g2,DC=lab,DC=test', 'CN=g3,DC=lab,DC=test']);
+    expect(clients[0]!.requested).toContain(`CN=R,${BASE} memberOf;range=2-*`);
+    await d.close();
+  });
+
+  it('a dropped connection is retried once from the first page: no entry is read twice', async () => {
+    const clients: FakeClient[] = [];
+    let failed = false;
+    const script: Script = { pageDelayMs: 1, pages: { [COMPUTER_FILTER]: [computers(0, 2), computers(2, 2)] } };
+    const d = new LdapDirectory(
+      { url: 'ldaps://dc.lab.test', bindDN: 'CN=r,DC=lab,DC=test', bindPassword: 'x', timeoutMs: 5000, warn: () => undefined },
+      {
+        createClient: () => {
+          const c = new FakeClient(script);
+          if (!failed) {
+            // The first connection drops after the first page of computers.
+            failed = true;
+            const original = c.searchPaginated.bind(c);
+            c.searchPaginated = async function* (base: string, options: SearchOptions) {
+              if (String(options.filter) !== COMPUTER_FILTER) return yield* original(base, options);
+              yield { searchEntries: computers(0, 2), searchReferences: [] };
+              c.isConnected = false;
+              throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+            };
+          }
+          clients.push(c);
+          return c as unknown as Client;
+        },
+      },
+    );
+    const data = await d.readData();
+    expect(data.computers.map((c) => c.name)).toEqual(['H0', 'H1', 'H2', 'H3']);
+    expect(clients.length).toBe(2);
+    await d.close();
+  });
+});
