@@ -8,6 +8,7 @@ import type { Computer, User } from './domain/model';
 import { migrationGroups, migrationPeers, type MigrationGroup } from './domain/migration-group';
 import type { DirectorySnapshot } from './domain/snapshot';
 import { InputError } from './domain/errors';
+import { PairScreen, SCREENED_PAIR_RULES } from './checks/pair-screen';
 
 type PairCheck = Extract<Check, { scope: 'pair' }>;
 type HostCheck = Extract<Check, { scope: 'host' }>;
@@ -18,6 +19,8 @@ const HOST_CHECKS = CHECKS.filter((c): c is HostCheck => c.scope === 'host');
 const USER_CHECKS = CHECKS.filter((c): c is UserCheck => c.scope === 'user');
 /** In host and fleet questions both directions are evaluated, so the reverse-direction hint is redundant. */
 const PAIR_CHECKS_BOTH_WAYS = PAIR_CHECKS.filter((c) => c.id !== 'KCD016');
+/** The pair screen speaks for exactly these rules; should the catalogue change without it, fleets run every rule. */
+const SCREEN_COVERS_PAIR_CHECKS = PAIR_CHECKS_BOTH_WAYS.map((c) => c.id).join() === SCREENED_PAIR_RULES.join();
 
 export interface PairOptions {
   storage?: boolean;
@@ -279,6 +282,8 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
   const group = options.group ?? { kind: 'domain' };
   const cache = new HostFindingCache(snapshot);
   const groups = migrationGroups(snapshot, group);
+  // Nearly every pair is clean: the screen says so without running the rules (which run for the rest).
+  const screen = SCREEN_COVERS_PAIR_CHECKS ? new PairScreen(snapshot, storage) : undefined;
   const byRule: Record<string, number> = {};
   let errors = 0;
   let warnings = 0;
@@ -296,6 +301,10 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     for (const peer of groups.get(host) ?? []) {
       if (peer === host) continue;
       peersTotal++;
+      if (screen?.clean(host, peer)) {
+        if (!ownBlocks && !hasErrors(cache.get(peer, 'target'))) peersReady++;
+        continue;
+      }
       const pair = pairFindings(snapshot, PAIR_CHECKS_BOTH_WAYS, host, peer, storage);
       const ready = !ownBlocks && !hasErrors(pair) && !hasErrors(cache.get(peer, 'target'));
       if (ready) peersReady++;

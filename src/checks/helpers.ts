@@ -94,6 +94,11 @@ function newClassFacts(snapshot: DirectorySnapshot, target: Computer, serviceCla
   return { ids: nameForms(target).map((form) => snapshot.delegationTargets.get(`${serviceClass}/${form}`)?.id ?? -1) };
 }
 
+/** The delegation-target ids of `serviceClass/<form>` for each name form of `target` (-1: nobody lists it). */
+export function classIds(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): readonly number[] {
+  return classFacts(snapshot, target, serviceClass).ids;
+}
+
 /** The delegation entries SOURCE is missing for `serviceClass` on `target` (one per name form). */
 export function missingEntries(snapshot: DirectorySnapshot, source: Computer, target: Computer, serviceClass: string): string[] {
   const sorted = delegationIdsOf(snapshot, source).sorted;
