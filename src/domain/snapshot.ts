@@ -39,6 +39,8 @@ export interface DelegationIds {
 /** A case-insensitive lookup by SPN (spnKey equality), without lower-cased copies of the keys. */
 export interface SpnLookup<V> {
   get(spn: string): V | undefined;
+  /** get(`${prefix}/${rest.slice(from)}`) without building the string. */
+  getJoined(prefix: string, rest: string, from?: number): V | undefined;
 }
 
 type DelegationTargetLookup = SpnLookup<DelegationTarget>;
@@ -75,12 +77,15 @@ export interface DirectorySnapshot {
 
 /**
  * `ids` itself when already ascending (peers list each other in the same order and ids are given in first-seen
- * order, so some lists are), else a sorted copy (TypedArray sort is numeric and native).
+ * order, so some lists are), else a sorted copy in `pool` at `at` (TypedArray sort is numeric and native).
  */
-function sortedCopy(ids: Int32Array): Int32Array {
+function sortedCopy(ids: Int32Array, pool: Int32Array, at: number): Int32Array {
   let ascending = true;
   for (let i = 1; i < ids.length && ascending; i++) ascending = ids[i - 1]! <= ids[i]!;
-  return ascending ? ids : ids.slice().sort();
+  if (ascending) return ids;
+  const copy = pool.subarray(at, at + ids.length);
+  copy.set(ids);
+  return copy.sort();
 }
 
 /** A computer's delegation ids (empty when it delegates to nothing). */
@@ -140,6 +145,11 @@ export class SpnIndex {
   /** Who holds `spn` (any case, surrounding spaces ignored), or undefined. */
   get(spn: string): readonly SpnHolder[] | undefined {
     const id = this.table.idOf(spn);
+    return id < 0 ? undefined : this.lists[id];
+  }
+
+  getJoined(prefix: string, rest: string, from = 0): readonly SpnHolder[] | undefined {
+    const id = this.table.idOfJoined(prefix, rest, from);
     return id < 0 ? undefined : this.lists[id];
   }
 
@@ -229,10 +239,17 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   const nextRaw: string[] = [];
   const nextTarget: DelegationTarget[] = [];
   const delegationIds = new Map<Computer, DelegationIds>();
+  // Every computer's ids live in one buffer (in order, then sorted): 50,000 small typed arrays, each with
+  // its own backing store, cost more to allocate and collect than the ids themselves.
+  let entryCount = 0;
+  for (const c of data.computers) entryCount += c.allowedToDelegateTo.length;
+  const pool = new Int32Array(entryCount * 2);
+  let used = 0;
   for (const c of data.computers) {
     const entries = c.allowedToDelegateTo;
     if (entries.length === 0) continue;
-    const inOrder = new Int32Array(entries.length);
+    const inOrder = pool.subarray(used, used + entries.length);
+    used += entries.length;
     let previous = -1;
     let anyUnheld = false;
     let anyDomainController = false;
@@ -260,11 +277,17 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
       if (target.holders.length === 0) anyUnheld = true;
       if (target.domainController) anyDomainController = true;
     }
-    delegationIds.set(c, { inOrder, sorted: sortedCopy(inOrder), anyUnheld, anyDomainController });
+    const sorted = sortedCopy(inOrder, pool, used);
+    if (sorted !== inOrder) used += entries.length;
+    delegationIds.set(c, { inOrder, sorted, anyUnheld, anyDomainController });
   }
   const delegationTargets: DelegationTargetLookup = {
     get: (spn) => {
       const id = targetTable.idOf(spn);
+      return id < 0 ? undefined : delegationTargetById[id];
+    },
+    getJoined: (prefix, rest, from) => {
+      const id = targetTable.idOfJoined(prefix, rest, from);
       return id < 0 ? undefined : delegationTargetById[id];
     },
   };
@@ -332,7 +355,7 @@ export function holdersOf(snapshot: Pick<DirectorySnapshot, 'spnIndex' | 'spnAli
   if (slash <= 0 || slash === spn.length - 1) return [];
   const alias = snapshot.spnAliases.get(spn.slice(0, slash).toLowerCase());
   if (!alias) return [];
-  return snapshot.spnIndex.get(`${alias}/${spn.slice(slash + 1)}`) ?? [];
+  return snapshot.spnIndex.getJoined(alias, spn, slash + 1) ?? [];
 }
 
 /** The DNs of every group `memberOf` reaches, following nesting (cycles are safe). */
