@@ -1,5 +1,5 @@
 import type { Computer } from '../domain/model';
-import { delegationIdsOf, hasId, type DirectorySnapshot, type SpnHolder } from '../domain/snapshot';
+import { delegationIdsOf, FORM_CLASSES, hasId, type DirectorySnapshot, type SpnHolder } from '../domain/snapshot';
 import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
 
 /** The names a migration can be addressed by: NetBIOS (GOGO-4) and, when known, the FQDN. */
@@ -96,7 +96,14 @@ function classFacts(snapshot: DirectorySnapshot, target: Computer, serviceClass:
 }
 
 function newClassFacts(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): ClassFacts {
-  return { ids: nameForms(target).map((form) => snapshot.delegationTargets.getJoined(serviceClass, form)?.id ?? -1) };
+  const slot = FORM_CLASSES.indexOf(serviceClass) * 2;
+  const learnt = slot >= 0 ? snapshot.formFacts.get(target) : undefined;
+  return {
+    ids: nameForms(target).map((form, f) => {
+      const id = learnt ? learnt.ids[slot + f]! : -1;
+      return id >= 0 ? id : (snapshot.delegationTargets.getJoined(serviceClass, form)?.id ?? -1);
+    }),
+  };
 }
 
 /** The delegation-target ids of `serviceClass/<form>` for each name form of `target` (-1: nobody lists it). */
@@ -145,8 +152,10 @@ export function entriesHeldByDomainControllers(snapshot: DirectorySnapshot, c: C
 export function missingSpns(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): readonly string[] {
   const facts = classFacts(snapshot, target, serviceClass);
   if (!facts.missingSpns) {
+    const slot = FORM_CLASSES.indexOf(serviceClass) * 2;
+    const held = slot >= 0 ? (snapshot.formFacts.get(target)?.held ?? 0) >>> slot : 0;
     const missing = nameForms(target)
-      .filter((form) => !holdsJoined(snapshot, target, serviceClass, form))
+      .filter((form, f) => ((held >>> f) & 1) === 0 && !holdsJoined(snapshot, target, serviceClass, form))
       .map((form) => `${serviceClass}/${form}`);
     facts.missingSpns = missing.length === 0 ? NONE : missing;
   }

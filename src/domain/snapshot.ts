@@ -1,6 +1,6 @@
 import type { Computer, DirectoryData, Group, SpnAccount, User } from './model';
-import { MIGRATION_SERVICE, parseSpnMappings } from './spn';
-import { SpnTable } from './spn-table';
+import { CIFS, MIGRATION_SERVICE, parseSpnMappings } from './spn';
+import { matchesJoined, SpnTable } from './spn-table';
 import { hasFlag } from './uac';
 
 /** The well-known RID of the Protected Users group. */
@@ -34,6 +34,18 @@ export interface DelegationIds {
   /** Some entry names an SPN nobody holds (KCD012), or one a domain controller answers to (KCD015). */
   readonly anyUnheld: boolean;
   readonly anyDomainController: boolean;
+}
+
+/**
+ * What createSnapshot learnt on the way about a computer's own `class/<form>` SPNs, for class migration
+ * service (slots 0, 1) and cifs (2, 3), form name (0, 2) and FQDN (1, 3). Only positive answers: a fleet scan asks
+ * these for every host, and the table lookups they save are cache misses in tables of 730k SPNs.
+ */
+export interface FormFacts {
+  /** The delegation-target id of the slot's SPN; -1: not learnt (ask delegationTargets). */
+  readonly ids: number[];
+  /** Bit per slot: the computer answers to the slot's SPN (cifs: or to its sPNMappings alias); 0: not learnt. */
+  held: number;
 }
 
 /** A case-insensitive lookup by SPN (spnKey equality), without lower-cased copies of the keys. */
@@ -73,6 +85,33 @@ export interface DirectorySnapshot {
   readonly delegationIds: ReadonlyMap<Computer, DelegationIds>;
   /** DNs (as stored) of the accounts that hold an SPN some other account holds too (KCD008). */
   readonly duplicateSpnHolders: ReadonlySet<string>;
+  /** See FormFacts (computers with nothing learnt are absent). */
+  readonly formFacts: ReadonlyMap<Computer, FormFacts>;
+}
+
+/** The service classes of the FormFacts slots. */
+export const FORM_CLASSES: readonly string[] = [MIGRATION_SERVICE, CIFS];
+
+function formFactsOf(all: Map<Computer, FormFacts>, c: Computer): FormFacts {
+  let facts = all.get(c);
+  if (!facts) all.set(c, (facts = { ids: [-1, -1, -1, -1], held: 0 }));
+  return facts;
+}
+
+/** Records in `all` which slots `spn` is for `c` (as its own SPN, or as a delegation entry with id `id`). */
+function learnForms(all: Map<Computer, FormFacts>, c: Computer, spn: string, classes: ReadonlyArray<readonly string[]>, id: number): void {
+  for (let f = 0; f < 2; f++) {
+    const form = f === 0 ? c.name : c.dnsHostName;
+    if (!form) continue; // as nameForms; and an empty form has no alias
+    for (let k = 0; k < classes.length; k++) {
+      for (const prefix of classes[k]!) {
+        if (!matchesJoined(spn, prefix, form)) continue;
+        const facts = formFactsOf(all, c);
+        if (id < 0) facts.held |= 1 << (k * 2 + f);
+        else facts.ids[k * 2 + f] = id;
+      }
+    }
+  }
 }
 
 /**
@@ -200,11 +239,24 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   const duplicateSpnHolders = new Set<string>();
   /** Holders that are domain controllers (KCD015), with their computer. */
   const dcHolders = new Map<SpnHolder, Computer>();
+  const computerOf = new Map<SpnHolder, Computer>();
+  const spnAliases = parseSpnMappings(data.spnMappings);
+  // Own SPNs that hold class/<form> directly or through the class's alias, as holdsSpn asks.
+  const heldAs = FORM_CLASSES.map((k) => {
+    const alias = spnAliases.get(k.toLowerCase());
+    return alias === undefined ? [k] : [k, alias];
+  });
+  const listedAs = FORM_CLASSES.map((k) => [k]);
+  const formFacts = new Map<Computer, FormFacts>();
   for (const c of data.computers) {
     const holder: SpnHolder = { samAccountName: c.samAccountName, distinguishedName: c.distinguishedName, isComputer: true };
     if (isDomainController(c)) dcHolders.set(holder, c);
+    computerOf.set(holder, c);
     const own = [holder];
-    for (const spn of c.servicePrincipalNames) spnIndex.add(spn, own, duplicateSpnHolders);
+    for (const spn of c.servicePrincipalNames) {
+      spnIndex.add(spn, own, duplicateSpnHolders);
+      learnForms(formFacts, c, spn, heldAs, -1);
+    }
   }
   for (const a of data.spnAccounts as SpnAccount[]) {
     const own = [{ samAccountName: a.samAccountName, distinguishedName: a.distinguishedName, isComputer: false }];
@@ -227,7 +279,6 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   const groupsByDn = new Map<string, Group>();
   for (const g of data.groups) groupsByDn.set(g.distinguishedName.toLowerCase(), g);
   const hyperVHosts = sortByName(data.computers.filter(isHyperVHost));
-  const spnAliases = parseSpnMappings(data.spnMappings);
   const partial = { spnIndex, spnAliases };
   // Delegation entries: holdersOf once per distinct value (case-insensitive); the readers' interned strings
   // make the raw-string Map find nearly all repeats without hashing the SPN again.
@@ -265,6 +316,11 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
           if (!target) {
             target = newDelegationTarget(id, holdersOf(partial, raw), dcHolders);
             delegationTargetById.push(target);
+            // Usually the entry is class/<form> of one of its holders: learn that target's id.
+            for (const h of target.holders) {
+              const holderComputer = h.isComputer ? computerOf.get(h) : undefined;
+              if (holderComputer) learnForms(formFacts, holderComputer, raw, listedAs, id);
+            }
           }
           byRaw.set(raw, target);
         }
@@ -308,6 +364,7 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
     delegationTargetById,
     delegationIds,
     duplicateSpnHolders,
+    formFacts,
   };
 }
 

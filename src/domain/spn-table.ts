@@ -80,6 +80,20 @@ function sameSpnAt(a: string, i: number, b: string, j: number, length: number): 
   return true;
 }
 
+/**
+ * `spn` is `${prefix}/${rest}` up to ASCII case, position by position. That implies spnKey equality (the
+ * strings differ only in ASCII letters' case), so a true answer is exact; false can be wrong only for
+ * spellings that differ in whitespace or non-ASCII case, and callers treat false as "ask the table".
+ */
+export function matchesJoined(spn: string, prefix: string, rest: string): boolean {
+  return (
+    spn.length === prefix.length + 1 + rest.length &&
+    spn.charCodeAt(prefix.length) === 47 &&
+    sameSpnAt(spn, 0, prefix, 0, prefix.length) &&
+    sameSpnAt(spn, prefix.length + 1, rest, 0, rest.length)
+  );
+}
+
 export class SpnTable {
   /** normal() of the first spelling seen, by id. */
   private readonly spns: string[] = [];
