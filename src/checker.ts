@@ -145,8 +145,11 @@ function hostFindings(snapshot: DirectorySnapshot, host: Computer, role: HostRol
     const found = c.check(ctx);
     if (found.length > 0) (out ??= []).push(...found);
   }
-  return out ?? [];
+  return out ?? NO_FINDINGS;
 }
+
+/** Shared by every host without findings in a role (callers only read host findings): nothing for the GC to copy. */
+const NO_FINDINGS = Object.freeze([]) as unknown as Finding[];
 
 /** Host findings per (host, role), computed once per question. */
 class HostFindingCache {
@@ -311,7 +314,7 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
       if (pair.length > 0) (summariser ??= new PairFindingSummariser(host)).add(pair);
     }
     if (summariser) collected.push(...summariser.findings());
-    const findings = normaliseFindings(collected);
+    const findings = collected.length === 0 ? [] : normaliseFindings(collected);
     for (const f of findings) {
       byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
       if (f.severity === 'error') errors++;

@@ -23,8 +23,14 @@ export class PairScreen {
   private readonly listedBy: Int32Array;
   private source: Computer | undefined;
   private sourceNumber = 0;
-  /** Per DEST: the target ids SOURCE must list, or null when DEST alone already gives some pair a finding. */
-  private readonly needs = new Map<Computer, Int32Array | null>();
+  /**
+   * Per DEST: where its needed target ids start in `pool` (pool[start] is their count), or -1 when DEST alone
+   * already gives some pair a finding. One growing buffer rather than an array per host: fewer objects for
+   * the young generation to copy.
+   */
+  private readonly needs = new Map<Computer, number>();
+  private pool = new Int32Array(4096);
+  private used = 0;
 
   constructor(
     private readonly snapshot: DirectorySnapshot,
@@ -36,13 +42,15 @@ export class PairScreen {
   /** Whether SOURCE → DEST surely has no finding from the screened rules (no file servers). */
   clean(source: Computer, dest: Computer): boolean {
     if (source.domain !== dest.domain) return false; // KCD013
-    let needs = this.needs.get(dest);
-    if (needs === undefined) this.needs.set(dest, (needs = this.needsOf(dest)));
-    if (needs === null) return false;
+    let start = this.needs.get(dest);
+    if (start === undefined) this.needs.set(dest, (start = this.needsOf(dest)));
+    if (start < 0) return false;
     if (source !== this.source) this.select(source);
     const listedBy = this.listedBy;
+    const pool = this.pool;
     const n = this.sourceNumber;
-    for (let i = 0; i < needs.length; i++) if (listedBy[needs[i]!] !== n) return false; // KCD001, KCD002
+    const end = start + 1 + pool[start]!;
+    for (let i = start + 1; i < end; i++) if (listedBy[pool[i]!] !== n) return false; // KCD001, KCD002
     return true;
   }
 
@@ -53,14 +61,45 @@ export class PairScreen {
     for (let i = 0; i < ids.length; i++) this.listedBy[ids[i]!] = n;
   }
 
-  private needsOf(dest: Computer): Int32Array | null {
+  private needsOf(dest: Computer): number {
     // KCD014, and KCD001/KCD002 defer to it: resource-based delegation on DEST.
-    if (dest.allowedToActOnBehalfOf.length > 0) return null;
+    if (dest.allowedToActOnBehalfOf.length > 0) return -1;
+    const ids = this.learntNeeds(dest) ?? this.askedNeeds(dest);
+    if (ids === undefined) return -1;
+    if (this.used + ids.length + 1 > this.pool.length) {
+      const grown = new Int32Array(this.pool.length * 2);
+      grown.set(this.pool);
+      this.pool = grown;
+    }
+    const start = this.used;
+    this.pool[start] = ids.length;
+    for (let i = 0; i < ids.length; i++) this.pool[start + 1 + i] = ids[i]!;
+    this.used += ids.length + 1;
+    return start;
+  }
+
+  /** The ids from what createSnapshot learnt (FormFacts), when it learnt all the screen needs (the usual case). */
+  private learntNeeds(dest: Computer): number[] | undefined {
+    const learnt = this.snapshot.formFacts.get(dest);
+    if (!learnt) return undefined;
+    const slots = dest.dnsHostName ? [0, 1] : [0];
+    if (this.storage) slots.push(...slots.map((s) => s + 2));
+    const ids: number[] = [];
+    for (const slot of slots) {
+      // KCD007 (DEST answers to the SPN) and KCD001/KCD002 (some source lists it).
+      if (((learnt.held >>> slot) & 1) === 0 || learnt.ids[slot]! < 0) return undefined;
+      ids.push(learnt.ids[slot]!);
+    }
+    return ids;
+  }
+
+  /** The same, asking the rules' helpers; undefined when some pair with DEST surely has a finding. */
+  private askedNeeds(dest: Computer): number[] | undefined {
     // KCD007: DEST must answer to the SPNs.
-    if (missingSpns(this.snapshot, dest, MIGRATION_SERVICE).length > 0) return null;
-    if (this.storage && missingSpns(this.snapshot, dest, CIFS).length > 0) return null;
+    if (missingSpns(this.snapshot, dest, MIGRATION_SERVICE).length > 0) return undefined;
+    if (this.storage && missingSpns(this.snapshot, dest, CIFS).length > 0) return undefined;
     const ids = [...classIds(this.snapshot, dest, MIGRATION_SERVICE), ...(this.storage ? classIds(this.snapshot, dest, CIFS) : [])];
     // An entry nobody lists (id -1) is missing from every source.
-    return ids.some((id) => id < 0) ? null : Int32Array.from(ids);
+    return ids.some((id) => id < 0) ? undefined : ids;
   }
 }
