@@ -284,11 +284,12 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   // make the raw-string Map find nearly all repeats without hashing the SPN again.
   const targetTable = new SpnTable(1024);
   const delegationTargetById: DelegationTarget[] = [];
-  const byRaw = new Map<string, DelegationTarget>();
-  // Peers list one another in the same order, so the entry that follows X in one host's list nearly always
-  // follows X in the previous host's list too: try that guess (one string comparison) before the Map.
-  const nextRaw: string[] = [];
-  const nextTarget: DelegationTarget[] = [];
+  const idByRaw = new Map<string, number>();
+  /** Per target id: the first spelling seen, the id that followed it last, KCD012/KCD015 flags (UNHELD, DC). */
+  const rawById: string[] = [];
+  let nextId: Int32Array = new Int32Array(1024);
+  let flagsById: Uint8Array = new Uint8Array(1024);
+  let firstId = -1;
   const delegationIds = new Map<Computer, DelegationIds>();
   // Every computer's ids live in one buffer (in order, then sorted): 50,000 small typed arrays, each with
   // its own backing store, cost more to allocate and collect than the ids themselves.
@@ -302,40 +303,46 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
     const inOrder = pool.subarray(used, used + entries.length);
     used += entries.length;
     let previous = -1;
-    let anyUnheld = false;
-    let anyDomainController = false;
+    let flags = 0;
     for (let i = 0; i < entries.length; i++) {
       const raw = entries[i]!;
-      let target: DelegationTarget | undefined;
-      if (previous >= 0 && nextRaw[previous] === raw) target = nextTarget[previous]!;
-      else {
-        target = byRaw.get(raw);
-        if (!target) {
-          const id = targetTable.add(raw);
-          target = delegationTargetById[id];
-          if (!target) {
-            target = newDelegationTarget(id, holdersOf(partial, raw), dcHolders);
+      // Peers list one another in the same order, so the entry that follows X in one host's list nearly
+      // always follows X in the previous host's list too, or a few entries later (past the peer that is the
+      // previous host itself): try those guesses (string identity) before the Map.
+      let id = previous >= 0 ? nextId[previous]! - 1 : firstId;
+      for (let step = 0; id >= 0 && rawById[id] !== raw; step++) id = step < 8 ? nextId[id]! - 1 : -1;
+      if (id < 0) {
+        id = idByRaw.get(raw) ?? -1;
+        if (id < 0) {
+          id = targetTable.add(raw);
+          if (id === delegationTargetById.length) {
+            const target = newDelegationTarget(id, holdersOf(partial, raw), dcHolders);
             delegationTargetById.push(target);
+            rawById.push(raw);
+            if (id >= nextId.length) {
+              nextId = grownInt32(nextId);
+              const grown = new Uint8Array(nextId.length);
+              grown.set(flagsById);
+              flagsById = grown;
+            }
+            flagsById[id] = (target.holders.length === 0 ? UNHELD : 0) | (target.domainController ? DC : 0);
             // Usually the entry is class/<form> of one of its holders: learn that target's id.
             for (const h of target.holders) {
               const holderComputer = h.isComputer ? computerOf.get(h) : undefined;
               if (holderComputer) learnForms(formFacts, holderComputer, raw, listedAs, id);
             }
           }
-          byRaw.set(raw, target);
-        }
-        if (previous >= 0) {
-          nextRaw[previous] = raw;
-          nextTarget[previous] = target;
+          idByRaw.set(raw, id);
         }
       }
-      inOrder[i] = previous = target.id;
-      if (target.holders.length === 0) anyUnheld = true;
-      if (target.domainController) anyDomainController = true;
+      if (previous >= 0) nextId[previous] = id + 1;
+      else firstId = id;
+      inOrder[i] = previous = id;
+      flags |= flagsById[id]!;
     }
     const sorted = sortedCopy(inOrder, pool, used);
     if (sorted !== inOrder) used += entries.length;
-    delegationIds.set(c, { inOrder, sorted, anyUnheld, anyDomainController });
+    delegationIds.set(c, { inOrder, sorted, anyUnheld: (flags & UNHELD) !== 0, anyDomainController: (flags & DC) !== 0 });
   }
   const delegationTargets: DelegationTargetLookup = {
     get: (spn) => {
@@ -366,6 +373,16 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
     duplicateSpnHolders,
     formFacts,
   };
+}
+
+const UNHELD = 1;
+const DC = 2;
+
+/** A copy twice as long. */
+function grownInt32(a: Int32Array): Int32Array {
+  const grown = new Int32Array(a.length * 2);
+  grown.set(a);
+  return grown;
 }
 
 function newDelegationTarget(id: number, holders: readonly SpnHolder[], dcHolders: ReadonlyMap<SpnHolder, Computer>): DelegationTarget {
