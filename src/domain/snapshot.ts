@@ -170,11 +170,17 @@ export function domainOfDn(dn: string): string {
  */
 export class SpnIndex {
   private readonly table: SpnTable;
-  /** Per SPN id: the holder list (shared per account while the SPN is held only once). */
-  private readonly lists: Array<readonly SpnHolder[]> = [];
+  /**
+   * Per SPN id: the account whose holder list it is (an index into `owners`), or -1 - k for `shared[k]`, a
+   * list of several holders. A typed array rather than 730k references: the GC neither copies nor scans it.
+   */
+  private owner: Int32Array;
+  private readonly owners: Array<readonly SpnHolder[]> = [];
+  private readonly shared: Array<readonly SpnHolder[]> = [];
 
   constructor(expected: number) {
     this.table = new SpnTable(expected);
+    this.owner = new Int32Array(Math.max(16, expected));
   }
 
   get size(): number {
@@ -184,12 +190,17 @@ export class SpnIndex {
   /** Who holds `spn` (any case, surrounding spaces ignored), or undefined. */
   get(spn: string): readonly SpnHolder[] | undefined {
     const id = this.table.idOf(spn);
-    return id < 0 ? undefined : this.lists[id];
+    return id < 0 ? undefined : this.listOf(id);
   }
 
   getJoined(prefix: string, rest: string, from = 0): readonly SpnHolder[] | undefined {
     const id = this.table.idOfJoined(prefix, rest, from);
-    return id < 0 ? undefined : this.lists[id];
+    return id < 0 ? undefined : this.listOf(id);
+  }
+
+  private listOf(id: number): readonly SpnHolder[] {
+    const o = this.owner[id]!;
+    return o >= 0 ? this.owners[o]! : this.shared[-1 - o]!;
   }
 
   /**
@@ -200,14 +211,25 @@ export class SpnIndex {
     const before = this.table.size;
     const id = this.table.add(spn);
     if (id === before) {
-      this.lists.push(own);
+      // An account's SPNs are added one after another: its list is the last one, or new.
+      if (this.owners[this.owners.length - 1] !== own) this.owners.push(own);
+      if (id >= this.owner.length) {
+        const grown = new Int32Array(this.owner.length * 2);
+        grown.set(this.owner);
+        this.owner = grown;
+      }
+      this.owner[id] = this.owners.length - 1;
       return;
     }
     const holder = own[0]!;
-    const list = this.lists[id]!;
+    const list = this.listOf(id);
     if (list.some((h) => h.distinguishedName === holder.distinguishedName)) return;
     const grown = [...list, holder];
-    this.lists[id] = grown;
+    const o = this.owner[id]!;
+    if (o >= 0) {
+      this.shared.push(grown);
+      this.owner[id] = -this.shared.length;
+    } else this.shared[-1 - o] = grown;
     for (const h of grown) duplicates.add(h.distinguishedName);
   }
 }
@@ -281,10 +303,9 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   const hyperVHosts = sortByName(data.computers.filter(isHyperVHost));
   const partial = { spnIndex, spnAliases };
   // Delegation entries: holdersOf once per distinct value (case-insensitive); the readers' interned strings
-  // make the raw-string Map find nearly all repeats without hashing the SPN again.
+  // let the guesses below find nearly all repeats by identity, without hashing the SPN again.
   const targetTable = new SpnTable(1024);
   const delegationTargetById: DelegationTarget[] = [];
-  const idByRaw = new Map<string, number>();
   /** Per target id: the first spelling seen, the id that followed it last, KCD012/KCD015 flags (UNHELD, DC). */
   const rawById: string[] = [];
   let nextId: Int32Array = new Int32Array(1024);
@@ -312,27 +333,25 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
       let id = previous >= 0 ? nextId[previous]! - 1 : firstId;
       for (let step = 0; id >= 0 && rawById[id] !== raw; step++) id = step < 8 ? nextId[id]! - 1 : -1;
       if (id < 0) {
-        id = idByRaw.get(raw) ?? -1;
-        if (id < 0) {
-          id = targetTable.add(raw);
-          if (id === delegationTargetById.length) {
-            const target = newDelegationTarget(id, holdersOf(partial, raw), dcHolders);
-            delegationTargetById.push(target);
-            rawById.push(raw);
-            if (id >= nextId.length) {
-              nextId = grownInt32(nextId);
-              const grown = new Uint8Array(nextId.length);
-              grown.set(flagsById);
-              flagsById = grown;
-            }
-            flagsById[id] = (target.holders.length === 0 ? UNHELD : 0) | (target.domainController ? DC : 0);
-            // Usually the entry is class/<form> of one of its holders: learn that target's id.
-            for (const h of target.holders) {
-              const holderComputer = h.isComputer ? computerOf.get(h) : undefined;
-              if (holderComputer) learnForms(formFacts, holderComputer, raw, listedAs, id);
-            }
+        // A Map by raw string would only save hashing the ~2% of entries the guesses miss; the table hashes
+        // without allocating and is needed anyway for new entries.
+        id = targetTable.add(raw);
+        if (id === delegationTargetById.length) {
+          const target = newDelegationTarget(id, holdersOf(partial, raw), dcHolders);
+          delegationTargetById.push(target);
+          rawById.push(raw);
+          if (id >= nextId.length) {
+            nextId = grownInt32(nextId);
+            const grown = new Uint8Array(nextId.length);
+            grown.set(flagsById);
+            flagsById = grown;
           }
-          idByRaw.set(raw, id);
+          flagsById[id] = (target.holders.length === 0 ? UNHELD : 0) | (target.domainController ? DC : 0);
+          // Usually the entry is class/<form> of one of its holders: learn that target's id.
+          for (const h of target.holders) {
+            const holderComputer = h.isComputer ? computerOf.get(h) : undefined;
+            if (holderComputer) learnForms(formFacts, holderComputer, raw, listedAs, id);
+          }
         }
       }
       if (previous >= 0) nextId[previous] = id + 1;
