@@ -293,6 +293,22 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
   let infos = 0;
   let pairsExpected = 0;
   let pairsReady = 0;
+  // Per group (the members array is shared by the group), what every pair into a member needs: the screen's
+  // handle and whether the member's own target findings block. Once per group, not once per pair.
+  const perGroup = new Map<readonly Computer[], { handles: Int32Array; targetBlocks: Uint8Array }>();
+  const groupFacts = (members: readonly Computer[]) => {
+    let facts = perGroup.get(members);
+    if (!facts) {
+      const handles = new Int32Array(members.length);
+      const targetBlocks = new Uint8Array(members.length);
+      for (let j = 0; j < members.length; j++) {
+        handles[j] = screen ? screen.handle(members[j]!) : -1;
+        targetBlocks[j] = hasErrors(cache.get(members[j]!, 'target')) ? 1 : 0;
+      }
+      perGroup.set(members, (facts = { handles, targetBlocks }));
+    }
+    return facts;
+  };
   const hosts = snapshot.hyperVHosts.map((host): FleetHost => {
     const own = [...cache.get(host, 'source'), ...cache.get(host, 'target')];
     const ownBlocks = hasErrors(cache.get(host, 'source'));
@@ -301,15 +317,18 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     let summariser: PairFindingSummariser | undefined;
     let peersTotal = 0;
     let peersReady = 0;
-    for (const peer of groups.get(host) ?? []) {
+    const members = groups.get(host) ?? [];
+    const { handles, targetBlocks } = groupFacts(members);
+    for (let j = 0; j < members.length; j++) {
+      const peer = members[j]!;
       if (peer === host) continue;
       peersTotal++;
-      if (screen?.clean(host, peer)) {
-        if (!ownBlocks && !hasErrors(cache.get(peer, 'target'))) peersReady++;
+      if (screen?.cleanFor(host, peer, handles[j]!)) {
+        if (!ownBlocks && targetBlocks[j] === 0) peersReady++;
         continue;
       }
       const pair = pairFindings(snapshot, PAIR_CHECKS_BOTH_WAYS, host, peer, storage);
-      const ready = !ownBlocks && !hasErrors(pair) && !hasErrors(cache.get(peer, 'target'));
+      const ready = !ownBlocks && !hasErrors(pair) && targetBlocks[j] === 0;
       if (ready) peersReady++;
       if (pair.length > 0) (summariser ??= new PairFindingSummariser(host)).add(pair);
     }

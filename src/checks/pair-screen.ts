@@ -41,10 +41,19 @@ export class PairScreen {
 
   /** Whether SOURCE → DEST surely has no finding from the screened rules (no file servers). */
   clean(source: Computer, dest: Computer): boolean {
-    if (source.domain !== dest.domain) return false; // KCD013
+    return this.cleanFor(source, dest, this.handle(dest));
+  }
+
+  /** What the screen needs to know about DEST, for cleanFor: fleet scans ask once per host, not once per pair. */
+  handle(dest: Computer): number {
     let start = this.needs.get(dest);
     if (start === undefined) this.needs.set(dest, (start = this.needsOf(dest)));
-    if (start < 0) return false;
+    return start;
+  }
+
+  /** clean(source, dest), with `start` = handle(dest). */
+  cleanFor(source: Computer, dest: Computer, start: number): boolean {
+    if (start < 0 || source.domain !== dest.domain) return false; // KCD013
     if (source !== this.source) this.select(source);
     const listedBy = this.listedBy;
     const pool = this.pool;

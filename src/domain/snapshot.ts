@@ -115,16 +115,26 @@ function learnForms(all: Map<Computer, FormFacts>, c: Computer, spn: string, cla
 }
 
 /**
- * `ids` itself when already ascending (peers list each other in the same order and ids are given in first-seen
- * order, so some lists are), else a sorted copy in `pool` at `at` (TypedArray sort is numeric and native).
+ * A computer's ids with the sorted copy made on first use: a fleet scan screens most pairs with the in-order
+ * ids and sorts only the lists of hosts whose pairs the rules look at.
  */
-function sortedCopy(ids: Int32Array, pool: Int32Array, at: number): Int32Array {
-  let ascending = true;
-  for (let i = 1; i < ids.length && ascending; i++) ascending = ids[i - 1]! <= ids[i]!;
-  if (ascending) return ids;
-  const copy = pool.subarray(at, at + ids.length);
-  copy.set(ids);
-  return copy.sort();
+class LazilySortedIds implements DelegationIds {
+  private sortedIds: Int32Array | undefined;
+  constructor(
+    readonly inOrder: Int32Array,
+    readonly anyUnheld: boolean,
+    readonly anyDomainController: boolean,
+  ) {}
+
+  get sorted(): Int32Array {
+    return (this.sortedIds ??= ascending(this.inOrder) ? this.inOrder : this.inOrder.slice().sort());
+  }
+}
+
+/** Peers list each other in the same order and ids are given in first-seen order, so some lists already are. */
+function ascending(ids: Int32Array): boolean {
+  for (let i = 1; i < ids.length; i++) if (ids[i - 1]! > ids[i]!) return false;
+  return true;
 }
 
 /** A computer's delegation ids (empty when it delegates to nothing). */
@@ -312,11 +322,11 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   let flagsById: Uint8Array = new Uint8Array(1024);
   let firstId = -1;
   const delegationIds = new Map<Computer, DelegationIds>();
-  // Every computer's ids live in one buffer (in order, then sorted): 50,000 small typed arrays, each with
-  // its own backing store, cost more to allocate and collect than the ids themselves.
+  // Every computer's ids (in entry order) live in one buffer: 50,000 small typed arrays, each with its own
+  // backing store, cost more to allocate and collect than the ids themselves.
   let entryCount = 0;
   for (const c of data.computers) entryCount += c.allowedToDelegateTo.length;
-  const pool = new Int32Array(entryCount * 2);
+  const pool = new Int32Array(entryCount);
   let used = 0;
   for (const c of data.computers) {
     const entries = c.allowedToDelegateTo;
@@ -359,9 +369,7 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
       inOrder[i] = previous = id;
       flags |= flagsById[id]!;
     }
-    const sorted = sortedCopy(inOrder, pool, used);
-    if (sorted !== inOrder) used += entries.length;
-    delegationIds.set(c, { inOrder, sorted, anyUnheld: (flags & UNHELD) !== 0, anyDomainController: (flags & DC) !== 0 });
+    delegationIds.set(c, new LazilySortedIds(inOrder, (flags & UNHELD) !== 0, (flags & DC) !== 0));
   }
   const delegationTargets: DelegationTargetLookup = {
     get: (spn) => {
