@@ -98,20 +98,17 @@ function formFactsOf(all: Map<Computer, FormFacts>, c: Computer): FormFacts {
   return facts;
 }
 
-/** Records in `all` which slots `spn` is for `c` (as its own SPN, or as a delegation entry with id `id`). */
-function learnForms(all: Map<Computer, FormFacts>, c: Computer, spn: string, classes: ReadonlyArray<readonly string[]>, id: number): void {
+/** The FormFacts slots `spn` is for `c` (as a bit set): `spn` is one of `classes[k]`/<form> of `c`. */
+function formBits(c: Computer, spn: string, classes: ReadonlyArray<readonly string[]>): number {
+  let bits = 0;
   for (let f = 0; f < 2; f++) {
     const form = f === 0 ? c.name : c.dnsHostName;
     if (!form) continue; // as nameForms; and an empty form has no alias
     for (let k = 0; k < classes.length; k++) {
-      for (const prefix of classes[k]!) {
-        if (!matchesJoined(spn, prefix, form)) continue;
-        const facts = formFactsOf(all, c);
-        if (id < 0) facts.held |= 1 << (k * 2 + f);
-        else facts.ids[k * 2 + f] = id;
-      }
+      for (const prefix of classes[k]!) if (matchesJoined(spn, prefix, form)) bits |= 1 << (k * 2 + f);
     }
   }
+  return bits;
 }
 
 /**
@@ -285,10 +282,12 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
     if (isDomainController(c)) dcHolders.set(holder, c);
     computerOf.set(holder, c);
     const own = [holder];
+    let held = 0;
     for (const spn of c.servicePrincipalNames) {
       spnIndex.add(spn, own, duplicateSpnHolders);
-      learnForms(formFacts, c, spn, heldAs, -1);
+      held |= formBits(c, spn, heldAs);
     }
+    if (held !== 0) formFactsOf(formFacts, c).held = held;
   }
   for (const a of data.spnAccounts as SpnAccount[]) {
     const own = [{ samAccountName: a.samAccountName, distinguishedName: a.distinguishedName, isComputer: false }];
@@ -360,7 +359,11 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
           // Usually the entry is class/<form> of one of its holders: learn that target's id.
           for (const h of target.holders) {
             const holderComputer = h.isComputer ? computerOf.get(h) : undefined;
-            if (holderComputer) learnForms(formFacts, holderComputer, raw, listedAs, id);
+            const bits = holderComputer ? formBits(holderComputer, raw, listedAs) : 0;
+            if (bits !== 0) {
+              const facts = formFactsOf(formFacts, holderComputer!);
+              for (let slot = 0; slot < 4; slot++) if ((bits >>> slot) & 1) facts.ids[slot] = id;
+            }
           }
         }
       }
