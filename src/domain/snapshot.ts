@@ -266,8 +266,7 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   for (const a of data.spnAccounts) spnCount += a.servicePrincipalNames.length;
   const spnIndex = new SpnIndex(spnCount);
   const duplicateSpnHolders = new Set<string>();
-  /** Holders that are domain controllers (KCD015), with their computer. */
-  const dcHolders = new Map<SpnHolder, Computer>();
+  /** The computer behind each computer holder (domain controllers for KCD015, FormFacts). */
   const computerOf = new Map<SpnHolder, Computer>();
   const spnAliases = parseSpnMappings(data.spnMappings);
   // Own SPNs that hold class/<form> directly or through the class's alias, as holdsSpn asks.
@@ -279,7 +278,6 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   const formFacts = new Map<Computer, FormFacts>();
   for (const c of data.computers) {
     const holder: SpnHolder = { samAccountName: c.samAccountName, distinguishedName: c.distinguishedName, isComputer: true };
-    if (isDomainController(c)) dcHolders.set(holder, c);
     computerOf.set(holder, c);
     const own = [holder];
     let held = 0;
@@ -313,12 +311,13 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   const partial = { spnIndex, spnAliases };
   // Delegation entries: holdersOf once per distinct value (case-insensitive); the readers' interned strings
   // let the guesses below find nearly all repeats by identity, without hashing the SPN again.
-  const targetTable = new SpnTable(1024);
+  // Sized for a few distinct entries per computer (their class/<form> SPNs), so it rarely has to grow.
+  const targetTable = new SpnTable(data.computers.length * 4);
   const delegationTargetById: DelegationTarget[] = [];
   /** Per target id: the first spelling seen, the id that followed it last, KCD012/KCD015 flags (UNHELD, DC). */
   const rawById: string[] = [];
-  let nextId: Int32Array = new Int32Array(1024);
-  let flagsById: Uint8Array = new Uint8Array(1024);
+  let nextId: Int32Array = new Int32Array(Math.max(1024, data.computers.length * 4));
+  let flagsById: Uint8Array = new Uint8Array(nextId.length);
   let firstId = -1;
   const delegationIds = new Map<Computer, DelegationIds>();
   // Every computer's ids (in entry order) live in one buffer: 50,000 small typed arrays, each with its own
@@ -346,7 +345,21 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
         // without allocating and is needed anyway for new entries.
         id = targetTable.add(raw);
         if (id === delegationTargetById.length) {
-          const target = newDelegationTarget(id, holdersOf(partial, raw), dcHolders);
+          const holders = holdersOf(partial, raw);
+          // One lookup per holder for both: a domain controller among the holders (KCD015, the first one), and
+          // what the entry is for its holder (usually class/<form> of it: learn that target's id).
+          let domainController: Computer | undefined;
+          for (const h of holders) {
+            const holderComputer = h.isComputer ? computerOf.get(h) : undefined;
+            if (!holderComputer) continue;
+            if (!domainController && isDomainController(holderComputer)) domainController = holderComputer;
+            const bits = formBits(holderComputer, raw, listedAs);
+            if (bits !== 0) {
+              const facts = formFactsOf(formFacts, holderComputer);
+              for (let slot = 0; slot < 4; slot++) if ((bits >>> slot) & 1) facts.ids[slot] = id;
+            }
+          }
+          const target: DelegationTarget = domainController ? { id, holders, domainController } : { id, holders };
           delegationTargetById.push(target);
           rawById.push(raw);
           if (id >= nextId.length) {
@@ -355,16 +368,7 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
             grown.set(flagsById);
             flagsById = grown;
           }
-          flagsById[id] = (target.holders.length === 0 ? UNHELD : 0) | (target.domainController ? DC : 0);
-          // Usually the entry is class/<form> of one of its holders: learn that target's id.
-          for (const h of target.holders) {
-            const holderComputer = h.isComputer ? computerOf.get(h) : undefined;
-            const bits = holderComputer ? formBits(holderComputer, raw, listedAs) : 0;
-            if (bits !== 0) {
-              const facts = formFactsOf(formFacts, holderComputer!);
-              for (let slot = 0; slot < 4; slot++) if ((bits >>> slot) & 1) facts.ids[slot] = id;
-            }
-          }
+          flagsById[id] = (holders.length === 0 ? UNHELD : 0) | (domainController ? DC : 0);
         }
       }
       if (previous >= 0) nextId[previous] = id + 1;
@@ -415,13 +419,6 @@ function grownInt32(a: Int32Array): Int32Array {
   return grown;
 }
 
-function newDelegationTarget(id: number, holders: readonly SpnHolder[], dcHolders: ReadonlyMap<SpnHolder, Computer>): DelegationTarget {
-  for (const h of holders) {
-    const domainController = dcHolders.get(h);
-    if (domainController) return { id, holders, domainController };
-  }
-  return { id, holders };
-}
 
 /** Sorted by compareNames (stable), lower-casing each name once rather than on every comparison. */
 function sortByName(computers: Computer[]): Computer[] {
