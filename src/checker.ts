@@ -8,6 +8,7 @@ import type { Computer, User } from './domain/model';
 import { migrationGroups, migrationPeers, type MigrationGroup } from './domain/migration-group';
 import type { DirectorySnapshot } from './domain/snapshot';
 import { InputError } from './domain/errors';
+import { PairScreen, SCREENED_PAIR_RULES } from './checks/pair-screen';
 
 type PairCheck = Extract<Check, { scope: 'pair' }>;
 type HostCheck = Extract<Check, { scope: 'host' }>;
@@ -18,6 +19,8 @@ const HOST_CHECKS = CHECKS.filter((c): c is HostCheck => c.scope === 'host');
 const USER_CHECKS = CHECKS.filter((c): c is UserCheck => c.scope === 'user');
 /** In host and fleet questions both directions are evaluated, so the reverse-direction hint is redundant. */
 const PAIR_CHECKS_BOTH_WAYS = PAIR_CHECKS.filter((c) => c.id !== 'KCD016');
+/** The pair screen speaks for exactly these rules; should the catalogue change without it, fleets run every rule. */
+const SCREEN_COVERS_PAIR_CHECKS = PAIR_CHECKS_BOTH_WAYS.map((c) => c.id).join() === SCREENED_PAIR_RULES.join();
 
 export interface PairOptions {
   storage?: boolean;
@@ -142,8 +145,11 @@ function hostFindings(snapshot: DirectorySnapshot, host: Computer, role: HostRol
     const found = c.check(ctx);
     if (found.length > 0) (out ??= []).push(...found);
   }
-  return out ?? [];
+  return out ?? NO_FINDINGS;
 }
+
+/** Shared by every host without findings in a role (callers only read host findings): nothing for the GC to copy. */
+const NO_FINDINGS = Object.freeze([]) as unknown as Finding[];
 
 /** Host findings per (host, role), computed once per question. */
 class HostFindingCache {
@@ -279,12 +285,30 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
   const group = options.group ?? { kind: 'domain' };
   const cache = new HostFindingCache(snapshot);
   const groups = migrationGroups(snapshot, group);
+  // Nearly every pair is clean: the screen says so without running the rules (which run for the rest).
+  const screen = SCREEN_COVERS_PAIR_CHECKS ? new PairScreen(snapshot, storage) : undefined;
   const byRule: Record<string, number> = {};
   let errors = 0;
   let warnings = 0;
   let infos = 0;
   let pairsExpected = 0;
   let pairsReady = 0;
+  // Per group (the members array is shared by the group), what every pair into a member needs: the screen's
+  // handle and whether the member's own target findings block. Once per group, not once per pair.
+  const perGroup = new Map<readonly Computer[], { handles: Int32Array; targetBlocks: Uint8Array }>();
+  const groupFacts = (members: readonly Computer[]) => {
+    let facts = perGroup.get(members);
+    if (!facts) {
+      const handles = new Int32Array(members.length);
+      const targetBlocks = new Uint8Array(members.length);
+      for (let j = 0; j < members.length; j++) {
+        handles[j] = screen ? screen.handle(members[j]!) : -1;
+        targetBlocks[j] = hasErrors(cache.get(members[j]!, 'target')) ? 1 : 0;
+      }
+      perGroup.set(members, (facts = { handles, targetBlocks }));
+    }
+    return facts;
+  };
   const hosts = snapshot.hyperVHosts.map((host): FleetHost => {
     const own = [...cache.get(host, 'source'), ...cache.get(host, 'target')];
     const ownBlocks = hasErrors(cache.get(host, 'source'));
@@ -293,16 +317,23 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     let summariser: PairFindingSummariser | undefined;
     let peersTotal = 0;
     let peersReady = 0;
-    for (const peer of groups.get(host) ?? []) {
+    const members = groups.get(host) ?? [];
+    const { handles, targetBlocks } = groupFacts(members);
+    for (let j = 0; j < members.length; j++) {
+      const peer = members[j]!;
       if (peer === host) continue;
       peersTotal++;
+      if (screen?.cleanFor(host, peer, handles[j]!)) {
+        if (!ownBlocks && targetBlocks[j] === 0) peersReady++;
+        continue;
+      }
       const pair = pairFindings(snapshot, PAIR_CHECKS_BOTH_WAYS, host, peer, storage);
-      const ready = !ownBlocks && !hasErrors(pair) && !hasErrors(cache.get(peer, 'target'));
+      const ready = !ownBlocks && !hasErrors(pair) && targetBlocks[j] === 0;
       if (ready) peersReady++;
       if (pair.length > 0) (summariser ??= new PairFindingSummariser(host)).add(pair);
     }
     if (summariser) collected.push(...summariser.findings());
-    const findings = normaliseFindings(collected);
+    const findings = collected.length === 0 ? [] : normaliseFindings(collected);
     for (const f of findings) {
       byRule[f.rule] = (byRule[f.rule] ?? 0) + 1;
       if (f.severity === 'error') errors++;

@@ -1,5 +1,5 @@
 import type { Computer } from '../domain/model';
-import { delegationIdsOf, hasId, type DirectorySnapshot } from '../domain/snapshot';
+import { delegationIdsOf, FORM_CLASSES, hasId, type DirectorySnapshot, type SpnHolder } from '../domain/snapshot';
 import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
 
 /** The names a migration can be addressed by: NetBIOS (GOGO-4) and, when known, the FQDN. */
@@ -12,16 +12,21 @@ export function nameForms(c: Computer): string[] {
  * index (case-insensitive, no lower-cased copies) lists `c` among the SPN's holders.
  */
 export function holdsSpn(snapshot: DirectorySnapshot, c: Computer, spn: string): boolean {
-  if (isHeldBy(snapshot, c, spn)) return true;
-  // As parseSpn, without its regex: the alias SPN is `${alias}/` + everything after the class (host and rest).
   const slash = spn.indexOf('/');
-  if (slash <= 0 || slash === spn.length - 1) return false;
-  const alias = snapshot.spnAliases.get(spn.slice(0, slash).toLowerCase());
-  return alias !== undefined && isHeldBy(snapshot, c, `${alias}/${spn.slice(slash + 1)}`);
+  if (slash <= 0) return isHeldBy(snapshot.spnIndex.get(spn), c);
+  return holdsJoined(snapshot, c, spn.slice(0, slash), spn, slash + 1);
 }
 
-function isHeldBy(snapshot: DirectorySnapshot, c: Computer, spn: string): boolean {
-  const holders = snapshot.spnIndex.get(spn);
+/** holdsSpn(`${serviceClass}/${rest.slice(from)}`) without building the SPN (nor its alias). */
+function holdsJoined(snapshot: DirectorySnapshot, c: Computer, serviceClass: string, rest: string, from = 0): boolean {
+  if (isHeldBy(snapshot.spnIndex.getJoined(serviceClass, rest, from), c)) return true;
+  // As parseSpn, without its regex: the alias SPN is `${alias}/` + everything after the class (host and rest).
+  if (from === rest.length) return false;
+  const alias = snapshot.spnAliases.get(serviceClass.toLowerCase());
+  return alias !== undefined && isHeldBy(snapshot.spnIndex.getJoined(alias, rest, from), c);
+}
+
+function isHeldBy(holders: readonly SpnHolder[] | undefined, c: Computer): boolean {
   if (!holders) return false;
   for (const h of holders) if (h.isComputer && h.distinguishedName === c.distinguishedName) return true;
   return false;
@@ -91,7 +96,19 @@ function classFacts(snapshot: DirectorySnapshot, target: Computer, serviceClass:
 }
 
 function newClassFacts(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): ClassFacts {
-  return { ids: nameForms(target).map((form) => snapshot.delegationTargets.get(`${serviceClass}/${form}`)?.id ?? -1) };
+  const slot = FORM_CLASSES.indexOf(serviceClass) * 2;
+  const learnt = slot >= 0 ? snapshot.formFacts.get(target) : undefined;
+  return {
+    ids: nameForms(target).map((form, f) => {
+      const id = learnt ? learnt.ids[slot + f]! : -1;
+      return id >= 0 ? id : (snapshot.delegationTargets.getJoined(serviceClass, form)?.id ?? -1);
+    }),
+  };
+}
+
+/** The delegation-target ids of `serviceClass/<form>` for each name form of `target` (-1: nobody lists it). */
+export function classIds(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): readonly number[] {
+  return classFacts(snapshot, target, serviceClass).ids;
 }
 
 /** The delegation entries SOURCE is missing for `serviceClass` on `target` (one per name form). */
@@ -135,9 +152,11 @@ export function entriesHeldByDomainControllers(snapshot: DirectorySnapshot, c: C
 export function missingSpns(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): readonly string[] {
   const facts = classFacts(snapshot, target, serviceClass);
   if (!facts.missingSpns) {
+    const slot = FORM_CLASSES.indexOf(serviceClass) * 2;
+    const held = slot >= 0 ? (snapshot.formFacts.get(target)?.held ?? 0) >>> slot : 0;
     const missing = nameForms(target)
-      .map((form) => `${serviceClass}/${form}`)
-      .filter((spn) => !holdsSpn(snapshot, target, spn));
+      .filter((form, f) => ((held >>> f) & 1) === 0 && !holdsJoined(snapshot, target, serviceClass, form))
+      .map((form) => `${serviceClass}/${form}`);
     facts.missingSpns = missing.length === 0 ? NONE : missing;
   }
   return facts.missingSpns;

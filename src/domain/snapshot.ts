@@ -1,6 +1,6 @@
 import type { Computer, DirectoryData, Group, SpnAccount, User } from './model';
-import { MIGRATION_SERVICE, parseSpnMappings } from './spn';
-import { SpnTable } from './spn-table';
+import { CIFS, MIGRATION_SERVICE, parseSpnMappings } from './spn';
+import { matchesJoined, SpnTable } from './spn-table';
 import { hasFlag } from './uac';
 
 /** The well-known RID of the Protected Users group. */
@@ -36,9 +36,23 @@ export interface DelegationIds {
   readonly anyDomainController: boolean;
 }
 
+/**
+ * What createSnapshot learnt on the way about a computer's own `class/<form>` SPNs, for class migration
+ * service (slots 0, 1) and cifs (2, 3), form name (0, 2) and FQDN (1, 3). Only positive answers: a fleet scan asks
+ * these for every host, and the table lookups they save are cache misses in tables of 730k SPNs.
+ */
+export interface FormFacts {
+  /** The delegation-target id of the slot's SPN; -1: not learnt (ask delegationTargets). */
+  readonly ids: number[];
+  /** Bit per slot: the computer answers to the slot's SPN (cifs: or to its sPNMappings alias); 0: not learnt. */
+  held: number;
+}
+
 /** A case-insensitive lookup by SPN (spnKey equality), without lower-cased copies of the keys. */
 export interface SpnLookup<V> {
   get(spn: string): V | undefined;
+  /** get(`${prefix}/${rest.slice(from)}`) without building the string. */
+  getJoined(prefix: string, rest: string, from?: number): V | undefined;
 }
 
 type DelegationTargetLookup = SpnLookup<DelegationTarget>;
@@ -71,16 +85,53 @@ export interface DirectorySnapshot {
   readonly delegationIds: ReadonlyMap<Computer, DelegationIds>;
   /** DNs (as stored) of the accounts that hold an SPN some other account holds too (KCD008). */
   readonly duplicateSpnHolders: ReadonlySet<string>;
+  /** See FormFacts (computers with nothing learnt are absent). */
+  readonly formFacts: ReadonlyMap<Computer, FormFacts>;
+}
+
+/** The service classes of the FormFacts slots. */
+export const FORM_CLASSES: readonly string[] = [MIGRATION_SERVICE, CIFS];
+
+function formFactsOf(all: Map<Computer, FormFacts>, c: Computer): FormFacts {
+  let facts = all.get(c);
+  if (!facts) all.set(c, (facts = { ids: [-1, -1, -1, -1], held: 0 }));
+  return facts;
+}
+
+/** The FormFacts slots `spn` is for `c` (as a bit set): `spn` is one of `classes[k]`/<form> of `c`. */
+function formBits(c: Computer, spn: string, classes: ReadonlyArray<readonly string[]>): number {
+  let bits = 0;
+  for (let f = 0; f < 2; f++) {
+    const form = f === 0 ? c.name : c.dnsHostName;
+    if (!form) continue; // as nameForms; and an empty form has no alias
+    for (let k = 0; k < classes.length; k++) {
+      for (const prefix of classes[k]!) if (matchesJoined(spn, prefix, form)) bits |= 1 << (k * 2 + f);
+    }
+  }
+  return bits;
 }
 
 /**
- * `ids` itself when already ascending (peers list each other in the same order and ids are given in first-seen
- * order, so some lists are), else a sorted copy (TypedArray sort is numeric and native).
+ * A computer's ids with the sorted copy made on first use: a fleet scan screens most pairs with the in-order
+ * ids and sorts only the lists of hosts whose pairs the rules look at.
  */
-function sortedCopy(ids: Int32Array): Int32Array {
-  let ascending = true;
-  for (let i = 1; i < ids.length && ascending; i++) ascending = ids[i - 1]! <= ids[i]!;
-  return ascending ? ids : ids.slice().sort();
+class LazilySortedIds implements DelegationIds {
+  private sortedIds: Int32Array | undefined;
+  constructor(
+    readonly inOrder: Int32Array,
+    readonly anyUnheld: boolean,
+    readonly anyDomainController: boolean,
+  ) {}
+
+  get sorted(): Int32Array {
+    return (this.sortedIds ??= ascending(this.inOrder) ? this.inOrder : this.inOrder.slice().sort());
+  }
+}
+
+/** Peers list each other in the same order and ids are given in first-seen order, so some lists already are. */
+function ascending(ids: Int32Array): boolean {
+  for (let i = 1; i < ids.length; i++) if (ids[i - 1]! > ids[i]!) return false;
+  return true;
 }
 
 /** A computer's delegation ids (empty when it delegates to nothing). */
@@ -126,11 +177,17 @@ export function domainOfDn(dn: string): string {
  */
 export class SpnIndex {
   private readonly table: SpnTable;
-  /** Per SPN id: the holder list (shared per account while the SPN is held only once). */
-  private readonly lists: Array<readonly SpnHolder[]> = [];
+  /**
+   * Per SPN id: the account whose holder list it is (an index into `owners`), or -1 - k for `shared[k]`, a
+   * list of several holders. A typed array rather than 730k references: the GC neither copies nor scans it.
+   */
+  private owner: Int32Array;
+  private readonly owners: Array<readonly SpnHolder[]> = [];
+  private readonly shared: Array<readonly SpnHolder[]> = [];
 
   constructor(expected: number) {
     this.table = new SpnTable(expected);
+    this.owner = new Int32Array(Math.max(16, expected));
   }
 
   get size(): number {
@@ -140,7 +197,17 @@ export class SpnIndex {
   /** Who holds `spn` (any case, surrounding spaces ignored), or undefined. */
   get(spn: string): readonly SpnHolder[] | undefined {
     const id = this.table.idOf(spn);
-    return id < 0 ? undefined : this.lists[id];
+    return id < 0 ? undefined : this.listOf(id);
+  }
+
+  getJoined(prefix: string, rest: string, from = 0): readonly SpnHolder[] | undefined {
+    const id = this.table.idOfJoined(prefix, rest, from);
+    return id < 0 ? undefined : this.listOf(id);
+  }
+
+  private listOf(id: number): readonly SpnHolder[] {
+    const o = this.owner[id]!;
+    return o >= 0 ? this.owners[o]! : this.shared[-1 - o]!;
   }
 
   /**
@@ -151,14 +218,25 @@ export class SpnIndex {
     const before = this.table.size;
     const id = this.table.add(spn);
     if (id === before) {
-      this.lists.push(own);
+      // An account's SPNs are added one after another: its list is the last one, or new.
+      if (this.owners[this.owners.length - 1] !== own) this.owners.push(own);
+      if (id >= this.owner.length) {
+        const grown = new Int32Array(this.owner.length * 2);
+        grown.set(this.owner);
+        this.owner = grown;
+      }
+      this.owner[id] = this.owners.length - 1;
       return;
     }
     const holder = own[0]!;
-    const list = this.lists[id]!;
+    const list = this.listOf(id);
     if (list.some((h) => h.distinguishedName === holder.distinguishedName)) return;
     const grown = [...list, holder];
-    this.lists[id] = grown;
+    const o = this.owner[id]!;
+    if (o >= 0) {
+      this.shared.push(grown);
+      this.owner[id] = -this.shared.length;
+    } else this.shared[-1 - o] = grown;
     for (const h of grown) duplicates.add(h.distinguishedName);
   }
 }
@@ -188,13 +266,26 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   for (const a of data.spnAccounts) spnCount += a.servicePrincipalNames.length;
   const spnIndex = new SpnIndex(spnCount);
   const duplicateSpnHolders = new Set<string>();
-  /** Holders that are domain controllers (KCD015), with their computer. */
-  const dcHolders = new Map<SpnHolder, Computer>();
+  /** The computer behind each computer holder (domain controllers for KCD015, FormFacts). */
+  const computerOf = new Map<SpnHolder, Computer>();
+  const spnAliases = parseSpnMappings(data.spnMappings);
+  // Own SPNs that hold class/<form> directly or through the class's alias, as holdsSpn asks.
+  const heldAs = FORM_CLASSES.map((k) => {
+    const alias = spnAliases.get(k.toLowerCase());
+    return alias === undefined ? [k] : [k, alias];
+  });
+  const listedAs = FORM_CLASSES.map((k) => [k]);
+  const formFacts = new Map<Computer, FormFacts>();
   for (const c of data.computers) {
     const holder: SpnHolder = { samAccountName: c.samAccountName, distinguishedName: c.distinguishedName, isComputer: true };
-    if (isDomainController(c)) dcHolders.set(holder, c);
+    computerOf.set(holder, c);
     const own = [holder];
-    for (const spn of c.servicePrincipalNames) spnIndex.add(spn, own, duplicateSpnHolders);
+    let held = 0;
+    for (const spn of c.servicePrincipalNames) {
+      spnIndex.add(spn, own, duplicateSpnHolders);
+      held |= formBits(c, spn, heldAs);
+    }
+    if (held !== 0) formFactsOf(formFacts, c).held = held;
   }
   for (const a of data.spnAccounts as SpnAccount[]) {
     const own = [{ samAccountName: a.samAccountName, distinguishedName: a.distinguishedName, isComputer: false }];
@@ -217,54 +308,83 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   const groupsByDn = new Map<string, Group>();
   for (const g of data.groups) groupsByDn.set(g.distinguishedName.toLowerCase(), g);
   const hyperVHosts = sortByName(data.computers.filter(isHyperVHost));
-  const spnAliases = parseSpnMappings(data.spnMappings);
   const partial = { spnIndex, spnAliases };
   // Delegation entries: holdersOf once per distinct value (case-insensitive); the readers' interned strings
-  // make the raw-string Map find nearly all repeats without hashing the SPN again.
-  const targetTable = new SpnTable(1024);
+  // let the guesses below find nearly all repeats by identity, without hashing the SPN again.
+  // Sized for a few distinct entries per computer (their class/<form> SPNs), so it rarely has to grow.
+  const targetTable = new SpnTable(data.computers.length * 4);
   const delegationTargetById: DelegationTarget[] = [];
-  const byRaw = new Map<string, DelegationTarget>();
-  // Peers list one another in the same order, so the entry that follows X in one host's list nearly always
-  // follows X in the previous host's list too: try that guess (one string comparison) before the Map.
-  const nextRaw: string[] = [];
-  const nextTarget: DelegationTarget[] = [];
+  /** Per target id: the first spelling seen, the id that followed it last, KCD012/KCD015 flags (UNHELD, DC). */
+  const rawById: string[] = [];
+  let nextId: Int32Array = new Int32Array(Math.max(1024, data.computers.length * 4));
+  let flagsById: Uint8Array = new Uint8Array(nextId.length);
+  let firstId = -1;
   const delegationIds = new Map<Computer, DelegationIds>();
+  // Every computer's ids (in entry order) live in one buffer: 50,000 small typed arrays, each with its own
+  // backing store, cost more to allocate and collect than the ids themselves.
+  let entryCount = 0;
+  for (const c of data.computers) entryCount += c.allowedToDelegateTo.length;
+  const pool = new Int32Array(entryCount);
+  let used = 0;
   for (const c of data.computers) {
     const entries = c.allowedToDelegateTo;
     if (entries.length === 0) continue;
-    const inOrder = new Int32Array(entries.length);
+    const inOrder = pool.subarray(used, used + entries.length);
+    used += entries.length;
     let previous = -1;
-    let anyUnheld = false;
-    let anyDomainController = false;
+    let flags = 0;
     for (let i = 0; i < entries.length; i++) {
       const raw = entries[i]!;
-      let target: DelegationTarget | undefined;
-      if (previous >= 0 && nextRaw[previous] === raw) target = nextTarget[previous]!;
-      else {
-        target = byRaw.get(raw);
-        if (!target) {
-          const id = targetTable.add(raw);
-          target = delegationTargetById[id];
-          if (!target) {
-            target = newDelegationTarget(id, holdersOf(partial, raw), dcHolders);
-            delegationTargetById.push(target);
+      // Peers list one another in the same order, so the entry that follows X in one host's list nearly
+      // always follows X in the previous host's list too, or a few entries later (past the peer that is the
+      // previous host itself): try those guesses (string identity) before the Map.
+      let id = previous >= 0 ? nextId[previous]! - 1 : firstId;
+      for (let step = 0; id >= 0 && rawById[id] !== raw; step++) id = step < 8 ? nextId[id]! - 1 : -1;
+      if (id < 0) {
+        // A Map by raw string would only save hashing the ~2% of entries the guesses miss; the table hashes
+        // without allocating and is needed anyway for new entries.
+        id = targetTable.add(raw);
+        if (id === delegationTargetById.length) {
+          const holders = holdersOf(partial, raw);
+          // One lookup per holder for both: a domain controller among the holders (KCD015, the first one), and
+          // what the entry is for its holder (usually class/<form> of it: learn that target's id).
+          let domainController: Computer | undefined;
+          for (const h of holders) {
+            const holderComputer = h.isComputer ? computerOf.get(h) : undefined;
+            if (!holderComputer) continue;
+            if (!domainController && isDomainController(holderComputer)) domainController = holderComputer;
+            const bits = formBits(holderComputer, raw, listedAs);
+            if (bits !== 0) {
+              const facts = formFactsOf(formFacts, holderComputer);
+              for (let slot = 0; slot < 4; slot++) if ((bits >>> slot) & 1) facts.ids[slot] = id;
+            }
           }
-          byRaw.set(raw, target);
-        }
-        if (previous >= 0) {
-          nextRaw[previous] = raw;
-          nextTarget[previous] = target;
+          const target: DelegationTarget = domainController ? { id, holders, domainController } : { id, holders };
+          delegationTargetById.push(target);
+          rawById.push(raw);
+          if (id >= nextId.length) {
+            nextId = grownInt32(nextId);
+            const grown = new Uint8Array(nextId.length);
+            grown.set(flagsById);
+            flagsById = grown;
+          }
+          flagsById[id] = (holders.length === 0 ? UNHELD : 0) | (domainController ? DC : 0);
         }
       }
-      inOrder[i] = previous = target.id;
-      if (target.holders.length === 0) anyUnheld = true;
-      if (target.domainController) anyDomainController = true;
+      if (previous >= 0) nextId[previous] = id + 1;
+      else firstId = id;
+      inOrder[i] = previous = id;
+      flags |= flagsById[id]!;
     }
-    delegationIds.set(c, { inOrder, sorted: sortedCopy(inOrder), anyUnheld, anyDomainController });
+    delegationIds.set(c, new LazilySortedIds(inOrder, (flags & UNHELD) !== 0, (flags & DC) !== 0));
   }
   const delegationTargets: DelegationTargetLookup = {
     get: (spn) => {
       const id = targetTable.idOf(spn);
+      return id < 0 ? undefined : delegationTargetById[id];
+    },
+    getJoined: (prefix, rest, from) => {
+      const id = targetTable.idOfJoined(prefix, rest, from);
       return id < 0 ? undefined : delegationTargetById[id];
     },
   };
@@ -285,16 +405,20 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
     delegationTargetById,
     delegationIds,
     duplicateSpnHolders,
+    formFacts,
   };
 }
 
-function newDelegationTarget(id: number, holders: readonly SpnHolder[], dcHolders: ReadonlyMap<SpnHolder, Computer>): DelegationTarget {
-  for (const h of holders) {
-    const domainController = dcHolders.get(h);
-    if (domainController) return { id, holders, domainController };
-  }
-  return { id, holders };
+const UNHELD = 1;
+const DC = 2;
+
+/** A copy twice as long. */
+function grownInt32(a: Int32Array): Int32Array {
+  const grown = new Int32Array(a.length * 2);
+  grown.set(a);
+  return grown;
 }
+
 
 /** Sorted by compareNames (stable), lower-casing each name once rather than on every comparison. */
 function sortByName(computers: Computer[]): Computer[] {
@@ -332,7 +456,7 @@ export function holdersOf(snapshot: Pick<DirectorySnapshot, 'spnIndex' | 'spnAli
   if (slash <= 0 || slash === spn.length - 1) return [];
   const alias = snapshot.spnAliases.get(spn.slice(0, slash).toLowerCase());
   if (!alias) return [];
-  return snapshot.spnIndex.get(`${alias}/${spn.slice(slash + 1)}`) ?? [];
+  return snapshot.spnIndex.getJoined(alias, spn, slash + 1) ?? [];
 }
 
 /** The DNs of every group `memberOf` reaches, following nesting (cycles are safe). */

@@ -67,6 +67,33 @@ function sameSpn(a: string, b: string): boolean {
   return true;
 }
 
+/** `a.slice(i, i + length)` and `b.slice(j, j + length)` are equal after ASCII lower-casing. */
+function sameSpnAt(a: string, i: number, b: string, j: number, length: number): boolean {
+  for (let k = 0; k < length; k++) {
+    let x = a.charCodeAt(i + k);
+    let y = b.charCodeAt(j + k);
+    if (x === y) continue;
+    if (x >= 65 && x <= 90) x |= 32;
+    if (y >= 65 && y <= 90) y |= 32;
+    if (x !== y) return false;
+  }
+  return true;
+}
+
+/**
+ * `spn` is `${prefix}/${rest}` up to ASCII case, position by position. That implies spnKey equality (the
+ * strings differ only in ASCII letters' case), so a true answer is exact; false can be wrong only for
+ * spellings that differ in whitespace or non-ASCII case, and callers treat false as "ask the table".
+ */
+export function matchesJoined(spn: string, prefix: string, rest: string): boolean {
+  return (
+    spn.length === prefix.length + 1 + rest.length &&
+    spn.charCodeAt(prefix.length) === 47 &&
+    sameSpnAt(spn, 0, prefix, 0, prefix.length) &&
+    sameSpnAt(spn, prefix.length + 1, rest, 0, rest.length)
+  );
+}
+
 export class SpnTable {
   /** normal() of the first spelling seen, by id. */
   private readonly spns: string[] = [];
@@ -97,6 +124,52 @@ export class SpnTable {
       if (slot === 0) return -1;
       const id = slot - 1;
       if (this.hashes[id] === h && sameSpn(this.spns[id]!, s)) return id;
+    }
+  }
+
+  /**
+   * The id of `${prefix}/${rest.slice(from)}` (any case), or -1, without building that string: the pair rules
+   * ask about `class/<name form>` of every target, and a concatenated key would be allocated, flattened and
+   * hashed in full each time.
+   */
+  idOfJoined(prefix: string, rest: string, from = 0): number {
+    const n = prefix.length + 1 + rest.length - from;
+    // Flattens concatenated (cons) strings in place, as in hashNormal: charCodeAt walks a cons string's tree.
+    Number(prefix);
+    Number(rest);
+    // The plain-ASCII normal form of hashNormal, else the general path.
+    if (prefix.length === 0 || prefix.charCodeAt(0) <= 32 || (from < rest.length ? rest.charCodeAt(rest.length - 1) : 47) <= 32) {
+      return this.idOf(`${prefix}/${rest.slice(from)}`);
+    }
+    let h = 0x811c9dc5;
+    for (let i = 0; i < prefix.length; i++) {
+      let c = prefix.charCodeAt(i);
+      if (c > 126) return this.idOf(`${prefix}/${rest.slice(from)}`);
+      if (c >= 65 && c <= 90) c |= 32;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    h = Math.imul(h ^ 47, 0x01000193);
+    for (let i = from; i < rest.length; i++) {
+      let c = rest.charCodeAt(i);
+      if (c > 126) return this.idOf(`${prefix}/${rest.slice(from)}`);
+      if (c >= 65 && c <= 90) c |= 32;
+      h = Math.imul(h ^ c, 0x01000193);
+    }
+    h |= 0;
+    for (let i = h & this.mask; ; i = (i + 1) & this.mask) {
+      const slot = this.slots[i]!;
+      if (slot === 0) return -1;
+      const id = slot - 1;
+      if (this.hashes[id] !== h) continue;
+      const stored = this.spns[id]!;
+      if (
+        stored.length === n &&
+        sameSpnAt(stored, 0, prefix, 0, prefix.length) &&
+        stored.charCodeAt(prefix.length) === 47 &&
+        sameSpnAt(stored, prefix.length + 1, rest, from, rest.length - from)
+      ) {
+        return id;
+      }
     }
   }
 

@@ -34,6 +34,28 @@ describe('SpnTable', () => {
     expect(table.idOf('HOST/nobody')).toBe(-1);
   });
 
+  it('finds joined SPNs (class, rest from an offset) exactly as idOf finds the whole string', () => {
+    const spns = ['HOST/GOGO-3', 'cifs/ärger', 'cifs/\u212Aelvin', 'MSSQLSvc/sql1:1433', ' HOST/spaced ', 'HOST/'];
+    const table = new SpnTable(4);
+    for (const s of spns) table.add(s);
+    const asked = [
+      ['host', 'gogo-3'],
+      ['HOST', 'GOGO-3.contoso.com'],
+      ['CIFS', 'ÄRGER'],
+      ['cifs', 'kelvin'],
+      ['mssqlsvc', 'SQL1:1433'],
+      [' host', 'spaced '],
+      ['host', 'spaced'],
+      ['host', ''],
+      ['host', 'gogo-'],
+    ] as const;
+    for (const [prefix, rest] of asked) {
+      expect([prefix, rest, table.idOfJoined(prefix, rest)]).toEqual([prefix, rest, table.idOf(`${prefix}/${rest}`)]);
+      expect(table.idOfJoined(prefix, `xx/${rest}`, 3)).toBe(table.idOf(`${prefix}/${rest}`));
+    }
+    expect(table.idOfJoined('host', 'gogo-3')).toBe(0);
+  });
+
   it('keeps ids dense and stable while growing', () => {
     const table = new SpnTable(4);
     for (let i = 0; i < 5000; i++) expect(table.add(`HOST/HV${i}`)).toBe(i);
