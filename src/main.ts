@@ -36,12 +36,20 @@ export async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const running = await startServer({
-    config,
-    directory,
-    logger,
-    summary: { store, defaults: { time: summary.defaultTime, timeZone: summary.timeZone }, schedulerEnabled: summary.schedulerEnabled },
-  });
+  let running;
+  try {
+    running = await startServer({
+      config,
+      directory,
+      logger,
+      summary: { store, defaults: { time: summary.defaultTime, timeZone: summary.timeZone }, schedulerEnabled: summary.schedulerEnabled },
+    });
+  } catch (error) {
+    console.error(listenProblem(error, config.bot.port));
+    await directory.close().catch(() => undefined);
+    process.exitCode = 2;
+    return;
+  }
   const label = directory.describe().label;
   const local = config.bot.appId === '';
   console.log(
@@ -82,6 +90,14 @@ export async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** What to tell the admin when the bot cannot listen (another bot or an old instance on the port, a privileged port). */
+export function listenProblem(error: unknown, port: number): string {
+  const code = (error as { code?: string } | undefined)?.code;
+  if (code === 'EADDRINUSE') return `Port ${port} is already in use (another kcd-bot or other server is listening there).\nStop it, or set PORT to a free port (see .env.example).`;
+  if (code === 'EACCES') return `Port ${port} may not be opened by this user.\nSet PORT to a port above 1023, or run behind a reverse proxy.`;
+  return `The bot could not listen on port ${port}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 if (require.main === module) void main();

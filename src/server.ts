@@ -15,6 +15,7 @@ import { RateLimiter } from './bot/rate-limit';
 import { errorCard } from './render/cards';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import type { Clock } from './scheduler/clock';
+import { checkActivityShape } from './bot/activity-shape';
 import { adapterPoster } from './scheduler/post';
 import { Scheduler } from './scheduler/scheduler';
 import type { StateStore } from './store/state';
@@ -112,13 +113,26 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
   logger.debug?.({ config: deps.config }, 'configuration');
   server.post('/api/messages', async (req, res) => {
     logger.debug?.({ method: req.method, url: req.url, headers: req.headers }, 'request');
+    const shape = checkActivityShape(req.body);
+    if (!shape.ok) {
+      logger.info({ problem: shape.problem }, 'request refused: not a Bot Framework activity');
+      res.send(400, { code: 'BadRequest', message: `Not a Bot Framework activity (${shape.problem}).` });
+      return;
+    }
     await adapter.process(req, res, (context) => bot.run(context));
   });
   server.get('/healthz', (_req, res, next) => {
     res.json(200, { status: 'ok', directory: deps.directory.describe().label });
     return next();
   });
-  await new Promise<void>((resolve) => server.listen(port, host, () => resolve()));
+  // A port in use (or not allowed) rejects here instead of crashing the process on an 'error' event.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.removeListener('error', reject);
+      resolve();
+    });
+  });
   const address = server.address();
   const url = `http://127.0.0.1:${address.port}`;
   scheduler?.start();

@@ -1,6 +1,7 @@
 /** A real HTTP round trip: an activity POSTed to /api/messages, the reply card arriving at a local connector. */
 import { readConfig } from '../src/config';
 import { DemoDirectory } from '../src/directory/demo-directory';
+import { listenProblem } from '../src/main';
 import { startServer, type RunningServer } from '../src/server';
 import { LocalConnector, teamsMessage } from './support/connector';
 import { expectValidCard } from './support/validate-card';
@@ -47,6 +48,34 @@ describe('the bot over HTTP', () => {
     expect(json).toContain('Set-ADComputer');
     // A typing indicator went out before the answer.
     expect(connector.received.some((r) => r.activity.type === 'typing')).toBe(true);
+  });
+
+  test.each([
+    ['an empty object', {}, 'type'],
+    ['a type that is not a string', { type: 42 }, 'type'],
+    ['a message without a conversation', { type: 'message', text: 'hi', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/' }, 'conversation'],
+    ['a message without a serviceUrl', { type: 'message', text: 'hi', channelId: 'msteams', conversation: { id: 'c1' } }, 'serviceUrl'],
+    ['a serviceUrl that is not http(s)', { type: 'message', text: 'hi', channelId: 'msteams', conversation: { id: 'c1' }, serviceUrl: 'file:///etc/passwd' }, 'serviceUrl'],
+  ])('%s gets 400 saying what is wrong, and no turn runs', async (_name, body, field) => {
+    const before = connector.received.length;
+    const res = await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(400);
+    const answer = (await res.json()) as { code: string; message: string };
+    expect(answer.code).toBe('BadRequest');
+    expect(answer.message).toContain(field);
+    expect(connector.received.length).toBe(before);
+  });
+
+  test('a port already in use is a clear start-up problem, not a crash', async () => {
+    const port = Number(new URL(running.url).port);
+    const error = await startServer({ config: readConfig({}), directory: new DemoDirectory(), logger: quiet }, port, '127.0.0.1').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as { code?: string }).code).toBe('EADDRINUSE');
+    expect(listenProblem(error, port)).toMatch(new RegExp(`^Port ${port} is already in use[\\s\\S]*set PORT`));
+    // The running bot is unaffected.
+    expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
   });
 
   test('with an app id set, a request without a token gets 401', async () => {
