@@ -6,8 +6,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { checkFleet, checkHost, checkPair } from '../checker';
 import { readConfig, type Config } from '../config';
-import { InputError, KcdError, UnknownUserError } from '../domain/errors';
-import type { User } from '../domain/model';
+import { InputError, KcdError, UnknownHostsError, UnknownUserError } from '../domain/errors';
+import type { Computer, User } from '../domain/model';
 import { openDirectory } from '../directory/open-directory';
 import type { Directory } from '../directory/port';
 import { fleetJson, hostJson, pairJson } from '../render/json';
@@ -113,10 +113,8 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
     .action(async (src: string, dst: string, opts: Common & { storage?: boolean; fileServer?: string[]; as?: string }) => {
       const directory = session.directory(opts.directory);
       const snapshot = await directory.snapshot();
-      const { resolveHost } = await import('../domain/names');
-      const source = resolveHost(snapshot, src);
-      const dest = resolveHost(snapshot, dst);
-      const fileServers = (opts.fileServer ?? []).map((fs) => resolveHost(snapshot, fs));
+      const { resolveHosts } = await import('../domain/names');
+      const [source, dest, ...fileServers] = resolveHosts(snapshot, [src, dst, ...(opts.fileServer ?? [])]) as [Computer, Computer, ...Computer[]];
       const user = opts.as ? await findUserOrThrow(directory, opts.as, snapshot.data.users) : undefined;
       const report = checkPair(snapshot, source, dest, { storage: opts.storage ?? false, fileServers, user });
       const label = directory.describe().label;
@@ -230,6 +228,7 @@ function reportError(io: CliIo, argv: readonly string[], error: KcdError): numbe
           message: error.message,
           remediation: error.remediation,
           ...('suggestions' in error ? { suggestions: (error as { suggestions: string[] }).suggestions } : {}),
+          ...(error instanceof UnknownHostsError ? { unknown: error.unknown.map((e) => ({ name: e.hostName, suggestions: e.suggestions })) } : {}),
         },
       })}\n`,
     );

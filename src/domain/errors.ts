@@ -36,6 +36,14 @@ export class UnknownHostError extends InputError {
   }
 }
 
+/** Several names of one command are unknown: all are reported at once, each with its suggestions. */
+export class UnknownHostsError extends InputError {
+  override readonly code = 'unknown-host';
+  constructor(readonly unknown: UnknownHostError[]) {
+    super(unknown.map((e) => e.message).join('\n'), unknown[0]?.remediation ?? '');
+  }
+}
+
 export class UnknownUserError extends InputError {
   override readonly code = 'unknown-user';
   constructor(

@@ -1,5 +1,5 @@
 import { JaroWinklerDistance } from 'natural/lib/natural/distance';
-import { UnknownHostError, UnknownUserError } from './errors';
+import { UnknownHostError, UnknownHostsError, UnknownUserError } from './errors';
 import type { Computer, User } from './model';
 import type { DirectorySnapshot } from './snapshot';
 
@@ -48,6 +48,23 @@ export function resolveHost(snapshot: DirectorySnapshot, input: string): Compute
   const suggestions = suggest(input, hyperV);
   if (suggestions.length < 3) suggestions.push(...suggest(input, others, 3 - suggestions.length));
   throw new UnknownHostError(displayable(input), suggestions);
+}
+
+/** resolveHost for every name of one command; when several are unknown, one error names them all. */
+export function resolveHosts(snapshot: DirectorySnapshot, inputs: readonly string[]): Computer[] {
+  const found: Computer[] = [];
+  const unknown: UnknownHostError[] = [];
+  for (const input of inputs) {
+    try {
+      found.push(resolveHost(snapshot, input));
+    } catch (error) {
+      if (!(error instanceof UnknownHostError)) throw error;
+      unknown.push(error);
+    }
+  }
+  if (unknown.length === 1) throw unknown[0]!;
+  if (unknown.length > 1) throw new UnknownHostsError(unknown);
+  return found;
 }
 
 export function resolveUserIn(snapshot: DirectorySnapshot, input: string): User {

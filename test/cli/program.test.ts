@@ -61,6 +61,22 @@ describe('kcd check', () => {
     expect(JSON.parse(json.stdout).error).toMatchObject({ code: 'unknown-host', suggestions: expect.arrayContaining(['GOGO-3']) });
   });
 
+  test('every unknown host of one check is reported at once, each with its suggestions', async () => {
+    const text = await cli(['check', 'gogo3', 'gogo-44', '--file-server', 'fhost9']);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toContain('"gogo3" in the directory. Did you mean GOGO-3');
+    expect(text.stderr).toContain('"gogo-44" in the directory. Did you mean GOGO-4');
+    expect(text.stderr).toContain('"fhost9" in the directory. Did you mean FHOST1');
+    const json = await cli(['check', 'gogo3', 'GOGO-4', '--file-server', 'fhost9', '--json']);
+    expect(json.code).toBe(2);
+    const error = JSON.parse(json.stdout).error;
+    expect(error.code).toBe('unknown-host');
+    expect(error.unknown).toEqual([
+      { name: 'gogo3', suggestions: expect.arrayContaining(['GOGO-3']) },
+      { name: 'fhost9', suggestions: expect.arrayContaining(['FHOST1']) },
+    ]);
+  });
+
   test('an unknown user exits 2', async () => {
     const { code, stdout } = await cli(['check', 'GOGO-3', 'GOGO-4', '--as', 'labadmn', '--json']);
     expect(code).toBe(2);
