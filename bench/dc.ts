@@ -15,7 +15,16 @@ import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { COMPUTER_FILTER, GROUP_FILTER, SPN_ACCOUNT_FILTER, LdapDirectory } from '../src/directory/ldap-directory';
+import {
+  COMPUTER_ATTRIBUTES,
+  COMPUTER_FILTER,
+  DOMAIN_CROSSREF_FILTER,
+  GROUP_ATTRIBUTES,
+  GROUP_FILTER,
+  LdapDirectory,
+  SPN_ACCOUNT_ATTRIBUTES,
+  SPN_ACCOUNT_FILTER,
+} from '../src/directory/ldap-directory';
 import { checkFleet } from '../src/checker';
 import { createSnapshot } from '../src/domain/snapshot';
 import { fleetJson } from '../src/render/json';
@@ -48,16 +57,6 @@ const BENCH_DC_VERSION = 'v1';
 const READER = 'kcd-reader';
 const READER_DN = `CN=${READER},CN=Users,${LAB_BASE_DN}`;
 const CONFIG_DN = `CN=Configuration,${LAB_BASE_DN}`;
-
-/** What the adapter reads (src/directory/ldap-directory.ts: COMPUTER_ATTRIBUTES etc.; keep in step). */
-const COMPUTER_ATTRIBUTES = [
-  'cn', 'sAMAccountName', 'dNSHostName', 'distinguishedName', 'userAccountControl', 'servicePrincipalName',
-  'msDS-AllowedToDelegateTo', 'msDS-AllowedToActOnBehalfOfOtherIdentity', 'operatingSystem', 'operatingSystemVersion',
-  'memberOf', 'objectSid',
-];
-const SPN_ACCOUNT_ATTRIBUTES = ['sAMAccountName', 'distinguishedName', 'servicePrincipalName', 'objectSid'];
-const GROUP_ATTRIBUTES = ['cn', 'distinguishedName', 'objectSid', 'memberOf'];
-const DOMAIN_CROSSREF_FILTER = '(&(objectClass=crossRef)(systemFlags:1.2.840.113556.1.4.803:=2))';
 
 export interface DcRow {
   tool: string;

@@ -11,7 +11,18 @@ import { rootCertificates } from 'node:tls';
 import { Client, type Entry } from 'ldapts';
 import type { Computer, DirectoryData, Group, SpnAccount } from '../src/domain/model';
 import { domainOfDn } from '../src/domain/snapshot';
-import { COMPUTER_FILTER, dnsNameOfDn, GROUP_FILTER, SPN_ACCOUNT_FILTER } from '../src/directory/ldap-directory';
+import {
+  BINARY_ATTRIBUTES,
+  COMPUTER_ATTRIBUTES,
+  COMPUTER_FILTER,
+  dnsNameOfDn,
+  DOMAIN_CROSSREF_FILTER,
+  GROUP_ATTRIBUTES,
+  GROUP_FILTER,
+  MULTI_VALUED,
+  SPN_ACCOUNT_ATTRIBUTES,
+  SPN_ACCOUNT_FILTER,
+} from '../src/directory/ldap-directory';
 import { asArray, asBuffers, asNumber, asString, getAttribute, nextRangeStart, parseSecurityDescriptorSids, sidToString } from '../src/directory/ldap/normalise';
 
 export interface ReferenceOptions {
@@ -24,17 +35,6 @@ export interface ReferenceOptions {
   pageSize?: number;
   timeoutMs?: number;
 }
-
-const COMPUTER_ATTRIBUTES = [
-  'cn', 'sAMAccountName', 'dNSHostName', 'distinguishedName', 'userAccountControl', 'servicePrincipalName',
-  'msDS-AllowedToDelegateTo', 'msDS-AllowedToActOnBehalfOfOtherIdentity', 'operatingSystem', 'operatingSystemVersion',
-  'memberOf', 'objectSid',
-];
-const SPN_ACCOUNT_ATTRIBUTES = ['sAMAccountName', 'distinguishedName', 'servicePrincipalName', 'objectSid'];
-const GROUP_ATTRIBUTES = ['cn', 'distinguishedName', 'objectSid', 'memberOf'];
-const BINARY_ATTRIBUTES = ['objectSid', 'msDS-AllowedToActOnBehalfOfOtherIdentity'];
-const MULTI_VALUED = ['servicePrincipalName', 'msDS-AllowedToDelegateTo', 'memberOf'];
-const DOMAIN_CROSSREF_FILTER = '(&(objectClass=crossRef)(systemFlags:1.2.840.113556.1.4.803:=2))';
 
 /** Reads the directory the old way; `warn` receives what the adapter would warn about. */
 export async function referenceReadData(options: ReferenceOptions, warn: (msg: string) => void = () => undefined): Promise<DirectoryData> {

@@ -79,7 +79,8 @@ export interface RootDse {
   dnsHostName?: string;
 }
 
-const COMPUTER_ATTRIBUTES = [
+/** What the adapter reads; exported so the benchmark's ldapsearch floor and reference reader ask for the same. */
+export const COMPUTER_ATTRIBUTES = [
   'cn',
   'sAMAccountName',
   'dNSHostName',
@@ -93,8 +94,8 @@ const COMPUTER_ATTRIBUTES = [
   'memberOf',
   'objectSid',
 ];
-const SPN_ACCOUNT_ATTRIBUTES = ['sAMAccountName', 'distinguishedName', 'servicePrincipalName', 'objectSid'];
-const GROUP_ATTRIBUTES = ['cn', 'distinguishedName', 'objectSid', 'memberOf'];
+export const SPN_ACCOUNT_ATTRIBUTES = ['sAMAccountName', 'distinguishedName', 'servicePrincipalName', 'objectSid'];
+export const GROUP_ATTRIBUTES = ['cn', 'distinguishedName', 'objectSid', 'memberOf'];
 const USER_ATTRIBUTES = [
   'sAMAccountName',
   'userPrincipalName',
@@ -103,9 +104,9 @@ const USER_ATTRIBUTES = [
   'memberOf',
   'primaryGroupID',
 ];
-const BINARY_ATTRIBUTES = ['objectSid', 'msDS-AllowedToActOnBehalfOfOtherIdentity'];
+export const BINARY_ATTRIBUTES = ['objectSid', 'msDS-AllowedToActOnBehalfOfOtherIdentity'];
 /** Multi-valued attributes that AD may hand out in ranges (MaxValRange, 1500 values). */
-const MULTI_VALUED = ['servicePrincipalName', 'msDS-AllowedToDelegateTo', 'memberOf'];
+export const MULTI_VALUED = ['servicePrincipalName', 'msDS-AllowedToDelegateTo', 'memberOf'];
 
 /** LDAP_MATCHING_RULE_IN_CHAIN: transitive membership, evaluated by the DC. */
 export const MATCHING_RULE_IN_CHAIN = '1.2.840.113556.1.4.1941';
@@ -113,7 +114,7 @@ export const MATCHING_RULE_IN_CHAIN = '1.2.840.113556.1.4.1941';
 export const COMPUTER_FILTER = '(objectCategory=computer)';
 export const SPN_ACCOUNT_FILTER = '(&(servicePrincipalName=*)(!(objectCategory=computer)))';
 export const GROUP_FILTER = '(objectCategory=group)';
-const DOMAIN_CROSSREF_FILTER = '(&(objectClass=crossRef)(systemFlags:1.2.840.113556.1.4.803:=2))';
+export const DOMAIN_CROSSREF_FILTER = '(&(objectClass=crossRef)(systemFlags:1.2.840.113556.1.4.803:=2))';
 
 /** The findUser filter, built from filter objects: the name is a value, never filter syntax. */
 export function userLookupFilter(name: string): Filter {
