@@ -264,149 +264,226 @@ export function createSnapshot(data: DirectoryData): DirectorySnapshot {
   let spnCount = 0;
   for (const c of data.computers) spnCount += c.servicePrincipalNames.length;
   for (const a of data.spnAccounts) spnCount += a.servicePrincipalNames.length;
-  const spnIndex = new SpnIndex(spnCount);
-  const duplicateSpnHolders = new Set<string>();
-  /** The computer behind each computer holder (domain controllers for KCD015, FormFacts). */
-  const computerOf = new Map<SpnHolder, Computer>();
-  const spnAliases = parseSpnMappings(data.spnMappings);
-  // Own SPNs that hold class/<form> directly or through the class's alias, as holdsSpn asks.
-  const heldAs = FORM_CLASSES.map((k) => {
-    const alias = spnAliases.get(k.toLowerCase());
-    return alias === undefined ? [k] : [k, alias];
-  });
-  const listedAs = FORM_CLASSES.map((k) => [k]);
-  const formFacts = new Map<Computer, FormFacts>();
-  for (const c of data.computers) {
-    const holder: SpnHolder = { samAccountName: c.samAccountName, distinguishedName: c.distinguishedName, isComputer: true };
-    computerOf.set(holder, c);
-    const own = [holder];
-    let held = 0;
-    for (const spn of c.servicePrincipalNames) {
-      spnIndex.add(spn, own, duplicateSpnHolders);
-      held |= formBits(c, spn, heldAs);
-    }
-    if (held !== 0) formFactsOf(formFacts, c).held = held;
-  }
-  for (const a of data.spnAccounts as SpnAccount[]) {
-    const own = [{ samAccountName: a.samAccountName, distinguishedName: a.distinguishedName, isComputer: false }];
-    for (const spn of a.servicePrincipalNames) spnIndex.add(spn, own, duplicateSpnHolders);
-  }
-  const computersByName = lazy(() => {
-    const map = new Map<string, Computer>();
-    for (const c of data.computers) for (const key of hostKeys(c)) if (!map.has(key)) map.set(key, c);
-    return map;
-  });
-  const computersByDn = lazy(() => {
-    const map = new Map<string, Computer>();
-    for (const c of data.computers) map.set(c.distinguishedName.toLowerCase(), c);
-    return map;
-  });
-  const usersByName = new Map<string, User>();
-  for (const u of data.users) {
-    for (const key of userKeys(u)) if (!usersByName.has(key)) usersByName.set(key, u);
-  }
-  const groupsByDn = new Map<string, Group>();
-  for (const g of data.groups) groupsByDn.set(g.distinguishedName.toLowerCase(), g);
-  const hyperVHosts = sortByName(data.computers.filter(isHyperVHost));
-  const partial = { spnIndex, spnAliases };
-  // Delegation entries: holdersOf once per distinct value (case-insensitive); the readers' interned strings
-  // let the guesses below find nearly all repeats by identity, without hashing the SPN again.
-  // Sized for a few distinct entries per computer (their class/<form> SPNs), so it rarely has to grow.
-  const targetTable = new SpnTable(data.computers.length * 4);
-  const delegationTargetById: DelegationTarget[] = [];
-  /** Per target id: the first spelling seen, the id that followed it last, KCD012/KCD015 flags (UNHELD, DC). */
-  const rawById: string[] = [];
-  let nextId: Int32Array = new Int32Array(Math.max(1024, data.computers.length * 4));
-  let flagsById: Uint8Array = new Uint8Array(nextId.length);
-  let firstId = -1;
-  const delegationIds = new Map<Computer, DelegationIds>();
-  // Every computer's ids (in entry order) live in one buffer: 50,000 small typed arrays, each with its own
-  // backing store, cost more to allocate and collect than the ids themselves.
   let entryCount = 0;
   for (const c of data.computers) entryCount += c.allowedToDelegateTo.length;
-  const pool = new Int32Array(entryCount);
-  let used = 0;
-  for (const c of data.computers) {
+  const builder = new SnapshotBuilder({ spns: spnCount, computers: data.computers.length, delegationEntries: entryCount });
+  builder.setSpnMappings(data.spnMappings);
+  for (const c of data.computers) builder.addComputer(c);
+  return builder.build(data);
+}
+
+/**
+ * Builds a snapshot while the computers are still arriving: a reader hands each computer over as soon as it
+ * is read (addComputer), and build() does only what needs every account (the holders of each delegation
+ * target, the SPNs of non-computer accounts, the name lists). The LDAP read waits for the domain controller
+ * between pages, so indexing 5,000 hosts' SPNs and 440,000 delegation entries costs no time there.
+ *
+ * Same result as createSnapshot(data) by construction: createSnapshot is this builder fed all at once, and
+ * build() starts over from `data` when the computers it was given are not exactly data.computers in order
+ * or the sPNMappings differ. Contract: a computer's names, SPNs and delegation list do not change after
+ * addComputer.
+ */
+export class SnapshotBuilder {
+  private readonly spnIndex: SpnIndex;
+  private readonly duplicateSpnHolders = new Set<string>();
+  /** The computer behind each computer holder (domain controllers for KCD015, FormFacts). */
+  private readonly computerOf = new Map<SpnHolder, Computer>();
+  private readonly formFacts = new Map<Computer, FormFacts>();
+  private readonly added: Computer[] = [];
+  /** Computers whose own class/<form> SPNs wait for the sPNMappings (the aliases decide what they hold). */
+  private waiting: Computer[] = [];
+  private spnMappings?: readonly string[];
+  private spnAliases?: ReadonlyMap<string, string>;
+  /** Own SPNs that hold class/<form> directly or through the class's alias, as holdsSpn asks. */
+  private heldAs?: ReadonlyArray<readonly string[]>;
+  // Delegation entries → target ids, in first-seen order. Holders are looked up in build(), once every SPN is in.
+  private readonly targetTable: SpnTable;
+  /** Per target id: the first spelling seen. */
+  private readonly rawById: string[] = [];
+  /** Per target id: 1 + the id that followed it last in some computer's list (0: none yet). */
+  private nextId: Int32Array;
+  private firstId = -1;
+  private readonly inOrderIds = new Map<Computer, Int32Array>();
+  // Every computer's ids (in entry order) live in a few large buffers: 50,000 small typed arrays, each with
+  // its own backing store, cost more to allocate and collect than the ids themselves.
+  private pool: Int32Array;
+  private used = 0;
+
+  constructor(expected: { spns?: number; computers?: number; delegationEntries?: number } = {}) {
+    this.spnIndex = new SpnIndex(expected.spns ?? 4096);
+    // Sized for a few distinct entries per computer (their class/<form> SPNs), so it rarely has to grow.
+    const computers = expected.computers ?? 1024;
+    this.targetTable = new SpnTable(computers * 4);
+    this.nextId = new Int32Array(Math.max(1024, computers * 4));
+    this.pool = new Int32Array(expected.delegationEntries ?? 64 * 1024);
+  }
+
+  /** The forest's sPNMappings (which service classes HOST/ stands in for); computers may come before it. */
+  setSpnMappings(spnMappings: readonly string[]): this {
+    if (this.spnMappings) return this;
+    this.spnMappings = spnMappings;
+    const aliases = parseSpnMappings(spnMappings);
+    this.spnAliases = aliases;
+    this.heldAs = FORM_CLASSES.map((k) => {
+      const alias = aliases.get(k.toLowerCase());
+      return alias === undefined ? [k] : [k, alias];
+    });
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const c of waiting) this.learnHeldForms(c);
+    return this;
+  }
+
+  addComputer(c: Computer): void {
+    this.added.push(c);
+    const holder: SpnHolder = { samAccountName: c.samAccountName, distinguishedName: c.distinguishedName, isComputer: true };
+    this.computerOf.set(holder, c);
+    const own = [holder];
+    for (const spn of c.servicePrincipalNames) this.spnIndex.add(spn, own, this.duplicateSpnHolders);
+    if (this.heldAs && this.waiting.length === 0) this.learnHeldForms(c);
+    else this.waiting.push(c);
+    this.addDelegationEntries(c);
+  }
+
+  private learnHeldForms(c: Computer): void {
+    let held = 0;
+    for (const spn of c.servicePrincipalNames) held |= formBits(c, spn, this.heldAs!);
+    if (held !== 0) formFactsOf(this.formFacts, c).held = held;
+  }
+
+  private addDelegationEntries(c: Computer): void {
     const entries = c.allowedToDelegateTo;
-    if (entries.length === 0) continue;
-    const inOrder = pool.subarray(used, used + entries.length);
-    used += entries.length;
+    if (entries.length === 0) return;
+    if (this.used + entries.length > this.pool.length) {
+      this.pool = new Int32Array(Math.max(64 * 1024, entries.length));
+      this.used = 0;
+    }
+    const inOrder = this.pool.subarray(this.used, this.used + entries.length);
+    this.used += entries.length;
+    const { rawById } = this;
+    let nextId = this.nextId;
     let previous = -1;
-    let flags = 0;
     for (let i = 0; i < entries.length; i++) {
       const raw = entries[i]!;
       // Peers list one another in the same order, so the entry that follows X in one host's list nearly
       // always follows X in the previous host's list too, or a few entries later (past the peer that is the
-      // previous host itself): try those guesses (string identity) before the Map.
-      let id = previous >= 0 ? nextId[previous]! - 1 : firstId;
+      // previous host itself): try those guesses (string identity) before the table.
+      let id = previous >= 0 ? nextId[previous]! - 1 : this.firstId;
       for (let step = 0; id >= 0 && rawById[id] !== raw; step++) id = step < 8 ? nextId[id]! - 1 : -1;
       if (id < 0) {
         // A Map by raw string would only save hashing the ~2% of entries the guesses miss; the table hashes
         // without allocating and is needed anyway for new entries.
-        id = targetTable.add(raw);
-        if (id === delegationTargetById.length) {
-          const holders = holdersOf(partial, raw);
-          // One lookup per holder for both: a domain controller among the holders (KCD015, the first one), and
-          // what the entry is for its holder (usually class/<form> of it: learn that target's id).
-          let domainController: Computer | undefined;
-          for (const h of holders) {
-            const holderComputer = h.isComputer ? computerOf.get(h) : undefined;
-            if (!holderComputer) continue;
-            if (!domainController && isDomainController(holderComputer)) domainController = holderComputer;
-            const bits = formBits(holderComputer, raw, listedAs);
-            if (bits !== 0) {
-              const facts = formFactsOf(formFacts, holderComputer);
-              for (let slot = 0; slot < 4; slot++) if ((bits >>> slot) & 1) facts.ids[slot] = id;
-            }
-          }
-          const target: DelegationTarget = domainController ? { id, holders, domainController } : { id, holders };
-          delegationTargetById.push(target);
+        id = this.targetTable.add(raw);
+        if (id === rawById.length) {
           rawById.push(raw);
-          if (id >= nextId.length) {
-            nextId = grownInt32(nextId);
-            const grown = new Uint8Array(nextId.length);
-            grown.set(flagsById);
-            flagsById = grown;
-          }
-          flagsById[id] = (holders.length === 0 ? UNHELD : 0) | (domainController ? DC : 0);
+          if (id >= nextId.length) this.nextId = nextId = grownInt32(nextId);
         }
       }
       if (previous >= 0) nextId[previous] = id + 1;
-      else firstId = id;
+      else this.firstId = id;
       inOrder[i] = previous = id;
-      flags |= flagsById[id]!;
     }
-    delegationIds.set(c, new LazilySortedIds(inOrder, (flags & UNHELD) !== 0, (flags & DC) !== 0));
+    this.inOrderIds.set(c, inOrder);
   }
-  const delegationTargets: DelegationTargetLookup = {
-    get: (spn) => {
-      const id = targetTable.idOf(spn);
-      return id < 0 ? undefined : delegationTargetById[id];
-    },
-    getJoined: (prefix, rest, from) => {
-      const id = targetTable.idOfJoined(prefix, rest, from);
-      return id < 0 ? undefined : delegationTargetById[id];
-    },
-  };
-  return {
-    data,
-    spnIndex,
-    spnAliases,
-    hyperVHosts,
-    get computersByName() {
-      return computersByName();
-    },
-    get computersByDn() {
-      return computersByDn();
-    },
-    usersByName,
-    groupsByDn,
-    delegationTargets,
-    delegationTargetById,
-    delegationIds,
-    duplicateSpnHolders,
-    formFacts,
-  };
+
+  /** The snapshot of `data`, whose computers are the ones added, in the same order. */
+  build(data: DirectoryData): DirectorySnapshot {
+    if (!this.matches(data)) return createSnapshot(data);
+    this.setSpnMappings(data.spnMappings);
+    const { spnIndex, duplicateSpnHolders, computerOf, formFacts } = this;
+    const spnAliases = this.spnAliases!;
+    for (const a of data.spnAccounts as SpnAccount[]) {
+      const own = [{ samAccountName: a.samAccountName, distinguishedName: a.distinguishedName, isComputer: false }];
+      for (const spn of a.servicePrincipalNames) spnIndex.add(spn, own, duplicateSpnHolders);
+    }
+    const computersByName = lazy(() => {
+      const map = new Map<string, Computer>();
+      for (const c of data.computers) for (const key of hostKeys(c)) if (!map.has(key)) map.set(key, c);
+      return map;
+    });
+    const computersByDn = lazy(() => {
+      const map = new Map<string, Computer>();
+      for (const c of data.computers) map.set(c.distinguishedName.toLowerCase(), c);
+      return map;
+    });
+    const usersByName = new Map<string, User>();
+    for (const u of data.users) {
+      for (const key of userKeys(u)) if (!usersByName.has(key)) usersByName.set(key, u);
+    }
+    const groupsByDn = new Map<string, Group>();
+    for (const g of data.groups) groupsByDn.set(g.distinguishedName.toLowerCase(), g);
+    const hyperVHosts = sortByName(data.computers.filter(isHyperVHost));
+    const partial = { spnIndex, spnAliases };
+    // Each target's holders, in id (first-seen) order: one lookup per holder for both a domain controller
+    // among them (KCD015, the first one) and what the entry is for its holder (usually class/<form> of it:
+    // learn that target's id).
+    const listedAs = FORM_CLASSES.map((k) => [k]);
+    const delegationTargetById: DelegationTarget[] = [];
+    const flagsById = new Uint8Array(this.rawById.length);
+    for (let id = 0; id < this.rawById.length; id++) {
+      const raw = this.rawById[id]!;
+      const holders = holdersOf(partial, raw);
+      let domainController: Computer | undefined;
+      for (const h of holders) {
+        const holderComputer = h.isComputer ? computerOf.get(h) : undefined;
+        if (!holderComputer) continue;
+        if (!domainController && isDomainController(holderComputer)) domainController = holderComputer;
+        const bits = formBits(holderComputer, raw, listedAs);
+        if (bits !== 0) {
+          const facts = formFactsOf(formFacts, holderComputer);
+          for (let slot = 0; slot < 4; slot++) if ((bits >>> slot) & 1) facts.ids[slot] = id;
+        }
+      }
+      delegationTargetById.push(domainController ? { id, holders, domainController } : { id, holders });
+      flagsById[id] = (holders.length === 0 ? UNHELD : 0) | (domainController ? DC : 0);
+    }
+    const delegationIds = new Map<Computer, DelegationIds>();
+    for (const [c, inOrder] of this.inOrderIds) {
+      let flags = 0;
+      for (let i = 0; i < inOrder.length; i++) flags |= flagsById[inOrder[i]!]!;
+      delegationIds.set(c, new LazilySortedIds(inOrder, (flags & UNHELD) !== 0, (flags & DC) !== 0));
+    }
+    const { targetTable } = this;
+    const delegationTargets: DelegationTargetLookup = {
+      get: (spn) => {
+        const id = targetTable.idOf(spn);
+        return id < 0 ? undefined : delegationTargetById[id];
+      },
+      getJoined: (prefix, rest, from) => {
+        const id = targetTable.idOfJoined(prefix, rest, from);
+        return id < 0 ? undefined : delegationTargetById[id];
+      },
+    };
+    return {
+      data,
+      spnIndex,
+      spnAliases,
+      hyperVHosts,
+      get computersByName() {
+        return computersByName();
+      },
+      get computersByDn() {
+        return computersByDn();
+      },
+      usersByName,
+      groupsByDn,
+      delegationTargets,
+      delegationTargetById,
+      delegationIds,
+      duplicateSpnHolders,
+      formFacts,
+    };
+  }
+
+  /** Whether `data` is what was added: the same computers in the same order, the same sPNMappings. */
+  private matches(data: DirectoryData): boolean {
+    const { computers } = data;
+    if (computers.length !== this.added.length) return false;
+    for (let i = 0; i < computers.length; i++) if (computers[i] !== this.added[i]) return false;
+    const used = this.spnMappings;
+    if (used === undefined || used === data.spnMappings) return true;
+    return used.length === data.spnMappings.length && used.every((m, i) => m === data.spnMappings[i]);
+  }
 }
 
 const UNHELD = 1;

@@ -62,6 +62,13 @@ function computers(from: number, count: number): Entry[] {
   return Array.from({ length: count }, (_, i) => ({ dn: `CN=H${from + i},${BASE}`, cn: `H${from + i}`, sAMAccountName: `H${from + i}$` }));
 }
 
+/** The connection that ran the computer search (main lane), or the other one (side lane). */
+function lane(clients: FakeClient[], computerSearch: boolean): FakeClient {
+  const found = clients.filter((c) => c.requested.some((r) => r.startsWith(COMPUTER_FILTER)) === computerSearch);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+}
+
 function directory(clients: FakeClient[], script: Script): LdapDirectory {
   return new LdapDirectory(
     { url: 'ldaps://dc.lab.test', bindDN: 'CN=r,DC=lab,DC=test', bindPassword: 'x', timeoutMs: 5000, warn: () => undefined },
@@ -86,8 +93,12 @@ describe('readData: streamed searches side by side', () => {
     const d = directory(clients, { pageDelayMs: 2, pages: { [COMPUTER_FILTER]: [computers(0, 3), computers(3, 2), computers(5, 1)] } });
     const data = await d.readData();
     expect(data.computers.map((c) => c.name)).toEqual(['H0', 'H1', 'H2', 'H3', 'H4', 'H5']);
-    expect(clients).toHaveLength(1); // one connection for all searches
-    expect(clients[0]!.open).toBe(0);
+    // Two connections: the computer search has one to itself, the small searches share the other.
+    expect(clients).toHaveLength(2);
+    const [main, side] = [lane(clients, true), lane(clients, false)];
+    expect(main.requested).toEqual([`${COMPUTER_FILTER}#0`, `${COMPUTER_FILTER}#1`, `${COMPUTER_FILTER}#2`]);
+    expect(side.requested.sort()).toEqual([`${GROUP_FILTER}#0`, `${SPN_ACCOUNT_FILTER}#0`].sort());
+    expect(clients.map((c) => c.open)).toEqual([0, 0]);
     await d.close();
   });
 
@@ -122,7 +133,8 @@ describe('readData: streamed searches side by side', () => {
     const data = await d.readData();
     expect(data.computers.map((c) => c.name)).toEqual(['H0', 'R', 'H1']);
     expect(data.computers[1]!.memberOf).toEqual(['CN=g1,DC=lab,DC=test', 'CN=g2,DC=lab,DC=test', 'CN=g3,DC=lab,DC=test']);
-    expect(clients[0]!.requested).toContain(`CN=R,${BASE} memberOf;range=2-*`);
+    // On the computer search's connection, after its last page.
+    expect(lane(clients, true).requested.slice(-1)).toEqual([`CN=R,${BASE} memberOf;range=2-*`]);
     await d.close();
   });
 
@@ -135,17 +147,15 @@ describe('readData: streamed searches side by side', () => {
       {
         createClient: () => {
           const c = new FakeClient(script);
-          if (!failed) {
-            // The first connection drops after the first page of computers.
+          const original = c.searchPaginated.bind(c);
+          c.searchPaginated = async function* (base: string, options: SearchOptions) {
+            if (String(options.filter) !== COMPUTER_FILTER || failed) return yield* original(base, options);
+            // The connection of the first computer search drops after its first page.
             failed = true;
-            const original = c.searchPaginated.bind(c);
-            c.searchPaginated = async function* (base: string, options: SearchOptions) {
-              if (String(options.filter) !== COMPUTER_FILTER) return yield* original(base, options);
-              yield { searchEntries: computers(0, 2), searchReferences: [] };
-              c.isConnected = false;
-              throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
-            };
-          }
+            yield { searchEntries: computers(0, 2), searchReferences: [] };
+            c.isConnected = false;
+            throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+          };
           clients.push(c);
           return c as unknown as Client;
         },
@@ -153,7 +163,9 @@ describe('readData: streamed searches side by side', () => {
     );
     const data = await d.readData();
     expect(data.computers.map((c) => c.name)).toEqual(['H0', 'H1', 'H2', 'H3']);
-    expect(clients.length).toBe(2);
+    expect(failed).toBe(true);
+    // The main lane's dropped connection, its replacement, and the side lane's.
+    expect(clients.length).toBe(3);
     await d.close();
   });
 });
