@@ -18,6 +18,7 @@
  * (and the test above fails, so the patch is looked at again).
  */
 import { Attribute, type BerReader } from 'ldapts';
+import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 
 /** The ldapts release whose Attribute.parse this mirrors. */
@@ -42,12 +43,35 @@ function isBinaryType(type: string): boolean {
   return /;binary$/i.test(type);
 }
 
-/** Quick decode; undefined when the strict path must decide (invalid UTF-8, a real U+FFFD, a BOM). */
-function quickDecode(bytes: Buffer): string | undefined {
-  const s = bytes.toString('utf8');
+/** Quick decode of buffer[start, end); undefined when the strict path must decide (invalid UTF-8, a real U+FFFD, a BOM). */
+function quickDecode(buffer: Buffer, start: number, end: number): string | undefined {
+  const s = buffer.toString('utf8', start, end);
   if (s.length > 0 && s.charCodeAt(0) === BYTE_ORDER_MARK) return undefined;
   for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === REPLACEMENT_CHARACTER) return undefined;
   return s;
+}
+
+/** BerReader's state (public fields of the compiled 8.2.0 class), read to decode a value without a Buffer view. */
+interface ReaderState {
+  buffer: Buffer;
+  currentOffset: number;
+  currentLength: number;
+  size: number;
+  readLength(startOffset?: number): number | null;
+}
+
+/**
+ * Where the next OCTET STRING's bytes are, moving past it, as readString(OCTET_STRING, true) would; undefined
+ * for anything unusual (another tag, a truncated value), which readString itself then handles.
+ */
+function nextOctetString(reader: BerReader): [number, number] | undefined {
+  const state = reader as unknown as ReaderState;
+  if (reader.peek() !== OCTET_STRING) return undefined;
+  const start = state.readLength(state.currentOffset + 1);
+  if (start === null || state.currentLength > state.size - start) return undefined;
+  const end = start + state.currentLength;
+  state.currentOffset = end;
+  return [start, end];
 }
 
 function parse(this: PatchedAttribute, reader: BerReader): void {
@@ -56,15 +80,20 @@ function parse(this: PatchedAttribute, reader: BerReader): void {
   const binary = isBinaryType(this.type);
   if (reader.peek() !== LBER_SET || !reader.readSequence(LBER_SET)) return;
   const end = reader.offset + reader.length;
+  const buffer = (reader as unknown as ReaderState).buffer;
   while (reader.offset < end) {
-    const bytes = (reader.readString(OCTET_STRING, true) as Buffer | null) ?? Buffer.alloc(0);
-    if (binary) {
-      this.values.push(bytes);
-      continue;
+    const range = nextOctetString(reader);
+    if (range && !binary) {
+      const quick = quickDecode(buffer, range[0], range[1]);
+      if (quick !== undefined) {
+        this.values.push(quick);
+        continue;
+      }
     }
-    const quick = quickDecode(bytes);
-    if (quick !== undefined) {
-      this.values.push(quick);
+    const bytes = range ? buffer.subarray(range[0], range[1]) : ((reader.readString(OCTET_STRING, true) as Buffer | null) ?? Buffer.alloc(0));
+    // Not UTF-8 (an objectSid, a security descriptor): TextDecoder would throw, and ldapts keeps the Buffer.
+    if (binary || !isUtf8(bytes)) {
+      this.values.push(bytes);
       continue;
     }
     try {
