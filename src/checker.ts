@@ -3,12 +3,15 @@
  * deterministic order. The bot, the CLI and the daily job are front ends to these three questions.
  */
 import { CHECKS, type Check, type HostRole } from './checks';
-import { SEVERITY_ORDER, type Finding } from './domain/finding';
+import { SEVERITY_ORDER, type Finding, type Fix } from './domain/finding';
 import type { Computer, User } from './domain/model';
-import { migrationGroups, migrationPeers, type MigrationGroup } from './domain/migration-group';
+import { migrationGroups, migrationPeers, peerQuery, type MigrationGroup } from './domain/migration-group';
+import { CIFS, MIGRATION_SERVICE } from './domain/spn';
+import { groupAdvice, type FleetAdvice } from './domain/group-advice';
 import type { DirectorySnapshot } from './domain/snapshot';
 import { InputError } from './domain/errors';
 import { PairScreen, SCREENED_PAIR_RULES } from './checks/pair-screen';
+import { classIds, missingSpns, nameForms } from './checks/helpers';
 
 type PairCheck = Extract<Check, { scope: 'pair' }>;
 type HostCheck = Extract<Check, { scope: 'host' }>;
@@ -79,6 +82,8 @@ export interface FleetReport {
   storage: boolean;
   group: MigrationGroup;
   hosts: FleetHost[];
+  /** Notes about the migration group itself (e.g. a domain of separate clusters); absent when there are none. */
+  advice?: FleetAdvice[];
   totals: {
     hosts: number;
     hostsWithErrors: number;
@@ -232,14 +237,78 @@ export function checkHost(snapshot: DirectorySnapshot, host: Computer, options: 
 export const FLEET_FINDINGS_PER_RULE = 20;
 
 /**
- * Collects one host's outbound pair findings during a fleet scan, keeping memory linear in the number of
- * hosts: a host that lacks delegation to 1,000 peers gets its first findings per rule and one finding that
- * counts the rest (with every missing entry in its fix), not thousands of findings. `kcd host` has them all.
+ * A summary finding lists at most this many missing entries in its fix, and names at most this many peers in
+ * `data.peers` (`data.peersOmitted` counts the rest). Past it the fix is a PowerShell loop over the migration
+ * group's peers (Fix 'delegate-to-peers'), so a host of a 2,000-host domain group costs kilobytes, not megabytes.
+ * Above the largest clusters Hyper-V supports (64 nodes), so cluster-sized groups keep their literal lists.
+ */
+export const FLEET_MAX_LISTED = 64;
+
+/** The service classes a summarised rule's missing entries belong to, for the loop that adds them all. */
+function loopServices(rule: string, storage: boolean): string[] | undefined {
+  switch (rule) {
+    case 'KCD001':
+      return [MIGRATION_SERVICE];
+    case 'KCD002':
+      return [CIFS];
+    case 'KCD014':
+      return storage ? [MIGRATION_SERVICE, CIFS] : [MIGRATION_SERVICE];
+    default:
+      return undefined;
+  }
+}
+
+interface Dropped {
+  count: number;
+  /** Missing entries in the dropped findings' fixes. */
+  entries: number;
+  /** The dropped findings' entries, in order; undefined once there are more than FLEET_MAX_LISTED. */
+  spns: string[] | undefined;
+  /** Distinct target names. */
+  targetCount: number;
+  /** The last target counted: a pair's findings come together, so this dedupes within a pair. */
+  lastTarget: string | undefined;
+  /** Every target name, only when the group has two members of one name (else distinct pairs are distinct names). */
+  targets: Set<string> | undefined;
+  /** The FLEET_MAX_LISTED smallest targets, sorted (as [...targets].sort()). */
+  firstTargets: string[];
+  first: Finding;
+}
+
+/** Adds `name` to `sorted` (ascending, distinct) when it is among the `max` smallest. */
+function keepSmallest(sorted: string[], name: string, max: number): void {
+  const n = sorted.length;
+  if (n === max && name >= sorted[n - 1]!) return; // the usual case: peers come in name order
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < name) lo = mid + 1;
+    else hi = mid;
+  }
+  if (sorted[lo] === name) return;
+  sorted.splice(lo, 0, name);
+  if (sorted.length > max) sorted.pop();
+}
+
+/**
+ * Collects one host's outbound pair findings during a fleet scan, keeping memory and output linear in the
+ * number of hosts: a host that lacks delegation to 1,000 peers gets its first findings per rule and one finding
+ * that counts the rest, not thousands of findings. Its fix lists the missing entries when they are few
+ * (FLEET_MAX_LISTED), else loops over the group's peers. `kcd host` has every finding.
  */
 class PairFindingSummariser {
   private readonly kept = new Map<string, Finding[]>();
-  private readonly extra = new Map<string, { count: number; spns: string[]; targets: Set<string>; first: Finding }>();
-  constructor(private readonly host: Computer) {}
+  private readonly extra = new Map<string, Dropped>();
+  constructor(
+    private readonly snapshot: DirectorySnapshot,
+    private readonly host: Computer,
+    private readonly group: MigrationGroup,
+    private readonly storage: boolean,
+    private readonly peerCount: number,
+    /** No two members of the group share a name: each pair's target is a new name. */
+    private readonly distinctNames: boolean,
+  ) {}
 
   add(findings: readonly Finding[]): void {
     for (const f of findings) {
@@ -251,29 +320,116 @@ class PairFindingSummariser {
         continue;
       }
       let more = this.extra.get(key);
-      if (!more) this.extra.set(key, (more = { count: 0, spns: [], targets: new Set(), first: f }));
-      more.count++;
-      if (typeof f.data.spn === 'string') more.spns.push(f.data.spn);
-      if (typeof f.data.target === 'string') more.targets.add(f.data.target);
+      if (!more) this.extra.set(key, (more = this.newDropped(f)));
+      const spns = f.fix?.kind === 'computer' ? f.fix.addDelegation : undefined;
+      this.drop(more, typeof f.data.target === 'string' ? f.data.target : undefined, spns ?? []);
     }
+  }
+
+  private newDropped(first: Finding): Dropped {
+    const targets = this.distinctNames ? undefined : new Set<string>();
+    return { count: 0, entries: 0, spns: [], targetCount: 0, lastTarget: undefined, targets, firstTargets: [], first };
+  }
+
+  /** The summary of `key` once findings of it are dropped (further ones may then go to dropMissing). */
+  summarising(key: string): Dropped | undefined {
+    return this.extra.get(key);
+  }
+
+  /**
+   * Counts the findings the rule for `key` would return for SOURCE → `peer` (summarising(key) must hold): one
+   * per missing `serviceClass/<form>`, bit f of `mask` standing for nameForms(peer)[f]. What add() would do with
+   * them, without building them; entry strings are built only while the fix may still list them.
+   */
+  dropMissing(more: Dropped, peer: Computer, serviceClass: string, mask: number): void {
+    for (let f = 0; mask >>> f !== 0; f++) {
+      if (((mask >>> f) & 1) === 0) continue;
+      more.count++;
+      more.entries++;
+      if (more.spns) {
+        more.spns.push(`${serviceClass}/${nameForms(peer)[f]}`);
+        if (more.spns.length > FLEET_MAX_LISTED) more.spns = undefined;
+      }
+    }
+    this.target(more, peer.name);
+  }
+
+  private drop(more: Dropped, target: string | undefined, entries: readonly string[]): void {
+    more.count++;
+    more.entries += entries.length;
+    if (more.spns) {
+      more.spns.push(...entries);
+      if (more.spns.length > FLEET_MAX_LISTED) more.spns = undefined; // the fix becomes a loop
+    }
+    if (target !== undefined) this.target(more, target);
+  }
+
+  private target(more: Dropped, target: string): void {
+    if (target === more.lastTarget) return;
+    more.lastTarget = target;
+    if (more.targets) {
+      if (more.targets.has(target)) return;
+      more.targets.add(target);
+    }
+    more.targetCount++;
+    keepSmallest(more.firstTargets, target, FLEET_MAX_LISTED);
   }
 
   findings(): Finding[] {
     const out = [...this.kept.values()].flat();
-    for (const { count, spns, targets, first } of this.extra.values()) {
+    for (const { count, entries, spns, targetCount, firstTargets, first } of this.extra.values()) {
       const sameHost = first.fix?.kind === 'computer' && first.fix.addDelegation !== undefined;
+      const data: Finding['data'] = { more: count, peers: firstTargets };
+      if (targetCount > firstTargets.length) data.peersOmitted = targetCount - firstTargets.length;
       out.push({
         rule: first.rule,
         severity: first.severity,
         subject: first.subject,
-        message: `… and ${count} more ${first.rule} finding${count === 1 ? '' : 's'} for ${first.subject}${targets.size > 0 ? ` (${targets.size} more peer${targets.size === 1 ? '' : 's'})` : ''}. Run kcd host ${this.host.name} for each of them.`,
+        message: `… and ${count} more ${first.rule} finding${count === 1 ? '' : 's'} for ${first.subject}${targetCount > 0 ? ` (${targetCount} more peer${targetCount === 1 ? '' : 's'})` : ''}. Run kcd host ${this.host.name} for each of them.`,
         why: first.why,
-        data: { more: count, peers: [...targets].sort() },
-        fix: sameHost && first.fix?.kind === 'computer' ? { kind: 'computer', host: first.fix.host, addDelegation: spns } : undefined,
+        data,
+        fix: sameHost && first.fix?.kind === 'computer' ? this.fix(first.fix.host, first.rule, entries, spns) : undefined,
       });
     }
     return out;
   }
+
+  private fix(host: string, rule: string, entries: number, spns: string[] | undefined): Fix | undefined {
+    if (spns) return { kind: 'computer', host, addDelegation: spns };
+    const services = loopServices(rule, this.storage);
+    if (!services) return undefined; // no rule with a delegation fix is left: all are loops
+    return { kind: 'delegate-to-peers', host, services, peers: peerQuery(this.snapshot, this.host, this.group), missing: entries, peerCount: this.peerCount };
+  }
+}
+
+/**
+ * Whether, for pairs SOURCE → DEST within DEST's domain and without file servers, only KCD001 and KCD002 can
+ * have findings (the other screened rules' conditions, restated): no resource-based delegation on DEST (KCD014,
+ * and KCD001/KCD002 defer to it), DEST answers to its migration (and cifs) SPNs (KCD007); same domain (KCD013)
+ * is checked per pair; KCD003 needs file servers.
+ */
+function onlyMissingEntries(snapshot: DirectorySnapshot, dest: Computer, storage: boolean): boolean {
+  return (
+    dest.allowedToActOnBehalfOf.length === 0 &&
+    missingSpns(snapshot, dest, MIGRATION_SERVICE).length === 0 &&
+    (!storage || missingSpns(snapshot, dest, CIFS).length === 0)
+  );
+}
+
+/** A form slot of a member without that form (no dNSHostName). */
+const NO_FORM = -2;
+
+/**
+ * Which of member j's form slots (see checkFleet's formIds) SOURCE does not list, as bits: what missingEntries
+ * finds for KCD001 (bits 0, 1) and KCD002 (bits 2, 3).
+ */
+function missingForms(screen: PairScreen, source: Computer, formIds: Int32Array, j: number): number {
+  let mask = 0;
+  for (let s = 0; s < 4; s++) {
+    const id = formIds[j * 4 + s]!;
+    if (id !== NO_FORM && !screen.lists(source, id)) mask |= 1 << s;
+  }
+  return mask;
 }
 
 /**
@@ -295,17 +451,27 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
   let pairsReady = 0;
   // Per group (the members array is shared by the group), what every pair into a member needs: the screen's
   // handle and whether the member's own target findings block. Once per group, not once per pair.
-  const perGroup = new Map<readonly Computer[], { handles: Int32Array; targetBlocks: Uint8Array }>();
+  const perGroup = new Map<readonly Computer[], { handles: Int32Array; targetBlocks: Uint8Array; onlyMissing: Uint8Array; formIds: Int32Array; distinctNames: number }>();
   const groupFacts = (members: readonly Computer[]) => {
     let facts = perGroup.get(members);
     if (!facts) {
       const handles = new Int32Array(members.length);
       const targetBlocks = new Uint8Array(members.length);
+      const onlyMissing = new Uint8Array(members.length);
+      // Per member, the delegation-target ids of its migration (slots 0, 1) and cifs (2, 3) forms, as
+      // classIds gives them (-1: nobody lists it); NO_FORM where the form does not exist.
+      const formIds = new Int32Array(members.length * 4).fill(NO_FORM);
       for (let j = 0; j < members.length; j++) {
-        handles[j] = screen ? screen.handle(members[j]!) : -1;
-        targetBlocks[j] = hasErrors(cache.get(members[j]!, 'target')) ? 1 : 0;
+        const m = members[j]!;
+        handles[j] = screen ? screen.handle(m) : -1;
+        targetBlocks[j] = hasErrors(cache.get(m, 'target')) ? 1 : 0;
+        onlyMissing[j] = SCREEN_COVERS_PAIR_CHECKS && onlyMissingEntries(snapshot, m, storage) ? 1 : 0;
+        if (onlyMissing[j] === 0) continue;
+        classIds(snapshot, m, MIGRATION_SERVICE).forEach((id, f) => (formIds[j * 4 + f] = id));
+        if (storage) classIds(snapshot, m, CIFS).forEach((id, f) => (formIds[j * 4 + 2 + f] = id));
       }
-      perGroup.set(members, (facts = { handles, targetBlocks }));
+      const distinctNames = new Set(members.map((m) => m.name)).size === members.length ? 1 : 0;
+      perGroup.set(members, (facts = { handles, targetBlocks, onlyMissing, formIds, distinctNames }));
     }
     return facts;
   };
@@ -318,7 +484,12 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     let peersTotal = 0;
     let peersReady = 0;
     const members = groups.get(host) ?? [];
-    const { handles, targetBlocks } = groupFacts(members);
+    const { handles, targetBlocks, onlyMissing, formIds, distinctNames } = groupFacts(members);
+    const migrationKey = `KCD001|${host.name}`;
+    const cifsKey = `KCD002|${host.name}`;
+    // Looked up until found; once a rule is summarised it stays so for the rest of the host's pairs.
+    let migrationDropped: Dropped | undefined;
+    let cifsDropped: Dropped | undefined;
     for (let j = 0; j < members.length; j++) {
       const peer = members[j]!;
       if (peer === host) continue;
@@ -327,10 +498,29 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
         if (!ownBlocks && targetBlocks[j] === 0) peersReady++;
         continue;
       }
+      // Only KCD001/KCD002 can speak for this pair and both are already summarised for this host (the usual
+      // case in a large group after the first peers): count their missing entries instead of building findings
+      // that would be dropped. Anything else takes the rules' path below.
+      if (summariser && screen && onlyMissing[j] === 1 && peer.domain === host.domain) {
+        const missing = missingForms(screen!, host, formIds, j);
+        const migration = missing & 3;
+        const cifs = missing >>> 2;
+        if (migration !== 0) migrationDropped ??= summariser.summarising(migrationKey);
+        if (cifs !== 0) cifsDropped ??= summariser.summarising(cifsKey);
+        if ((migration === 0 || migrationDropped) && (cifs === 0 || cifsDropped)) {
+          if (missing === 0) {
+            if (!ownBlocks && targetBlocks[j] === 0) peersReady++;
+            continue;
+          }
+          if (migration !== 0) summariser.dropMissing(migrationDropped!, peer, MIGRATION_SERVICE, migration);
+          if (cifs !== 0) summariser.dropMissing(cifsDropped!, peer, CIFS, cifs);
+          continue; // KCD001 and KCD002 are errors: not ready
+        }
+      }
       const pair = pairFindings(snapshot, PAIR_CHECKS_BOTH_WAYS, host, peer, storage);
       const ready = !ownBlocks && !hasErrors(pair) && targetBlocks[j] === 0;
       if (ready) peersReady++;
-      if (pair.length > 0) (summariser ??= new PairFindingSummariser(host)).add(pair);
+      if (pair.length > 0) (summariser ??= new PairFindingSummariser(snapshot, host, group, storage, members.length - 1, distinctNames === 1)).add(pair);
     }
     if (summariser) collected.push(...summariser.findings());
     const findings = collected.length === 0 ? [] : normaliseFindings(collected);
@@ -344,11 +534,13 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     pairsReady += peersReady;
     return { host, ready: !hasErrors(findings), peersTotal, peersReady, findings };
   });
+  const advice = groupAdvice(snapshot, group, groups, storage);
   return {
     kind: 'fleet',
     storage,
     group,
     hosts,
+    ...(advice.length > 0 ? { advice } : {}),
     totals: {
       hosts: hosts.length,
       hostsWithErrors: hosts.filter((h) => !h.ready).length,

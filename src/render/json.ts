@@ -70,6 +70,8 @@ export function fleetJson(report: FleetReport, directory: string) {
     storage: report.storage,
     migrationGroup: describeMigrationGroup(report.group),
     totals: report.totals,
+    // Only when there is advice, so reports without it keep their exact shape.
+    ...(report.advice ? { advice: report.advice } : {}),
     hosts: report.hosts.map((h) => ({
       host: h.host.name,
       ready: h.ready,
