@@ -28,7 +28,7 @@ export function ldapFilterValue(value: string): string {
 }
 
 /** What makes a computer a Hyper-V host (isHyperVHost), plus the group's membership, as an LDAP filter. */
-function peerFilter(peers: PeerQuery): string {
+export function peerFilter(peers: PeerQuery): string {
   const spn = `(servicePrincipalName=${ldapFilterValue(MIGRATION_SERVICE)}/*)`;
   if (peers.memberOf === undefined) return spn;
   const groups = peers.memberOf.map((dn) => `(memberOf:1.2.840.113556.1.4.1941:=${ldapFilterValue(dn)})`);
