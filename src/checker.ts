@@ -418,9 +418,28 @@ function onlyMissingEntries(snapshot: DirectorySnapshot, dest: Computer, storage
 
 /** A form slot of a member without that form (no dNSHostName). */
 const NO_FORM = -2;
+const UNKNOWN = 2;
 
 /**
- * Which of member j's form slots (see checkFleet's formIds) SOURCE does not list, as bits: what missingEntries
+ * Whether pairs into member j (`dest`) can only have KCD001/KCD002 findings (onlyMissingEntries), filling on
+ * first use its cache entry `onlyMissing[j]` (UNKNOWN, 0 or 1) and, when so, its form slots in `formIds`: the
+ * delegation-target ids of its migration (slots 0, 1) and cifs (2, 3) forms as classIds gives them (-1: nobody
+ * lists it), NO_FORM where the form does not exist.
+ */
+function knownForms(snapshot: DirectorySnapshot, storage: boolean, dest: Computer, j: number, onlyMissing: Uint8Array, formIds: Int32Array): boolean {
+  if (onlyMissing[j] === UNKNOWN) {
+    const only = SCREEN_COVERS_PAIR_CHECKS && onlyMissingEntries(snapshot, dest, storage);
+    onlyMissing[j] = only ? 1 : 0;
+    if (only) {
+      classIds(snapshot, dest, MIGRATION_SERVICE).forEach((id, f) => (formIds[j * 4 + f] = id));
+      if (storage) classIds(snapshot, dest, CIFS).forEach((id, f) => (formIds[j * 4 + 2 + f] = id));
+    }
+  }
+  return onlyMissing[j] === 1;
+}
+
+/**
+ * Which of member j's form slots (see knownForms) SOURCE does not list, as bits: what missingEntries
  * finds for KCD001 (bits 0, 1) and KCD002 (bits 2, 3).
  */
 function missingForms(screen: PairScreen, source: Computer, formIds: Int32Array, j: number): number {
@@ -457,18 +476,13 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     if (!facts) {
       const handles = new Int32Array(members.length);
       const targetBlocks = new Uint8Array(members.length);
-      const onlyMissing = new Uint8Array(members.length);
-      // Per member, the delegation-target ids of its migration (slots 0, 1) and cifs (2, 3) forms, as
-      // classIds gives them (-1: nobody lists it); NO_FORM where the form does not exist.
+      // Filled on first use by the fast path below (knownForms): most fleets never take it.
+      const onlyMissing = new Uint8Array(members.length).fill(UNKNOWN);
       const formIds = new Int32Array(members.length * 4).fill(NO_FORM);
       for (let j = 0; j < members.length; j++) {
         const m = members[j]!;
         handles[j] = screen ? screen.handle(m) : -1;
         targetBlocks[j] = hasErrors(cache.get(m, 'target')) ? 1 : 0;
-        onlyMissing[j] = SCREEN_COVERS_PAIR_CHECKS && onlyMissingEntries(snapshot, m, storage) ? 1 : 0;
-        if (onlyMissing[j] === 0) continue;
-        classIds(snapshot, m, MIGRATION_SERVICE).forEach((id, f) => (formIds[j * 4 + f] = id));
-        if (storage) classIds(snapshot, m, CIFS).forEach((id, f) => (formIds[j * 4 + 2 + f] = id));
       }
       const distinctNames = new Set(members.map((m) => m.name)).size === members.length ? 1 : 0;
       perGroup.set(members, (facts = { handles, targetBlocks, onlyMissing, formIds, distinctNames }));
@@ -501,8 +515,8 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
       // Only KCD001/KCD002 can speak for this pair and both are already summarised for this host (the usual
       // case in a large group after the first peers): count their missing entries instead of building findings
       // that would be dropped. Anything else takes the rules' path below.
-      if (summariser && screen && onlyMissing[j] === 1 && peer.domain === host.domain) {
-        const missing = missingForms(screen!, host, formIds, j);
+      if (summariser && screen && peer.domain === host.domain && knownForms(snapshot, storage, peer, j, onlyMissing, formIds)) {
+        const missing = missingForms(screen, host, formIds, j);
         const migration = missing & 3;
         const cifs = missing >>> 2;
         if (migration !== 0) migrationDropped ??= summariser.summarising(migrationKey);
