@@ -300,6 +300,13 @@ function keepSmallest(sorted: string[], name: string, max: number): void {
 class PairFindingSummariser {
   private readonly kept = new Map<string, Finding[]>();
   private readonly extra = new Map<string, Dropped>();
+  /**
+   * Findings about peers rather than the host (KCD007: a peer lacks an SPN) are keyed by that peer, so a host
+   * of a large group could collect one key per broken peer: per rule, the first FLEET_FINDINGS_PER_RULE such
+   * peers keep their findings, findings about further peers are counted here (by rule).
+   */
+  private readonly otherSubjects = new Map<string, number>();
+  private readonly aboutOthers = new Map<string, Dropped>();
   constructor(
     private readonly snapshot: DirectorySnapshot,
     private readonly host: Computer,
@@ -313,10 +320,22 @@ class PairFindingSummariser {
   add(findings: readonly Finding[]): void {
     for (const f of findings) {
       const key = `${f.rule}|${f.subject}`;
-      const list = this.kept.get(key) ?? [];
+      let list = this.kept.get(key);
+      if (!list) {
+        if (f.subject !== this.host.name) {
+          const subjects = this.otherSubjects.get(f.rule) ?? 0;
+          if (subjects >= FLEET_FINDINGS_PER_RULE) {
+            let more = this.aboutOthers.get(f.rule);
+            if (!more) this.aboutOthers.set(f.rule, (more = this.newDropped(f)));
+            this.drop(more, f.subject, []);
+            continue;
+          }
+          this.otherSubjects.set(f.rule, subjects + 1);
+        }
+        this.kept.set(key, (list = []));
+      }
       if (list.length < FLEET_FINDINGS_PER_RULE) {
         list.push(f);
-        this.kept.set(key, list);
         continue;
       }
       let more = this.extra.get(key);
@@ -389,6 +408,19 @@ class PairFindingSummariser {
         why: first.why,
         data,
         fix: sameHost && first.fix?.kind === 'computer' ? this.fix(first.fix.host, first.rule, entries, spns) : undefined,
+      });
+    }
+    for (const { count, targetCount, firstTargets, first } of this.aboutOthers.values()) {
+      const data: Finding['data'] = { more: count, peers: firstTargets };
+      if (targetCount > firstTargets.length) data.peersOmitted = targetCount - firstTargets.length;
+      // Each peer needs its own fix (on the peer): `kcd host` lists them.
+      out.push({
+        rule: first.rule,
+        severity: first.severity,
+        subject: this.host.name,
+        message: `… and ${count} more ${first.rule} finding${count === 1 ? '' : 's'} about ${targetCount} more peer${targetCount === 1 ? '' : 's'} of ${this.host.name}. Run kcd host ${this.host.name} for each of them.`,
+        why: first.why,
+        data,
       });
     }
     return out;

@@ -1,4 +1,4 @@
-import { checkFleet, checkHost, checkPair, FLEET_MAX_LISTED } from '../src/checker';
+import { checkFleet, checkHost, checkPair, FLEET_FINDINGS_PER_RULE, FLEET_MAX_LISTED } from '../src/checker';
 import { InputError } from '../src/domain/errors';
 import { migrationPeers } from '../src/domain/migration-group';
 import { resolveHost } from '../src/domain/names';
@@ -6,6 +6,7 @@ import { createSnapshot } from '../src/domain/snapshot';
 import { MIGRATION_SERVICE } from '../src/domain/spn';
 import { demoData } from '../src/directory/demo-directory';
 import { loadScenario, scenarioData } from './support/scenario';
+import { fleetData, names } from './summary/fleet';
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
@@ -152,6 +153,30 @@ describe('fleet scans of large, unconfigured groups', () => {
       const all = h.findings.length > 0 ? hosts.filter((n) => n !== h.host.name) : [];
       expect(new Set([...kept, ...listed]).size).toBe(all.length * 2);
       expect(summary?.data.peersOmitted).toBeUndefined();
+    }
+  });
+
+  test('findings about peers (KCD007) stay bounded too: per rule, FLEET_FINDINGS_PER_RULE peers, the rest counted', () => {
+    // 100 hosts delegating to each other; 40 of them lack their FQDN migration SPN, so every other host gets KCD007.
+    const data = fleetData(names('HV', 100).map((name) => ({ name })));
+    const broken = new Set(data.computers.slice(0, 40).map((c) => c.name));
+    for (const c of data.computers) {
+      if (broken.has(c.name)) c.servicePrincipalNames = c.servicePrincipalNames.filter((spn) => spn !== `${MIGRATION_SERVICE}/${c.dnsHostName}`);
+    }
+    const snapshot = createSnapshot(data);
+    const report = checkFleet(snapshot, { group: { kind: 'domain' } });
+    for (const h of report.hosts) {
+      const kcd007 = h.findings.filter((f) => f.rule === 'KCD007');
+      const kept = kcd007.filter((f) => f.data.more === undefined);
+      const summary = kcd007.find((f) => f.data.more !== undefined);
+      const peersBroken = [...broken].filter((n) => n !== h.host.name).length;
+      expect(new Set(kept.map((f) => f.subject)).size).toBe(FLEET_FINDINGS_PER_RULE);
+      expect(summary).toMatchObject({ subject: h.host.name, severity: 'error', data: { more: peersBroken - FLEET_FINDINGS_PER_RULE } });
+      expect(summary?.message).toContain(`about ${peersBroken - FLEET_FINDINGS_PER_RULE} more peers of ${h.host.name}`);
+      // Kept and counted together are what the rules give for the host's outbound pairs.
+      const all = checkHost(snapshot, h.host, { group: { kind: 'domain' } }).findings.filter((f) => f.rule === 'KCD007' && broken.has(f.subject) && f.subject !== h.host.name);
+      expect(kept.length + (summary!.data.more as number)).toBe(all.length);
+      expect([...kept.map((f) => f.subject), ...(summary!.data.peers as string[])].sort()).toEqual(all.map((f) => f.subject).sort());
     }
   });
 });
