@@ -237,43 +237,52 @@ export function checkHost(snapshot: DirectorySnapshot, host: Computer, options: 
 export { FLEET_FINDINGS_PER_RULE, FLEET_MAX_LISTED } from './fleet-summariser';
 
 /**
- * Whether, for pairs SOURCE → DEST within DEST's domain and without file servers, only KCD001 and KCD002 can
- * have findings (the other screened rules' conditions, restated): no resource-based delegation on DEST (KCD014,
- * and KCD001/KCD002 defer to it), DEST answers to its migration (and cifs) SPNs (KCD007); same domain (KCD013)
- * is checked per pair; KCD003 needs file servers.
+ * What pairs SOURCE → DEST can find, for DEST alone, when SOURCE is in DEST's domain and there are no file
+ * servers (the other screened rules' conditions, restated): with no resource-based delegation on DEST (KCD014,
+ * and KCD001/KCD002 defer to it), only KCD001/KCD002 (SOURCE's missing entries) and KCD007 (DEST lacks an SPN:
+ * the same findings whatever the source) can speak; KCD013 needs two domains, KCD003 file servers.
+ * undefined: DEST has resource-based delegation (the rules decide per pair).
  */
-function onlyMissingEntries(snapshot: DirectorySnapshot, dest: Computer, storage: boolean): boolean {
-  return (
-    dest.allowedToActOnBehalfOf.length === 0 &&
-    missingSpns(snapshot, dest, MIGRATION_SERVICE).length === 0 &&
-    (!storage || missingSpns(snapshot, dest, CIFS).length === 0)
-  );
+function destOnlyFindings(snapshot: DirectorySnapshot, dest: Computer, storage: boolean): readonly Finding[] | undefined {
+  if (dest.allowedToActOnBehalfOf.length > 0) return undefined;
+  if (missingSpns(snapshot, dest, MIGRATION_SERVICE).length === 0 && (!storage || missingSpns(snapshot, dest, CIFS).length === 0)) return NO_FINDINGS;
+  // KCD007 reads DEST alone (the source is not looked at).
+  return DEST_SPN_CHECK.check({ snapshot, source: dest, dest, storage, fileServers: [] });
 }
+
+/** KCD007, typed as the pair rule it is. */
+const DEST_SPN_CHECK = PAIR_CHECKS.find((c) => c.id === 'KCD007')!;
 
 /** A form slot of a member without that form (no dNSHostName). */
 const NO_FORM = -2;
-const UNKNOWN = 2;
 
-/**
- * Whether pairs into member j (`dest`) can only have KCD001/KCD002 findings (onlyMissingEntries), filling on
- * first use its cache entry `onlyMissing[j]` (UNKNOWN, 0 or 1) and, when so, its form slots in `formIds`: the
- * delegation-target ids of its migration (slots 0, 1) and cifs (2, 3) forms as classIds gives them (-1: nobody
- * lists it), NO_FORM where the form does not exist.
- */
-function knownForms(snapshot: DirectorySnapshot, storage: boolean, dest: Computer, j: number, onlyMissing: Uint8Array, formIds: Int32Array): boolean {
-  if (onlyMissing[j] === UNKNOWN) {
-    const only = SCREEN_COVERS_PAIR_CHECKS && onlyMissingEntries(snapshot, dest, storage);
-    onlyMissing[j] = only ? 1 : 0;
-    if (only) {
-      classIds(snapshot, dest, MIGRATION_SERVICE).forEach((id, f) => (formIds[j * 4 + f] = id));
-      if (storage) classIds(snapshot, dest, CIFS).forEach((id, f) => (formIds[j * 4 + 2 + f] = id));
+/** Per group member, filled on first use by checkFleet's fast path (most fleets never take it). */
+interface MemberFacts {
+  /** destOnlyFindings per member; undefined: not known yet; null: the rules decide. */
+  readonly dest: Array<readonly Finding[] | null | undefined>;
+  /**
+   * The delegation-target ids of each member's migration (slots 0, 1) and cifs (2, 3) forms, as classIds gives
+   * them (-1: nobody lists it); NO_FORM where the form does not exist.
+   */
+  readonly formIds: Int32Array;
+}
+
+/** destOnlyFindings for member j (`dest`), with its form slots filled; null when the rules must decide. */
+function knownDest(snapshot: DirectorySnapshot, storage: boolean, dest: Computer, j: number, facts: MemberFacts): readonly Finding[] | null {
+  let known = facts.dest[j];
+  if (known === undefined) {
+    known = (SCREEN_COVERS_PAIR_CHECKS ? destOnlyFindings(snapshot, dest, storage) : undefined) ?? null;
+    facts.dest[j] = known;
+    if (known) {
+      classIds(snapshot, dest, MIGRATION_SERVICE).forEach((id, f) => (facts.formIds[j * 4 + f] = id));
+      if (storage) classIds(snapshot, dest, CIFS).forEach((id, f) => (facts.formIds[j * 4 + 2 + f] = id));
     }
   }
-  return onlyMissing[j] === 1;
+  return known;
 }
 
 /**
- * Which of member j's form slots (see knownForms) SOURCE does not list, as bits: what missingEntries
+ * Which of member j's form slots (see MemberFacts) SOURCE does not list, as bits: what missingEntries
  * finds for KCD001 (bits 0, 1) and KCD002 (bits 2, 3).
  */
 function missingForms(screen: PairScreen, source: Computer, formIds: Int32Array, j: number): number {
@@ -304,22 +313,20 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
   let pairsReady = 0;
   // Per group (the members array is shared by the group), what every pair into a member needs: the screen's
   // handle and whether the member's own target findings block. Once per group, not once per pair.
-  const perGroup = new Map<readonly Computer[], { handles: Int32Array; targetBlocks: Uint8Array; onlyMissing: Uint8Array; formIds: Int32Array; distinctNames: number }>();
+  const perGroup = new Map<readonly Computer[], { handles: Int32Array; targetBlocks: Uint8Array; members: MemberFacts; distinctNames: number }>();
   const groupFacts = (members: readonly Computer[]) => {
     let facts = perGroup.get(members);
     if (!facts) {
       const handles = new Int32Array(members.length);
       const targetBlocks = new Uint8Array(members.length);
-      // Filled on first use by the fast path below (knownForms): most fleets never take it.
-      const onlyMissing = new Uint8Array(members.length).fill(UNKNOWN);
-      const formIds = new Int32Array(members.length * 4).fill(NO_FORM);
+      const memberFacts: MemberFacts = { dest: new Array(members.length), formIds: new Int32Array(members.length * 4).fill(NO_FORM) };
       for (let j = 0; j < members.length; j++) {
         const m = members[j]!;
         handles[j] = screen ? screen.handle(m) : -1;
         targetBlocks[j] = hasErrors(cache.get(m, 'target')) ? 1 : 0;
       }
       const distinctNames = new Set(members.map((m) => m.name)).size === members.length ? 1 : 0;
-      perGroup.set(members, (facts = { handles, targetBlocks, onlyMissing, formIds, distinctNames }));
+      perGroup.set(members, (facts = { handles, targetBlocks, members: memberFacts, distinctNames }));
     }
     return facts;
   };
@@ -332,7 +339,7 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     let peersTotal = 0;
     let peersReady = 0;
     const members = groups.get(host) ?? [];
-    const { handles, targetBlocks, onlyMissing, formIds, distinctNames } = groupFacts(members);
+    const { handles, targetBlocks, members: memberFacts, distinctNames } = groupFacts(members);
     const migrationKey = `KCD001|${host.name}`;
     const cifsKey = `KCD002|${host.name}`;
     // Looked up until found; once a rule is summarised it stays so for the rest of the host's pairs.
@@ -346,23 +353,23 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
         if (!ownBlocks && targetBlocks[j] === 0) peersReady++;
         continue;
       }
-      // Only KCD001/KCD002 can speak for this pair and both are already summarised for this host (the usual
-      // case in a large group after the first peers): count their missing entries instead of building findings
-      // that would be dropped. Anything else takes the rules' path below.
-      if (summariser && screen && peer.domain === host.domain && knownForms(snapshot, storage, peer, j, onlyMissing, formIds)) {
-        const missing = missingForms(screen, host, formIds, j);
+      // Only KCD001/KCD002 (SOURCE's missing entries, already summarised for this host: the usual case in a
+      // large group after the first peers) and DEST's own KCD007 can speak for this pair: count the missing
+      // entries instead of building findings that would be dropped. Anything else takes the rules' path below.
+      const destOnly = summariser && screen && peer.domain === host.domain ? knownDest(snapshot, storage, peer, j, memberFacts) : null;
+      if (destOnly) {
+        const missing = missingForms(screen!, host, memberFacts.formIds, j);
         const migration = missing & 3;
         const cifs = missing >>> 2;
-        if (migration !== 0) migrationDropped ??= summariser.summarising(migrationKey);
-        if (cifs !== 0) cifsDropped ??= summariser.summarising(cifsKey);
+        if (migration !== 0) migrationDropped ??= summariser!.summarising(migrationKey);
+        if (cifs !== 0) cifsDropped ??= summariser!.summarising(cifsKey);
         if ((migration === 0 || migrationDropped) && (cifs === 0 || cifsDropped)) {
-          if (missing === 0) {
-            if (!ownBlocks && targetBlocks[j] === 0) peersReady++;
-            continue;
-          }
-          if (migration !== 0) summariser.dropMissing(migrationDropped!, peer, MIGRATION_SERVICE, migration);
-          if (cifs !== 0) summariser.dropMissing(cifsDropped!, peer, CIFS, cifs);
-          continue; // KCD001 and KCD002 are errors: not ready
+          if (migration !== 0) summariser!.dropMissing(migrationDropped!, peer, MIGRATION_SERVICE, migration);
+          if (cifs !== 0) summariser!.dropMissing(cifsDropped!, peer, CIFS, cifs);
+          if (destOnly.length > 0) summariser!.add(destOnly);
+          // KCD001, KCD002 and KCD007 are errors.
+          if (missing === 0 && destOnly.length === 0 && !ownBlocks && targetBlocks[j] === 0) peersReady++;
+          continue;
         }
       }
       const pair = pairFindings(snapshot, PAIR_CHECKS_BOTH_WAYS, host, peer, storage);

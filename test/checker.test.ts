@@ -174,7 +174,10 @@ describe('fleet scans of large, unconfigured groups', () => {
       expect(summary).toMatchObject({ subject: h.host.name, severity: 'error', data: { more: peersBroken - FLEET_FINDINGS_PER_RULE } });
       expect(summary?.message).toContain(`about ${peersBroken - FLEET_FINDINGS_PER_RULE} more peers of ${h.host.name}`);
       // Kept and counted together are what the rules give for the host's outbound pairs.
-      const all = checkHost(snapshot, h.host, { group: { kind: 'domain' } }).findings.filter((f) => f.rule === 'KCD007' && broken.has(f.subject) && f.subject !== h.host.name);
+      const full = checkHost(snapshot, h.host, { group: { kind: 'domain' } });
+      expect(h.peersReady).toBe(full.peers.filter((p) => p.outbound.ready).length);
+      expect(h.peersReady).toBe(99 - peersBroken);
+      const all = full.findings.filter((f) => f.rule === 'KCD007' && broken.has(f.subject) && f.subject !== h.host.name);
       expect(kept.length + (summary!.data.more as number)).toBe(all.length);
       expect([...kept.map((f) => f.subject), ...(summary!.data.peers as string[])].sort()).toEqual(all.map((f) => f.subject).sort());
     }
