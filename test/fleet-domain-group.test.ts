@@ -17,6 +17,7 @@ import { compactScan } from '../src/summary/compact';
 import { buildSummary } from '../src/summary/model';
 import { summaryText } from '../src/summary/text';
 import { syntheticDirectory } from '../bench/synthetic';
+import { expectValidCard } from './support/validate-card';
 
 const HOSTS = 2000;
 const ctx = { directoryLabel: 'synthetic' };
@@ -78,12 +79,16 @@ describe(`${HOSTS} hosts of separate clusters checked as one domain group`, () =
 
   test('text, scan card and daily summary stay bounded', () => {
     expect(fleetText(report, 'synthetic').length).toBeLessThan(HOSTS * 200);
-    expect(cardSize(scanCard(report, ctx))).toBeLessThanOrEqual(MAX_CARD_BYTES);
+    const card = scanCard(report, ctx);
+    expectValidCard(card);
+    expect(cardSize(card)).toBeLessThanOrEqual(MAX_CARD_BYTES);
     const { summary, compact } = buildSummary({ report, snapshot, directory: 'synthetic' });
     expect(summary.advice).toHaveLength(1);
     expect(JSON.stringify(summary).length).toBeLessThan(HOSTS * 2_000);
     expect(summaryText(summary).length).toBeLessThan(HOSTS * 400);
-    expect(cardSize(summaryCard(summary, ctx))).toBeLessThanOrEqual(MAX_CARD_BYTES);
+    const daily = summaryCard(summary, ctx);
+    expectValidCard(daily);
+    expect(cardSize(daily)).toBeLessThanOrEqual(MAX_CARD_BYTES);
     expect(JSON.stringify(compact).length).toBeLessThan(HOSTS * 1_000);
     expect(compactScan(report, { directory: 'synthetic' }).hosts[report.hosts[0]!.host.name]!.length).toBeLessThanOrEqual(4 * (FLEET_FINDINGS_PER_RULE + 1));
   });

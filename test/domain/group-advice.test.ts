@@ -6,7 +6,8 @@ import type { DirectoryData } from '../../src/domain/model';
 import { createSnapshot } from '../../src/domain/snapshot';
 import { fleetJson } from '../../src/render/json';
 import { fleetText } from '../../src/render/text';
-import { scanCard } from '../../src/render/cards';
+import { scanCard, summaryCard } from '../../src/render/cards';
+import { expectValidCard } from '../support/validate-card';
 import { buildSummary } from '../../src/summary/model';
 import { summaryText } from '../../src/summary/text';
 import { syntheticDirectory } from '../../bench/synthetic';
@@ -33,10 +34,15 @@ describe('separate-clusters advice', () => {
     // Every front end shows it.
     expect(fleetText(report, 'test')).toContain('Advice: The 100 Hyper-V hosts of contoso.com');
     expect(fleetJson(report, 'test').advice).toEqual(report.advice);
-    expect(JSON.stringify(scanCard(report, ctx))).toContain('KCD\\\\_MIGRATION\\\\_GROUP=parent-ou');
+    const card = scanCard(report, ctx);
+    expectValidCard(card);
+    expect(JSON.stringify(card)).toContain('KCD\\\\_MIGRATION\\\\_GROUP=parent-ou');
     const { summary } = buildSummary({ report, directory: 'test' });
     expect(summary.advice).toEqual([a.message]);
     expect(summaryText(summary)).toContain(`Advice: ${a.message}`);
+    const daily = summaryCard(summary, ctx);
+    expectValidCard(daily);
+    expect(JSON.stringify(daily)).toContain('💡 The 100 Hyper-V hosts of contoso.com');
   });
 
   test('the synthetic benchmark fleet (clusters of 8–32, one OU each) as one domain group gets it', () => {
