@@ -6,9 +6,13 @@ import { CHECKS, type Check, type HostRole } from './checks';
 import { SEVERITY_ORDER, type Finding } from './domain/finding';
 import type { Computer, User } from './domain/model';
 import { migrationGroups, migrationPeers, type MigrationGroup } from './domain/migration-group';
+import { CIFS, MIGRATION_SERVICE } from './domain/spn';
+import { groupAdvice, type FleetAdvice } from './domain/group-advice';
 import type { DirectorySnapshot } from './domain/snapshot';
 import { InputError } from './domain/errors';
 import { PairScreen, SCREENED_PAIR_RULES } from './checks/pair-screen';
+import { PairFindingSummariser, type Dropped } from './fleet-summariser';
+import { classIds, missingSpns } from './checks/helpers';
 
 type PairCheck = Extract<Check, { scope: 'pair' }>;
 type HostCheck = Extract<Check, { scope: 'host' }>;
@@ -79,6 +83,8 @@ export interface FleetReport {
   storage: boolean;
   group: MigrationGroup;
   hosts: FleetHost[];
+  /** Notes about the migration group itself (e.g. a domain of separate clusters); absent when there are none. */
+  advice?: FleetAdvice[];
   totals: {
     hosts: number;
     hostsWithErrors: number;
@@ -228,52 +234,64 @@ export function checkHost(snapshot: DirectorySnapshot, host: Computer, options: 
   return { kind: 'host', host, storage, group, peers, findings, ready: !hasErrors(findings) };
 }
 
-/** Per host and rule, at most this many pair findings are kept in a fleet scan; the rest are summarised. */
-export const FLEET_FINDINGS_PER_RULE = 20;
+export { FLEET_FINDINGS_PER_RULE, FLEET_MAX_LISTED } from './fleet-summariser';
 
 /**
- * Collects one host's outbound pair findings during a fleet scan, keeping memory linear in the number of
- * hosts: a host that lacks delegation to 1,000 peers gets its first findings per rule and one finding that
- * counts the rest (with every missing entry in its fix), not thousands of findings. `kcd host` has them all.
+ * What pairs SOURCE → DEST can find, for DEST alone, when SOURCE is in DEST's domain and there are no file
+ * servers (the other screened rules' conditions, restated): with no resource-based delegation on DEST (KCD014,
+ * and KCD001/KCD002 defer to it), only KCD001/KCD002 (SOURCE's missing entries) and KCD007 (DEST lacks an SPN:
+ * the same findings whatever the source) can speak; KCD013 needs two domains, KCD003 file servers.
+ * undefined: DEST has resource-based delegation (the rules decide per pair).
  */
-class PairFindingSummariser {
-  private readonly kept = new Map<string, Finding[]>();
-  private readonly extra = new Map<string, { count: number; spns: string[]; targets: Set<string>; first: Finding }>();
-  constructor(private readonly host: Computer) {}
+function destOnlyFindings(snapshot: DirectorySnapshot, dest: Computer, storage: boolean): readonly Finding[] | undefined {
+  if (dest.allowedToActOnBehalfOf.length > 0) return undefined;
+  if (missingSpns(snapshot, dest, MIGRATION_SERVICE).length === 0 && (!storage || missingSpns(snapshot, dest, CIFS).length === 0)) return NO_FINDINGS;
+  // KCD007 reads DEST alone (the source is not looked at).
+  return DEST_SPN_CHECK.check({ snapshot, source: dest, dest, storage, fileServers: [] });
+}
 
-  add(findings: readonly Finding[]): void {
-    for (const f of findings) {
-      const key = `${f.rule}|${f.subject}`;
-      const list = this.kept.get(key) ?? [];
-      if (list.length < FLEET_FINDINGS_PER_RULE) {
-        list.push(f);
-        this.kept.set(key, list);
-        continue;
-      }
-      let more = this.extra.get(key);
-      if (!more) this.extra.set(key, (more = { count: 0, spns: [], targets: new Set(), first: f }));
-      more.count++;
-      if (typeof f.data.spn === 'string') more.spns.push(f.data.spn);
-      if (typeof f.data.target === 'string') more.targets.add(f.data.target);
+/** KCD007, typed as the pair rule it is. */
+const DEST_SPN_CHECK = PAIR_CHECKS.find((c) => c.id === 'KCD007')!;
+
+/** A form slot of a member without that form (no dNSHostName). */
+const NO_FORM = -2;
+
+/** Per group member, filled on first use by checkFleet's fast path (most fleets never take it). */
+interface MemberFacts {
+  /** destOnlyFindings per member; undefined: not known yet; null: the rules decide. */
+  readonly dest: Array<readonly Finding[] | null | undefined>;
+  /**
+   * The delegation-target ids of each member's migration (slots 0, 1) and cifs (2, 3) forms, as classIds gives
+   * them (-1: nobody lists it); NO_FORM where the form does not exist.
+   */
+  readonly formIds: Int32Array;
+}
+
+/** destOnlyFindings for member j (`dest`), with its form slots filled; null when the rules must decide. */
+function knownDest(snapshot: DirectorySnapshot, storage: boolean, dest: Computer, j: number, facts: MemberFacts): readonly Finding[] | null {
+  let known = facts.dest[j];
+  if (known === undefined) {
+    known = (SCREEN_COVERS_PAIR_CHECKS ? destOnlyFindings(snapshot, dest, storage) : undefined) ?? null;
+    facts.dest[j] = known;
+    if (known) {
+      classIds(snapshot, dest, MIGRATION_SERVICE).forEach((id, f) => (facts.formIds[j * 4 + f] = id));
+      if (storage) classIds(snapshot, dest, CIFS).forEach((id, f) => (facts.formIds[j * 4 + 2 + f] = id));
     }
   }
+  return known;
+}
 
-  findings(): Finding[] {
-    const out = [...this.kept.values()].flat();
-    for (const { count, spns, targets, first } of this.extra.values()) {
-      const sameHost = first.fix?.kind === 'computer' && first.fix.addDelegation !== undefined;
-      out.push({
-        rule: first.rule,
-        severity: first.severity,
-        subject: first.subject,
-        message: `… and ${count} more ${first.rule} finding${count === 1 ? '' : 's'} for ${first.subject}${targets.size > 0 ? ` (${targets.size} more peer${targets.size === 1 ? '' : 's'})` : ''}. Run kcd host ${this.host.name} for each of them.`,
-        why: first.why,
-        data: { more: count, peers: [...targets].sort() },
-        fix: sameHost && first.fix?.kind === 'computer' ? { kind: 'computer', host: first.fix.host, addDelegation: spns } : undefined,
-      });
-    }
-    return out;
+/**
+ * Which of member j's form slots (see MemberFacts) SOURCE does not list, as bits: what missingEntries
+ * finds for KCD001 (bits 0, 1) and KCD002 (bits 2, 3).
+ */
+function missingForms(screen: PairScreen, source: Computer, formIds: Int32Array, j: number): number {
+  let mask = 0;
+  for (let s = 0; s < 4; s++) {
+    const id = formIds[j * 4 + s]!;
+    if (id !== NO_FORM && !screen.lists(source, id)) mask |= 1 << s;
   }
+  return mask;
 }
 
 /**
@@ -295,17 +313,20 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
   let pairsReady = 0;
   // Per group (the members array is shared by the group), what every pair into a member needs: the screen's
   // handle and whether the member's own target findings block. Once per group, not once per pair.
-  const perGroup = new Map<readonly Computer[], { handles: Int32Array; targetBlocks: Uint8Array }>();
+  const perGroup = new Map<readonly Computer[], { handles: Int32Array; targetBlocks: Uint8Array; members: MemberFacts; distinctNames: number }>();
   const groupFacts = (members: readonly Computer[]) => {
     let facts = perGroup.get(members);
     if (!facts) {
       const handles = new Int32Array(members.length);
       const targetBlocks = new Uint8Array(members.length);
+      const memberFacts: MemberFacts = { dest: new Array(members.length), formIds: new Int32Array(members.length * 4).fill(NO_FORM) };
       for (let j = 0; j < members.length; j++) {
-        handles[j] = screen ? screen.handle(members[j]!) : -1;
-        targetBlocks[j] = hasErrors(cache.get(members[j]!, 'target')) ? 1 : 0;
+        const m = members[j]!;
+        handles[j] = screen ? screen.handle(m) : -1;
+        targetBlocks[j] = hasErrors(cache.get(m, 'target')) ? 1 : 0;
       }
-      perGroup.set(members, (facts = { handles, targetBlocks }));
+      const distinctNames = new Set(members.map((m) => m.name)).size === members.length ? 1 : 0;
+      perGroup.set(members, (facts = { handles, targetBlocks, members: memberFacts, distinctNames }));
     }
     return facts;
   };
@@ -318,7 +339,12 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     let peersTotal = 0;
     let peersReady = 0;
     const members = groups.get(host) ?? [];
-    const { handles, targetBlocks } = groupFacts(members);
+    const { handles, targetBlocks, members: memberFacts, distinctNames } = groupFacts(members);
+    const migrationKey = `KCD001|${host.name}`;
+    const cifsKey = `KCD002|${host.name}`;
+    // Looked up until found; once a rule is summarised it stays so for the rest of the host's pairs.
+    let migrationDropped: Dropped | undefined;
+    let cifsDropped: Dropped | undefined;
     for (let j = 0; j < members.length; j++) {
       const peer = members[j]!;
       if (peer === host) continue;
@@ -327,10 +353,29 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
         if (!ownBlocks && targetBlocks[j] === 0) peersReady++;
         continue;
       }
+      // Only KCD001/KCD002 (SOURCE's missing entries, already summarised for this host: the usual case in a
+      // large group after the first peers) and DEST's own KCD007 can speak for this pair: count the missing
+      // entries instead of building findings that would be dropped. Anything else takes the rules' path below.
+      const destOnly = summariser && screen && peer.domain === host.domain ? knownDest(snapshot, storage, peer, j, memberFacts) : null;
+      if (destOnly) {
+        const missing = missingForms(screen!, host, memberFacts.formIds, j);
+        const migration = missing & 3;
+        const cifs = missing >>> 2;
+        if (migration !== 0) migrationDropped ??= summariser!.summarising(migrationKey);
+        if (cifs !== 0) cifsDropped ??= summariser!.summarising(cifsKey);
+        if ((migration === 0 || migrationDropped) && (cifs === 0 || cifsDropped)) {
+          if (migration !== 0) summariser!.dropMissing(migrationDropped!, peer, MIGRATION_SERVICE, migration);
+          if (cifs !== 0) summariser!.dropMissing(cifsDropped!, peer, CIFS, cifs);
+          if (destOnly.length > 0) summariser!.add(destOnly);
+          // KCD001, KCD002 and KCD007 are errors.
+          if (missing === 0 && destOnly.length === 0 && !ownBlocks && targetBlocks[j] === 0) peersReady++;
+          continue;
+        }
+      }
       const pair = pairFindings(snapshot, PAIR_CHECKS_BOTH_WAYS, host, peer, storage);
       const ready = !ownBlocks && !hasErrors(pair) && targetBlocks[j] === 0;
       if (ready) peersReady++;
-      if (pair.length > 0) (summariser ??= new PairFindingSummariser(host)).add(pair);
+      if (pair.length > 0) (summariser ??= new PairFindingSummariser(snapshot, host, group, storage, members.length - 1, distinctNames === 1)).add(pair);
     }
     if (summariser) collected.push(...summariser.findings());
     const findings = collected.length === 0 ? [] : normaliseFindings(collected);
@@ -344,11 +389,13 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     pairsReady += peersReady;
     return { host, ready: !hasErrors(findings), peersTotal, peersReady, findings };
   });
+  const advice = groupAdvice(snapshot, group, groups, storage);
   return {
     kind: 'fleet',
     storage,
     group,
     hosts,
+    ...(advice.length > 0 ? { advice } : {}),
     totals: {
       hosts: hosts.length,
       hostsWithErrors: hosts.filter((h) => !h.ready).length,

@@ -1,10 +1,12 @@
-import { checkFleet, checkHost, checkPair } from '../src/checker';
+import { checkFleet, checkHost, checkPair, FLEET_FINDINGS_PER_RULE, FLEET_MAX_LISTED } from '../src/checker';
 import { InputError } from '../src/domain/errors';
 import { migrationPeers } from '../src/domain/migration-group';
 import { resolveHost } from '../src/domain/names';
 import { createSnapshot } from '../src/domain/snapshot';
+import { MIGRATION_SERVICE } from '../src/domain/spn';
 import { demoData } from '../src/directory/demo-directory';
 import { loadScenario, scenarioData } from './support/scenario';
+import { fleetData, names } from './summary/fleet';
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
@@ -116,8 +118,68 @@ describe('fleet scans of large, unconfigured groups', () => {
       expect(kcd001.length).toBeLessThanOrEqual(21);
       const summary = kcd001.find((f) => typeof f.data.more === 'number');
       expect(summary?.data.more).toBe(119 * 2 - 20);
-      // The summary's fix still adds every missing entry.
-      expect(summary?.fix?.kind === 'computer' && summary.fix.addDelegation?.length).toBe(119 * 2 - 20);
+      // The summary's fix still adds every missing entry: too many to list (> FLEET_MAX_LISTED), so as a loop
+      // over the group's peers that adds what is missing of the migration service, in both name forms.
+      expect(summary?.fix).toEqual({
+        kind: 'delegate-to-peers',
+        host: h.host.name,
+        services: [MIGRATION_SERVICE],
+        peers: { domain: h.host.domain, scope: 'subtree', label: `all Hyper-V hosts of ${h.host.domain}` },
+        missing: 119 * 2 - 20,
+        peerCount: 119,
+      });
+      expect((summary?.data.peers as string[]).length).toBe(FLEET_MAX_LISTED);
+      expect(summary?.data.peersOmitted).toBe(119 - 10 - FLEET_MAX_LISTED); // 10 peers' findings are kept
+    }
+  });
+
+  test('a summary with at most FLEET_MAX_LISTED missing entries lists them literally', () => {
+    const hosts = Array.from({ length: 30 }, (_, i) => `HV${String(i).padStart(3, '0')}`);
+    const data = scenarioData({
+      id: 'mid-domain',
+      description: '30 Hyper-V hosts in one domain, no delegation configured',
+      hosts: hosts.map((name) => ({ name, hyperV: true })),
+      question: { source: 'HV000', destination: 'HV001' },
+      expect: [],
+      ready: false,
+    });
+    for (const h of checkFleet(createSnapshot(data)).hosts) {
+      const summary = h.findings.find((f) => f.rule === 'KCD001' && typeof f.data.more === 'number');
+      expect(summary?.fix?.kind).toBe('computer');
+      const listed = summary?.fix?.kind === 'computer' ? summary.fix.addDelegation! : [];
+      expect(listed).toHaveLength(29 * 2 - 20);
+      // Exactly the entries of the dropped findings: those of the peers after the first 10.
+      const kept = h.findings.filter((f) => f.rule === 'KCD001' && f.data.more === undefined).map((f) => f.data.spn);
+      const all = h.findings.length > 0 ? hosts.filter((n) => n !== h.host.name) : [];
+      expect(new Set([...kept, ...listed]).size).toBe(all.length * 2);
+      expect(summary?.data.peersOmitted).toBeUndefined();
+    }
+  });
+
+  test('findings about peers (KCD007) stay bounded too: per rule, FLEET_FINDINGS_PER_RULE peers, the rest counted', () => {
+    // 100 hosts delegating to each other; 40 of them lack their FQDN migration SPN, so every other host gets KCD007.
+    const data = fleetData(names('HV', 100).map((name) => ({ name })));
+    const broken = new Set(data.computers.slice(0, 40).map((c) => c.name));
+    for (const c of data.computers) {
+      if (broken.has(c.name)) c.servicePrincipalNames = c.servicePrincipalNames.filter((spn) => spn !== `${MIGRATION_SERVICE}/${c.dnsHostName}`);
+    }
+    const snapshot = createSnapshot(data);
+    const report = checkFleet(snapshot, { group: { kind: 'domain' } });
+    for (const h of report.hosts) {
+      const kcd007 = h.findings.filter((f) => f.rule === 'KCD007');
+      const kept = kcd007.filter((f) => f.data.more === undefined);
+      const summary = kcd007.find((f) => f.data.more !== undefined);
+      const peersBroken = [...broken].filter((n) => n !== h.host.name).length;
+      expect(new Set(kept.map((f) => f.subject)).size).toBe(FLEET_FINDINGS_PER_RULE);
+      expect(summary).toMatchObject({ subject: h.host.name, severity: 'error', data: { more: peersBroken - FLEET_FINDINGS_PER_RULE } });
+      expect(summary?.message).toContain(`about ${peersBroken - FLEET_FINDINGS_PER_RULE} more peers of ${h.host.name}`);
+      // Kept and counted together are what the rules give for the host's outbound pairs.
+      const full = checkHost(snapshot, h.host, { group: { kind: 'domain' } });
+      expect(h.peersReady).toBe(full.peers.filter((p) => p.outbound.ready).length);
+      expect(h.peersReady).toBe(99 - peersBroken);
+      const all = full.findings.filter((f) => f.rule === 'KCD007' && broken.has(f.subject) && f.subject !== h.host.name);
+      expect(kept.length + (summary!.data.more as number)).toBe(all.length);
+      expect([...kept.map((f) => f.subject), ...(summary!.data.peers as string[])].sort()).toEqual(all.map((f) => f.subject).sort());
     }
   });
 });

@@ -63,6 +63,13 @@ export class PairScreen {
     return true;
   }
 
+  /** Whether SOURCE lists the delegation target `id` (-1: nobody lists it): one array read, for fleet scans. */
+  lists(source: Computer, id: number): boolean {
+    if (id < 0) return false;
+    if (source !== this.source) this.select(source);
+    return this.listedBy[id] === this.sourceNumber;
+  }
+
   private select(source: Computer): void {
     this.source = source;
     const n = ++this.sourceNumber;

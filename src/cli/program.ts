@@ -10,7 +10,7 @@ import { InputError, KcdError, UnknownHostsError, UnknownUserError } from '../do
 import type { Computer, User } from '../domain/model';
 import { openDirectory } from '../directory/open-directory';
 import type { Directory } from '../directory/port';
-import { fleetJson, hostJson, pairJson } from '../render/json';
+import { fleetJson, fleetJsonChunks, hostJson, pairJson } from '../render/json';
 import { fleetText, hostText, pairText } from '../render/text';
 import type { CompactScan } from '../summary/compact';
 
@@ -165,6 +165,10 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
         const { summary, compact } = buildSummary({ report, snapshot, directory: label, takenAt: snapshot.data.source.takenAt, previous });
         print(io, opts.json, () => summary, () => summaryText(summary));
         if (opts.state) await writeFileAtomic(opts.state, `${JSON.stringify(compact)}\n`, 0o644);
+      } else if (opts.json) {
+        // Host by host: the same text as print(), without one string of the whole report (see fleetJsonChunks).
+        for (const chunk of fleetJsonChunks(report, label)) io.stdout(chunk);
+        io.stdout('\n');
       } else print(io, opts.json, () => fleetJson(report, label), () => fleetText(report, label));
       setExit(report.totals.hostsWithErrors === 0 ? EXIT.ok : EXIT.findings);
     });

@@ -1,4 +1,5 @@
 /** What the checker returns: findings are data, never exceptions or log lines. */
+import type { PeerQuery } from './migration-group';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -18,6 +19,12 @@ export type Fix =
       enable?: boolean;
       dnsHostName?: string;
     }
+  /**
+   * Delegate HOST to `services` (in NetBIOS and FQDN form) on every peer `peers` selects, adding only what its
+   * msDS-AllowedToDelegateTo lacks: a fleet scan's fix when the missing entries are too many to list
+   * (FLEET_MAX_LISTED in src/fleet-summariser.ts). Rendered as a PowerShell loop that reads the current list first.
+   */
+  | { kind: 'delegate-to-peers'; host: string; services: string[]; peers: PeerQuery; missing: number; peerCount: number }
   /** Switch a computer to "Trust … specified services only / Use any authentication protocol". */
   | { kind: 'account-control'; host: string; trustedForDelegation: false; trustedToAuthForDelegation: true }
   /** Register SPNs on their rightful owner (setspn -S refuses duplicates). */

@@ -1,5 +1,5 @@
 import type { Computer } from './model';
-import { transitiveGroups, type DirectorySnapshot } from './snapshot';
+import { domainOfDn, transitiveGroups, type DirectorySnapshot } from './snapshot';
 
 /**
  * Which Hyper-V hosts a host is expected to migrate to and from.
@@ -27,7 +27,8 @@ export function describeMigrationGroup(group: MigrationGroup): string {
   }
 }
 
-function parentDn(dn: string): string {
+/** The parent DN of `dn`, lower-cased ("" for a root). */
+export function parentDn(dn: string): string {
   const comma = dn.search(/(?<!\\),/);
   return comma === -1 ? '' : dn.slice(comma + 1).toLowerCase();
 }
@@ -81,4 +82,47 @@ export function migrationPeers(snapshot: DirectorySnapshot, host: Computer, grou
   const key = groupKey(snapshot, host, group);
   if (key === undefined) return [];
   return snapshot.hyperVHosts.filter((h) => h !== host && groupKey(snapshot, h, group) === key);
+}
+
+/**
+ * How a PowerShell loop finds the peers `migrationPeers` would give, straight from AD: computers with the
+ * migration service SPN (what makes a Hyper-V host here, see isHyperVHost), narrowed as the group narrows.
+ * The generated fix of a host that misses too many entries to list (src/fixes/powershell.ts) runs it.
+ */
+export interface PeerQuery {
+  /** DNS name of the domain whose writable DC the loop reads and writes. */
+  domain: string;
+  /** Search base DN; absent: the domain's root. */
+  searchBase?: string;
+  scope: 'subtree' | 'onelevel';
+  /** Only members, nested too, of one of these groups (DNs). */
+  memberOf?: string[];
+  /** What is selected, for the script's comment ("all Hyper-V hosts of contoso.com"). */
+  label: string;
+}
+
+/** The query for the peers of `host` in `group` (same selection as groupKey, restated as LDAP). */
+export function peerQuery(snapshot: DirectorySnapshot, host: Computer, group: MigrationGroup): PeerQuery {
+  switch (group.kind) {
+    case 'domain':
+      return { domain: host.domain, scope: 'subtree', label: `all Hyper-V hosts of ${host.domain}` };
+    case 'parent-ou': {
+      const comma = host.distinguishedName.search(/(?<!\\),/);
+      const ou = comma === -1 ? host.distinguishedName : host.distinguishedName.slice(comma + 1);
+      return { domain: host.domain, searchBase: ou, scope: 'onelevel', label: `the Hyper-V hosts in ${ou}` };
+    }
+    case 'ou':
+      // domainOfDn skips the first RDN (an object's own name); an OU given as the domain root has none to skip.
+      const domain = domainOfDn(/^\s*DC=/i.test(group.dn) ? `OU=x,${group.dn}` : group.dn);
+      return { domain: domain || host.domain, searchBase: group.dn, scope: 'subtree', label: `the Hyper-V hosts under ${group.dn}` };
+    case 'group': {
+      // The group's DNs as the snapshot matched them (by DN or by name): the loop asks AD for their members.
+      const wanted = group.name.toLowerCase();
+      const dns = transitiveGroups(snapshot, host.memberOf)
+        .filter((g) => g.distinguishedName.toLowerCase() === wanted || g.name.toLowerCase() === wanted)
+        .map((g) => g.distinguishedName);
+      // Classic delegation does not cross domains (KCD013), so members in other domains are not looked for.
+      return { domain: host.domain, scope: 'subtree', memberOf: dns, label: `the Hyper-V hosts of ${host.domain} in group ${group.name}` };
+    }
+  }
 }

@@ -3,6 +3,8 @@
  * what is missing (-Add fails on a value already present), and every script ends with the ticket purge.
  */
 import type { Finding, Fix } from '../domain/finding';
+import type { PeerQuery } from '../domain/migration-group';
+import { MIGRATION_SERVICE } from '../domain/spn';
 
 /** PowerShell single-quoted string: the only escape is '' for '. Values come from AD and must not run. */
 export function psQuote(value: string): string {
@@ -16,6 +18,98 @@ export function psName(value: string): string {
 
 function psArray(values: readonly string[], indent: string): string {
   return `@(\n${values.map((v) => `${indent}${psQuote(v)}`).join(',\n')})`;
+}
+
+type PeerFix = Extract<Fix, { kind: 'delegate-to-peers' }>;
+
+/** RFC 4515: a value inside an LDAP filter escapes * ( ) \ and NUL as \hh. */
+export function ldapFilterValue(value: string): string {
+  return value.replace(/[*()\\\0]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/** What makes a computer a Hyper-V host (isHyperVHost), plus the group's membership, as an LDAP filter. */
+export function peerFilter(peers: PeerQuery): string {
+  const spn = `(servicePrincipalName=${ldapFilterValue(MIGRATION_SERVICE)}/*)`;
+  if (peers.memberOf === undefined) return spn;
+  const groups = peers.memberOf.map((dn) => `(memberOf:1.2.840.113556.1.4.1941:=${ldapFilterValue(dn)})`);
+  // No group matched: a filter that matches nothing, rather than every host of the domain.
+  const member = groups.length === 0 ? '(!(objectClass=*))' : groups.length === 1 ? groups[0]! : `(|${groups.join('')})`;
+  return `(&${spn}${member})`;
+}
+
+/**
+ * AD keeps roughly 1,200 values summed over an object's non-linked multi-valued attributes (servicePrincipalName
+ * counts too); past it a write fails with "The administrative limit for this request was exceeded".
+ */
+export const AD_VALUES_PER_OBJECT = 1200;
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * The loop for one host: one writable DC for the read and the write (a write to another DC could replicate over
+ * it), the peers from AD, then one Set-ADComputer with only the missing entries. `change` carries the literal
+ * changes of the same host (merged by renderFixScript) so that the attribute is written once.
+ */
+function renderPeerLoop(fix: PeerFix, change?: ComputerChange): string {
+  const q = fix.peers;
+  const entries = fix.peerCount * 2 * fix.services.length;
+  const search = [
+    '-Server $server',
+    ...(q.searchBase !== undefined ? [`-SearchBase ${psQuote(q.searchBase)}`] : []),
+    ...(q.scope === 'onelevel' ? ['-SearchScope OneLevel'] : []),
+    `-LDAPFilter ${psQuote(peerFilter(q))}`,
+    "-Properties 'dNSHostName'",
+  ].join(' ');
+  const lines = [
+    `# ${fix.host.replace(/[\r\n]/g, ' ')}: delegate to ${q.label.replace(/[\r\n]/g, ' ')} (${count(fix.peerCount)} peers; ${count(fix.missing)} entries missing at scan time).`,
+    '# Reads the current msDS-AllowedToDelegateTo first and adds only what is missing; safe to run again.',
+    ...(entries > AD_VALUES_PER_OBJECT
+      ? [
+          `# About ${count(entries)} entries in all: more than AD keeps on one object (about ${count(AD_VALUES_PER_OBJECT)} values), so`,
+          '# the write may fail with "administrative limit exceeded". If these hosts are separate clusters, set',
+          '# KCD_MIGRATION_GROUP=parent-ou (or group:<name> / ou:<DN>) and scan again instead.',
+        ]
+      : []),
+    '& {',
+    `  $server = [string](Get-ADDomainController -DomainName ${psQuote(q.domain)} -Discover -Writable).HostName`,
+    `  $self = Get-ADComputer -Identity ${psQuote(fix.host)} -Server $server -Properties 'msDS-AllowedToDelegateTo'`,
+    "  $have = @($self.'msDS-AllowedToDelegateTo')",
+    `  $peers = @(Get-ADComputer ${search} | Where-Object { $_.DistinguishedName -ne $self.DistinguishedName })`,
+    `  $services = ${psInline(fix.services)}`,
+    '  $wanted = @(foreach ($peer in $peers) { foreach ($service in $services) { foreach ($form in @($peer.Name, $peer.DNSHostName)) { if ($form) { "$service/$form" } } } })',
+  ];
+  if (change && change.add.length > 0) lines.push(`  $wanted += ${psInline(change.add)}`);
+  lines.push(
+    // -notcontains and Sort-Object -Unique compare case-insensitively, as AD compares these values.
+    '  $add = @($wanted | Where-Object { $have -notcontains $_ } | Sort-Object -Unique)',
+    // Splatted into one Set-ADComputer (indexer, not $change.Add: that is the hashtable's own method).
+    '  $change = @{}',
+    "  if ($add.Count -gt 0) { $change['Add'] = @{'msDS-AllowedToDelegateTo' = [string[]]$add} }",
+  );
+  if (change && change.remove.length > 0) {
+    lines.push(
+      `  $remove = @(${psInline(change.remove)} | Where-Object { $have -contains $_ })`,
+      "  if ($remove.Count -gt 0) { $change['Remove'] = @{'msDS-AllowedToDelegateTo' = [string[]]$remove} }",
+    );
+  }
+  if (change?.enable) lines.push("  $change['Enabled'] = $true");
+  if (change?.dnsHostName) lines.push(`  $change['DNSHostName'] = ${psQuote(change.dnsHostName)}`);
+  lines.push(
+    '  if ($change.Count -gt 0) { Set-ADComputer -Identity $self -Server $server @change }',
+    `  Write-Output "${psDoubleQuotedText(fix.host)}: $($add.Count) entries added for $($peers.Count) peers"`,
+    '}',
+  );
+  return lines.join('\n');
+}
+
+/** A one-line @('a', 'b') array. */
+function psInline(values: readonly string[]): string {
+  return `@(${values.map(psQuote).join(', ')})`;
+}
+
+/** Text inside a double-quoted PowerShell string: ` escapes $ " ` and the typographic quotes; no line breaks. */
+function psDoubleQuotedText(value: string): string {
+  return value.replace(/[\r\n]/g, ' ').replace(/[`$"\u201c\u201d\u201e]/g, (c) => `\`${c}`);
 }
 
 interface ComputerChange {
@@ -46,7 +140,7 @@ function renderComputer(c: ComputerChange): string {
   return parts.join(' ');
 }
 
-function renderSingle(fix: Exclude<Fix, { kind: 'computer' }>): string {
+function renderSingle(fix: Exclude<Fix, { kind: 'computer' | 'delegate-to-peers' }>): string {
   switch (fix.kind) {
     case 'account-control':
       return (
@@ -76,6 +170,7 @@ function renderSingle(fix: Exclude<Fix, { kind: 'computer' }>): string {
 
 /** The PowerShell for one fix on its own (what a single finding shows). */
 export function renderFix(fix: Fix): string {
+  if (fix.kind === 'delegate-to-peers') return renderPeerLoop(fix);
   if (fix.kind === 'computer') {
     return renderComputer({
       host: fix.host,
@@ -103,6 +198,8 @@ export function renderFixScript(findings: readonly Finding[], options: FixScript
   const fixes = findings.map((f) => f.fix).filter((f): f is Fix => f !== undefined);
   if (fixes.length === 0) return '';
   const computers = new Map<string, ComputerChange>();
+  /** Per host (lower-cased): its peer loops, one per distinct query, services merged. */
+  const loops = new Map<string, PeerFix[]>();
   const others: string[] = [];
   const seenOthers = new Set<string>();
   const purge: string[] = [];
@@ -113,7 +210,20 @@ export function renderFixScript(findings: readonly Finding[], options: FixScript
     purge.push(host);
   };
   for (const fix of fixes) {
-    if (fix.kind === 'computer') {
+    if (fix.kind === 'delegate-to-peers') {
+      const key = fix.host.toLowerCase();
+      // Keeps the host's place among the Set-ADComputer lines: the loop takes over its literal changes.
+      if (!computers.has(key)) computers.set(key, { host: fix.host, add: [], remove: [], enable: false, seen: new Set() });
+      const list = loops.get(key) ?? [];
+      const same = list.find((l) => JSON.stringify(l.peers) === JSON.stringify(fix.peers));
+      if (same) {
+        for (const s of fix.services) if (!same.services.some((t) => t.toLowerCase() === s.toLowerCase())) same.services.push(s);
+        same.missing += fix.missing;
+        same.peerCount = Math.max(same.peerCount, fix.peerCount);
+      } else list.push({ ...fix, services: [...fix.services] });
+      loops.set(key, list);
+      touch(fix.host);
+    } else if (fix.kind === 'computer') {
       const key = fix.host.toLowerCase();
       let change = computers.get(key);
       if (!change) computers.set(key, (change = { host: fix.host, add: [], remove: [], enable: false, seen: new Set() }));
@@ -132,7 +242,13 @@ export function renderFixScript(findings: readonly Finding[], options: FixScript
     }
   }
   for (const host of options.purgeOn ?? []) touch(host);
-  const lines = [...[...computers.values()].map(renderComputer), ...others];
+  const renderHost = (change: ComputerChange): string => {
+    const hostLoops = loops.get(change.host.toLowerCase());
+    if (!hostLoops) return renderComputer(change);
+    // The first loop also writes the host's literal changes: one read-modify-write of the attribute per host.
+    return hostLoops.map((loop, i) => renderPeerLoop(loop, i === 0 ? change : undefined)).join('\n');
+  };
+  const lines = [...[...computers.values()].map(renderHost), ...others];
   lines.push(
     '# Then let AD replicate to the DC the hosts use, and purge the SYSTEM ticket cache (or wait up to 15 minutes):',
     ...purge.map((host) => `Invoke-Command -ComputerName ${psName(host)} { klist -li 0x3e7 purge }`),

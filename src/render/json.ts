@@ -70,13 +70,45 @@ export function fleetJson(report: FleetReport, directory: string) {
     storage: report.storage,
     migrationGroup: describeMigrationGroup(report.group),
     totals: report.totals,
-    hosts: report.hosts.map((h) => ({
-      host: h.host.name,
-      ready: h.ready,
-      peersReady: h.peersReady,
-      peersTotal: h.peersTotal,
-      ...counts(h.findings),
-      findings: h.findings.map(findingJson),
-    })),
+    // Only when there is advice, so reports without it keep their exact shape.
+    ...(report.advice ? { advice: report.advice } : {}),
+    hosts: report.hosts.map(fleetHostJson),
   };
+}
+
+function fleetHostJson(h: FleetReport['hosts'][number]) {
+  return {
+    host: h.host.name,
+    ready: h.ready,
+    peersReady: h.peersReady,
+    peersTotal: h.peersTotal,
+    ...counts(h.findings),
+    findings: h.findings.map(findingJson),
+  };
+}
+
+/**
+ * fleetJson as indented JSON text (exactly `JSON.stringify(fleetJson(report, directory), null, 2)`), in chunks of
+ * about `chunkChars`: a domain group of thousands of hosts is hundreds of MB of JSON, and V8 caps one string at
+ * about 512 MB, so `kcd scan --json` writes it host by host instead of building one string.
+ */
+export function* fleetJsonChunks(report: FleetReport, directory: string, chunkChars = 1 << 20): Generator<string> {
+  // Each host's entry is built when it is written: the whole report as objects would be as large as its text.
+  const { hosts: _hosts, ...head } = fleetJson({ ...report, hosts: [] }, directory);
+  const hosts = report.hosts;
+  if (hosts.length === 0) {
+    yield JSON.stringify({ ...head, hosts: [] }, null, 2);
+    return;
+  }
+  // `hosts` is the last key: the head's text ends with `"hosts": []\n}`.
+  const open = JSON.stringify({ ...head, hosts: [] }, null, 2);
+  let chunk = `${open.slice(0, open.length - '[]\n}'.length)}[`;
+  for (let i = 0; i < hosts.length; i++) {
+    chunk += `\n    ${JSON.stringify(fleetHostJson(hosts[i]!), null, 2).replace(/\n/g, '\n    ')}${i < hosts.length - 1 ? ',' : ''}`;
+    if (chunk.length >= chunkChars) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  yield `${chunk}\n  ]\n}`;
 }

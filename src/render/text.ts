@@ -102,6 +102,7 @@ export function fleetText(report: FleetReport, directory: string): string {
     header(directory),
     `${t.hosts} Hyper-V host(s), ${t.hostsWithErrors} with errors; ${t.pairsReady} of ${t.pairsExpected} migration directions ready (${describeMigrationGroup(report.group)}, ${report.storage ? 'with storage' : 'VM only'}).`,
     '',
+    ...(report.advice ?? []).flatMap((a) => [wrap(`Advice: ${a.message}`, ''), '']),
   ];
   const width = Math.max(4, ...report.hosts.map((h) => h.host.name.length));
   for (const h of report.hosts) {

@@ -62,6 +62,8 @@ export interface FleetSummary {
   group: string;
   storage: boolean;
   totals: { hosts: number; hostsWithErrors: number; hostsWithWarnings: number; pairsExpected: number; pairsReady: number };
+  /** Advice about the migration group itself (FleetReport.advice), when there is any: one sentence each. */
+  advice?: string[];
   /** Hosts with errors or warnings, worst first (errors, then warnings, then name). */
   hosts: SummaryHost[];
   /** Absent for a first summary (nothing to compare with). */
@@ -189,6 +191,7 @@ export function buildSummary(input: SummaryInput): { summary: FleetSummary; comp
       pairsExpected: t.pairsExpected,
       pairsReady: t.pairsReady,
     },
+    ...(report.advice ? { advice: report.advice.map((a) => a.message) } : {}),
     hosts,
     ...(input.previous ? { changes: enrichChanges(diffScans(input.previous, compact), report, input.previous) } : {}),
     matrices: m.matrices,

@@ -67,6 +67,7 @@ export function summaryText(s: FleetSummary, options: SummaryTextOptions = {}): 
       : `${n(t.hostsWithErrors)} of ${plural(t.hosts, 'Hyper-V host')} not ready.`,
     `Hyper-V hosts: ${n(t.hosts)} · hosts with errors: ${n(t.hostsWithErrors)} · migration directions ready: ${n(t.pairsReady)} of ${n(t.pairsExpected)}`,
     `(${s.group}, ${s.storage ? 'with storage (cifs)' : 'VM only'})`,
+    ...(s.advice ?? []).flatMap((a) => ['', `Advice: ${a}`]),
   ];
   if (s.changes) out.push('', ...changesText(s.changes, maxChanges));
   else out.push('', 'First summary: changes are shown from the next one on.');

@@ -103,6 +103,10 @@ function build(report: FleetReport, ctx: CardContext, limits: ScanLimits): Adapt
       ],
     },
   ];
+  // Advice about the migration group: a few per report at most (one per domain), each a sentence.
+  for (const a of (report.advice ?? []).slice(0, 3)) {
+    body.push(container([text(`💡 ${md(a.message, 600)}`, { size: 'Small' })], { style: 'warning', spacing: 'Medium' }));
+  }
   const rules = ruleStats(report);
   if (rules.length > 0) {
     body.push(text('**Most common problems**', { separator: true, spacing: 'Medium' }));

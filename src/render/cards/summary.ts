@@ -148,6 +148,8 @@ function fallback(s: FleetSummary): string {
 function build(s: FleetSummary, ctx: CardContext, options: SummaryCardOptions, limits: Limits): AdaptiveCard {
   const title = options.title ?? 'Summary';
   const body: CardElement[] = [header(s, title), facts(s)];
+  // Advice about the migration group: one per domain at most, each a sentence.
+  for (const a of (s.advice ?? []).slice(0, 3)) body.push(container([text(`💡 ${md(a, 600)}`, { size: 'Small' })], { style: 'warning', spacing: 'Medium' }));
   if (s.changes) body.push(...changesBlock(s.changes, limits));
   const broken = s.hosts.filter((h) => !h.ready);
   const warned = s.hosts.filter((h) => h.ready);

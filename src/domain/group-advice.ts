@@ -1,0 +1,107 @@
+/**
+ * Fleet-level advice about the migration group itself (not a KCD finding: nothing in AD is wrong).
+ *
+ * Why: with the default KCD_MIGRATION_GROUP=domain every Hyper-V host of a domain is expected to migrate to
+ * every other. When the domain really holds many separate clusters (one OU each, hosts delegating only within
+ * their OU), that expectation turns every cross-cluster pair into "missing delegation" findings nobody should
+ * fix: a host would need 4 × (hosts − 1) entries, far more than AD keeps on one object (about 1,200 values).
+ */
+import type { Computer } from './model';
+import { parentDn, type MigrationGroup } from './migration-group';
+import { delegationIdsOf, type DirectorySnapshot } from './snapshot';
+
+/** A domain group is looked at from this many Hyper-V hosts on (the largest Hyper-V cluster has 64 nodes). */
+export const ADVICE_MIN_HOSTS = 64;
+/** The share of delegating hosts that must delegate only within their own OU for the group to look split. */
+export const ADVICE_WITHIN_OU_SHARE = 0.8;
+
+export interface FleetAdvice {
+  kind: 'separate-clusters';
+  /** The group as configured, and which one (the domain). */
+  migrationGroup: MigrationGroup['kind'];
+  domain: string;
+  hosts: number;
+  /** OUs the group's hosts sit in. */
+  ous: number;
+  /** Hosts that delegate to at least one other host of the group. */
+  delegating: number;
+  /** Of those, hosts that delegate only to hosts of their own OU. */
+  withinOu: number;
+  /** Migration directions the group expects: hosts × (hosts − 1). */
+  directions: number;
+  /** Delegation entries each host would need for the whole group. */
+  entriesPerHost: number;
+  /** What to set instead. */
+  suggestion: string;
+  message: string;
+}
+
+const n = (x: number) => x.toLocaleString('en-US');
+
+/** Advice for the groups of a fleet scan (`groups` as migrationGroups gives them); [] when there is none. */
+export function groupAdvice(
+  snapshot: DirectorySnapshot,
+  group: MigrationGroup,
+  groups: ReadonlyMap<Computer, readonly Computer[]>,
+  storage: boolean,
+): FleetAdvice[] {
+  if (group.kind !== 'domain') return [];
+  const out: FleetAdvice[] = [];
+  for (const members of new Set(groups.values())) {
+    if (members.length <= ADVICE_MIN_HOSTS) continue;
+    const advice = separateClusters(snapshot, members, storage);
+    if (advice) out.push(advice);
+  }
+  return out.sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
+}
+
+function separateClusters(snapshot: DirectorySnapshot, members: readonly Computer[], storage: boolean): FleetAdvice | undefined {
+  // Holders are matched by DN as stored, as the rules match them (helpers.isHeldBy).
+  const ouOf = new Map<string, string>();
+  for (const m of members) ouOf.set(m.distinguishedName, parentDn(m.distinguishedName));
+  const ous = new Set(ouOf.values()).size;
+  if (ous < 2) return undefined; // one OU: a genuine one-cluster group, however large
+  let delegating = 0;
+  let withinOu = 0;
+  for (const m of members) {
+    const own = ouOf.get(m.distinguishedName)!;
+    let toPeer = false;
+    let outside = false;
+    const ids = delegationIdsOf(snapshot, m).inOrder;
+    for (let i = 0; i < ids.length && !outside; i++) {
+      for (const holder of snapshot.delegationTargetById[ids[i]!]!.holders) {
+        const ou = holder.isComputer && holder.distinguishedName !== m.distinguishedName ? ouOf.get(holder.distinguishedName) : undefined;
+        if (ou === undefined) continue;
+        toPeer = true;
+        if (ou !== own) outside = true;
+      }
+    }
+    if (toPeer) delegating++;
+    if (toPeer && !outside) withinOu++;
+  }
+  if (delegating === 0 || withinOu < ADVICE_WITHIN_OU_SHARE * delegating) return undefined;
+  const hosts = members.length;
+  const domain = members[0]!.domain;
+  const entriesPerHost = (hosts - 1) * 2 * (storage ? 2 : 1);
+  const suggestion = 'KCD_MIGRATION_GROUP=parent-ou';
+  return {
+    kind: 'separate-clusters',
+    migrationGroup: 'domain',
+    domain,
+    hosts,
+    ous,
+    delegating,
+    withinOu,
+    directions: hosts * (hosts - 1),
+    entriesPerHost,
+    suggestion,
+    message:
+      `The ${n(hosts)} Hyper-V hosts of ${domain} are checked as one migration group (KCD_MIGRATION_GROUP=domain, ` +
+      `${n(hosts * (hosts - 1))} migration directions), but they sit in ${n(ous)} OUs and ${n(withinOu)} of the ` +
+      `${n(delegating)} hosts that delegate do so only to hosts of their own OU: they look like separate clusters. ` +
+      `Set ${suggestion} (one group per OU), or group:<name> / ou:<DN>, to check each cluster on its own` +
+      (entriesPerHost > 1200
+        ? `; as one group every host would need ${n(entriesPerHost)} delegation entries, more than AD keeps on one object (about 1,200 values).`
+        : '.'),
+  };
+}
