@@ -4,12 +4,13 @@
  *
  * - TLS always: ldaps://, or ldap:// with StartTLS. Plain ldap:// is refused (the bind would send the password
  *   in clear text; AD and Samba refuse such a simple bind anyway). Certificates are verified unless
- *   `tlsInsecure`, which warns on every connect.
- * - One connection, bound once, reused across calls, re-established when it dropped.
+ *   `tlsInsecure`, which warns when it connects.
+ * - Two connections (lanes), each bound once, reused across calls, re-established when it dropped: the
+ *   computer search has the main one to itself, the small searches share the side one (see Lane).
  * - Every search is paged; every operation has a timeout.
  * - One search per object class per snapshot: computers, other SPN holders, groups (+ rootDSE, sPNMappings
  *   and the forest's domains, each one small search). The big three run side by side and are converted page
- *   by page as they arrive (readData).
+ *   by page as they arrive (readData); snapshot() indexes the computers while the next page is on its way.
  * - User input reaches filters only as values of filter objects (EqualityFilter), never by concatenation.
  * - Failures become DirectoryUnavailableError naming the URL and the cause, never the password.
  */
@@ -270,7 +271,8 @@ export class LdapDirectory implements Directory {
   /**
    * The raw DirectoryData behind snapshot() (what `kcd snapshot` writes to a file).
    *
-   * The three big searches run side by side (the semaphore bounds them) and each converts its pages as they
+   * The three big searches run side by side (the semaphore bounds them; the computers on the main lane, the
+   * others on the side lane) and each converts its pages as they
    * arrive, interning repeated values, while the next page is already requested: client CPU overlaps the
    * DC's work and raw entries never pile up. The first failure cancels the other searches at their next page;
    * readData settles them all before it rejects, so nothing is left running or unhandled.
