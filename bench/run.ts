@@ -344,7 +344,7 @@ export function renderMarkdown(results: Results): string {
         'over LDAPS with LDAPTLS_CACERT, output to files. kcd writes its JSON report to a file. ldapdomaindump runs with ' +
         '`-at SIMPLE` over plain ldap://127.0.0.1 (bench DC only: `ldap server require strong auth = no`), its defaults ' +
         '(users, groups, computers, policy, trusts; HTML, JSON and grep files). ' +
-        `kcd in-process split (after the warm-up round): node start + require ${fmtMs(b.nodeStartMs)}, LDAP read ${fmtMs(b.readDataMs)}, createSnapshot ${fmtMs(b.snapshotMs)}, ` +
+        `kcd in-process split (after the warm-up round): node start + require ${fmtMs(b.nodeStartMs)}, LDAP read (indexing the computers as they arrive) ${fmtMs(b.readDataMs)}, snapshot build after the last page ${fmtMs(b.snapshotMs)}, ` +
         `checkFleet ${fmtMs(b.fleetMs)}, JSON ${fmtMs(b.renderMs)}.`,
     );
   }

@@ -277,11 +277,11 @@ export class LdapDirectory implements Directory {
    * DC's work and raw entries never pile up. The first failure cancels the other searches at their next page;
    * readData settles them all before it rejects, so nothing is left running or unhandled.
    */
-  readData(): Promise<DirectoryData> {
-    return this.read();
+  readData(builder?: SnapshotBuilder): Promise<DirectoryData> {
+    return this.read(builder);
   }
 
-  /** readData, handing each computer to `builder` as soon as it is read. */
+  /** readData, handing each computer to `builder` (if given) as soon as it is read. */
   private async read(builder?: SnapshotBuilder): Promise<DirectoryData> {
     const takenAt = new Date().toISOString();
     const reading = this.rootDse();
