@@ -259,6 +259,44 @@ describe('Re-check reads AD afresh', () => {
     expect(dataLine(replies)).toContain('read just now');
   });
 
+  test('a host that joined AD after the cached read is found by a fresh question (its names are read afresh too)', async () => {
+    let joined = false;
+    let now = 0;
+    const inner: Directory = {
+      describe: () => ({ kind: 'demo', label: 'demo directory' }),
+      snapshot: async () => {
+        const data = demoData();
+        if (joined) {
+          // GOGO-9: a copy of GOGO-4 under a new name.
+          const gogo4 = data.computers.find((c) => c.name === 'GOGO-4')!;
+          const rename = (v: string) => v.replace(/gogo-4/gi, (m) => (m === 'GOGO-4' ? 'GOGO-9' : 'gogo-9'));
+          data.computers.push({
+            ...gogo4,
+            name: 'GOGO-9',
+            samAccountName: 'GOGO-9$',
+            dnsHostName: 'gogo-9.contoso.com',
+            distinguishedName: rename(gogo4.distinguishedName),
+            servicePrincipalNames: gogo4.servicePrincipalNames.map(rename),
+          });
+        }
+        return createSnapshot(data);
+      },
+      findUser: async () => undefined,
+      close: async () => undefined,
+    };
+    const c = conversation({ directory: new CachedDirectory(inner, { ttlMs: 300_000, now: () => (now += 10_000) }) });
+    await c.say('/kcd scan');
+    joined = true;
+    // From the cache, GOGO-9 is unknown.
+    expect(JSON.stringify(await c.say('/kcd check gogo-9'))).toContain('I don\'t know a host called \\"gogo-9\\"');
+    await c.say('cancel');
+    const replies = await c.say('/kcd check gogo-9 fresh');
+    expectOneValidAnswer(replies);
+    expect(cardText(replies)).toContain('GOGO-9');
+    expect(JSON.stringify(replies)).not.toContain('know a host called');
+    expect(dataLine(replies)).toContain('read just now');
+  });
+
   test('when the fresh read fails, the card shows the last good read as stale, not "just now"', async () => {
     let fail = false;
     let now = 0;
