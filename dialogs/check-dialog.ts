@@ -22,6 +22,8 @@ export interface CheckDialogOptions {
   storage: boolean;
   fileServers: string[];
   asker: boolean;
+  /** Read AD now rather than answer from the cache (the question said "fresh"); absent in older dialog state. */
+  fresh?: boolean;
   /** Names still to settle, with the directory's suggestions. */
   unresolved: { text: string; suggestions: string[] }[];
   /** Hyper-V hosts to offer as destinations. */
@@ -30,7 +32,7 @@ export interface CheckDialogOptions {
 
 export interface CheckDialogHooks {
   /** Answers the completed question (sends the card). */
-  answer(step: WaterfallStepContext, request: Request): Promise<void>;
+  answer(step: WaterfallStepContext, request: Request, options: CheckDialogOptions): Promise<void>;
   /** Says a name is unknown and nothing close exists (sends the error card). */
   unknown(step: WaterfallStepContext, name: string, options: CheckDialogOptions): Promise<void>;
 }
@@ -129,7 +131,7 @@ export class CheckDialog extends ComponentDialog {
       options.intent === 'check_host'
         ? { kcd: 'check', host: options.host! }
         : { kcd: 'check', source: source!, destination: destination!, storage: options.storage, fileServers: options.fileServers, asker: options.asker };
-    await this.hooks.answer(step, request);
+    await this.hooks.answer(step, request, options);
     return step.endDialog();
   }
 }

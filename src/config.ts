@@ -176,7 +176,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   {
     name: 'KCD_CACHE_TTL_SECONDS',
     section: 'checks',
-    description: 'How long a directory snapshot is reused before AD is read again, in seconds (0: read it for every question).',
+    description:
+      'How long a directory snapshot is reused before AD is read again, in seconds (0: read it for every question). A chat check or scan with "fresh" (or the Re-check button) reads AD now.',
     example: '300',
     default: '300',
   },

@@ -55,7 +55,10 @@ export type Request =
   | { kcd: 'subscriptions' };
 
 export interface AnswerOptions {
-  /** Read the directory now rather than answer from the cache (the cards' Re-check and Scan again buttons). */
+  /**
+   * Read the directory now rather than answer from the cache: the cards' Re-check and Scan again buttons,
+   * and a typed `fresh` ("/kcd check gogo-3 fresh", "scan --fresh", "re-read AD"). The card says so.
+   */
   fresh?: boolean;
 }
 
@@ -80,13 +83,15 @@ export class Answerer {
   constructor(private readonly deps: AnswererDeps) {}
 
   private context(snapshot?: DirectorySnapshot, extra: Partial<CardContext> = {}): CardContext {
-    // An answer from a snapshot the directory could not refresh says so, with its age.
+    // An answer from a snapshot the directory could not refresh says so, with its age; a fresh read that
+    // failed is such an answer too, so it is never labelled as read just now.
     const stale = snapshot ? this.deps.directory.staleness?.() : undefined;
+    const { fresh, ...rest } = extra;
     return {
       directoryLabel: this.deps.directory.describe().label,
       takenAt: snapshot?.data.source.takenAt,
-      ...(stale ? { stale: { ageMinutes: stale.ageMs / 60_000, reason: stale.reason } } : {}),
-      ...extra,
+      ...(stale ? { stale: { ageMinutes: stale.ageMs / 60_000, reason: stale.reason } } : fresh ? { fresh: true } : {}),
+      ...rest,
     };
   }
 
@@ -102,8 +107,14 @@ export class Answerer {
     return vocabulary;
   }
 
+  /**
+   * Parses against the cached directory's host names. A fresh question naming a host the cache does not
+   * know (it may have joined since) is parsed again against AD as it is now.
+   */
   async parse(text: string): Promise<ParsedCommand> {
-    return parseCommand(text, await this.vocabulary());
+    const parsed = parseCommand(text, await this.vocabulary());
+    if (!parsed.fresh || parsed.unresolved.length === 0) return parsed;
+    return parseCommand(text, await this.vocabulary(await this.snapshot({ fresh: true })));
   }
 
   /** The request a parsed command asks for, when nothing is missing; undefined when a dialog must ask. */
@@ -178,13 +189,13 @@ export class Answerer {
       case 'scan': {
         const snapshot = await this.snapshot(options);
         const report = checkFleet(snapshot, { group: this.deps.config.migrationGroup });
-        return { card: scanCard(report, this.context(snapshot)), summary: `scan: ${report.totals.hostsWithErrors}/${report.totals.hosts} hosts with errors` };
+        return { card: scanCard(report, this.context(snapshot, { fresh: options.fresh })), summary: `scan: ${report.totals.hostsWithErrors}/${report.totals.hosts} hosts with errors` };
       }
       case 'check': {
         const snapshot = await this.snapshot(options);
         if ('host' in request) {
           const report = checkHost(snapshot, resolveHost(snapshot, request.host), { group: this.deps.config.migrationGroup });
-          return { card: hostCard(report, this.context(snapshot)), summary: `host ${report.host.name}: ${report.ready ? 'ready' : 'not ready'}` };
+          return { card: hostCard(report, this.context(snapshot, { fresh: options.fresh })), summary: `host ${report.host.name}: ${report.ready ? 'ready' : 'not ready'}` };
         }
         const source = resolveHost(snapshot, request.source);
         const dest = resolveHost(snapshot, request.destination);
@@ -192,7 +203,7 @@ export class Answerer {
         const { user, asker } = request.asker ? await this.askerAccount() : { user: undefined, asker: undefined };
         const report = checkPair(snapshot, source, dest, { storage: request.storage, fileServers, user });
         return {
-          card: pairCard(report, this.context(snapshot, { asker })),
+          card: pairCard(report, this.context(snapshot, { asker, fresh: options.fresh })),
           summary: `check ${source.name} → ${dest.name}: ${report.ready ? 'ready' : 'not ready'}`,
         };
       }

@@ -22,7 +22,7 @@ import type { ParsedCommand } from '../commands/types';
 import { InputError, UnknownHostError } from '../domain/errors';
 import type { AdaptiveCard } from '../render/cards';
 import type { ConversationTarget } from '../summary/service';
-import { Answerer, type Asker, type Request } from './answerer';
+import { Answerer, type AnswerOptions, type Asker, type Request } from './answerer';
 import { parseCardPayload } from './card-payload';
 import { textWithoutBotMentions } from './mentions';
 import { callerOf, decideAccess, needsUpn, OPEN_POLICY, type AccessPolicy } from './authorization';
@@ -107,8 +107,8 @@ export class KcdBot extends TeamsActivityHandler {
     this.dialogs = new DialogSet(this.dialogAccessor);
     this.dialogs.add(
       new CheckDialog({
-        answer: async (step, request) => {
-          await this.sendAnswer(step.context, request);
+        answer: async (step, request, options) => {
+          await this.sendAnswer(step.context, request, { fresh: options.fresh === true });
         },
         unknown: async (step, name) => {
           const answerer = this.answererFor(step.context);
@@ -238,9 +238,9 @@ export class KcdBot extends TeamsActivityHandler {
     return this.deps.answerer(() => lookup(context));
   }
 
-  private async sendAnswer(context: TurnContext, request: Request): Promise<void> {
+  private async sendAnswer(context: TurnContext, request: Request, options: AnswerOptions = {}): Promise<void> {
     if (request.kcd === 'check' || request.kcd === 'scan' || request.kcd === 'summary') await context.sendActivity({ type: ActivityTypes.Typing });
-    const answer = await this.answererFor(context).answer(request, this.correlation(context), conversationOf(context));
+    const answer = await this.answererFor(context).answer(request, this.correlation(context), conversationOf(context), options);
     this.log(context).info({ conversation: context.activity.conversation?.id, kind: request.kcd, answer: answer.summary }, 'answered');
     await context.sendActivity(cardActivity(answer.card));
   }
@@ -306,7 +306,8 @@ export class KcdBot extends TeamsActivityHandler {
       return;
     }
     const request = Answerer.requestOf(parsed);
-    if (request) return this.sendAnswer(context, request);
+    // A typed "fresh" ("/kcd check gogo-3 fresh", "re-read AD") reads AD now, like the Re-check button.
+    if (request) return this.sendAnswer(context, request, { fresh: parsed.fresh });
     const snapshot = await answerer.snapshot();
     const options: CheckDialogOptions = {
       intent: parsed.intent === 'check_host' ? 'check_host' : 'check_pair',
@@ -316,6 +317,7 @@ export class KcdBot extends TeamsActivityHandler {
       storage: parsed.storage,
       fileServers: parsed.fileServers,
       asker: parsed.asker,
+      fresh: parsed.fresh,
       unresolved: parsed.unresolved,
       candidates: snapshot.hyperVHosts.map((h) => h.name),
     };

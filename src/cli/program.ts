@@ -179,7 +179,8 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
     .argument('<text...>', 'the message, e.g. "can gogo-3 migrate to gogo-4?" (quoted or as separate words)')
     .addOption(directoryOption())
     .addOption(jsonOption())
-    .addHelpText('after', '\nExamples:\n  kcd parse "can gogo-3 migrate to gogo-4 with storage?" --json\n  kcd parse /kcd check gogo3 gogo-4')
+    // A message with its own dashes ("/kcd scan --fresh") is quoted or follows "--": unknown options stay errors.
+    .addHelpText('after', '\nExamples:\n  kcd parse "can gogo-3 migrate to gogo-4 with storage?" --json\n  kcd parse /kcd check gogo3 gogo-4\n  kcd parse "/kcd scan --fresh"\n  kcd parse --json -- /kcd check gogo-3 --fresh')
     .action(async (words: string[], opts: Common) => {
       const snapshot = await session.directory(opts.directory).snapshot();
       const [{ parseCommand }, { fromSnapshot }, { parsedCommandJson, parsedCommandText }] = await Promise.all([

@@ -9,6 +9,7 @@ export interface ParsedCommandJson {
   destination: string | null;
   host: string | null;
   storage: boolean;
+  fresh: boolean;
   fileServers: string[];
   topic: string | null;
   time: string | null;
@@ -25,6 +26,7 @@ export function parsedCommandJson(command: ParsedCommand): ParsedCommandJson {
     destination: command.destination ?? null,
     host: command.host ?? null,
     storage: command.storage,
+    fresh: command.fresh,
     fileServers: [...command.fileServers],
     topic: command.topic ?? null,
     time: command.time ?? null,
@@ -41,6 +43,7 @@ export function parsedCommandText(command: ParsedCommand): string {
   if (command.intent === 'check_pair') parts.push(`${command.source ?? '?'} \u2192 ${command.destination ?? '?'}`);
   if (command.host) parts.push(command.host);
   if (command.storage) parts.push('with storage');
+  if (command.fresh) parts.push('fresh from AD (cache bypassed)');
   if (command.fileServers.length > 0) parts.push(`via ${command.fileServers.join(', ')}`);
   if (command.topic) parts.push(`topic ${command.topic}`);
   if (command.time) parts.push(`at ${command.time}`);

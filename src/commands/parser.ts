@@ -10,7 +10,7 @@
 import { displayable } from '../domain/names';
 import { defaultIntentClassifier, OPERATE_CUE, type IntentClassifier } from './intent-classifier';
 import { isEnglishWord, looksLikeHostName, trimWord, type HostVocabulary } from './host-vocabulary';
-import { COMMANDS, COMMON_FILLERS, findCommand, type CommandDefinition } from './registry';
+import { COMMANDS, COMMON_FILLERS, findCommand, type CommandArgument, type CommandDefinition } from './registry';
 import { canonicalTimeZone, parseTimeArgument, parseTimeOfDay, parseTimeZone } from './schedule';
 import { ARROW, cleanText, expandContractions, tokenize } from './text';
 import { findTopic } from './topics';
@@ -41,7 +41,7 @@ const MAX_FILE_SERVERS = 10;
 const MAX_LABEL = 63;
 
 function empty(intent: Intent, via: ParsedCommand['via']): ParsedCommand {
-  return { intent, storage: false, fileServers: [], asker: false, unresolved: [], via };
+  return { intent, storage: false, fresh: false, fileServers: [], asker: false, unresolved: [], via };
 }
 
 /** A host at tokens[i] (or "gogo 3" at tokens[i..i+1]); `loose` also takes unknown non-English words. */
@@ -87,8 +87,44 @@ const PREFIX = /^(?:\/\s*kcd|@?kcd(?:[- ]?bot)?)(?![\p{L}\p{N}_-])[\s:,]*/iu;
 const TIME_ARGUMENT = /(?<![\p{L}\p{N}:./])\d{1,2}(?:[:.h]\d{2}|h)?(?:\s*[ap]\.?m\.?)?(?![\p{L}\p{N}:/]|\.\d)/iu;
 /** A time zone argument: Europe/Berlin, America/Argentina/Buenos_Aires, UTC. */
 const ZONE_ARGUMENT = /(?<![\p{L}\p{N}/])(?:[A-Za-z][A-Za-z0-9_+-]*(?:\/[A-Za-z0-9_+-]+){1,2}|utc|gmt)(?![\p{L}\p{N}/])/iu;
-const STORAGE_WORDS = new Set(['storage', '--storage', 'includestorage', 'disks', 'vhds', 'vhdx', 'withstorage']);
 const FILE_SERVER_WORDS = new Set(['via', 'file-server', 'fileserver', 'fs']);
+
+/**
+ * Phrasings that ask for AD as it is now rather than the cache: "re-read AD", "bypass the cache", "straight
+ * from the DC", "a fresh read", "--fresh", "uncached". Not "now" (filler: "check gogo-3 now please"), and not a
+ * bare "fresh" inside a question ("can the fresh host gogo-5 migrate…"): the slash grammar takes that word as
+ * the flag, a question only at its end ("can gogo-3 migrate to gogo-4, fresh").
+ */
+const DIRECTORY_WORDS = String.raw`(?:the\s+)?(?:ad|active\s+directory|directory|dcs?|domain\s+controllers?|ldap)`;
+const FRESH_PHRASE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}_-])(?:` +
+    [
+      String.raw`re-?(?:read|query|load|fetch)(?:ing)?\s+(?:from\s+)?${DIRECTORY_WORDS}`,
+      String.raw`(?:bypass|bypassing|skip|skipping|ignore|ignoring|without|not\s+from|not\s+using|no)\s+(?:the\s+|any\s+|your\s+)?cache(?:d\s+(?:copy|data|snapshot|answer|results?))?`,
+      String.raw`refresh(?:ing)?\s+(?:the\s+|your\s+)?(?:cache|snapshot|data)`,
+      String.raw`(?:straight|directly|live|fresh)\s+from\s+${DIRECTORY_WORDS}`,
+      String.raw`(?:a\s+)?fresh\s+(?:read|copy|snapshot|lookup|look-?up|query|data)`,
+      String.raw`--?(?:fresh|no-?cache)`,
+      String.raw`afresh|uncached|no-cache|nocache`,
+    ].join('|') +
+    String.raw`)(?![\p{L}\p{N}_-])`,
+  'iu',
+);
+/** A question's last word "fresh" ("can gogo-3 migrate to gogo-4, fresh please"). */
+const FRESH_LAST_WORD = /(?<![\p{L}\p{N}_-])fresh[\s.,;:!?]*(?:(?:please|pls|plz|thanks|thx)[\s.,;:!?]*)?$/iu;
+
+/** Takes every fresh phrasing out of `text` (so the rest parses as before); whether there was one. */
+function takeFresh(text: string, question: boolean): { text: string; fresh: boolean } {
+  const global = new RegExp(FRESH_PHRASE.source, 'giu');
+  let rest = text.replace(global, ' ');
+  if (question) rest = rest.replace(FRESH_LAST_WORD, ' ');
+  return rest === text ? { text, fresh: false } : { text: rest.replace(/\s+/g, ' ').trim(), fresh: true };
+}
+
+/** The flag argument of `def` that `word` (lower case) sets, if any. */
+function flagOf(def: CommandDefinition, word: string): CommandArgument | undefined {
+  return def.arguments.find((a) => a.kind === 'flag' && a.field !== undefined && a.words?.includes(word));
+}
 
 /** Reads the arguments of `def` from `argText`; undefined when the text does not fit the grammar. */
 function parseSlash(def: CommandDefinition, argText: string, hosts: HostVocabulary): ParsedCommand | undefined {
@@ -111,6 +147,12 @@ function parseSlash(def: CommandDefinition, argText: string, hosts: HostVocabula
       argText = `${argText.slice(0, zone.index)} ${argText.slice(zone.index + zone[0].length)}`;
     }
   }
+  if (def.arguments.some((a) => a.field === 'fresh')) {
+    // Phrases of several words ("bypass the cache") do not fit the word-by-word grammar: take them out first.
+    const taken = takeFresh(argText, false);
+    argText = taken.text;
+    result.fresh = taken.fresh;
+  }
   const tokens = tokenize(argText);
   const fillers = new Set([...COMMON_FILLERS, ...(def.fillers ?? []), ...(def.id === 'help' ? COMMANDS.flatMap((c) => [c.id, ...c.aliases]) : [])]);
 
@@ -128,8 +170,9 @@ function parseSlash(def: CommandDefinition, argText: string, hosts: HostVocabula
     const token = tokens[i]!;
     const lower = trimWord(token).toLowerCase();
     if (!lower || token === ARROW) continue;
-    if (kinds.has('flag') && STORAGE_WORDS.has(lower)) {
-      result.storage = true;
+    const flag = flagOf(def, lower);
+    if (flag?.field) {
+      result[flag.field] = true;
       continue;
     }
     if (kinds.has('keyword-host') && FILE_SERVER_WORDS.has(lower)) {
@@ -236,7 +279,9 @@ function uncHosts(text: string): Set<string> {
 }
 
 function parseNatural(text: string, hosts: HostVocabulary, classifier: IntentClassifier): ParsedCommand {
-  const cleaned = cleanText(text);
+  // "re-read AD" and the like are taken out before the classifier and the host extraction see the text.
+  const taken = takeFresh(cleanText(text), true);
+  const cleaned = /[\p{L}\p{N}]/u.test(taken.text) ? taken.text : cleanText(text);
   const expanded = expandContractions(cleaned);
   const lower = expanded.toLowerCase();
   const tokens = tokenize(expanded);
@@ -260,6 +305,7 @@ function parseNatural(text: string, hosts: HostVocabulary, classifier: IntentCla
   if (!SHARED_STORAGE.test(lower) && !NO_STORAGE.test(lower) && STORAGE.test(lower) && ['check_pair', 'check_host', 'scan'].includes(intent)) {
     result.storage = true;
   }
+  if (taken.fresh && ['check_pair', 'check_host', 'scan'].includes(intent)) result.fresh = true;
   const slotted: Mention[] = [];
   if (intent === 'check_pair') {
     const remaining = hostMentions.filter((m) => m.role === undefined);

@@ -10,13 +10,31 @@ export type CommandId = 'check' | 'scan' | 'explain' | 'help' | 'subscribe' | 'u
 /**
  * What an argument is, which tells the parser how to read it:
  * - `host`: a computer name (positional);
- * - `flag`: the literal word `name` (e.g. `storage`);
+ * - `flag`: one of `words` (e.g. `storage`, `--storage`), which sets the boolean `field` of the parsed command;
  * - `keyword-host`: `keyword` followed by a computer name, repeatable (`via fhost1`);
  * - `topic`: the rest of the text, mapped to an explain topic;
  * - `time`: a time of day (`7`, `07:30`, `7pm`);
  * - `time-zone`: an IANA zone (`Europe/Berlin`).
  */
 export type ArgumentKind = 'host' | 'flag' | 'keyword-host' | 'topic' | 'time' | 'time-zone';
+
+/** The booleans of a parsed command a flag argument can set. */
+export type FlagField = 'storage' | 'fresh';
+
+/**
+ * `fresh`: read AD now instead of answering from the cache (after a fix, or a host just joined). "now" is
+ * deliberately not one of its words: it is common filler ("check gogo-3 now please"); longer phrasings
+ * ("re-read AD", "bypass the cache") are recognised by the parser (FRESH_PHRASE).
+ */
+const FRESH_FLAG: CommandArgument = {
+  name: 'fresh',
+  required: false,
+  kind: 'flag',
+  field: 'fresh',
+  everyForm: true,
+  words: ['fresh', 'afresh', 'uncached', 'no-cache', 'nocache'],
+  description: 'read AD now instead of answering from the cache (e.g. right after a fix; also --fresh, "bypass the cache")',
+};
 
 export interface CommandArgument {
   name: string;
@@ -25,6 +43,11 @@ export interface CommandArgument {
   kind: ArgumentKind;
   /** For `keyword-host`: the word that introduces the value. */
   keyword?: string;
+  /** For `flag`: the parsed command's boolean it sets, and the words (lower case, dashes dropped) that set it. */
+  field?: FlagField;
+  words?: readonly string[];
+  /** Shown in the single-host usage line too (it applies to every form of the command). */
+  everyForm?: boolean;
   repeatable?: boolean;
 }
 
@@ -63,12 +86,20 @@ export const COMMANDS: readonly CommandDefinition[] = [
     arguments: [
       { name: 'source', required: true, kind: 'host', description: 'the host the VM runs on (alone: that host against all its peers, both directions)' },
       { name: 'destination', required: false, kind: 'host', description: 'the host it should move to' },
-      { name: 'storage', required: false, kind: 'flag', description: 'the move includes storage (cifs delegation is needed)' },
+      {
+        name: 'storage',
+        required: false,
+        kind: 'flag',
+        field: 'storage',
+        words: ['storage', 'includestorage', 'disks', 'vhds', 'vhdx', 'withstorage'],
+        description: 'the move includes storage (cifs delegation is needed)',
+      },
       { name: 'file-server', required: false, kind: 'keyword-host', keyword: 'via', repeatable: true, description: 'an SMB file server holding VM files or ISOs' },
+      FRESH_FLAG,
     ],
     options: [{ name: 'as me', description: 'also check your own account (sensitive account, Protected Users)' }],
     description: 'Can a host live-migrate to another? One host: its readiness towards every peer, both ways.',
-    examples: ['/kcd check gogo-3 gogo-4', '/kcd check gogo-3 to gogo-4 storage via fhost1', '/kcd check gogo-2'],
+    examples: ['/kcd check gogo-3 gogo-4', '/kcd check gogo-3 to gogo-4 storage via fhost1', '/kcd check gogo-2', '/kcd check gogo-3 gogo-4 fresh'],
     intent: 'check_pair',
     singleHostIntent: 'check_host',
     fillers: ['to', 'and', 'with', 'the', 'from', 'host', 'hosts', 'server', 'including', 'incl', 'plus', 'migrate', 'migration', 'live', 'ready', 'ok', '\u2192'],
@@ -76,9 +107,9 @@ export const COMMANDS: readonly CommandDefinition[] = [
   {
     id: 'scan',
     aliases: ['audit', 'fleet'],
-    arguments: [],
+    arguments: [FRESH_FLAG],
     description: 'Check every Hyper-V host in the directory: totals and the worst hosts.',
-    examples: ['/kcd scan'],
+    examples: ['/kcd scan', '/kcd scan --fresh'],
     intent: 'scan',
     fillers: ['all', 'the', 'every', 'everything', 'host', 'hosts', 'fleet', 'domain', 'servers', 'hyper-v'],
   },
@@ -164,7 +195,7 @@ function argumentUsage(arg: CommandArgument): string {
 /** The usage lines of a command, e.g. ["/kcd check <host>", "/kcd check <source> <destination> [storage] [via <file-server>]..."]. */
 export function usageLines(def: CommandDefinition): string[] {
   const lines: string[] = [];
-  if (def.singleHostIntent) lines.push(`/kcd ${def.id} <host>`);
+  if (def.singleHostIntent) lines.push([`/kcd ${def.id} <host>`, ...def.arguments.filter((a) => a.everyForm).map(argumentUsage)].join(' '));
   const args = def.arguments.map((a, i) =>
     // With a single-host form, the second host is what makes it a pair: show it as required there.
     def.singleHostIntent && i === 1 && a.kind === 'host' ? `<${a.name}>` : argumentUsage(a),

@@ -35,6 +35,8 @@ export interface ParsedCommand {
   destination?: string;
   host?: string;
   storage: boolean;
+  /** check/scan: read AD now rather than answer from the cache ("fresh", "--fresh", "re-read AD", "bypass the cache"). */
+  fresh: boolean;
   fileServers: string[];
   topic?: string; // explain topic id, e.g. 'spn', 'upn', 'kdc', 'constrained-delegation', 'protocol-transition', 'unconstrained-delegation', 'protected-users', 'duplicate-spn'
   time?: string; // subscribe: "HH:MM" (24h)

@@ -200,6 +200,123 @@ describe('Re-check reads AD afresh', () => {
     expect(json).not.toContain('KCD001');
     expect(json).toContain('KCD004');
   });
+
+  /** The text of the answer card's footer line "Data: … · read …". */
+  function dataLine(replies: Awaited<ReturnType<ReturnType<typeof conversation>['say']>>): string {
+    return /Data: [^"]*/.exec(cardText(replies))?.[0] ?? '';
+  }
+
+  test.each([
+    ['/kcd check gogo-3 gogo-4 fresh'],
+    ['@kcd check gogo-3 gogo-4 --fresh'],
+    ['check gogo-3 gogo-4 bypass the cache'],
+    ['can gogo-3 migrate to gogo-4? re-read AD'],
+  ])('typed "%s" after the fix reads AD now and says so', async (text) => {
+    const d = fixableDirectory();
+    const c = conversation({ directory: d.directory });
+    const cached = await c.say('/kcd check gogo-3 gogo-4');
+    expect(cardText(cached)).toContain('KCD001');
+    expect(dataLine(cached)).not.toContain('just now');
+    const readsBefore = d.reads();
+    d.applyFix();
+    const replies = await c.say(text);
+    expectOneValidAnswer(replies);
+    expect(d.reads()).toBe(readsBefore + 1);
+    expect(cardText(replies)).not.toContain('KCD001');
+    expect(cardText(replies)).toContain('KCD004');
+    expect(dataLine(replies)).toMatch(/read just now \(\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\), not from the cache/);
+    // The next plain question is answered from the (now refreshed) cache without another read.
+    const next = await c.say('/kcd check gogo-3 gogo-4 now please');
+    expect(d.reads()).toBe(readsBefore + 1);
+    expect(cardText(next)).not.toContain('KCD001');
+    expect(dataLine(next)).not.toContain('just now');
+  });
+
+  test('/kcd scan --fresh reads AD now; /kcd scan answers from the cache', async () => {
+    const d = fixableDirectory();
+    const c = conversation({ directory: d.directory });
+    await c.say('/kcd scan');
+    const readsBefore = d.reads();
+    expect(dataLine(await c.say('/kcd scan'))).not.toContain('just now');
+    expect(d.reads()).toBe(readsBefore);
+    const replies = await c.say('/kcd scan --fresh');
+    expectOneValidAnswer(replies);
+    expect(d.reads()).toBe(readsBefore + 1);
+    expect(dataLine(replies)).toContain('read just now');
+  });
+
+  test('a fresh question that needs a dialog is still answered from AD as it is now', async () => {
+    const d = fixableDirectory();
+    const c = conversation({ directory: d.directory });
+    expect(cardText(await c.say('/kcd check gogo-3 gogo-4'))).toContain('KCD001');
+    d.applyFix();
+    const readsBefore = d.reads();
+    expect(JSON.stringify(await c.say('/kcd check gogo-33 gogo-4 fresh'))).toContain('Did you mean');
+    const replies = await c.say('GOGO-3');
+    expect(d.reads()).toBeGreaterThan(readsBefore);
+    expect(cardText(replies)).not.toContain('KCD001');
+    expect(cardText(replies)).toContain('KCD004');
+    expect(dataLine(replies)).toContain('read just now');
+  });
+
+  test('a host that joined AD after the cached read is found by a fresh question (its names are read afresh too)', async () => {
+    let joined = false;
+    let now = 0;
+    const inner: Directory = {
+      describe: () => ({ kind: 'demo', label: 'demo directory' }),
+      snapshot: async () => {
+        const data = demoData();
+        if (joined) {
+          // GOGO-9: a copy of GOGO-4 under a new name.
+          const gogo4 = data.computers.find((c) => c.name === 'GOGO-4')!;
+          const rename = (v: string) => v.replace(/gogo-4/gi, (m) => (m === 'GOGO-4' ? 'GOGO-9' : 'gogo-9'));
+          data.computers.push({
+            ...gogo4,
+            name: 'GOGO-9',
+            samAccountName: 'GOGO-9$',
+            dnsHostName: 'gogo-9.contoso.com',
+            distinguishedName: rename(gogo4.distinguishedName),
+            servicePrincipalNames: gogo4.servicePrincipalNames.map(rename),
+          });
+        }
+        return createSnapshot(data);
+      },
+      findUser: async () => undefined,
+      close: async () => undefined,
+    };
+    const c = conversation({ directory: new CachedDirectory(inner, { ttlMs: 300_000, now: () => (now += 10_000) }) });
+    await c.say('/kcd scan');
+    joined = true;
+    // From the cache, GOGO-9 is unknown.
+    expect(JSON.stringify(await c.say('/kcd check gogo-9'))).toContain('I don\'t know a host called \\"gogo-9\\"');
+    await c.say('cancel');
+    const replies = await c.say('/kcd check gogo-9 fresh');
+    expectOneValidAnswer(replies);
+    expect(cardText(replies)).toContain('GOGO-9');
+    expect(JSON.stringify(replies)).not.toContain('know a host called');
+    expect(dataLine(replies)).toContain('read just now');
+  });
+
+  test('when the fresh read fails, the card shows the last good read as stale, not "just now"', async () => {
+    let fail = false;
+    let now = 0;
+    const inner: Directory = {
+      describe: () => ({ kind: 'demo', label: 'demo directory' }),
+      snapshot: async () => {
+        if (fail) throw new Error('connect ECONNREFUSED 192.0.2.1:636');
+        return createSnapshot(demoData());
+      },
+      findUser: async () => undefined,
+      close: async () => undefined,
+    };
+    const c = conversation({ directory: new CachedDirectory(inner, { ttlMs: 300_000, now: () => (now += 10_000) }) });
+    await c.say('/kcd check gogo-3 gogo-4');
+    fail = true;
+    const replies = await c.say('/kcd check gogo-3 gogo-4 fresh');
+    expectOneValidAnswer(replies);
+    expect(cardText(replies)).toContain('AD unreachable');
+    expect(dataLine(replies)).not.toContain('just now');
+  });
 });
 
 describe('bad input is answered, never crashes', () => {

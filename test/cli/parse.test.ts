@@ -12,7 +12,7 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
   return { code, stdout, stderr };
 }
 
-const KEYS = ['intent', 'source', 'destination', 'host', 'storage', 'fileServers', 'topic'];
+const KEYS = ['intent', 'source', 'destination', 'host', 'storage', 'fresh', 'fileServers', 'topic'];
 
 describe('kcd parse', () => {
   test('--json prints one object with the documented fields (null when absent), resolved against the directory', async () => {
@@ -46,6 +46,14 @@ describe('kcd parse', () => {
       time: '19:30',
       timeZone: 'Europe/Berlin',
     });
+  });
+
+  test('the fresh flag is shown (JSON and text); "now" is not fresh; a message with its own --fresh is quoted or follows --', async () => {
+    expect(JSON.parse((await cli(['parse', '--json', '--', '/kcd', 'check', 'gogo-3', 'gogo-4', '--fresh'])).stdout)).toMatchObject({ intent: 'check_pair', fresh: true });
+    expect(JSON.parse((await cli(['parse', 'check gogo-3 now please', '--json'])).stdout)).toMatchObject({ intent: 'check_host', fresh: false });
+    const { code, stdout } = await cli(['parse', '/kcd scan --fresh']);
+    expect(code).toBe(0);
+    expect(stdout).toBe('scan: fresh from AD (cache bypassed) (slash)\n');
   });
 
   test('without --json: one readable line', async () => {

@@ -8,7 +8,7 @@ const hosts = fromSnapshot(createSnapshot(demoData()));
 
 /** The full ParsedCommand with defaults for the fields a row does not mention. */
 function expected(fields: Partial<ParsedCommand>): ParsedCommand {
-  return { storage: false, fileServers: [], asker: false, unresolved: [], via: 'natural', ...fields } as ParsedCommand;
+  return { storage: false, fresh: false, fileServers: [], asker: false, unresolved: [], via: 'natural', ...fields } as ParsedCommand;
 }
 
 describe('parseCommand: the issue\'s questions', () => {
@@ -127,6 +127,49 @@ describe('parseCommand: extraction from questions', () => {
   });
 });
 
+describe('parseCommand: fresh (read AD now, bypass the cache)', () => {
+  test.each<[string, Partial<ParsedCommand>]>([
+    ['/kcd check gogo-3 gogo-4 fresh', { intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4', via: 'slash' }],
+    ['/kcd scan --fresh', { intent: 'scan', via: 'slash' }],
+    ['check gogo-3 --fresh', { intent: 'check_host', host: 'GOGO-3', via: 'slash' }],
+    ['/kcd check gogo-3 gogo-4 storage via fhost1 --fresh', { intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4', storage: true, fileServers: ['FHOST1'], via: 'slash' }],
+    ['/kcd check fresh gogo-3 to gogo-4', { intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4', via: 'slash' }],
+    ['check gogo-3 gogo-4 --no-cache', { intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4', via: 'slash' }],
+    ['scan uncached', { intent: 'scan', via: 'slash' }],
+    ['check gogo-3 gogo-4 bypass the cache', { intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4', via: 'slash' }],
+    ['/kcd check gogo-3 gogo-4 re-read AD', { intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4', via: 'slash' }],
+    ['scan all hosts straight from the DC', { intent: 'scan', via: 'slash' }],
+    ['can gogo-3 migrate to gogo-4? re-read AD', { intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4' }],
+    ['re-read the directory and check gogo-2', { intent: 'check_host', host: 'GOGO-2' }],
+    ["what's wrong with gogo-2 (skip the cache)", { intent: 'check_host', host: 'GOGO-2' }],
+    ['which hosts are misconfigured, uncached', { intent: 'scan' }],
+    ['can gogo-3 migrate to gogo-4, fresh please', { intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4' }],
+    ['is gogo-3 ok? fresh read please', { intent: 'check_host', host: 'GOGO-3' }],
+  ])('%s is fresh', (text, fields) => {
+    expect(parseCommand(text, hosts)).toEqual(expected({ ...fields, fresh: true }));
+  });
+
+  test.each<[string, Partial<ParsedCommand>]>([
+    // "now" is filler, not a request to bypass the cache.
+    ['check gogo-3 now please', { intent: 'check_host', host: 'GOGO-3', via: 'slash' }],
+    ['/kcd check gogo-3 gogo-4 now', { intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4', via: 'slash' }],
+    ['scan now', { intent: 'scan', via: 'slash' }],
+    ['can gogo-3 migrate to gogo-4 now?', { intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4' }],
+    ['give me the daily report now', { intent: 'summary' }],
+    // A bare "fresh" inside a question describes a host; commands without the flag ignore it.
+    ['can the fresh host gogo-3 migrate to gogo-4', { intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4' }],
+    ['summary --fresh', { intent: 'summary' }],
+    ['bypass the cache', { intent: 'unknown' }],
+  ])('%s is not fresh', (text, fields) => {
+    expect(parseCommand(text, hosts)).toEqual(expected(fields));
+  });
+
+  test('a fresh word inside a host name is no flag', () => {
+    expect(parseCommand('check gogo-3 gogo-fresh', hosts)).toMatchObject({ fresh: false });
+    expect(parseCommand('check gogo-3 re-read-ad', hosts)).toMatchObject({ fresh: false });
+  });
+});
+
 describe('parseCommand never throws and stays bounded', () => {
   const hostile: Array<[string, unknown]> = [
     ['empty', ''],
@@ -159,6 +202,7 @@ describe('parseCommand never throws and stays bounded', () => {
     }
     for (const u of parsed.unresolved) expect(u.text.length).toBeLessThanOrEqual(80);
     expect(() => JSON.stringify(parsed)).not.toThrow();
+    expect(parsed.fresh).toBe(false);
   });
 
   test('empty, blank and symbol-only messages are help; chatter and injection attempts are unknown', () => {

@@ -45,7 +45,8 @@ describe('the command registry', () => {
 
   test('usage lines show both forms of check', () => {
     const check = COMMANDS.find((c) => c.id === 'check')!;
-    expect(usageLines(check)).toEqual(['/kcd check <host>', '/kcd check <source> <destination> [storage] [via <file-server>]...']);
+    expect(usageLines(check)).toEqual(['/kcd check <host> [fresh]', '/kcd check <source> <destination> [storage] [via <file-server>]... [fresh]']);
+    expect(usageLines(COMMANDS.find((c) => c.id === 'scan')!)).toEqual(['/kcd scan [fresh]']);
     expect(usageLines(COMMANDS.find((c) => c.id === 'subscribe')!)).toEqual(['/kcd subscribe [HH:MM] [time-zone]']);
     expect(usageLines(COMMANDS.find((c) => c.id === 'explain')!)).toEqual(['/kcd explain [topic]']);
   });
@@ -60,6 +61,10 @@ describe('the command registry', () => {
       for (const example of entry.examples) expect(text).toContain(example);
     }
     for (const topic of TOPIC_IDS) expect(text).toContain(topic);
+    // The fresh flag of check and scan: in the usage, explained, with an example.
+    expect(text).toContain('/kcd scan [fresh]');
+    expect(text).toMatch(/fresh \(optional\): read AD now instead of answering from the cache/);
+    expect(text).toContain('/kcd check gogo-3 gogo-4 fresh');
     expect(text).toContain('can gogo-3 migrate to gogo-4?');
   });
 
@@ -78,7 +83,8 @@ describe('the command registry', () => {
     expect(new Set(commands.map((c) => c.title)).size).toBe(commands.length);
     expect(commands[0]).toEqual({
       title: 'check',
-      description: '<source> [destination] [storage] [via <file-server>]...: Can a host live-migrate to another?',
+      description: '<source> [destination] [storage] [via <file-server>]... [fresh]: Can a host live-migrate to another?',
     });
+    expect(commands[1]).toEqual({ title: 'scan', description: '[fresh]: Check every Hyper-V host in the directory: totals and the worst hosts.' });
   });
 });

@@ -84,10 +84,15 @@ export function formatTakenAt(iso: string | undefined): string | undefined {
   return `${d.toISOString().slice(0, 10)} ${d.toISOString().slice(11, 16)} UTC`;
 }
 
-/** "Data: demo directory · read 2026-01-01 12:03 UTC" plus any extra lines, small and subtle. */
+/**
+ * "Data: demo directory · read 2026-01-01 12:03 UTC" plus any extra lines, small and subtle; "read just now,
+ * not from the cache" when the asker bypassed the cache and the read succeeded (a failed one shows as stale).
+ */
 export function footer(ctx: CardContext, extra: string[] = []): CardElement {
   const when = formatTakenAt(ctx.takenAt);
-  const source = `Data: ${md(ctx.directoryLabel, 120)}${when ? ` · read ${when}` : ''}`;
+  const fresh = ctx.fresh && !ctx.stale;
+  const read = fresh ? ` · read just now${when ? ` (${when})` : ''}, not from the cache` : when ? ` · read ${when}` : '';
+  const source = `Data: ${md(ctx.directoryLabel, 120)}${read}`;
   const lines = [source, ...extra].map((line, i) => text(line, { size: 'Small', isSubtle: true, spacing: i === 0 ? 'Default' : 'None' }));
   if (ctx.stale) {
     const age = Math.max(0, Math.round(ctx.stale.ageMinutes));

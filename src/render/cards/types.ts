@@ -42,6 +42,8 @@ export interface CardContext {
   correlationId?: string;
   /** The directory could not be read: the answer comes from the last good read, this old. */
   stale?: { ageMinutes: number; reason?: string };
+  /** The asker bypassed the cache (typed "fresh", pressed Re-check) and the directory was read just now. */
+  fresh?: boolean;
 }
 
 /** One command's help, from the command registry (its helpEntries() fit this shape). */

@@ -59,6 +59,18 @@ describe('pair card', () => {
     expect(code).toContain('-Port 6600');
   });
 
+  test('footer of a fresh read: "read just now, not from the cache"; a fresh read that failed shows as stale instead', () => {
+    expect(visibleText(card)).not.toContain('just now');
+    const fresh = pairCard(report, { ...demoCtx, fresh: true });
+    expectValidCard(fresh);
+    expect(visibleText(fresh)).toContain('Data: demo directory · read just now (2026-03-02 12:03 UTC), not from the cache');
+    const failed = pairCard(report, { ...demoCtx, fresh: true, stale: { ageMinutes: 12, reason: 'connect ECONNREFUSED' } });
+    expectValidCard(failed);
+    expect(visibleText(failed)).toContain('AD unreachable — answer from the last good read, 12 minutes old');
+    expect(visibleText(failed)).toContain('Data: demo directory · read 2026-03-02 12:03 UTC');
+    expect(visibleText(failed)).not.toContain('just now');
+  });
+
   test('footer: data source and read time; whether the asker was checked', () => {
     expect(visibleText(card)).toContain('Data: demo directory · read 2026-03-02 12:03 UTC');
     expect(visibleText(card)).toContain('The account that starts the migration was not checked.');
