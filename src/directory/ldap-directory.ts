@@ -285,8 +285,12 @@ export class LdapDirectory implements Directory {
   private async read(builder?: SnapshotBuilder): Promise<DirectoryData> {
     const takenAt = new Date().toISOString();
     const reading = this.rootDse();
-    // Connect and bind the side lane while the main lane reads the rootDSE (a failure surfaces at its searches).
-    this.connection('side').catch(() => undefined);
+    // Bind the side lane once the main lane's bind has succeeded (a refused password is tried once per read, not
+    // once per connection: AD counts each towards the account's lockout), while the main lane reads the rootDSE.
+    // A failure of its own surfaces at its searches.
+    this.connection('main')
+      .then(() => this.connection('side'))
+      .catch(() => undefined);
     const rootDse = await reading;
     const baseDN = await this.baseDN();
     const configNC = rootDse.configurationNamingContext;

@@ -138,6 +138,28 @@ describe('readData: streamed searches side by side', () => {
     await d.close();
   });
 
+  it('a refused bind is tried once per read, not once per connection (AD counts each towards lockout)', async () => {
+    let binds = 0;
+    const d = new LdapDirectory(
+      { url: 'ldaps://dc.lab.test', bindDN: 'CN=r,DC=lab,DC=test', bindPassword: 'wrong', timeoutMs: 5000, warn: () => undefined },
+      {
+        createClient: () => {
+          const c = new FakeClient({ pageDelayMs: 1, pages: {} });
+          c.bind = async () => {
+            binds++;
+            await sleep(5);
+            throw Object.assign(new Error('80090308: LdapErr: DSID-0C09042A, comment: AcceptSecurityContext error, data 52e'), { code: 49 });
+          };
+          return c as unknown as Client;
+        },
+      },
+    );
+    await expect(d.readData()).rejects.toBeInstanceOf(DirectoryUnavailableError);
+    await sleep(30);
+    expect(binds).toBe(1);
+    await d.close();
+  });
+
   it('a dropped connection is retried once from the first page: no entry is read twice', async () => {
     const clients: FakeClient[] = [];
     let failed = false;
