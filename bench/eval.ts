@@ -73,7 +73,11 @@ export async function runEval(sizes: ReadonlyArray<{ hosts: number; runs: number
  * expected pairs, nearly all of them across clusters and so "missing". Measured, not targeted: it shows that the
  * scan's time and output stay bounded (summary findings, loop fixes, advice) where they once grew with the pairs.
  */
-export interface DomainEvalRow {
+export interface DomainEvalRow
+  extends Pick<
+    DomainFigures,
+    'findings' | 'maxHostFindings' | 'loopFixes' | 'advice' | 'adviceOus' | 'adviceEntriesPerHost' | 'jsonChars' | 'jsonBytes'
+  > {
   hosts: number;
   runs: number;
   samples: Array<EvalSample & { domain: DomainFigures }>;
@@ -90,17 +94,9 @@ export interface DomainEvalRow {
   /** checkFleet per host, µs: wall and CPU. */
   fleetUsPerHost: number;
   fleetCpuUsPerHost: number;
-  /** Deterministic (the same in every run): taken from the first. */
+  /** Deterministic (the same in every run), like the DomainFigures fields: taken from the first. */
   pairs: number;
   hostsWithErrors: number;
-  findings: number;
-  maxHostFindings: number;
-  loopFixes: number;
-  advice: number;
-  adviceOus?: number;
-  adviceEntriesPerHost?: number;
-  jsonChars: number;
-  jsonBytes: number;
 }
 
 export async function runDomainEval(hosts: number, runs: number): Promise<DomainEvalRow> {
