@@ -272,9 +272,9 @@ export class LdapDirectory implements Directory {
    * The raw DirectoryData behind snapshot() (what `kcd snapshot` writes to a file).
    *
    * The three big searches run side by side (the semaphore bounds them; the computers on the main lane, the
-   * others on the side lane) and each converts its pages as they
-   * arrive, interning repeated values, while the next page is already requested: client CPU overlaps the
-   * DC's work and raw entries never pile up. The first failure cancels the other searches at their next page;
+   * others on the side lane) and each converts its pages as they arrive, interning repeated values, while the
+   * next page is already requested: client CPU overlaps the DC's work and raw entries never pile up. Given a
+   * SnapshotBuilder, each computer is handed to it as soon as it is converted (what snapshot() does). The first failure cancels the other searches at their next page;
    * readData settles them all before it rejects, so nothing is left running or unhandled.
    */
   readData(builder?: SnapshotBuilder): Promise<DirectoryData> {
