@@ -68,6 +68,13 @@ function keepSmallest(sorted: string[], name: string, max: number): void {
   if (sorted.length > max) sorted.pop();
 }
 
+/** A summary finding's data: how many findings it stands for, and the first peers (with a count of the rest). */
+function summaryData({ count, targetCount, firstTargets }: Dropped): Finding['data'] {
+  const data: Finding['data'] = { more: count, peers: firstTargets };
+  if (targetCount > firstTargets.length) data.peersOmitted = targetCount - firstTargets.length;
+  return data;
+}
+
 /**
  * Collects one host's outbound pair findings during a fleet scan, keeping memory and output linear in the
  * number of hosts: a host that lacks delegation to 1,000 peers gets its first findings per rule and one finding
@@ -173,23 +180,20 @@ export class PairFindingSummariser {
 
   findings(): Finding[] {
     const out = [...this.kept.values()].flat();
-    for (const { count, entries, spns, targetCount, firstTargets, first } of this.extra.values()) {
-      const sameHost = first.fix?.kind === 'computer' && first.fix.addDelegation !== undefined;
-      const data: Finding['data'] = { more: count, peers: firstTargets };
-      if (targetCount > firstTargets.length) data.peersOmitted = targetCount - firstTargets.length;
+    for (const more of this.extra.values()) {
+      const { count, entries, spns, targetCount, first } = more;
       out.push({
         rule: first.rule,
         severity: first.severity,
         subject: first.subject,
         message: `… and ${count} more ${first.rule} finding${count === 1 ? '' : 's'} for ${first.subject}${targetCount > 0 ? ` (${targetCount} more peer${targetCount === 1 ? '' : 's'})` : ''}. Run kcd host ${this.host.name} for each of them.`,
         why: first.why,
-        data,
-        fix: sameHost && first.fix?.kind === 'computer' ? this.fix(first.fix.host, first.rule, entries, spns) : undefined,
+        data: summaryData(more),
+        fix: first.fix?.kind === 'computer' && first.fix.addDelegation !== undefined ? this.fix(first.fix.host, first.rule, entries, spns) : undefined,
       });
     }
-    for (const { count, targetCount, firstTargets, first } of this.aboutOthers.values()) {
-      const data: Finding['data'] = { more: count, peers: firstTargets };
-      if (targetCount > firstTargets.length) data.peersOmitted = targetCount - firstTargets.length;
+    for (const more of this.aboutOthers.values()) {
+      const { count, targetCount, first } = more;
       // Each peer needs its own fix (on the peer): `kcd host` lists them.
       out.push({
         rule: first.rule,
@@ -197,7 +201,7 @@ export class PairFindingSummariser {
         subject: this.host.name,
         message: `… and ${count} more ${first.rule} finding${count === 1 ? '' : 's'} about ${targetCount} more peer${targetCount === 1 ? '' : 's'} of ${this.host.name}. Run kcd host ${this.host.name} for each of them.`,
         why: first.why,
-        data,
+        data: summaryData(more),
       });
     }
     return out;

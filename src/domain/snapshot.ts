@@ -340,7 +340,7 @@ export class SnapshotBuilder {
     this.computerOf.set(holder, c);
     const own = [holder];
     for (const spn of c.servicePrincipalNames) this.spnIndex.add(spn, own, this.duplicateSpnHolders);
-    if (this.heldAs && this.waiting.length === 0) this.learnHeldForms(c);
+    if (this.heldAs) this.learnHeldForms(c);
     else this.waiting.push(c);
     this.addDelegationEntries(c);
   }

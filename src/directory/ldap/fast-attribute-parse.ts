@@ -19,6 +19,8 @@
  */
 import { Attribute, type BerReader } from 'ldapts';
 import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { TextDecoder } from 'node:util';
 
 /** The ldapts release whose Attribute.parse this mirrors. */
@@ -128,8 +130,6 @@ export function installFastAttributeParse(version: string = installedLdaptsVersi
 
 export function installedLdaptsVersion(): string {
   // ldapts's package.json is not in its "exports"; find it next to the resolved entry point.
-  const { readFileSync } = require('node:fs') as typeof import('node:fs');
-  const { dirname, join } = require('node:path') as typeof import('node:path');
   let dir = dirname(require.resolve('ldapts'));
   for (let i = 0; i < 4; i++) {
     try {
