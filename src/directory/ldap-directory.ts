@@ -47,6 +47,7 @@ import {
 import type { Directory } from './port';
 import { Semaphore } from './ldap/semaphore';
 import { installFastAttributeParse } from './ldap/fast-attribute-parse';
+import { installPagesAhead, pagesOf } from './ldap/pages-ahead';
 
 // Same results, a fraction of the garbage (see fast-attribute-parse.ts); only on the ldapts version it mirrors.
 installFastAttributeParse();
@@ -467,7 +468,7 @@ export class LdapDirectory implements Directory {
           const out: T[] = [];
           ranged.length = 0;
           throwIfCancelled(cancel);
-          const pages = client.searchPaginated(base, {
+          const pages = pagesOf(client, base, {
             scope: 'sub',
             filter,
             attributes,
@@ -626,6 +627,8 @@ export class LdapDirectory implements Directory {
       connectTimeout: timeoutMs,
       ...(startTls ? {} : { tlsOptions: this.#tlsOptions }),
     });
+    // The next page of a paged search is requested before this one is parsed (see pages-ahead.ts).
+    installPagesAhead(client);
     let stage: FailureStage = 'connect';
     try {
       if (startTls) {

@@ -72,14 +72,18 @@ describe('paged reads of more than MaxPageSize computers', () => {
   });
 
   it('returns every one of them through the adapter, in pages of 500, with their attributes', async () => {
-    // Count the pages (one _sendSearch per page, per search request) through ldapts's internals.
-    const pagesPerSearch = new Map<object, number>();
+    // Count the pages: one SearchRequest written per page (by pages-ahead.ts, or ldapts's searchPaginated where
+    // that is not used), per search (its base and filter).
+    const pagesPerSearch = new Map<string, number>();
     const createClient = (o: ClientOptions) => {
-      const client = new Client(o) as unknown as { _sendSearch: (req: object, ...rest: unknown[]) => Promise<unknown> };
-      const send = client._sendSearch.bind(client);
-      client._sendSearch = (req: object, ...rest: unknown[]) => {
-        pagesPerSearch.set(req, (pagesPerSearch.get(req) ?? 0) + 1);
-        return send(req, ...rest);
+      const client = new Client(o) as unknown as { _send: (req: { constructor: { name: string }; baseDN?: string; filter?: object }) => Promise<unknown> };
+      const send = client._send.bind(client);
+      client._send = (req) => {
+        if (req.constructor.name === 'SearchRequest') {
+          const key = `${req.baseDN} ${String(req.filter)}`;
+          pagesPerSearch.set(key, (pagesPerSearch.get(key) ?? 0) + 1);
+        }
+        return send(req);
       };
       return client as unknown as Client;
     };

@@ -1,0 +1,179 @@
+/**
+ * Reading pages ahead (src/directory/ldap/pages-ahead.ts) against the real Samba AD DC: the same pages and
+ * entries as ldapts's searchPaginated, each next page requested before the previous page's entries are parsed,
+ * errors and early stops as searchPaginated has them, and a connection that stays usable.
+ */
+import { Client, NoSuchObjectError, type SearchOptions } from 'ldapts';
+import { readFileSync } from 'node:fs';
+import { installPagesAhead, pagesOf, type SearchPage, supportsPagesAhead } from '../../src/directory/ldap/pages-ahead';
+import { SEARCH_RESULT_ENTRY } from '../../src/directory/ldap/message-framer';
+import {
+  computerEntry,
+  labFacts,
+  loadEntries,
+  MIGRATION_SERVICE_CLASS,
+  ouEntry,
+  UAC_TRUSTED_TO_AUTH_FOR_DELEGATION,
+  UAC_WORKSTATION_TRUST_ACCOUNT,
+  uniqueName,
+} from '../ad-lab/lab';
+
+jest.setTimeout(300_000);
+
+const facts = labFacts();
+const COUNT = 450;
+const PAGE = 100;
+
+/** What the pages-ahead path and the fallback must agree on: every page, every entry with every value. */
+async function readAll(pages: AsyncGenerator<SearchPage>): Promise<SearchPage[]> {
+  const out: SearchPage[] = [];
+  for await (const page of pages) out.push(page);
+  return out;
+}
+
+interface Traced {
+  client: Client;
+  /** In order: 'send <id>' for each SearchRequest written, 'entry <id>' for each SearchResultEntry parsed. */
+  events: string[];
+}
+
+async function connect(readAhead: boolean): Promise<Traced> {
+  const client = new Client({
+    url: facts.url,
+    timeout: 60_000,
+    tlsOptions: { ca: [readFileSync(facts.caFile)], servername: facts.tlsServername },
+  });
+  const events: string[] = [];
+  const internals = client as unknown as {
+    _send: (m: { messageId: number; constructor: { name: string } }) => Promise<unknown>;
+    messageParser: { on(event: 'message', listener: (m: { messageId: number; protocolOperation: number }) => void): void };
+  };
+  const send = internals._send.bind(client);
+  internals._send = (m) => {
+    if (m.constructor.name === 'SearchRequest') events.push(`send ${m.messageId}`);
+    return send(m);
+  };
+  internals.messageParser.on('message', (m) => {
+    if (m.protocolOperation === SEARCH_RESULT_ENTRY) events.push(`entry ${m.messageId}`);
+  });
+  if (readAhead) expect(installPagesAhead(client)).toBe(true);
+  await client.bind(facts.readerBindDN, facts.readerPassword);
+  return { client, events };
+}
+
+describe('paged searches read ahead, on the Samba DC', () => {
+  const ou = uniqueName('AHEAD');
+  const ouDn = `OU=${ou},${facts.baseDN}`;
+  const prefix = ou.slice(-9);
+  const names = Array.from({ length: COUNT }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`.slice(0, 15));
+  const options: SearchOptions = {
+    scope: 'sub',
+    filter: '(objectCategory=computer)',
+    attributes: ['cn', 'dNSHostName', 'servicePrincipalName', 'msDS-AllowedToDelegateTo', 'userAccountControl', 'objectSid'],
+    explicitBufferAttributes: ['objectSid'],
+    paged: { pageSize: PAGE },
+    sizeLimit: 0,
+  };
+
+  beforeAll(async () => {
+    await loadEntries(facts, [
+      ouEntry(ou),
+      ...names.map((name, i) =>
+        computerEntry({
+          name,
+          container: ouDn,
+          hyperV: true,
+          userAccountControl: UAC_WORKSTATION_TRUST_ACCOUNT | UAC_TRUSTED_TO_AUTH_FOR_DELEGATION,
+          delegateTo: [`${MIGRATION_SERVICE_CLASS}/${names[(i + 1) % COUNT]}`, `cifs/${names[(i + 1) % COUNT]}`],
+        }),
+      ),
+    ]);
+  });
+
+  it('is used on ldapts Clients of the version it mirrors, not on others', () => {
+    const client = new Client({ url: facts.url });
+    expect(supportsPagesAhead(client)).toBe(true);
+    expect(supportsPagesAhead(client, '8.3.0')).toBe(false);
+    expect(supportsPagesAhead({ searchPaginated: () => undefined })).toBe(false);
+    expect(installPagesAhead(client, '9.0.0')).toBe(false);
+  });
+
+  it('gives the same pages and entries as searchPaginated, requesting each next page before parsing this one', async () => {
+    const plain = await connect(false);
+    const ahead = await connect(true);
+    try {
+      const expected = await readAll(pagesOf(plain.client, ouDn, options));
+      const got = await readAll(pagesOf(ahead.client, ouDn, options));
+      expect(expected).toHaveLength(Math.ceil(COUNT / PAGE));
+      expect(expected.flatMap((p) => p.searchEntries.map((e) => e.cn)).sort()).toEqual([...names].sort());
+      expect(got).toEqual(expected);
+
+      // Read ahead: page k+1's request leaves before the first entry of page k is parsed (after page 1).
+      const order = (events: string[]) => {
+        const sends = events.filter((e) => e.startsWith('send')).map((e) => e.split(' ')[1]!);
+        return sends.slice(1).map((next, k) => ({
+          sent: events.indexOf(`send ${next}`),
+          firstEntryOfPrevious: events.indexOf(`entry ${sends[k]}`),
+        }));
+      };
+      const aheadOrder = order(ahead.events);
+      expect(aheadOrder).toHaveLength(expected.length - 1);
+      for (const { sent, firstEntryOfPrevious } of aheadOrder) expect(sent).toBeLessThan(firstEntryOfPrevious);
+      // searchPaginated asks only once the page is parsed: the same check fails there.
+      for (const { sent, firstEntryOfPrevious } of order(plain.events)) expect(sent).toBeGreaterThan(firstEntryOfPrevious);
+    } finally {
+      await plain.client.unbind();
+      await ahead.client.unbind();
+    }
+  });
+
+  it('rejects as searchPaginated does, and the connection keeps working', async () => {
+    const { client } = await connect(true);
+    try {
+      await expect(readAll(pagesOf(client, `OU=missing-${ou},${facts.baseDN}`, options))).rejects.toBeInstanceOf(NoSuchObjectError);
+      const pages = await readAll(pagesOf(client, ouDn, options));
+      expect(pages.reduce((n, p) => n + p.searchEntries.length, 0)).toBe(COUNT);
+    } finally {
+      await client.unbind();
+    }
+  });
+
+  it('stops after the first page on request; the page asked for ahead settles and the connection keeps working', async () => {
+    const { client, events } = await connect(true);
+    try {
+      const pages = pagesOf(client, ouDn, options);
+      const first = await pages.next();
+      expect(first.done).toBe(false);
+      expect((first.value as SearchPage).searchEntries).toHaveLength(PAGE);
+      // The second page was requested when the first one's Done came in.
+      expect(events.filter((e) => e.startsWith('send'))).toHaveLength(2);
+      await expect(pages.return(undefined)).resolves.toEqual({ done: true, value: undefined });
+      const again = await readAll(pagesOf(client, ouDn, options));
+      expect(again.flatMap((p) => p.searchEntries.map((e) => e.cn)).sort()).toEqual([...names].sort());
+    } finally {
+      await client.unbind();
+    }
+  });
+
+  it('pages of one entry, a last page that is full, fewer entries than a page, none: as searchPaginated gives them', async () => {
+    const plain = await connect(false);
+    const ahead = await connect(true);
+    try {
+      const cases: Array<{ filter: string; pageSize: number; cns: string[] }> = [
+        { filter: `(cn=${names[0]})`, pageSize: 1, cns: [names[0]!] },
+        { filter: `(|(cn=${names[1]})(cn=${names[2]})(cn=${names[3]}))`, pageSize: 2, cns: names.slice(1, 4) },
+        { filter: `(|(cn=${names[1]})(cn=${names[2]}))`, pageSize: 2, cns: names.slice(1, 3) },
+        { filter: '(cn=no-such-host-here)', pageSize: 5, cns: [] },
+      ];
+      for (const c of cases) {
+        const o = { ...options, filter: c.filter, paged: { pageSize: c.pageSize } };
+        const got = await readAll(pagesOf(ahead.client, ouDn, o));
+        expect(got.flatMap((p) => p.searchEntries.map((e) => e.cn)).sort()).toEqual([...c.cns].sort());
+        expect(got).toEqual(await readAll(pagesOf(plain.client, ouDn, o)));
+      }
+    } finally {
+      await plain.client.unbind();
+      await ahead.client.unbind();
+    }
+  });
+});
