@@ -16,7 +16,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { type ConnectionOptions, createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import {
   AndFilter,
   Client,
@@ -48,6 +48,7 @@ import type { Directory } from './port';
 import { Semaphore } from './ldap/semaphore';
 import { installFastAttributeParse } from './ldap/fast-attribute-parse';
 import { installPagesAhead, pagesOf } from './ldap/pages-ahead';
+import { trustingAlso } from './ldap/tls-trust';
 
 // Same results, a fraction of the garbage (see fast-attribute-parse.ts); only on the ldapts version it mirrors.
 installFastAttributeParse();
@@ -660,19 +661,6 @@ export class LdapDirectory implements Directory {
 
 export function createLdapDirectory(options: LdapDirectoryOptions): LdapDirectory {
   return new LdapDirectory(options);
-}
-
-const secureContexts = new Map<string, SecureContext>();
-
-/**
- * A TLS context that trusts Node's built-in CAs and `caPem` (Node's `ca` option replaces the built-in list, so
- * both are given). Made once per CA and process: parsing the ~150 built-in certificates takes 25-45 ms of CPU,
- * which every connection (two per read, more in the bot over a day) would otherwise pay before its handshake.
- */
-function trustingAlso(caPem: string): SecureContext {
-  let context = secureContexts.get(caPem);
-  if (!context) secureContexts.set(caPem, (context = createSecureContext({ ca: [...rootCertificates, caPem] })));
-  return context;
 }
 
 /** "DC=contoso,DC=com" (or "OU=x,DC=contoso,DC=com") → "contoso.com": every DC= part of the DN. */
