@@ -449,8 +449,8 @@ export class LdapDirectory implements Directory {
   }
 
   /**
-   * A paged search whose entries are converted page by page, the next page requested before the current one
-   * is converted. Entries with ranged attributes are converted once their ranges are complete (after the
+   * A paged search whose entries are converted one by one as they are parsed, the next page already requested
+   * (pages-ahead.ts). Entries with ranged attributes are converted once their ranges are complete (after the
    * search, outside its permit). Stops at the next page once `cancel` holds a reason.
    */
   private async stream<T>(
@@ -469,36 +469,27 @@ export class LdapDirectory implements Directory {
           const out: T[] = [];
           ranged.length = 0;
           throwIfCancelled(cancel);
-          const pages = pagesOf(client, base, {
-            scope: 'sub',
-            filter,
-            attributes,
-            explicitBufferAttributes: BINARY_ATTRIBUTES.filter((a) => attributes.includes(a)),
-            paged: { pageSize: this.#pageSize },
-            sizeLimit: 0,
-            timeLimit: Math.max(1, Math.ceil(this.#options.timeoutMs / 1000)),
-          });
-          let next = pages.next();
-          try {
-            for (;;) {
-              const page = await next;
-              if (page.done) break;
-              throwIfCancelled(cancel);
-              // Ask for the next page now, so the DC produces it while this one is converted.
-              next = pages.next();
-              for (const entry of page.value.searchEntries) {
-                if (hasRangedAttribute(entry)) {
-                  ranged.push({ index: out.length, entry });
-                  out.push(undefined as T);
-                } else out.push(convert(entry));
-              }
-            }
-          } catch (err) {
-            // Settle the page in flight (its outcome no longer matters) and end the generator.
-            await next.catch(() => undefined);
-            await pages.return(undefined).catch(() => undefined);
-            throw err;
-          }
+          const take = (entry: Entry): void => {
+            if (hasRangedAttribute(entry)) {
+              ranged.push({ index: out.length, entry });
+              out.push(undefined as T);
+            } else out.push(convert(entry));
+          };
+          const pages = pagesOf(
+            client,
+            base,
+            {
+              scope: 'sub',
+              filter,
+              attributes,
+              explicitBufferAttributes: BINARY_ATTRIBUTES.filter((a) => attributes.includes(a)),
+              paged: { pageSize: this.#pageSize },
+              sizeLimit: 0,
+              timeLimit: Math.max(1, Math.ceil(this.#options.timeoutMs / 1000)),
+            },
+            take,
+          );
+          for await (const _page of pages) throwIfCancelled(cancel);
           return out;
         }),
       );

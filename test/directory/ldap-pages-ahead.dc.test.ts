@@ -127,6 +127,50 @@ describe('paged searches read ahead, on the Samba DC', () => {
     }
   });
 
+  it('hands each entry on as it is parsed (onEntry): the same entries in the same order, pages counting them', async () => {
+    const plain = await connect(false);
+    const ahead = await connect(true);
+    try {
+      const expected = await readAll(pagesOf(plain.client, ouDn, options));
+      for (const { client } of [ahead, plain]) {
+        // Read ahead, and the fallback (searchPaginated) used where read-ahead is not installed.
+        const handed: unknown[] = [];
+        const pages = await readAll(pagesOf(client, ouDn, options, (entry) => handed.push(entry)));
+        expect(handed).toEqual(expected.flatMap((p) => p.searchEntries));
+        expect(pages.map((p) => p.entries)).toEqual(expected.map((p) => p.searchEntries.length));
+        expect(pages.every((p) => p.searchEntries.length === 0)).toBe(true);
+      }
+      // On the read-ahead path each entry is handed on before the next entry is parsed, not after its page.
+      const order: string[] = [];
+      const parser = (ahead.client as unknown as { messageParser: { on(e: 'message', l: (m: { messageId: number }) => void): void } }).messageParser;
+      parser.on('message', (m) => order.push(`parsed by the connection ${m.messageId}`));
+      await readAll(pagesOf(ahead.client, ouDn, options, () => order.push('handed on')));
+      expect(order.filter((o) => o === 'handed on')).toHaveLength(COUNT);
+      expect(order.filter((o) => o.startsWith('parsed by the connection'))).toHaveLength(Math.ceil(COUNT / PAGE));
+    } finally {
+      await plain.client.unbind();
+      await ahead.client.unbind();
+    }
+  });
+
+  it('an onEntry that throws fails the search at the next page, and the connection keeps working', async () => {
+    const { client } = await connect(true);
+    try {
+      let seen = 0;
+      const failing = readAll(
+        pagesOf(client, ouDn, options, () => {
+          seen++;
+          if (seen === 150) throw new Error('conversion failed at entry 150');
+        }),
+      );
+      await expect(failing).rejects.toThrow('conversion failed at entry 150');
+      const pages = await readAll(pagesOf(client, ouDn, options));
+      expect(pages.reduce((n, p) => n + p.searchEntries.length, 0)).toBe(COUNT);
+    } finally {
+      await client.unbind();
+    }
+  });
+
   it('rejects as searchPaginated does, and the connection keeps working', async () => {
     const { client } = await connect(true);
     try {
