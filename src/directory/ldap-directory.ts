@@ -198,6 +198,9 @@ function parseLdapUrl(url: string, startTls: boolean | undefined): { parsed?: Pa
  */
 type Lane = 'main' | 'side';
 
+/** How long after the computer search is sent the side lane connects (see read()): the DC worker has taken it. */
+const SIDE_LANE_PAUSE_MS = 10;
+
 /** The Directory port over LDAP. */
 export class LdapDirectory implements Directory {
   readonly url: string;
@@ -286,25 +289,27 @@ export class LdapDirectory implements Directory {
   /** readData, handing each computer to `builder` (if given) as soon as it is read. */
   private async read(builder?: SnapshotBuilder): Promise<DirectoryData> {
     const takenAt = new Date().toISOString();
-    const reading = this.rootDse();
-    // Bind the side lane once the main lane's bind has succeeded (a refused password is tried once per read, not
-    // once per connection: AD counts each towards the account's lockout), while the main lane reads the rootDSE.
-    // A failure of its own surfaces at its searches.
-    this.connection('main')
-      .then(() => this.connection('side'))
-      .catch(() => undefined);
-    const rootDse = await reading;
+    const rootDse = await this.rootDse();
     const baseDN = await this.baseDN();
     const configNC = rootDse.configurationNamingContext;
     const intern = createInterner();
     const domainOf = createDomainOfDn();
     const cancel: Cancellation = {};
+    const readingComputers = this.stream(baseDN, COMPUTER_FILTER, COMPUTER_ATTRIBUTES, (e) => {
+      const read = toReadComputer(e, intern, domainOf);
+      builder?.addComputer(read.computer);
+      return read;
+    }, cancel, 'main');
+    // settleAll below handles its outcome; this only keeps a failure during the pause from counting as unhandled.
+    readingComputers.catch(() => undefined);
+    // The side lane connects (and binds: after the main lane's bind succeeded, so a refused password costs one
+    // attempt per read towards AD's lockout, not two) once the computer search keeps the main lane's DC worker
+    // busy. A Samba DC hands each new connection to whichever prefork worker accepts it first, and an idle one
+    // is the main lane's own half the time (3 reads in 6 on the benchmark DC): the small searches then queue
+    // behind the computers' first page instead of running beside it. AD serves requests from a thread pool.
+    await new Promise((resolve) => setTimeout(resolve, SIDE_LANE_PAUSE_MS));
     const [read, spnRead, groups, spnMappings, forestDomains] = await settleAll(cancel, [
-      this.stream(baseDN, COMPUTER_FILTER, COMPUTER_ATTRIBUTES, (e) => {
-        const read = toReadComputer(e, intern, domainOf);
-        builder?.addComputer(read.computer);
-        return read;
-      }, cancel, 'main'),
+      readingComputers,
       this.stream(baseDN, SPN_ACCOUNT_FILTER, SPN_ACCOUNT_ATTRIBUTES, (e) => toReadSpnAccount(e, intern), cancel, 'side'),
       this.stream(baseDN, GROUP_FILTER, GROUP_ATTRIBUTES, (e) => toGroup(e, intern), cancel, 'side'),
       configNC ? this.readSpnMappings(configNC).then((m) => (builder?.setSpnMappings(m), m)) : Promise.resolve([] as string[]),

@@ -16,6 +16,8 @@ interface Script {
   /** Pages per filter; a page that is an Error is thrown instead of returned. */
   pages: Record<string, Array<Entry[] | Error>>;
   pageDelayMs: number;
+  /** When given, binds and page requests of every client, in the order they happen. */
+  events?: string[];
 }
 
 class FakeClient {
@@ -25,6 +27,7 @@ class FakeClient {
   open = 0;
   constructor(private readonly script: Script) {}
   async bind(): Promise<void> {
+    this.script.events?.push('bind');
     this.isBound = true;
   }
   async unbind(): Promise<void> {
@@ -48,6 +51,7 @@ class FakeClient {
     try {
       for (const [i, page] of pages.entries()) {
         this.requested.push(`${filter}#${i}`);
+        this.script.events?.push(`${filter}#${i}`);
         await sleep(this.script.pageDelayMs);
         if (page instanceof Error) throw page;
         yield { searchEntries: page, searchReferences: [] };
@@ -99,6 +103,20 @@ describe('readData: streamed searches side by side', () => {
     expect(main.requested).toEqual([`${COMPUTER_FILTER}#0`, `${COMPUTER_FILTER}#1`, `${COMPUTER_FILTER}#2`]);
     expect(side.requested.sort()).toEqual([`${GROUP_FILTER}#0`, `${SPN_ACCOUNT_FILTER}#0`].sort());
     expect(clients.map((c) => c.open)).toEqual([0, 0]);
+    await d.close();
+  });
+
+  it('the side lane connects once the computer search is on its way (a prefork DC gives it another worker)', async () => {
+    const clients: FakeClient[] = [];
+    const events: string[] = [];
+    const d = directory(clients, { pageDelayMs: 2, events, pages: { [COMPUTER_FILTER]: [computers(0, 2), computers(2, 2)] } });
+    await d.readData();
+    // The main lane binds, the computers' first page is requested, then the side lane binds for its searches.
+    const binds = events.flatMap((e, i) => (e === 'bind' ? [i] : []));
+    expect(binds).toHaveLength(2);
+    expect(events[0]).toBe('bind');
+    expect(binds[1]).toBeGreaterThan(events.indexOf(`${COMPUTER_FILTER}#0`));
+    expect(events.indexOf(`${SPN_ACCOUNT_FILTER}#0`)).toBeGreaterThan(binds[1]!);
     await d.close();
   });
 
