@@ -87,7 +87,9 @@ interface EntrySink {
  */
 class ReadAhead {
   readonly #client: ClientInternals;
-  readonly #framer: LdapMessageFramer;
+  #framer: LdapMessageFramer;
+  /** The socket whose bytes the framer is cutting. */
+  #socket: unknown;
   readonly #watches = new Map<number, Watch>();
   #waiting: Array<{ bytes: Buffer; envelope: MessageEnvelope; watch: Watch }> = [];
   /** ldapts's parser for entries that go to a sink (the connection's would hand them to its pending request). */
@@ -96,20 +98,38 @@ class ReadAhead {
 
   constructor(client: ClientInternals) {
     this.#client = client;
-    this.#framer = new LdapMessageFramer({
-      message: (bytes, envelope) => this.#message(bytes, envelope),
-      raw: (bytes) => {
-        this.#release();
-        this.#parse(bytes);
-      },
-    });
+    this.#framer = this.#newFramer();
     this.#entryParser.on('message', (message) => {
       this.#parsedEntry = message as SearchEntry;
     });
     this.#entryParser.on('error', () => undefined);
   }
 
-  readonly onData = (data: Buffer): void => this.#framer.push(data);
+  #newFramer(): LdapMessageFramer {
+    return new LdapMessageFramer({
+      message: (bytes, envelope) => this.#message(bytes, envelope),
+      raw: (bytes) => {
+        this.#release();
+        this.#parse(bytes);
+      },
+    });
+  }
+
+  /**
+   * The socket's data listener (`this` is the socket). ldapts can open a new socket for the same client (after a
+   * drop, or StartTLS): a message cut off on the old one must not be joined with the new one's bytes.
+   */
+  readonly onData = ((reader: ReadAhead) =>
+    function onData(this: unknown, data: Buffer): void {
+      if (this !== reader.#socket) {
+        if (reader.#socket !== undefined) {
+          reader.#framer = reader.#newFramer();
+          reader.#waiting = [];
+        }
+        reader.#socket = this;
+      }
+      reader.#framer.push(data);
+    })(this);
 
   watch(messageId: number, watch: Watch): void {
     this.#watches.set(messageId, watch);
