@@ -294,6 +294,28 @@ function missingForms(screen: PairScreen, source: Computer, formIds: Int32Array,
   return mask;
 }
 
+/** The group of a host that is in none (one shared array: checkFleet keeps facts per members array). */
+const NO_MEMBERS: readonly Computer[] = Object.freeze([]);
+
+/** What checkFleet knows per migration group (see groupFacts there). */
+interface GroupFacts {
+  handles: Int32Array;
+  /** Each member's own findings as a target (computed once per host: each host is in one group). */
+  targetFindings: Finding[][];
+  targetBlocks: Uint8Array;
+  members: MemberFacts;
+  distinctNames: number;
+  /** How many members the host loop has reached: hosts come in hyperVHosts order, as members do. */
+  visited: number;
+}
+
+/** `host`'s own findings as a target, from its group's when it is in one (the host loop meets members in order). */
+function ownTargetFindings(snapshot: DirectorySnapshot, host: Computer, members: readonly Computer[], facts: GroupFacts): Finding[] {
+  if (members[facts.visited] === host) return facts.targetFindings[facts.visited++]!;
+  const j = members.indexOf(host);
+  return j >= 0 ? facts.targetFindings[j]! : hostFindings(snapshot, host, 'target');
+}
+
 /**
  * Every Hyper-V host: its own findings and those of each outbound pair in its group. Cost is
  * O(hosts × group size): groups are partitioned once, host findings are computed once per host.
@@ -301,7 +323,6 @@ function missingForms(screen: PairScreen, source: Computer, formIds: Int32Array,
 export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = {}): FleetReport {
   const storage = options.storage ?? true;
   const group = options.group ?? { kind: 'domain' };
-  const cache = new HostFindingCache(snapshot);
   const groups = migrationGroups(snapshot, group);
   // Nearly every pair is clean: the screen says so without running the rules (which run for the rest).
   const screen = SCREEN_COVERS_PAIR_CHECKS ? new PairScreen(snapshot, storage) : undefined;
@@ -312,27 +333,33 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
   let pairsExpected = 0;
   let pairsReady = 0;
   // Per group (the members array is shared by the group), what every pair into a member needs: the screen's
-  // handle and whether the member's own target findings block. Once per group, not once per pair.
-  const perGroup = new Map<readonly Computer[], { handles: Int32Array; targetBlocks: Uint8Array; members: MemberFacts; distinctNames: number }>();
+  // handle, the member's own target findings and whether they block. Once per group, not once per pair.
+  // Every host is in one group at most, so a member's findings are computed once without a per-host cache.
+  const perGroup = new Map<readonly Computer[], GroupFacts>();
   const groupFacts = (members: readonly Computer[]) => {
     let facts = perGroup.get(members);
     if (!facts) {
       const handles = new Int32Array(members.length);
+      const targetFindings = new Array<Finding[]>(members.length);
       const targetBlocks = new Uint8Array(members.length);
       const memberFacts: MemberFacts = { dest: new Array(members.length), formIds: new Int32Array(members.length * 4).fill(NO_FORM) };
       for (let j = 0; j < members.length; j++) {
         const m = members[j]!;
-        handles[j] = screen ? screen.handle(m) : -1;
-        targetBlocks[j] = hasErrors(cache.get(m, 'target')) ? 1 : 0;
+        handles[j] = screen ? screen.freshHandle(m) : -1;
+        targetFindings[j] = hostFindings(snapshot, m, 'target');
+        targetBlocks[j] = hasErrors(targetFindings[j]!) ? 1 : 0;
       }
       const distinctNames = new Set(members.map((m) => m.name)).size === members.length ? 1 : 0;
-      perGroup.set(members, (facts = { handles, targetBlocks, members: memberFacts, distinctNames }));
+      perGroup.set(members, (facts = { handles, targetFindings, targetBlocks, members: memberFacts, distinctNames, visited: 0 }));
     }
     return facts;
   };
   const hosts = snapshot.hyperVHosts.map((host): FleetHost => {
-    const ownSource = cache.get(host, 'source');
-    const ownTarget = cache.get(host, 'target');
+    const members = groups.get(host) ?? NO_MEMBERS;
+    const facts = groupFacts(members);
+    const { handles, targetBlocks, members: memberFacts, distinctNames } = facts;
+    const ownSource = hostFindings(snapshot, host, 'source');
+    const ownTarget = ownTargetFindings(snapshot, host, members, facts);
     const ownBlocks = hasErrors(ownSource);
     // Most hosts have no finding at all: no list until there is something to put in it (50,000 hosts, less GC).
     let collected: Finding[] | undefined = ownSource.length + ownTarget.length > 0 ? [...ownSource, ...ownTarget] : undefined;
@@ -340,8 +367,6 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     let summariser: PairFindingSummariser | undefined;
     let peersTotal = 0;
     let peersReady = 0;
-    const members = groups.get(host) ?? [];
-    const { handles, targetBlocks, members: memberFacts, distinctNames } = groupFacts(members);
     // Looked up until found; once a rule is summarised it stays so for the rest of the host's pairs.
     let migrationDropped: Dropped | undefined;
     let cifsDropped: Dropped | undefined;

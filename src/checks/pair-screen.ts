@@ -51,6 +51,14 @@ export class PairScreen {
     return start;
   }
 
+  /**
+   * handle(dest) without remembering it: a fleet scan asks once per host and keeps the answer per group, so a
+   * Map of 50,000 hosts would only be filled, never read.
+   */
+  freshHandle(dest: Computer): number {
+    return this.needsOf(dest);
+  }
+
   /** clean(source, dest), with `start` = handle(dest). */
   cleanFor(source: Computer, dest: Computer, start: number): boolean {
     if (start < 0 || source.domain !== dest.domain) return false; // KCD013

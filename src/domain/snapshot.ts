@@ -205,6 +205,12 @@ export class SpnIndex {
     return id < 0 ? undefined : this.listOf(id);
   }
 
+  /** get() of `table`'s entry `id` (another SpnTable's), without hashing it again. */
+  getEntry(table: SpnTable, id: number): readonly SpnHolder[] | undefined {
+    const own = this.table.idOfEntry(table, id);
+    return own < 0 ? undefined : this.listOf(own);
+  }
+
   private listOf(id: number): readonly SpnHolder[] {
     const o = this.owner[id]!;
     return o >= 0 ? this.owners[o]! : this.shared[-1 - o]!;
@@ -413,7 +419,8 @@ export class SnapshotBuilder {
     const groupsByDn = new Map<string, Group>();
     for (const g of data.groups) groupsByDn.set(g.distinguishedName.toLowerCase(), g);
     const hyperVHosts = sortByName(data.computers.filter(isHyperVHost));
-    const partial = { spnIndex, spnAliases };
+    const { targetTable } = this;
+    const holdersOfTarget = targetHolders(spnIndex, spnAliases, targetTable);
     // Each target's holders, in id (first-seen) order: one lookup per holder for both a domain controller
     // among them (KCD015, the first one) and what the entry is for its holder (usually class/<form> of it:
     // learn that target's id).
@@ -422,7 +429,7 @@ export class SnapshotBuilder {
     const flagsById = new Uint8Array(this.rawById.length);
     for (let id = 0; id < this.rawById.length; id++) {
       const raw = this.rawById[id]!;
-      const holders = holdersOf(partial, raw);
+      const holders = holdersOfTarget(id, raw);
       let domainController: Computer | undefined;
       for (const h of holders) {
         const holderComputer = h.isComputer ? computerOf.get(h) : undefined;
@@ -443,7 +450,6 @@ export class SnapshotBuilder {
       for (let i = 0; i < inOrder.length; i++) flags |= flagsById[inOrder[i]!]!;
       delegationIds.set(c, new LazilySortedIds(inOrder, (flags & UNHELD) !== 0, (flags & DC) !== 0));
     }
-    const { targetTable } = this;
     const delegationTargets: DelegationTargetLookup = {
       get: (spn) => {
         const id = targetTable.idOf(spn);
@@ -522,6 +528,30 @@ export function userKeys(u: User): string[] {
   const keys = [u.samAccountName.toLowerCase()];
   if (u.userPrincipalName) keys.push(u.userPrincipalName.toLowerCase());
   return keys;
+}
+
+/**
+ * holdersOf for the delegation targets of `targets` while building: the direct lookup reuses the target
+ * table's hash (no second pass over the characters), and the alias of the entry's service class is looked up
+ * again only when the class is spelt differently from the last entry that needed it (nearly all of those
+ * are cifs/…: no lower-cased copy and Map lookup per entry).
+ */
+function targetHolders(spnIndex: SpnIndex, spnAliases: ReadonlyMap<string, string>, targets: SpnTable) {
+  let lastClass = '';
+  let lastAlias: string | undefined;
+  return (id: number, spn: string): readonly SpnHolder[] => {
+    const direct = spnIndex.getEntry(targets, id);
+    if (direct && direct.length > 0) return direct;
+    const slash = spn.indexOf('/');
+    if (slash <= 0 || slash === spn.length - 1) return [];
+    // The same spelling of the class (exact) has the same toLowerCase, so the same alias.
+    if (slash !== lastClass.length || !spn.startsWith(lastClass)) {
+      lastClass = spn.slice(0, slash);
+      lastAlias = spnAliases.get(lastClass.toLowerCase());
+    }
+    if (!lastAlias) return [];
+    return spnIndex.getJoined(lastAlias, spn, slash + 1) ?? [];
+  };
 }
 
 /** Everyone who holds `spn`, directly or through the HOST/ alias (cifs/x is served by host/x). */
