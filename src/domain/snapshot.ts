@@ -306,9 +306,11 @@ export class SnapshotBuilder {
   private readonly targetTable: SpnTable;
   /** Per target id: the first spelling seen. */
   private readonly rawById: string[] = [];
-  /** Per target id: 1 + the id that followed it last in some computer's list (0: none yet). */
-  private nextId: Int32Array;
-  private firstId = -1;
+  /**
+   * At 2 × (id + 1): 1 + the id that followed target `id` last in some computer's list, and at 2 × (id + 1) + 1
+   * the one that followed it before that (0: none yet); at 0 and 1 the same for the first entry of a list.
+   */
+  private follow: Int32Array;
   private readonly inOrderIds = new Map<Computer, Int32Array>();
   // Every computer's ids (in entry order) live in a few large buffers: 50,000 small typed arrays, each with
   // its own backing store, cost more to allocate and collect than the ids themselves.
@@ -320,7 +322,7 @@ export class SnapshotBuilder {
     // Sized for a few distinct entries per computer (their class/<form> SPNs), so it rarely has to grow.
     const computers = expected.computers ?? 1024;
     this.targetTable = new SpnTable(computers * 4);
-    this.nextId = new Int32Array(Math.max(1024, computers * 4));
+    this.follow = new Int32Array(Math.max(2048, computers * 8));
     this.pool = new Int32Array(expected.delegationEntries ?? 64 * 1024);
   }
 
@@ -367,26 +369,39 @@ export class SnapshotBuilder {
     const inOrder = this.pool.subarray(this.used, this.used + entries.length);
     this.used += entries.length;
     const { rawById } = this;
-    let nextId = this.nextId;
+    let follow = this.follow;
     let previous = -1;
     for (let i = 0; i < entries.length; i++) {
       const raw = entries[i]!;
       // Peers list one another in the same order, so the entry that follows X in one host's list nearly
-      // always follows X in the previous host's list too, or a few entries later (past the peer that is the
-      // previous host itself): try those guesses (string identity) before the table.
-      let id = previous >= 0 ? nextId[previous]! - 1 : this.firstId;
-      for (let step = 0; id >= 0 && rawById[id] !== raw; step++) id = step < 8 ? nextId[id]! - 1 : -1;
+      // always followed X in the previous host's list (first guess), or in the one before (second guess: past
+      // the peer that is the previous host itself, which lists every peer but itself), or comes a few entries
+      // after the first guess (past the current host's own entries). Guesses are checked by string equality
+      // (interned strings: mostly identity) before the table; a guess that fails reads a string header, so
+      // few of them are made.
+      const at = 2 * (previous + 1);
+      let id = follow[at]! - 1;
+      if (id >= 0 && rawById[id] !== raw) {
+        const first = id;
+        id = follow[at + 1]! - 1;
+        if (id < 0 || rawById[id] !== raw) {
+          id = follow[2 * (first + 1)]! - 1;
+          for (let step = 0; id >= 0 && rawById[id] !== raw; step++) id = step < 3 ? follow[2 * (id + 1)]! - 1 : -1;
+        }
+      }
       if (id < 0) {
-        // A Map by raw string would only save hashing the ~2% of entries the guesses miss; the table hashes
-        // without allocating and is needed anyway for new entries.
+        // About 5% of the entries: nearly all new ones. A Map by raw string would only save hashing the few
+        // others; the table hashes without allocating and is needed anyway for new entries.
         id = this.targetTable.add(raw);
         if (id === rawById.length) {
           rawById.push(raw);
-          if (id >= nextId.length) this.nextId = nextId = grownInt32(nextId);
+          if (2 * (id + 2) > follow.length) this.follow = follow = grownInt32(follow);
         }
       }
-      if (previous >= 0) nextId[previous] = id + 1;
-      else this.firstId = id;
+      if (follow[at] !== id + 1) {
+        follow[at + 1] = follow[at]!;
+        follow[at] = id + 1;
+      }
       inOrder[i] = previous = id;
     }
     this.inOrderIds.set(c, inOrder);
