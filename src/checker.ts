@@ -119,6 +119,8 @@ interface Keyed {
 
 /** Deduplicates (same rule, subject and data) and sorts deterministically (the order of compareFindings). */
 export function normaliseFindings(findings: Iterable<Finding>): Finding[] {
+  // One finding is its own normal form (a host of a fleet scan often has just one).
+  if (Array.isArray(findings) && findings.length === 1) return [findings[0] as Finding];
   const byKey = new Map<string, Keyed>();
   for (const f of findings) {
     const subject = f.subject.toLowerCase();
