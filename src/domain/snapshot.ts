@@ -117,11 +117,10 @@ function formBits(c: Computer, spn: string, classes: ReadonlyArray<readonly stri
  */
 class LazilySortedIds implements DelegationIds {
   private sortedIds: Int32Array | undefined;
-  constructor(
-    readonly inOrder: Int32Array,
-    readonly anyUnheld: boolean,
-    readonly anyDomainController: boolean,
-  ) {}
+  /** Set by SnapshotBuilder.build, once every target's holders are known (readonly to everyone else). */
+  anyUnheld = false;
+  anyDomainController = false;
+  constructor(readonly inOrder: Int32Array) {}
 
   get sorted(): Int32Array {
     return (this.sortedIds ??= ascending(this.inOrder) ? this.inOrder : this.inOrder.slice().sort());
@@ -296,6 +295,8 @@ export class SnapshotBuilder {
   private readonly computerOf = new Map<SpnHolder, Computer>();
   private readonly formFacts = new Map<Computer, FormFacts>();
   private readonly added: Computer[] = [];
+  /** The added computers that are Hyper-V hosts, in order: told while their SPNs are at hand (in cache). */
+  private readonly hyperV: Computer[] = [];
   /** Computers whose own class/<form> SPNs wait for the sPNMappings (the aliases decide what they hold). */
   private waiting: Computer[] = [];
   private spnMappings?: readonly string[];
@@ -311,7 +312,8 @@ export class SnapshotBuilder {
    * the one that followed it before that (0: none yet); at 0 and 1 the same for the first entry of a list.
    */
   private follow: Int32Array;
-  private readonly inOrderIds = new Map<Computer, Int32Array>();
+  /** The snapshot's delegationIds, made as the computers come (build() sets their flags). */
+  private readonly delegationIds = new Map<Computer, LazilySortedIds>();
   // Every computer's ids (in entry order) live in a few large buffers: 50,000 small typed arrays, each with
   // its own backing store, cost more to allocate and collect than the ids themselves.
   private pool: Int32Array;
@@ -348,6 +350,7 @@ export class SnapshotBuilder {
     this.computerOf.set(holder, c);
     const own = [holder];
     for (const spn of c.servicePrincipalNames) this.spnIndex.add(spn, own, this.duplicateSpnHolders);
+    if (isHyperVHost(c)) this.hyperV.push(c);
     if (this.heldAs) this.learnHeldForms(c);
     else this.waiting.push(c);
     this.addDelegationEntries(c);
@@ -404,7 +407,7 @@ export class SnapshotBuilder {
       }
       inOrder[i] = previous = id;
     }
-    this.inOrderIds.set(c, inOrder);
+    this.delegationIds.set(c, new LazilySortedIds(inOrder));
   }
 
   /** The snapshot of `data`, whose computers are the ones added, in the same order. */
@@ -433,7 +436,8 @@ export class SnapshotBuilder {
     }
     const groupsByDn = new Map<string, Group>();
     for (const g of data.groups) groupsByDn.set(g.distinguishedName.toLowerCase(), g);
-    const hyperVHosts = sortByName(data.computers.filter(isHyperVHost));
+    // data.computers.filter(isHyperVHost): the computers are the ones added, in the same order (matches).
+    const hyperVHosts = sortByName(this.hyperV);
     const { targetTable } = this;
     const holdersOfTarget = targetHolders(spnIndex, spnAliases, targetTable);
     // Each target's holders, in id (first-seen) order: one lookup per holder for both a domain controller
@@ -459,11 +463,13 @@ export class SnapshotBuilder {
       delegationTargetById.push(domainController ? { id, holders, domainController } : { id, holders });
       flagsById[id] = (holders.length === 0 ? UNHELD : 0) | (domainController ? DC : 0);
     }
-    const delegationIds = new Map<Computer, DelegationIds>();
-    for (const [c, inOrder] of this.inOrderIds) {
+    const { delegationIds } = this;
+    for (const ids of delegationIds.values()) {
+      const inOrder = ids.inOrder;
       let flags = 0;
       for (let i = 0; i < inOrder.length; i++) flags |= flagsById[inOrder[i]!]!;
-      delegationIds.set(c, new LazilySortedIds(inOrder, (flags & UNHELD) !== 0, (flags & DC) !== 0));
+      ids.anyUnheld = (flags & UNHELD) !== 0;
+      ids.anyDomainController = (flags & DC) !== 0;
     }
     const delegationTargets: DelegationTargetLookup = {
       get: (spn) => {
