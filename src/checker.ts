@@ -11,6 +11,7 @@ import { groupAdvice, type FleetAdvice } from './domain/group-advice';
 import type { DirectorySnapshot } from './domain/snapshot';
 import { InputError } from './domain/errors';
 import { PairScreen, SCREENED_PAIR_RULES } from './checks/pair-screen';
+import { hostSurelyClean, SCREENED_HOST_RULES } from './checks/host-screen';
 import { PairFindingSummariser, type Dropped } from './fleet-summariser';
 import { classIds, missingSpns } from './checks/helpers';
 
@@ -25,6 +26,8 @@ const USER_CHECKS = CHECKS.filter((c): c is UserCheck => c.scope === 'user');
 const PAIR_CHECKS_BOTH_WAYS = PAIR_CHECKS.filter((c) => c.id !== 'KCD016');
 /** The pair screen speaks for exactly these rules; should the catalogue change without it, fleets run every rule. */
 const SCREEN_COVERS_PAIR_CHECKS = PAIR_CHECKS_BOTH_WAYS.map((c) => c.id).join() === SCREENED_PAIR_RULES.join();
+/** The same for the host screen and the host rules. */
+const SCREEN_COVERS_HOST_CHECKS = HOST_CHECKS.map((c) => c.id).join() === SCREENED_HOST_RULES.join();
 
 export interface PairOptions {
   storage?: boolean;
@@ -119,6 +122,8 @@ interface Keyed {
 
 /** Deduplicates (same rule, subject and data) and sorts deterministically (the order of compareFindings). */
 export function normaliseFindings(findings: Iterable<Finding>): Finding[] {
+  // One finding is its own normal form (a host of a fleet scan often has just one).
+  if (Array.isArray(findings) && findings.length === 1) return [findings[0] as Finding];
   const byKey = new Map<string, Keyed>();
   for (const f of findings) {
     const subject = f.subject.toLowerCase();
@@ -145,6 +150,8 @@ const HOST_CHECKS_BY_ROLE: Record<HostRole, readonly HostCheck[]> = {
 };
 
 function hostFindings(snapshot: DirectorySnapshot, host: Computer, role: HostRole): Finding[] {
+  // Most hosts are clean: the screen says so without running the rules (see host-screen.ts).
+  if (SCREEN_COVERS_HOST_CHECKS && hostSurelyClean(snapshot, host)) return NO_FINDINGS;
   const ctx = { snapshot, host, role };
   let out: Finding[] | undefined;
   for (const c of HOST_CHECKS_BY_ROLE[role]) {
@@ -294,6 +301,28 @@ function missingForms(screen: PairScreen, source: Computer, formIds: Int32Array,
   return mask;
 }
 
+/** The group of a host that is in none (one shared array: checkFleet keeps facts per members array). */
+const NO_MEMBERS: readonly Computer[] = Object.freeze([]);
+
+/** What checkFleet knows per migration group (see groupFacts there). */
+interface GroupFacts {
+  handles: Int32Array;
+  /** Each member's own findings as a target (computed once per host: each host is in one group). */
+  targetFindings: Finding[][];
+  targetBlocks: Uint8Array;
+  members: MemberFacts;
+  distinctNames: number;
+  /** How many members the host loop has reached: hosts come in hyperVHosts order, as members do. */
+  visited: number;
+}
+
+/** `host`'s own findings as a target, from its group's when it is in one (the host loop meets members in order). */
+function ownTargetFindings(snapshot: DirectorySnapshot, host: Computer, members: readonly Computer[], facts: GroupFacts): Finding[] {
+  if (members[facts.visited] === host) return facts.targetFindings[facts.visited++]!;
+  const j = members.indexOf(host);
+  return j >= 0 ? facts.targetFindings[j]! : hostFindings(snapshot, host, 'target');
+}
+
 /**
  * Every Hyper-V host: its own findings and those of each outbound pair in its group. Cost is
  * O(hosts × group size): groups are partitioned once, host findings are computed once per host.
@@ -301,7 +330,6 @@ function missingForms(screen: PairScreen, source: Computer, formIds: Int32Array,
 export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = {}): FleetReport {
   const storage = options.storage ?? true;
   const group = options.group ?? { kind: 'domain' };
-  const cache = new HostFindingCache(snapshot);
   const groups = migrationGroups(snapshot, group);
   // Nearly every pair is clean: the screen says so without running the rules (which run for the rest).
   const screen = SCREEN_COVERS_PAIR_CHECKS ? new PairScreen(snapshot, storage) : undefined;
@@ -312,27 +340,33 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
   let pairsExpected = 0;
   let pairsReady = 0;
   // Per group (the members array is shared by the group), what every pair into a member needs: the screen's
-  // handle and whether the member's own target findings block. Once per group, not once per pair.
-  const perGroup = new Map<readonly Computer[], { handles: Int32Array; targetBlocks: Uint8Array; members: MemberFacts; distinctNames: number }>();
+  // handle, the member's own target findings and whether they block. Once per group, not once per pair.
+  // Every host is in one group at most, so a member's findings are computed once without a per-host cache.
+  const perGroup = new Map<readonly Computer[], GroupFacts>();
   const groupFacts = (members: readonly Computer[]) => {
     let facts = perGroup.get(members);
     if (!facts) {
       const handles = new Int32Array(members.length);
+      const targetFindings = new Array<Finding[]>(members.length);
       const targetBlocks = new Uint8Array(members.length);
       const memberFacts: MemberFacts = { dest: new Array(members.length), formIds: new Int32Array(members.length * 4).fill(NO_FORM) };
       for (let j = 0; j < members.length; j++) {
         const m = members[j]!;
-        handles[j] = screen ? screen.handle(m) : -1;
-        targetBlocks[j] = hasErrors(cache.get(m, 'target')) ? 1 : 0;
+        handles[j] = screen ? screen.freshHandle(m) : -1;
+        targetFindings[j] = hostFindings(snapshot, m, 'target');
+        targetBlocks[j] = hasErrors(targetFindings[j]!) ? 1 : 0;
       }
       const distinctNames = new Set(members.map((m) => m.name)).size === members.length ? 1 : 0;
-      perGroup.set(members, (facts = { handles, targetBlocks, members: memberFacts, distinctNames }));
+      perGroup.set(members, (facts = { handles, targetFindings, targetBlocks, members: memberFacts, distinctNames, visited: 0 }));
     }
     return facts;
   };
   const hosts = snapshot.hyperVHosts.map((host): FleetHost => {
-    const ownSource = cache.get(host, 'source');
-    const ownTarget = cache.get(host, 'target');
+    const members = groups.get(host) ?? NO_MEMBERS;
+    const facts = groupFacts(members);
+    const { handles, targetBlocks, members: memberFacts, distinctNames } = facts;
+    const ownSource = hostFindings(snapshot, host, 'source');
+    const ownTarget = ownTargetFindings(snapshot, host, members, facts);
     const ownBlocks = hasErrors(ownSource);
     // Most hosts have no finding at all: no list until there is something to put in it (50,000 hosts, less GC).
     let collected: Finding[] | undefined = ownSource.length + ownTarget.length > 0 ? [...ownSource, ...ownTarget] : undefined;
@@ -340,8 +374,6 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     let summariser: PairFindingSummariser | undefined;
     let peersTotal = 0;
     let peersReady = 0;
-    const members = groups.get(host) ?? [];
-    const { handles, targetBlocks, members: memberFacts, distinctNames } = groupFacts(members);
     // Looked up until found; once a rule is summarised it stays so for the rest of the host's pairs.
     let migrationDropped: Dropped | undefined;
     let cifsDropped: Dropped | undefined;

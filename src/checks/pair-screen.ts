@@ -51,6 +51,14 @@ export class PairScreen {
     return start;
   }
 
+  /**
+   * handle(dest) without remembering it: a fleet scan asks once per host and keeps the answer per group, so a
+   * Map of 50,000 hosts would only be filled, never read.
+   */
+  freshHandle(dest: Computer): number {
+    return this.needsOf(dest);
+  }
+
   /** clean(source, dest), with `start` = handle(dest). */
   cleanFor(source: Computer, dest: Computer, start: number): boolean {
     if (start < 0 || source.domain !== dest.domain) return false; // KCD013
@@ -80,33 +88,47 @@ export class PairScreen {
   private needsOf(dest: Computer): number {
     // KCD014, and KCD001/KCD002 defer to it: resource-based delegation on DEST.
     if (dest.allowedToActOnBehalfOf.length > 0) return -1;
-    const ids = this.learntNeeds(dest) ?? this.askedNeeds(dest);
-    if (ids === undefined) return -1;
-    if (this.used + ids.length + 1 > this.pool.length) {
+    // At most 4 ids (2 forms, 2 classes) and their count: room for them first, so the usual case writes them
+    // straight into the pool (no array per host).
+    if (this.used + 5 > this.pool.length) {
       const grown = new Int32Array(this.pool.length * 2);
       grown.set(this.pool);
       this.pool = grown;
     }
     const start = this.used;
+    const count = this.learntNeeds(dest, start + 1);
+    if (count >= 0) {
+      this.pool[start] = count;
+      this.used += count + 1;
+      return start;
+    }
+    const ids = this.askedNeeds(dest);
+    if (ids === undefined) return -1;
     this.pool[start] = ids.length;
     for (let i = 0; i < ids.length; i++) this.pool[start + 1 + i] = ids[i]!;
     this.used += ids.length + 1;
     return start;
   }
 
-  /** The ids from what createSnapshot learnt (FormFacts), when it learnt all the screen needs (the usual case). */
-  private learntNeeds(dest: Computer): number[] | undefined {
+  /**
+   * The ids from what createSnapshot learnt (FormFacts), written to the pool from `at`, and their count; -1
+   * when it did not learn all the screen needs (the pool past `at` is then left as scratch).
+   */
+  private learntNeeds(dest: Computer, at: number): number {
     const learnt = this.snapshot.formFacts.get(dest);
-    if (!learnt) return undefined;
-    const slots = dest.dnsHostName ? [0, 1] : [0];
-    if (this.storage) slots.push(...slots.map((s) => s + 2));
-    const ids: number[] = [];
-    for (const slot of slots) {
-      // KCD007 (DEST answers to the SPN) and KCD001/KCD002 (some source lists it).
-      if (((learnt.held >>> slot) & 1) === 0 || learnt.ids[slot]! < 0) return undefined;
-      ids.push(learnt.ids[slot]!);
+    if (!learnt) return -1;
+    // Slots: migration (0, 1) and, for storage moves, cifs (2, 3); the FQDN forms (1, 3) only with a dNSHostName.
+    const forms = dest.dnsHostName ? 2 : 1;
+    let count = 0;
+    for (let k = 0; k < (this.storage ? 2 : 1); k++) {
+      for (let f = 0; f < forms; f++) {
+        const slot = k * 2 + f;
+        // KCD007 (DEST answers to the SPN) and KCD001/KCD002 (some source lists it).
+        if (((learnt.held >>> slot) & 1) === 0 || learnt.ids[slot]! < 0) return -1;
+        this.pool[at + count++] = learnt.ids[slot]!;
+      }
     }
-    return ids;
+    return count;
   }
 
   /** The same, asking the rules' helpers; undefined when some pair with DEST surely has a finding. */

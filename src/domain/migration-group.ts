@@ -29,8 +29,18 @@ export function describeMigrationGroup(group: MigrationGroup): string {
 
 /** The parent DN of `dn`, lower-cased ("" for a root). */
 export function parentDn(dn: string): string {
-  const comma = dn.search(/(?<!\\),/);
+  const comma = firstRdnEnd(dn);
   return comma === -1 ? '' : dn.slice(comma + 1).toLowerCase();
+}
+
+/**
+ * Where the first RDN of `dn` ends: its first comma not escaped by a backslash, or -1. A fleet scan asks for
+ * every host; the regex runs only when the first comma is escaped.
+ */
+function firstRdnEnd(dn: string): number {
+  const comma = dn.indexOf(',');
+  if (comma <= 0 || dn.charCodeAt(comma - 1) !== 92) return comma;
+  return dn.search(/(?<!\\),/);
 }
 
 function inGroup(snapshot: DirectorySnapshot, c: Computer, name: string): boolean {
@@ -107,7 +117,7 @@ export function peerQuery(snapshot: DirectorySnapshot, host: Computer, group: Mi
     case 'domain':
       return { domain: host.domain, scope: 'subtree', label: `all Hyper-V hosts of ${host.domain}` };
     case 'parent-ou': {
-      const comma = host.distinguishedName.search(/(?<!\\),/);
+      const comma = firstRdnEnd(host.distinguishedName);
       const ou = comma === -1 ? host.distinguishedName : host.distinguishedName.slice(comma + 1);
       return { domain: host.domain, searchBase: ou, scope: 'onelevel', label: `the Hyper-V hosts in ${ou}` };
     }

@@ -117,11 +117,10 @@ function formBits(c: Computer, spn: string, classes: ReadonlyArray<readonly stri
  */
 class LazilySortedIds implements DelegationIds {
   private sortedIds: Int32Array | undefined;
-  constructor(
-    readonly inOrder: Int32Array,
-    readonly anyUnheld: boolean,
-    readonly anyDomainController: boolean,
-  ) {}
+  /** Set by SnapshotBuilder.build, once every target's holders are known (readonly to everyone else). */
+  anyUnheld = false;
+  anyDomainController = false;
+  constructor(readonly inOrder: Int32Array) {}
 
   get sorted(): Int32Array {
     return (this.sortedIds ??= ascending(this.inOrder) ? this.inOrder : this.inOrder.slice().sort());
@@ -205,6 +204,12 @@ export class SpnIndex {
     return id < 0 ? undefined : this.listOf(id);
   }
 
+  /** get() of `table`'s entry `id` (another SpnTable's), without hashing it again. */
+  getEntry(table: SpnTable, id: number): readonly SpnHolder[] | undefined {
+    const own = this.table.idOfEntry(table, id);
+    return own < 0 ? undefined : this.listOf(own);
+  }
+
   private listOf(id: number): readonly SpnHolder[] {
     const o = this.owner[id]!;
     return o >= 0 ? this.owners[o]! : this.shared[-1 - o]!;
@@ -261,14 +266,19 @@ function lazy<K, V>(build: () => Map<K, V>): () => Map<K, V> {
 }
 
 export function createSnapshot(data: DirectoryData): DirectorySnapshot {
+  // Indexed loops: this runs once per snapshot, mostly before V8 optimises it, and for…of would then allocate
+  // an iterator result per computer (60,000 of them, three times).
+  const { computers } = data;
   let spnCount = 0;
-  for (const c of data.computers) spnCount += c.servicePrincipalNames.length;
-  for (const a of data.spnAccounts) spnCount += a.servicePrincipalNames.length;
   let entryCount = 0;
-  for (const c of data.computers) entryCount += c.allowedToDelegateTo.length;
-  const builder = new SnapshotBuilder({ spns: spnCount, computers: data.computers.length, delegationEntries: entryCount });
+  for (let i = 0; i < computers.length; i++) {
+    spnCount += computers[i]!.servicePrincipalNames.length;
+    entryCount += computers[i]!.allowedToDelegateTo.length;
+  }
+  for (const a of data.spnAccounts) spnCount += a.servicePrincipalNames.length;
+  const builder = new SnapshotBuilder({ spns: spnCount, computers: computers.length, delegationEntries: entryCount });
   builder.setSpnMappings(data.spnMappings);
-  for (const c of data.computers) builder.addComputer(c);
+  for (let i = 0; i < computers.length; i++) builder.addComputer(computers[i]!);
   return builder.build(data);
 }
 
@@ -290,6 +300,8 @@ export class SnapshotBuilder {
   private readonly computerOf = new Map<SpnHolder, Computer>();
   private readonly formFacts = new Map<Computer, FormFacts>();
   private readonly added: Computer[] = [];
+  /** The added computers that are Hyper-V hosts, in order: told while their SPNs are at hand (in cache). */
+  private readonly hyperV: Computer[] = [];
   /** Computers whose own class/<form> SPNs wait for the sPNMappings (the aliases decide what they hold). */
   private waiting: Computer[] = [];
   private spnMappings?: readonly string[];
@@ -300,10 +312,13 @@ export class SnapshotBuilder {
   private readonly targetTable: SpnTable;
   /** Per target id: the first spelling seen. */
   private readonly rawById: string[] = [];
-  /** Per target id: 1 + the id that followed it last in some computer's list (0: none yet). */
-  private nextId: Int32Array;
-  private firstId = -1;
-  private readonly inOrderIds = new Map<Computer, Int32Array>();
+  /**
+   * At 2 × (id + 1): 1 + the id that followed target `id` last in some computer's list, and at 2 × (id + 1) + 1
+   * the one that followed it before that (0: none yet); at 0 and 1 the same for the first entry of a list.
+   */
+  private follow: Int32Array;
+  /** The snapshot's delegationIds, made as the computers come (build() sets their flags). */
+  private readonly delegationIds = new Map<Computer, LazilySortedIds>();
   // Every computer's ids (in entry order) live in a few large buffers: 50,000 small typed arrays, each with
   // its own backing store, cost more to allocate and collect than the ids themselves.
   private pool: Int32Array;
@@ -314,7 +329,7 @@ export class SnapshotBuilder {
     // Sized for a few distinct entries per computer (their class/<form> SPNs), so it rarely has to grow.
     const computers = expected.computers ?? 1024;
     this.targetTable = new SpnTable(computers * 4);
-    this.nextId = new Int32Array(Math.max(1024, computers * 4));
+    this.follow = new Int32Array(Math.max(2048, computers * 8));
     this.pool = new Int32Array(expected.delegationEntries ?? 64 * 1024);
   }
 
@@ -340,6 +355,7 @@ export class SnapshotBuilder {
     this.computerOf.set(holder, c);
     const own = [holder];
     for (const spn of c.servicePrincipalNames) this.spnIndex.add(spn, own, this.duplicateSpnHolders);
+    if (isHyperVHost(c)) this.hyperV.push(c);
     if (this.heldAs) this.learnHeldForms(c);
     else this.waiting.push(c);
     this.addDelegationEntries(c);
@@ -361,29 +377,42 @@ export class SnapshotBuilder {
     const inOrder = this.pool.subarray(this.used, this.used + entries.length);
     this.used += entries.length;
     const { rawById } = this;
-    let nextId = this.nextId;
+    let follow = this.follow;
     let previous = -1;
     for (let i = 0; i < entries.length; i++) {
       const raw = entries[i]!;
       // Peers list one another in the same order, so the entry that follows X in one host's list nearly
-      // always follows X in the previous host's list too, or a few entries later (past the peer that is the
-      // previous host itself): try those guesses (string identity) before the table.
-      let id = previous >= 0 ? nextId[previous]! - 1 : this.firstId;
-      for (let step = 0; id >= 0 && rawById[id] !== raw; step++) id = step < 8 ? nextId[id]! - 1 : -1;
+      // always followed X in the previous host's list (first guess), or in the one before (second guess: past
+      // the peer that is the previous host itself, which lists every peer but itself), or comes a few entries
+      // after the first guess (past the current host's own entries). Guesses are checked by string equality
+      // (interned strings: mostly identity) before the table; a guess that fails reads a string header, so
+      // few of them are made.
+      const at = 2 * (previous + 1);
+      let id = follow[at]! - 1;
+      if (id >= 0 && rawById[id] !== raw) {
+        const first = id;
+        id = follow[at + 1]! - 1;
+        if (id < 0 || rawById[id] !== raw) {
+          id = follow[2 * (first + 1)]! - 1;
+          for (let step = 0; id >= 0 && rawById[id] !== raw; step++) id = step < 3 ? follow[2 * (id + 1)]! - 1 : -1;
+        }
+      }
       if (id < 0) {
-        // A Map by raw string would only save hashing the ~2% of entries the guesses miss; the table hashes
-        // without allocating and is needed anyway for new entries.
+        // About 5% of the entries: nearly all new ones. A Map by raw string would only save hashing the few
+        // others; the table hashes without allocating and is needed anyway for new entries.
         id = this.targetTable.add(raw);
         if (id === rawById.length) {
           rawById.push(raw);
-          if (id >= nextId.length) this.nextId = nextId = grownInt32(nextId);
+          if (2 * (id + 2) > follow.length) this.follow = follow = grownInt32(follow);
         }
       }
-      if (previous >= 0) nextId[previous] = id + 1;
-      else this.firstId = id;
+      if (follow[at] !== id + 1) {
+        follow[at + 1] = follow[at]!;
+        follow[at] = id + 1;
+      }
       inOrder[i] = previous = id;
     }
-    this.inOrderIds.set(c, inOrder);
+    this.delegationIds.set(c, new LazilySortedIds(inOrder));
   }
 
   /** The snapshot of `data`, whose computers are the ones added, in the same order. */
@@ -412,8 +441,10 @@ export class SnapshotBuilder {
     }
     const groupsByDn = new Map<string, Group>();
     for (const g of data.groups) groupsByDn.set(g.distinguishedName.toLowerCase(), g);
-    const hyperVHosts = sortByName(data.computers.filter(isHyperVHost));
-    const partial = { spnIndex, spnAliases };
+    // data.computers.filter(isHyperVHost): the computers are the ones added, in the same order (matches).
+    const hyperVHosts = sortByName(this.hyperV);
+    const { targetTable } = this;
+    const holdersOfTarget = targetHolders(spnIndex, spnAliases, targetTable);
     // Each target's holders, in id (first-seen) order: one lookup per holder for both a domain controller
     // among them (KCD015, the first one) and what the entry is for its holder (usually class/<form> of it:
     // learn that target's id).
@@ -422,7 +453,7 @@ export class SnapshotBuilder {
     const flagsById = new Uint8Array(this.rawById.length);
     for (let id = 0; id < this.rawById.length; id++) {
       const raw = this.rawById[id]!;
-      const holders = holdersOf(partial, raw);
+      const holders = holdersOfTarget(id, raw);
       let domainController: Computer | undefined;
       for (const h of holders) {
         const holderComputer = h.isComputer ? computerOf.get(h) : undefined;
@@ -437,13 +468,14 @@ export class SnapshotBuilder {
       delegationTargetById.push(domainController ? { id, holders, domainController } : { id, holders });
       flagsById[id] = (holders.length === 0 ? UNHELD : 0) | (domainController ? DC : 0);
     }
-    const delegationIds = new Map<Computer, DelegationIds>();
-    for (const [c, inOrder] of this.inOrderIds) {
+    const { delegationIds } = this;
+    for (const ids of delegationIds.values()) {
+      const inOrder = ids.inOrder;
       let flags = 0;
       for (let i = 0; i < inOrder.length; i++) flags |= flagsById[inOrder[i]!]!;
-      delegationIds.set(c, new LazilySortedIds(inOrder, (flags & UNHELD) !== 0, (flags & DC) !== 0));
+      ids.anyUnheld = (flags & UNHELD) !== 0;
+      ids.anyDomainController = (flags & DC) !== 0;
     }
-    const { targetTable } = this;
     const delegationTargets: DelegationTargetLookup = {
       get: (spn) => {
         const id = targetTable.idOf(spn);
@@ -522,6 +554,30 @@ export function userKeys(u: User): string[] {
   const keys = [u.samAccountName.toLowerCase()];
   if (u.userPrincipalName) keys.push(u.userPrincipalName.toLowerCase());
   return keys;
+}
+
+/**
+ * holdersOf for the delegation targets of `targets` while building: the direct lookup reuses the target
+ * table's hash (no second pass over the characters), and the alias of the entry's service class is looked up
+ * again only when the class is spelt differently from the last entry that needed it (nearly all of those
+ * are cifs/…: no lower-cased copy and Map lookup per entry).
+ */
+function targetHolders(spnIndex: SpnIndex, spnAliases: ReadonlyMap<string, string>, targets: SpnTable) {
+  let lastClass = '';
+  let lastAlias: string | undefined;
+  return (id: number, spn: string): readonly SpnHolder[] => {
+    const direct = spnIndex.getEntry(targets, id);
+    if (direct && direct.length > 0) return direct;
+    const slash = spn.indexOf('/');
+    if (slash <= 0 || slash === spn.length - 1) return [];
+    // The same spelling of the class (exact) has the same toLowerCase, so the same alias.
+    if (slash !== lastClass.length || !spn.startsWith(lastClass)) {
+      lastClass = spn.slice(0, slash);
+      lastAlias = spnAliases.get(lastClass.toLowerCase());
+    }
+    if (!lastAlias) return [];
+    return spnIndex.getJoined(lastAlias, spn, slash + 1) ?? [];
+  };
 }
 
 /** Everyone who holds `spn`, directly or through the HOST/ alias (cifs/x is served by host/x). */

@@ -56,6 +56,21 @@ describe('SpnTable', () => {
     expect(table.idOfJoined('host', 'gogo-3')).toBe(0);
   });
 
+  it('finds an SPN split anywhere (class of any length, rest from any offset) as idOf does', () => {
+    // The hash runs in two lanes by character position: every split must feed each character to the same lane.
+    const spns = ['Microsoft Virtual System Migration Service/hv00001.lab.test', 'cifs/HV2', 'HOST/a', 'x/yz', 'ab/cdef:1433'];
+    const table = new SpnTable(4);
+    for (const s of spns) table.add(s);
+    for (const spn of spns) {
+      const slash = spn.indexOf('/');
+      const [prefix, rest] = [spn.slice(0, slash), spn.slice(slash + 1)];
+      for (let pad = 0; pad < 3; pad++) {
+        expect([spn, pad, table.idOfJoined(prefix.toUpperCase(), `${'-'.repeat(pad)}${rest}`, pad)]).toEqual([spn, pad, table.idOf(spn)]);
+      }
+      expect(table.idOfJoined(prefix, rest.slice(0, -1))).toBe(table.idOf(`${prefix}/${rest.slice(0, -1)}`));
+    }
+  });
+
   it('keeps ids dense and stable while growing', () => {
     const table = new SpnTable(4);
     for (let i = 0; i < 5000; i++) expect(table.add(`HOST/HV${i}`)).toBe(i);
