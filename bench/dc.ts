@@ -76,11 +76,38 @@ export interface DcResult {
   rows: DcRow[];
   /** kcd's time split, measured in-process once (diagnostic). */
   breakdown: { nodeStartMs: number; readDataMs: number; snapshotMs: number; fleetMs: number; renderMs: number; computers: number };
+  /** What kcd's runs leave out of the machine's environment, and what that is worth (see nodeStartEnvironment). */
+  environment?: NodeStartEnvironment;
   /** The adapter's DirectoryData against the reference reader's (bench/ldap-reference.ts) on this DC. */
   equivalence: string;
   cache: { built: boolean; loadMs?: number; key: string };
   samba: string;
   peerUnavailable?: string;
+}
+
+export interface NodeStartEnvironment {
+  /** NODE_EXTRA_CA_CERTS as the machine set it (left out of kcd's runs), if it did. */
+  extraCaCerts?: string;
+  /** Median wall time of `node -e 0` without it, and with it when it was set. */
+  nodeStartMs: number;
+  nodeStartWithExtraCaCertsMs?: number;
+}
+
+/**
+ * Node's start-up with and without NODE_EXTRA_CA_CERTS. Some machines (this benchmark's sandbox among them) set it
+ * for every process to the system's whole CA bundle, which Node reads and parses before it runs any script (~70 ms
+ * for ~150 certificates here): a cost of that environment, not of kcd, and one ldapsearch does not pay. kcd's runs
+ * leave it out; this measures what it would add, for the results to say so.
+ */
+async function nodeStartEnvironment(extraCaCerts: string | undefined, without: NodeJS.ProcessEnv): Promise<NodeStartEnvironment> {
+  const startMs = async (env: NodeJS.ProcessEnv): Promise<number> => {
+    const samples: number[] = [];
+    for (let i = 0; i < 5; i++) samples.push((await runTimed(process.execPath, ['-e', '0'], { env })).ms);
+    return median(samples);
+  };
+  const nodeStartMs = await startMs(without);
+  if (!extraCaCerts) return { nodeStartMs };
+  return { extraCaCerts, nodeStartMs, nodeStartWithExtraCaCertsMs: await startMs({ ...without, NODE_EXTRA_CA_CERTS: extraCaCerts }) };
 }
 
 export interface BenchDcMeta {
@@ -334,8 +361,11 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
     const pwFile = join(dir, '.reader-password');
     writeFileSync(pwFile, cache.meta.readerPassword, { mode: 0o600 });
 
+    // The machine's environment, except NODE_EXTRA_CA_CERTS (see nodeStartEnvironment): kcd trusts the DC
+    // through KCD_LDAP_CA_FILE, and ldapsearch, the floor, is not a Node process.
+    const { NODE_EXTRA_CA_CERTS: extraCaCerts, ...inherited } = process.env;
     const kcdEnv = {
-      ...process.env,
+      ...inherited,
       KCD_LDAP_URL: facts.url,
       KCD_LDAP_BIND_DN: READER_DN,
       KCD_LDAP_BIND_PASSWORD: cache.meta.readerPassword,
@@ -423,7 +453,8 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
     // One unmeasured round (DC caches, page cache), then measured rounds in rotating order.
     for (const t of tools) await t.run(0, () => undefined);
     // kcd's time split, in-process, after the warm-up round (diagnostic only; the comparison uses the CLI runs).
-    const start = await runTimed(process.execPath, ['-e', "require(process.argv[1])", join(REPO, 'dist', 'src', 'cli', 'program.js')], { cwd: REPO });
+    const start = await runTimed(process.execPath, ['-e', "require(process.argv[1])", join(REPO, 'dist', 'src', 'cli', 'program.js')], { cwd: REPO, env: kcdEnv });
+    const environment = await nodeStartEnvironment(extraCaCerts, inherited);
     const directory = new LdapDirectory({
       url: facts.url,
       bindDN: READER_DN,
@@ -487,6 +518,7 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
       hosts: opts.hosts,
       rows,
       breakdown,
+      environment,
       equivalence,
       cache: { built: cache.built, loadMs: cache.built ? cache.meta.loadMs : undefined, key: cache.meta.key },
       samba: sambaVersion(),

@@ -345,7 +345,14 @@ export function renderMarkdown(results: Results): string {
         '`-at SIMPLE` over plain ldap://127.0.0.1 (bench DC only: `ldap server require strong auth = no`), its defaults ' +
         '(users, groups, computers, policy, trusts; HTML, JSON and grep files). ' +
         `kcd in-process split (after the warm-up round): node start + require ${fmtMs(b.nodeStartMs)}, LDAP read (indexing the computers as they arrive) ${fmtMs(b.readDataMs)}, snapshot build after the last page ${fmtMs(b.snapshotMs)}, ` +
-        `checkFleet ${fmtMs(b.fleetMs)}, JSON ${fmtMs(b.renderMs)}.`,
+        `checkFleet ${fmtMs(b.fleetMs)}, JSON ${fmtMs(b.renderMs)}.` +
+        (dc.environment?.extraCaCerts
+          ? ` kcd runs with the machine's environment except NODE_EXTRA_CA_CERTS, which this machine sets for every process ` +
+            `to ${dc.environment.extraCaCerts}: Node parses that bundle before it runs any script (\`node -e 0\` ` +
+            `${fmtMs(dc.environment.nodeStartWithExtraCaCertsMs ?? NaN)} with it, ${fmtMs(dc.environment.nodeStartMs)} without), ` +
+            'a cost of the environment that ldapsearch does not have; kcd trusts the DC through KCD_LDAP_CA_FILE. Where ' +
+            'an admin\'s machine sets it, add the difference to kcd\'s times.'
+          : ''),
     );
   }
   if (chat && chat.length > 0) {

@@ -2,6 +2,7 @@
  * The benchmark's results rendering (bench/run.ts): results.json files written before the one-domain-group run
  * still render, and the domain-group row shows its figures. Built from hand-made results, never from a run.
  */
+import type { DcResult } from '../../bench/dc';
 import type { DomainEvalRow, EvalRow } from '../../bench/eval';
 import { parseArgs, renderMarkdown, renderTable, type Results } from '../../bench/run';
 
@@ -94,6 +95,28 @@ describe('bench results rendering', () => {
     expect(table).toContain('no advice');
     expect(table).not.toContain('advice given');
     expect(table.split('\n')).toHaveLength(3);
+  });
+
+  test("the end-to-end notes say when kcd ran without the machine's NODE_EXTRA_CA_CERTS, and what it costs", () => {
+    const dc = (environment?: DcResult['environment']): DcResult => ({
+      hosts: 5000,
+      rows: [
+        { tool: 'ldapsearch (the floor)', runs: 3, medianMs: 2000, samplesMs: [2000], ratio: 1 },
+        { tool: 'kcd scan --json --directory ldap', runs: 3, medianMs: 2500, samplesMs: [2500], ratio: 1.25 },
+      ],
+      breakdown: { nodeStartMs: 200, readDataMs: 1900, snapshotMs: 60, fleetMs: 100, renderMs: 90, computers: 5001 },
+      ...(environment ? { environment } : {}),
+      equivalence: 'identical',
+      cache: { built: false, key: 'k' },
+      samba: '4.17',
+    });
+    const withVariable = renderMarkdown({ dc: record(dc({ extraCaCerts: '/etc/ssl/certs/ca-certificates.crt', nodeStartMs: 90, nodeStartWithExtraCaCertsMs: 160 })) });
+    expect(withVariable).toContain('except NODE_EXTRA_CA_CERTS');
+    expect(withVariable).toContain('/etc/ssl/certs/ca-certificates.crt');
+    expect(withVariable).toMatch(/160 ms with it, 90 ms without/);
+    // Not set on the machine, or a results.json from before: nothing to say.
+    expect(renderMarkdown({ dc: record(dc({ nodeStartMs: 90 })) })).not.toContain('NODE_EXTRA_CA_CERTS');
+    expect(renderMarkdown({ dc: record(dc()) })).not.toContain('NODE_EXTRA_CA_CERTS');
   });
 
   test('--domain-hosts: 5,000 by default, 0 skips, anything else is refused', () => {
