@@ -153,6 +153,28 @@ describe('paged searches read ahead, on the Samba DC', () => {
     }
   });
 
+  it("asks for the page after next while still converting a page: a slow conversion does not hold the DC up", async () => {
+    const { client, events } = await connect(true);
+    try {
+      let handed = 0;
+      const slow = (): void => {
+        // ~1 ms per entry: converting a page of 100 takes far longer than the DC takes to produce the next one.
+        const until = performance.now() + 1;
+        while (performance.now() < until);
+        events.push(`handed ${Math.floor(handed++ / PAGE)}`);
+      };
+      await readAll(pagesOf(client, ouDn, options, slow));
+      expect(handed).toBe(COUNT);
+      const sends = events.filter((e) => e.startsWith('send'));
+      const lastHandedOfPage = (k: number) => events.lastIndexOf(`handed ${k}`);
+      // The request for page k+2 leaves (when page k+1's Done arrives) before page k's last entry is handed on.
+      const overlapping = [0, 1, 2].filter((k) => events.indexOf(sends[k + 2]!) < lastHandedOfPage(k));
+      expect(overlapping.length).toBeGreaterThan(0);
+    } finally {
+      await client.unbind();
+    }
+  });
+
   it('an onEntry that throws fails the search at the next page, and the connection keeps working', async () => {
     const { client } = await connect(true);
     try {

@@ -78,12 +78,25 @@ interface EntrySink {
   fail(error: unknown): void;
 }
 
+/** Messages parsed (and entries converted) per turn of the event loop while a backlog is worked off. */
+const SLICE = 64;
+
+interface Queued {
+  bytes: Buffer;
+  envelope: MessageEnvelope;
+  /** Set for entries of a watched search with a sink. */
+  sink?: EntrySink;
+}
+
 /**
- * Sits between a connection's socket and ldapts's parser. Messages go to the parser at once, in order, except
- * the entries and references of watched searches, which wait until their Done: then the watch's onDone runs,
- * and the waiting messages and the Done are parsed (entries of a watch with a sink go to the sink instead, each
- * as it is parsed, so that nothing of a page piles up). Also spares ldapts's parser from concatenating a
- * message from many small TLS records (Samba sends ~900-byte records): it gets each message whole.
+ * Sits between a connection's socket and ldapts's parser. The bytes are cut into whole messages as they arrive
+ * (which also spares ldapts's parser from joining a message from many small TLS records: Samba sends ~900-byte
+ * records). The entries of a watched search wait until their Done; when it comes, the watch's onDone runs at
+ * once (it asks for the next page), and the page's messages join the backlog, which is parsed (entries of a
+ * watch with a sink go to the sink) in slices of SLICE messages, one slice per turn of the event loop, in the
+ * order they came. Between slices the socket is read, so the next page's Done, and with it the request for the
+ * page after, never waits for kcd to finish converting a page: the DC's pace, not kcd's, sets the read's.
+ * Messages that arrive while nothing is queued are parsed at once (binds, small searches).
  */
 class ReadAhead {
   readonly #client: ClientInternals;
@@ -91,7 +104,12 @@ class ReadAhead {
   /** The socket whose bytes the framer is cutting. */
   #socket: unknown;
   readonly #watches = new Map<number, Watch>();
-  #waiting: Array<{ bytes: Buffer; envelope: MessageEnvelope; watch: Watch }> = [];
+  /** Entries and references of watched searches, waiting for their Done. */
+  #waiting: Queued[] = [];
+  /** Messages to parse, in order; worked off SLICE at a time. */
+  #backlog: Queued[] = [];
+  #backlogAt = 0;
+  #draining = false;
   /** ldapts's parser for entries that go to a sink (the connection's would hand them to its pending request). */
   readonly #entryParser = new MessageParser();
   #parsedEntry: SearchEntry | undefined;
@@ -109,7 +127,7 @@ class ReadAhead {
     return new LdapMessageFramer({
       message: (bytes, envelope) => this.#message(bytes, envelope),
       raw: (bytes) => {
-        this.#release();
+        this.#drainAll();
         this.#parse(bytes);
       },
     });
@@ -121,15 +139,25 @@ class ReadAhead {
    */
   readonly onData = ((reader: ReadAhead) =>
     function onData(this: unknown, data: Buffer): void {
-      if (this !== reader.#socket) {
-        if (reader.#socket !== undefined) {
-          reader.#framer = reader.#newFramer();
-          reader.#waiting = [];
-        }
-        reader.#socket = this;
-      }
+      if (this !== reader.#socket) reader.#switchTo(this);
       reader.#framer.push(data);
     })(this);
+
+  #switchTo(socket: unknown): void {
+    if (this.#socket !== undefined) {
+      // What the old socket left is for requests ldapts has failed with it.
+      this.#framer = this.#newFramer();
+      this.#waiting = [];
+      this.#backlog = [];
+      this.#backlogAt = 0;
+    }
+    this.#socket = socket;
+    // ldapts fails the requests still waiting when the socket closes: parse what arrived for them first.
+    const closable = socket as { prependListener?: (event: 'close', listener: () => void) => void };
+    closable.prependListener?.('close', () => {
+      if (this.#socket === socket) this.#drainAll();
+    });
+  }
 
   watch(messageId: number, watch: Watch): void {
     this.#watches.set(messageId, watch);
@@ -143,7 +171,8 @@ class ReadAhead {
     const watch = this.#watches.get(envelope.messageId);
     if (watch !== undefined) {
       if (envelope.operation === SEARCH_RESULT_ENTRY || envelope.operation === SEARCH_RESULT_REFERENCE) {
-        this.#waiting.push({ bytes, envelope, watch });
+        const sink = envelope.operation === SEARCH_RESULT_ENTRY ? watch.entries : undefined;
+        this.#waiting.push(sink ? { bytes, envelope, sink } : { bytes, envelope });
         return;
       }
       if (envelope.operation === SEARCH_RESULT_DONE) {
@@ -155,20 +184,46 @@ class ReadAhead {
         }
       }
     }
-    this.#release();
-    this.#parse(bytes);
+    if (this.#waiting.length === 0 && this.#backlogAt === this.#backlog.length) {
+      this.#parse(bytes);
+      return;
+    }
+    // Behind what is queued: the waiting messages first (this one may be their Done), then this one.
+    for (const queued of this.#waiting) this.#backlog.push(queued);
+    this.#waiting = [];
+    this.#backlog.push({ bytes, envelope });
+    this.#scheduleDrain();
   }
 
-  /** Parses the waiting messages, in the order they came. */
-  #release(): void {
-    if (this.#waiting.length === 0) return;
-    const waiting = this.#waiting;
-    this.#waiting = [];
-    for (const { bytes, envelope, watch } of waiting) {
-      const sink = watch.entries;
-      if (sink && envelope.operation === SEARCH_RESULT_ENTRY) this.#toSink(bytes, sink);
+  #scheduleDrain(): void {
+    if (this.#draining) return;
+    this.#draining = true;
+    setImmediate(() => {
+      this.#draining = false;
+      this.#drain(SLICE);
+      if (this.#backlogAt < this.#backlog.length) this.#scheduleDrain();
+    });
+  }
+
+  #drain(limit: number): void {
+    const end = Math.min(this.#backlog.length, this.#backlogAt + limit);
+    while (this.#backlogAt < end) {
+      const { bytes, sink } = this.#backlog[this.#backlogAt]!;
+      this.#backlog[this.#backlogAt++] = undefined as never;
+      if (sink) this.#toSink(bytes, sink);
       else this.#parse(bytes);
     }
+    if (this.#backlogAt === this.#backlog.length) {
+      this.#backlog = [];
+      this.#backlogAt = 0;
+    }
+  }
+
+  /** Everything queued, now (before a pass-through or a close). Waiting entries keep their order. */
+  #drainAll(): void {
+    for (const queued of this.#waiting) this.#backlog.push(queued);
+    this.#waiting = [];
+    this.#drain(Number.POSITIVE_INFINITY);
   }
 
   /** Runs inside the socket's data handler: nothing may throw out of it. */
