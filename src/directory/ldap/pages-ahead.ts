@@ -8,16 +8,17 @@
  * 50–100 ms to parse, one after the other, ten times per scan. Here the connection's bytes are split into whole
  * messages first (LdapMessageFramer, which reads only each message's envelope); the entries of a watched search
  * wait unparsed until its Done arrives; the Done (a few dozen bytes) is decoded by ldapts's own parser, the
- * next page is requested at once, and only then are the waiting entries handed to ldapts, in their order. The
- * DC produces page N+1 while kcd parses and converts page N.
+ * next page is requested at once, and only then are the waiting entries parsed by ldapts, in their order, a
+ * slice per turn of the event loop (converted one by one when the caller gives `onEntry`). The DC produces
+ * page N+1 while kcd parses and converts page N, and a slow conversion never delays the next request.
  *
  * The pages, their entries and every error are what `client.searchPaginated` gives: the same SearchRequest
  * fields and controls, ldapts's parser and `toObject`, the same status handling. It relies on ldapts
  * internals (`socketDataHandler`, `messageParser`, `_send`, `_nextMessageId`, `_ensureConnected`), so it is
  * used only on the ldapts version it was written against (PATCHED_LDAPTS_VERSION); elsewhere, and on clients
  * that are not ldapts Clients (test doubles), pagesOf() falls back to `searchPaginated`.
- * test/directory/ldap/pages-ahead.dc.test.ts checks on the Samba DC that results equal searchPaginated's and
- * that each next request leaves before the previous page's entries are parsed.
+ * test/directory/ldap-pages-ahead.dc.test.ts checks on the Samba DC that results equal searchPaginated's, that
+ * each next request leaves before the previous page's entries are parsed, and errors and early stops.
  */
 import {
   Client,
