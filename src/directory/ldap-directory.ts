@@ -305,7 +305,7 @@ export class LdapDirectory implements Directory {
     // The side lane connects (and binds: after the main lane's bind succeeded, so a refused password costs one
     // attempt per read towards AD's lockout, not two) once the computer search keeps the main lane's DC worker
     // busy. A Samba DC hands each new connection to whichever prefork worker accepts it first, and an idle one
-    // is the main lane's own half the time (3 reads in 6 on the benchmark DC): the small searches then queue
+    // is often the main lane's own (5 reads in 16 on the benchmark DC): the small searches then queue
     // behind the computers' first page instead of running beside it. AD serves requests from a thread pool.
     await new Promise((resolve) => setTimeout(resolve, SIDE_LANE_PAUSE_MS));
     const [read, spnRead, groups, spnMappings, forestDomains] = await settleAll(cancel, [
