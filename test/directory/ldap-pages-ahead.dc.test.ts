@@ -163,8 +163,11 @@ describe('paged searches read ahead, on the Samba DC', () => {
         while (performance.now() < until);
         events.push(`handed ${Math.floor(handed++ / PAGE)}`);
       };
-      await readAll(pagesOf(client, ouDn, options, slow));
+      const pages = await readAll(pagesOf(client, ouDn, options, slow));
       expect(handed).toBe(COUNT);
+      // Every page, in order, although later pages' Dones came in while earlier pages were still being converted.
+      const full = Math.floor(COUNT / PAGE);
+      expect(pages.map((p) => p.entries)).toEqual([...Array<number>(full).fill(PAGE), COUNT - full * PAGE]);
       const sends = events.filter((e) => e.startsWith('send'));
       const lastHandedOfPage = (k: number) => events.lastIndexOf(`handed ${k}`);
       // The request for page k+2 leaves (when page k+1's Done arrives) before page k's last entry is handed on.

@@ -369,9 +369,13 @@ export async function* searchPagesAhead(
     /** Entries handed to onEntry so far. */
     handedOn: number;
     failure?: { error: unknown };
+    /**
+     * The next page's request, sent when this page's Done arrived. Each page keeps its own successor: the Done of
+     * page N+1 can arrive (and ask for N+2) while page N is still being parsed, before the loop below reaches it.
+     */
+    next?: InFlight;
   }
   let finished = false;
-  let ahead: InFlight | undefined;
 
   const request = (cookie: Buffer | undefined): InFlight => {
     const controls: Control[] = [new PagedResultsControl({ value: { size: pageSize, ...(cookie ? { cookie } : {}) } })];
@@ -397,7 +401,7 @@ export async function* searchPagesAhead(
         if (finished) return;
         const done = decodeDone(doneBytes, req);
         const next = done && succeeded(done, req) ? pagedCookie(done) : undefined;
-        if (next) ahead = request(next);
+        if (next) inFlight.next = request(next);
       },
       ...(onEntry
         ? {
@@ -439,15 +443,15 @@ export async function* searchPagesAhead(
         return;
       }
       // Normally already on its way (sent when this page's Done arrived); if not, ask now.
-      const next = ahead ?? request(cookie);
-      ahead = undefined;
+      const next = current.next ?? request(cookie);
+      current.next = next;
       yield page;
       current = next;
     }
   } finally {
     finished = true;
     reader.unwatch(current.request.messageId);
-    // A page requested ahead that nobody will read: let it settle before the connection is used again.
-    if (ahead) await ahead.response.catch(() => undefined);
+    // Pages requested ahead that nobody will read: let them settle before the connection is used again.
+    for (let ahead = current.next; ahead; ahead = ahead.next) await ahead.response.catch(() => undefined);
   }
 }
