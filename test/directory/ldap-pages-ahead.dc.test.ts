@@ -178,6 +178,28 @@ describe('paged searches read ahead, on the Samba DC', () => {
     }
   });
 
+  it('asks for at most three pages beyond the one a slow caller is at', async () => {
+    const { client, events } = await connect(true);
+    try {
+      const pages: SearchPage[] = [];
+      for await (const page of pagesOf(client, ouDn, options)) {
+        pages.push(page);
+        // A caller far slower than the DC: without the bound, every page would be asked for during the first wait.
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        events.push('took');
+      }
+      expect(pages.reduce((n, p) => n + p.searchEntries.length, 0)).toBe(COUNT);
+      const sends = events.flatMap((e, i) => (e.startsWith('send') ? [i] : []));
+      expect(sends).toHaveLength(Math.ceil(COUNT / PAGE));
+      sends.forEach((at, i) => {
+        const took = events.slice(0, at).filter((e) => e === 'took').length;
+        expect(took).toBeGreaterThanOrEqual(i - 2);
+      });
+    } finally {
+      await client.unbind();
+    }
+  });
+
   it('an onEntry that throws fails the search at the next page, and the connection keeps working', async () => {
     const { client } = await connect(true);
     try {

@@ -342,6 +342,9 @@ function succeeded(response: SearchResponse, request: SearchRequest): boolean {
   );
 }
 
+/** How many pages beyond the caller's the DC may be asked for (each a few MB at 500 computers a page). */
+const MAX_PAGES_AHEAD = 3;
+
 /**
  * searchPaginated with the next page requested before the current one is parsed (see the module comment);
  * with `onEntry`, entries are handed to it one by one as they are parsed (see pagesOf).
@@ -376,8 +379,13 @@ export async function* searchPagesAhead(
     next?: InFlight;
   }
   let finished = false;
+  // Pages requested so far, and pages the caller has taken: the DC is asked for at most MAX_PAGES_AHEAD pages
+  // beyond the one the caller is at, so a caller slower than the DC does not buffer the whole search.
+  let requested = 0;
+  let taken = 0;
 
   const request = (cookie: Buffer | undefined): InFlight => {
+    requested++;
     const controls: Control[] = [new PagedResultsControl({ value: { size: pageSize, ...(cookie ? { cookie } : {}) } })];
     const req = new SearchRequest({
       messageId: internals._nextMessageId(),
@@ -401,7 +409,7 @@ export async function* searchPagesAhead(
         if (finished) return;
         const done = decodeDone(doneBytes, req);
         const next = done && succeeded(done, req) ? pagedCookie(done) : undefined;
-        if (next) inFlight.next = request(next);
+        if (next && requested - taken < MAX_PAGES_AHEAD) inFlight.next = request(next);
       },
       ...(onEntry
         ? {
@@ -446,6 +454,7 @@ export async function* searchPagesAhead(
       const next = current.next ?? request(cookie);
       current.next = next;
       yield page;
+      taken++;
       current = next;
     }
   } finally {
