@@ -32,7 +32,7 @@ import { ConfigError, DirectoryUnavailableError } from '../domain/errors';
 import type { DirectoryData, User } from '../domain/model';
 import { createInterner } from '../domain/intern';
 import { domainOfDn, PROTECTED_USERS_RID, SnapshotBuilder, type DirectorySnapshot } from '../domain/snapshot';
-import { createDomainOfDn, hasRangedAttribute, toGroup, toReadComputer, toReadSpnAccount } from './ldap/entries';
+import { createDomainOfDn, type EntryView, hasRangedAttribute, toGroup, toReadComputer, toReadSpnAccount, viewOf } from './ldap/entries';
 import { describeFailure, type FailureStage } from './ldap/failure';
 import {
   asArray,
@@ -48,6 +48,8 @@ import type { Directory } from './port';
 import { Semaphore } from './ldap/semaphore';
 import { installFastAttributeParse } from './ldap/fast-attribute-parse';
 import { installPagesAhead, pagesOf } from './ldap/pages-ahead';
+import type { EntryInterning } from './ldap/entry-decoder';
+import { SequenceInterner } from './ldap/sequence-interner';
 import { trustingAlso } from './ldap/tls-trust';
 
 // Same results, a fraction of the garbage (see fast-attribute-parse.ts); only on the ldapts version it mirrors.
@@ -112,6 +114,8 @@ const USER_ATTRIBUTES = [
   'primaryGroupID',
 ];
 export const BINARY_ATTRIBUTES = ['objectSid', 'msDS-AllowedToActOnBehalfOfOtherIdentity'];
+/** Computer attributes whose values recur from host to host in the same order (see SequenceInterner). */
+const INTERNED_IN_SEQUENCE = ['msds-allowedtodelegateto', 'memberof'];
 /** Multi-valued attributes that AD may hand out in ranges (MaxValRange, 1500 values). */
 export const MULTI_VALUED = ['servicePrincipalName', 'msDS-AllowedToDelegateTo', 'memberOf'];
 
@@ -295,11 +299,13 @@ export class LdapDirectory implements Directory {
     const intern = createInterner();
     const domainOf = createDomainOfDn();
     const cancel: Cancellation = {};
+    // Peers list one another's SPNs in the same order: the decoder interns those values from their bytes.
+    const interning = new Map(INTERNED_IN_SEQUENCE.map((name) => [name, new SequenceInterner(intern)]));
     const readingComputers = this.stream(baseDN, COMPUTER_FILTER, COMPUTER_ATTRIBUTES, (e) => {
       const read = toReadComputer(e, intern, domainOf);
       builder?.addComputer(read.computer);
       return read;
-    }, cancel, 'main');
+    }, cancel, 'main', interning);
     // settleAll below handles its outcome; this only keeps a failure during the pause from counting as unhandled.
     readingComputers.catch(() => undefined);
     // The side lane connects (and binds: after the main lane's bind succeeded, so a refused password costs one
@@ -462,9 +468,10 @@ export class LdapDirectory implements Directory {
     base: string,
     filter: string,
     attributes: string[],
-    convert: (entry: Entry) => T,
+    convert: (entry: EntryView) => T,
     cancel: Cancellation,
     lane: Lane,
+    interning?: EntryInterning,
   ): Promise<T[]> {
     const ranged: Array<{ index: number; entry: Entry }> = [];
     try {
@@ -474,11 +481,12 @@ export class LdapDirectory implements Directory {
           const out: T[] = [];
           ranged.length = 0;
           throwIfCancelled(cancel);
-          const take = (entry: Entry): void => {
-            if (hasRangedAttribute(entry)) {
-              ranged.push({ index: out.length, entry });
+          const take = (view: EntryView): void => {
+            // Only ldapts parses entries with ranged attributes (entry-decoder.ts declines them).
+            if (view.entry && hasRangedAttribute(view.entry)) {
+              ranged.push({ index: out.length, entry: view.entry });
               out.push(undefined as T);
-            } else out.push(convert(entry));
+            } else out.push(convert(view));
           };
           const pages = pagesOf(
             client,
@@ -493,6 +501,7 @@ export class LdapDirectory implements Directory {
               timeLimit: Math.max(1, Math.ceil(this.#options.timeoutMs / 1000)),
             },
             take,
+            interning,
           );
           for await (const _page of pages) throwIfCancelled(cancel);
           return out;
@@ -500,7 +509,7 @@ export class LdapDirectory implements Directory {
       );
       for (const { index, entry } of ranged) {
         await this.completeRanges(entry, attributes, lane);
-        items[index] = convert(entry);
+        items[index] = convert(viewOf(entry));
       }
       return items;
     } catch (err) {

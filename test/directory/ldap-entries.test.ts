@@ -5,7 +5,7 @@
  */
 import type { Entry } from 'ldapts';
 import { createInterner } from '../../src/domain/intern';
-import { createDomainOfDn, toGroup, toReadComputer, toReadSpnAccount } from '../../src/directory/ldap/entries';
+import { createDomainOfDn, toGroup, toReadComputer, toReadSpnAccount, viewOf } from '../../src/directory/ldap/entries';
 import { buildAllowSecurityDescriptor, sidToBuffer } from '../../src/directory/ldap/normalise';
 import { domainOfDn } from '../../src/domain/snapshot';
 import * as reference from '../../bench/ldap-reference';
@@ -58,7 +58,7 @@ describe('entry conversion (streamed reader) = the generic conversion (reference
   it('computers, with resource-based delegation resolved afterwards', () => {
     const intern = createInterner();
     const domainOf = createDomainOfDn();
-    const read = entries.map((e) => toReadComputer(e, intern, domainOf));
+    const read = entries.map((e) => toReadComputer(viewOf(e), intern, domainOf));
     const sidNames = new Map<string, string>([[SID, 'SVC$']]);
     const expected = entries.map((e) => reference.toComputer(e, sidNames, () => undefined));
     // The adapter fills allowedToActOnBehalfOf once every SID is known; here the raw descriptors must match.
@@ -74,15 +74,15 @@ describe('entry conversion (streamed reader) = the generic conversion (reference
 
   it('non-computer SPN holders and groups', () => {
     const intern = createInterner();
-    expect(entries.map((e) => toReadSpnAccount(e, intern).account)).toEqual(entries.map((e) => reference.toSpnAccount(e)));
-    expect(entries.map((e) => toGroup(e, intern))).toEqual(entries.map((e) => reference.toGroup(e)));
+    expect(entries.map((e) => toReadSpnAccount(viewOf(e), intern).account)).toEqual(entries.map((e) => reference.toSpnAccount(e)));
+    expect(entries.map((e) => toGroup(viewOf(e), intern))).toEqual(entries.map((e) => reference.toGroup(e)));
   });
 
   it('interns: equal values of different entries are one string object', () => {
     const intern = createInterner();
     const domainOf = createDomainOfDn();
-    const a = toReadComputer({ dn: 'CN=a,DC=x', 'msDS-AllowedToDelegateTo': ['cifs/' + 'GOGO-4'] }, intern, domainOf);
-    const b = toReadComputer({ dn: 'CN=b,DC=x', 'msDS-AllowedToDelegateTo': [['cifs', 'GOGO-4'].join('/')] }, intern, domainOf);
+    const a = toReadComputer(viewOf({ dn: 'CN=a,DC=x', 'msDS-AllowedToDelegateTo': ['cifs/' + 'GOGO-4'] }), intern, domainOf);
+    const b = toReadComputer(viewOf({ dn: 'CN=b,DC=x', 'msDS-AllowedToDelegateTo': [['cifs', 'GOGO-4'].join('/')] }), intern, domainOf);
     expect(a.computer.allowedToDelegateTo[0]).toBe(b.computer.allowedToDelegateTo[0]);
   });
 

@@ -7,6 +7,7 @@ import { Client, NoSuchObjectError, type SearchOptions } from 'ldapts';
 import { readFileSync } from 'node:fs';
 import { installPagesAhead, pagesOf, type SearchPage, supportsPagesAhead } from '../../src/directory/ldap/pages-ahead';
 import { SEARCH_RESULT_ENTRY } from '../../src/directory/ldap/message-framer';
+import { attributesOf, type EntryView } from '../../src/directory/ldap/entries';
 import {
   computerEntry,
   labFacts,
@@ -127,16 +128,20 @@ describe('paged searches read ahead, on the Samba DC', () => {
     }
   });
 
-  it('hands each entry on as it is parsed (onEntry): the same entries in the same order, pages counting them', async () => {
+  it('hands each entry on as it is decoded (onEntry): the same entries in the same order, pages counting them', async () => {
     const plain = await connect(false);
     const ahead = await connect(true);
     try {
       const expected = await readAll(pagesOf(plain.client, ouDn, options));
       for (const { client } of [ahead, plain]) {
         // Read ahead, and the fallback (searchPaginated) used where read-ahead is not installed.
-        const handed: unknown[] = [];
+        const handed: EntryView[] = [];
         const pages = await readAll(pagesOf(client, ouDn, options, (entry) => handed.push(entry)));
-        expect(handed).toEqual(expected.flatMap((p) => p.searchEntries));
+        // As ldapts's parser and toObject give them (decoded from the bytes on the read-ahead path).
+        expect(handed.map(({ dn, attributes }) => ({ dn, attributes }))).toEqual(
+          expected.flatMap((p) => p.searchEntries).map((e) => ({ dn: e.dn, attributes: attributesOf(e) })),
+        );
+        expect(handed.filter((view) => view.entry === undefined)).toHaveLength(client === ahead.client ? COUNT : 0);
         expect(pages.map((p) => p.entries)).toEqual(expected.map((p) => p.searchEntries.length));
         expect(pages.every((p) => p.searchEntries.length === 0)).toBe(true);
       }

@@ -26,27 +26,50 @@ export function hasRangedAttribute(entry: Entry): boolean {
 /** One pass over the entry's keys (getAttribute's matching rules: exact name, or name;range=…). */
 export function attributesOf(entry: Entry): Attributes {
   const out: Attributes = new Map();
-  for (const key in entry) {
-    if (key === 'dn') continue;
-    let lower = key.toLowerCase();
-    const semicolon = lower.indexOf(';');
-    if (semicolon >= 0) {
-      if (!lower.startsWith(';range=', semicolon)) continue;
-      lower = lower.slice(0, semicolon);
-    }
-    const value = entry[key] as unknown;
-    if (value === undefined || value === null) continue;
-    const known = out.get(lower);
-    if (known === undefined) {
-      out.set(lower, value as RawValue | RawValue[]);
-      continue;
-    }
-    // A second key for the same attribute (ranges): merge in key order, as getAttribute does.
-    const merged = Array.isArray(known) ? [...known] : [known];
-    for (const v of Array.isArray(value) ? value : [value]) merged.push(v as RawValue);
-    out.set(lower, merged);
-  }
+  for (const key in entry) addAttribute(out, key, entry[key]);
   return out;
+}
+
+/**
+ * Files one key of an ldapts entry (`toObject`'s result) under its attribute's lower-cased name: `dn` and names
+ * with options other than a range (`memberOf;binary`) are left out, a ranged part is merged into its attribute.
+ */
+export function addAttribute(out: Attributes, key: string, value: unknown): void {
+  if (key === 'dn') return;
+  let lower = key.toLowerCase();
+  const semicolon = lower.indexOf(';');
+  if (semicolon >= 0) {
+    if (!lower.startsWith(';range=', semicolon)) return;
+    lower = lower.slice(0, semicolon);
+  }
+  if (value === undefined || value === null) return;
+  const known = out.get(lower);
+  if (known === undefined) {
+    out.set(lower, value as RawValue | RawValue[]);
+    return;
+  }
+  // A second key for the same attribute (ranges): merge in key order, as getAttribute does.
+  const merged = Array.isArray(known) ? [...known] : [known];
+  for (const v of Array.isArray(value) ? value : [value]) merged.push(v as RawValue);
+  out.set(lower, merged);
+}
+
+/**
+ * An entry as the streamed readers take it: its DN and its attributes (attributesOf). From ldapts's parser it
+ * keeps the entry itself (`entry`), which a ranged attribute needs to be completed; entry-decoder.ts makes views
+ * straight from the bytes (never for entries with ranged attributes).
+ */
+export interface EntryView {
+  dn: string;
+  attributes: Attributes;
+  entry?: Entry;
+  /** Attributes (lower-cased names) whose string values are already interned by the read's interner. */
+  interned?: ReadonlyMap<string, unknown>;
+}
+
+/** The view of an entry ldapts parsed. */
+export function viewOf(entry: Entry): EntryView {
+  return { dn: entry.dn, attributes: attributesOf(entry), entry };
 }
 
 function isValue(v: unknown): v is RawValue {
@@ -140,8 +163,8 @@ export function createDomainOfDn(): (dn: string) => string {
   };
 }
 
-export function toReadComputer(entry: Entry, intern: Interner, domainOf: (dn: string) => string): ReadComputer {
-  const attrs = attributesOf(entry);
+export function toReadComputer(entry: EntryView, intern: Interner, domainOf: (dn: string) => string): ReadComputer {
+  const attrs = entry.attributes;
   const dn = stringOf(attrs, 'distinguishedname') ?? entry.dn;
   const sam = stringOf(attrs, 'samaccountname') ?? '';
   const name = stringOf(attrs, 'cn') ?? sam.replace(/\$$/, '');
@@ -154,9 +177,9 @@ export function toReadComputer(entry: Entry, intern: Interner, domainOf: (dn: st
     // An account's SPNs are its own (HOST/<name>, …): interning them would fill the interner with values that never
     // recur (60,000 of the 70,000 distinct values of the benchmark's 5,000 hosts) and slow every other lookup.
     servicePrincipalNames: stringsOf(attrs, 'serviceprincipalname', asRead),
-    allowedToDelegateTo: stringsOf(attrs, 'msds-allowedtodelegateto', intern),
+    allowedToDelegateTo: stringsOf(attrs, 'msds-allowedtodelegateto', entry.interned?.has('msds-allowedtodelegateto') ? asRead : intern),
     allowedToActOnBehalfOf: [],
-    memberOf: stringsOf(attrs, 'memberof', intern),
+    memberOf: stringsOf(attrs, 'memberof', entry.interned?.has('memberof') ? asRead : intern),
   };
   const dnsHostName = stringOf(attrs, 'dnshostname');
   if (dnsHostName) computer.dnsHostName = dnsHostName;
@@ -172,8 +195,8 @@ export function toReadComputer(entry: Entry, intern: Interner, domainOf: (dn: st
 }
 
 /** A non-computer SPN holder, with its SID (to name resource-based delegation principals). */
-export function toReadSpnAccount(entry: Entry, intern: Interner): { account: SpnAccount; sid?: string } {
-  const attrs = attributesOf(entry);
+export function toReadSpnAccount(entry: EntryView, intern: Interner): { account: SpnAccount; sid?: string } {
+  const attrs = entry.attributes;
   const account: SpnAccount = {
     samAccountName: stringOf(attrs, 'samaccountname') ?? '',
     distinguishedName: stringOf(attrs, 'distinguishedname') ?? entry.dn,
@@ -183,8 +206,8 @@ export function toReadSpnAccount(entry: Entry, intern: Interner): { account: Spn
   return sid ? { account, sid } : { account };
 }
 
-export function toGroup(entry: Entry, intern: Interner): Group {
-  const attrs = attributesOf(entry);
+export function toGroup(entry: EntryView, intern: Interner): Group {
+  const attrs = entry.attributes;
   const dn = stringOf(attrs, 'distinguishedname') ?? entry.dn;
   const group: Group = {
     distinguishedName: dn,

@@ -8,12 +8,14 @@
  * 50–100 ms to parse, one after the other, ten times per scan. Here the connection's bytes are split into whole
  * messages first (LdapMessageFramer, which reads only each message's envelope); the entries of a watched search
  * wait unparsed until its Done arrives; the Done (a few dozen bytes) is decoded by ldapts's own parser, the
- * next page is requested at once, and only then are the waiting entries parsed by ldapts, in their order, a
- * slice per turn of the event loop (converted one by one when the caller gives `onEntry`). The DC produces
- * page N+1 while kcd parses and converts page N, and a slow conversion never delays the next request.
+ * next page is requested at once, and only then are the waiting entries parsed, in their order, a slice per
+ * turn of the event loop (with `onEntry`, decoded straight from their bytes by entry-decoder.ts and converted
+ * one by one). The DC produces page N+1 while kcd decodes and converts page N, and a slow conversion never
+ * delays the next request.
  *
  * The pages, their entries and every error are what `client.searchPaginated` gives: the same SearchRequest
- * fields and controls, ldapts's parser and `toObject`, the same status handling. It relies on ldapts
+ * fields and controls, ldapts's parser and `toObject` (or, for entries handed to `onEntry`, the decoder, which
+ * gives the same or declines and leaves the entry to ldapts), the same status handling. It relies on ldapts
  * internals (`socketDataHandler`, `messageParser`, `_send`, `_nextMessageId`, `_ensureConnected`), so it is
  * used only on the ldapts version it was written against (PATCHED_LDAPTS_VERSION); elsewhere, and on clients
  * that are not ldapts Clients (test doubles), pagesOf() falls back to `searchPaginated`.
@@ -36,6 +38,8 @@ import {
   StatusCodeParser,
   type Filter,
 } from 'ldapts';
+import { EntryDecoder, type EntryInterning } from './entry-decoder';
+import { type EntryView, viewOf } from './entries';
 import { installedLdaptsVersion, PATCHED_LDAPTS_VERSION } from './fast-attribute-parse';
 import {
   LdapMessageFramer,
@@ -71,10 +75,12 @@ interface Watch {
   entries?: EntrySink;
 }
 
-/** Receives a search's entries one by one, as ldapts's `toObject` makes them. */
+/** Receives a search's entries one by one (decoded by entry-decoder.ts, or parsed by ldapts where it declines). */
 interface EntrySink {
   request: SearchRequest;
-  take(entry: Entry): void;
+  /** The search's decoder (one for all its pages: they ask for the same attributes). */
+  decoder: EntryDecoder;
+  take(entry: EntryView): void;
   /** An entry could not be parsed, or `take` threw: the search fails at its next page. */
   fail(error: unknown): void;
 }
@@ -230,11 +236,16 @@ class ReadAhead {
   /** Runs inside the socket's data handler: nothing may throw out of it. */
   #toSink(bytes: Buffer, sink: EntrySink): void {
     try {
+      const decoded = sink.decoder.decode(bytes);
+      if (decoded !== undefined) {
+        sink.take(decoded);
+        return;
+      }
       this.#parsedEntry = undefined;
       this.#entryParser.read(bytes, new Map([[String(sink.request.messageId), { message: sink.request }]]) as never);
       const entry = this.#parsedEntry as SearchEntry | undefined;
       if (entry === undefined) throw new Error(`an entry of the search could not be parsed (message ${sink.request.messageId})`);
-      sink.take(entry.toObject(sink.request.attributes, sink.request.explicitBufferAttributes));
+      sink.take(viewOf(entry.toObject(sink.request.attributes, sink.request.explicitBufferAttributes)));
     } catch (err) {
       sink.fail(err);
     }
@@ -280,13 +291,21 @@ export function installPagesAhead(client: Client, version?: string): boolean {
 
 /**
  * The pages of a paged search: read ahead where supported, else ldapts's searchPaginated. With `onEntry`, each
- * entry goes to it as soon as it is parsed and the pages carry none (only their count): converting entries one
- * at a time lets each one's intermediate objects (ldapts's SearchEntry and Attributes, `toObject`'s result) die
- * young instead of a whole page of them surviving garbage collections (at 5,000 hosts, half of what each
- * scavenge copied). The next page is requested before this one's entries are parsed either way.
+ * entry goes to it as soon as it is decoded, as an EntryView, and the pages carry none (only their count):
+ * converting entries one at a time lets each one's intermediate objects die young instead of a whole page of
+ * them surviving garbage collections (at 5,000 hosts, half of what each scavenge copied). Read ahead, entries are
+ * decoded straight from their bytes (entry-decoder.ts; ldapts's parser takes the few it declines). The next page
+ * is requested before this one's entries are decoded either way. `interning` names the attributes whose values
+ * the decoder interns as it reads them (views list them in `interned`); entries parsed by ldapts carry none.
  */
-export function pagesOf(client: Client, baseDN: string, options: SearchOptions, onEntry?: (entry: Entry) => void): AsyncGenerator<SearchPage> {
-  if (readers.has(client)) return searchPagesAhead(client, baseDN, options, onEntry);
+export function pagesOf(
+  client: Client,
+  baseDN: string,
+  options: SearchOptions,
+  onEntry?: (entry: EntryView) => void,
+  interning?: EntryInterning,
+): AsyncGenerator<SearchPage> {
+  if (readers.has(client)) return searchPagesAhead(client, baseDN, options, onEntry, interning);
   return onEntry ? handingOn(client.searchPaginated(baseDN, options), onEntry) : countingEntries(client.searchPaginated(baseDN, options));
 }
 
@@ -297,7 +316,7 @@ async function* countingEntries(pages: AsyncGenerator<{ searchEntries: Entry[]; 
 /** searchPaginated's pages handed on entry by entry, the next page requested before this one is handed on. */
 async function* handingOn(
   pages: AsyncGenerator<{ searchEntries: Entry[]; searchReferences: string[] }>,
-  onEntry: (entry: Entry) => void,
+  onEntry: (entry: EntryView) => void,
 ): AsyncGenerator<SearchPage> {
   let next = pages.next();
   try {
@@ -305,7 +324,7 @@ async function* handingOn(
       const page = await next;
       if (page.done) return;
       next = pages.next();
-      for (const entry of page.value.searchEntries) onEntry(entry);
+      for (const entry of page.value.searchEntries) onEntry(viewOf(entry));
       yield { searchEntries: [], searchReferences: page.value.searchReferences, entries: page.value.searchEntries.length };
     }
   } finally {
@@ -353,7 +372,8 @@ export async function* searchPagesAhead(
   client: Client,
   baseDN: string,
   options: SearchOptions = {},
-  onEntry?: (entry: Entry) => void,
+  onEntry?: (entry: EntryView) => void,
+  interning?: EntryInterning,
 ): AsyncGenerator<SearchPage> {
   const internals = client as unknown as ClientInternals;
   await internals._ensureConnected();
@@ -379,6 +399,10 @@ export async function* searchPagesAhead(
     next?: InFlight;
   }
   let finished = false;
+  const decoder = new EntryDecoder(
+    { attributes: options.attributes ?? [], explicitBufferAttributes: options.explicitBufferAttributes ?? [] },
+    interning,
+  );
   // Pages requested so far, and pages the caller has taken: the DC is asked for at most MAX_PAGES_AHEAD pages
   // beyond the one the caller is at, so a caller slower than the DC does not buffer the whole search.
   let requested = 0;
@@ -415,7 +439,8 @@ export async function* searchPagesAhead(
         ? {
             entries: {
               request: req,
-              take: (entry: Entry) => {
+              decoder,
+              take: (entry: EntryView) => {
                 // Entries of a page requested ahead that arrive after the consumer stopped are dropped.
                 if (inFlight.failure || finished) return;
                 inFlight.handedOn++;
