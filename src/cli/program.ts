@@ -4,19 +4,27 @@
  * configuration); 3 directory unreachable or bind refused.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { checkFleet, checkHost, checkPair } from '../checker';
 import { readConfig, type Config } from '../config';
 import { InputError, KcdError, UnknownHostsError, UnknownUserError } from '../domain/errors';
 import type { Computer, User } from '../domain/model';
 import { openDirectory } from '../directory/open-directory';
 import type { Directory } from '../directory/port';
-import { fleetJson, fleetJsonChunks, hostJson, pairJson } from '../render/json';
-import { fleetText, hostText, pairText } from '../render/text';
+import type { DirectorySnapshot } from '../domain/snapshot';
 import type { CompactScan } from '../summary/compact';
 
 // What only some commands need is loaded inside them (`await import`): the natural-language parser and its
 // vocabulary (natural), host-name matching, the summary, the snapshot writer. `kcd scan` starts ~0.3 s
-// sooner without them (measured with `node --cpu-prof`; see bench/README.md).
+// sooner without them (measured with `node --cpu-prof`; see bench/README.md). The checker and the renderers
+// (./reporting) are loaded while the directory waits on its server.
+
+let reporting: Promise<typeof import('./reporting')> | undefined;
+const loadReporting = (): Promise<typeof import('./reporting')> => (reporting ??= import('./reporting'));
+
+/** The directory's snapshot, the checker and renderers loaded meanwhile. */
+async function snapshotAndReporting(directory: Directory): Promise<[DirectorySnapshot, typeof import('./reporting')]> {
+  const snapshot = await directory.snapshot({ whileWaiting: () => void loadReporting() });
+  return [snapshot, await loadReporting()];
+}
 
 export interface CliIo {
   stdout(text: string): void;
@@ -112,7 +120,7 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
     .addHelpText('after', '\nExamples:\n  kcd check GOGO-3 GOGO-4\n  kcd check gogo-3 gogo-4.contoso.com --storage --file-server FHOST1 --as alice --json')
     .action(async (src: string, dst: string, opts: Common & { storage?: boolean; fileServer?: string[]; as?: string }) => {
       const directory = session.directory(opts.directory);
-      const snapshot = await directory.snapshot();
+      const [snapshot, { checkPair, pairJson, pairText }] = await snapshotAndReporting(directory);
       const { resolveHosts } = await import('../domain/names');
       const [source, dest, ...fileServers] = resolveHosts(snapshot, [src, dst, ...(opts.fileServer ?? [])]) as [Computer, Computer, ...Computer[]];
       const user = opts.as ? await findUserOrThrow(directory, opts.as, snapshot.data.users) : undefined;
@@ -132,7 +140,7 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
     .addHelpText('after', '\nExamples:\n  kcd host GOGO-3\n  kcd host gogo-3.contoso.com --json')
     .action(async (name: string, opts: Common & { storage: boolean }) => {
       const directory = session.directory(opts.directory);
-      const snapshot = await directory.snapshot();
+      const [snapshot, { checkHost, hostJson, hostText }] = await snapshotAndReporting(directory);
       const { resolveHost } = await import('../domain/names');
       const report = checkHost(snapshot, resolveHost(snapshot, name), { storage: opts.storage, group: config.migrationGroup });
       const label = directory.describe().label;
@@ -153,7 +161,7 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
       const directory = session.directory(opts.directory);
       if (opts.state && !opts.summary) throw new InputError('--state works with --summary only.', 'Run kcd scan --summary --state FILE.');
       const previous = opts.summary && opts.state ? await readSummaryState(opts.state) : undefined;
-      const snapshot = await directory.snapshot();
+      const [snapshot, { checkFleet, fleetJson, fleetJsonChunks, fleetText }] = await snapshotAndReporting(directory);
       const report = checkFleet(snapshot, { storage: opts.storage, group: config.migrationGroup });
       const label = directory.describe().label;
       if (opts.summary) {

@@ -6,7 +6,7 @@
 import { DirectoryUnavailableError } from '../domain/errors';
 import type { User } from '../domain/model';
 import type { DirectorySnapshot } from '../domain/snapshot';
-import type { Directory } from './port';
+import type { Directory, SnapshotOptions } from './port';
 
 export class FailoverDirectory implements Directory {
   private preferred = 0;
@@ -40,8 +40,8 @@ export class FailoverDirectory implements Directory {
     );
   }
 
-  snapshot(): Promise<DirectorySnapshot> {
-    return this.attempt((d) => d.snapshot());
+  snapshot(options?: SnapshotOptions): Promise<DirectorySnapshot> {
+    return this.attempt((d) => d.snapshot(options));
   }
 
   findUser(name: string): Promise<User | undefined> {

@@ -44,7 +44,7 @@ import {
   parseSecurityDescriptorSids,
   sidToString,
 } from './ldap/normalise';
-import type { Directory } from './port';
+import type { Directory, SnapshotOptions } from './port';
 import { Semaphore } from './ldap/semaphore';
 import { installFastAttributeParse } from './ldap/fast-attribute-parse';
 import { installPagesAhead, pagesOf } from './ldap/pages-ahead';
@@ -272,9 +272,9 @@ export class LdapDirectory implements Directory {
    * The snapshot is built while the computers arrive (SnapshotBuilder): indexing their SPNs and delegation
    * entries fills the time the DC takes to produce the next page, so little is left once the last page is in.
    */
-  async snapshot(): Promise<DirectorySnapshot> {
+  async snapshot(options: SnapshotOptions = {}): Promise<DirectorySnapshot> {
     const builder = new SnapshotBuilder();
-    return builder.build(await this.read(builder));
+    return builder.build(await this.read(builder, options.whileWaiting));
   }
 
   /**
@@ -290,8 +290,11 @@ export class LdapDirectory implements Directory {
     return this.read(builder);
   }
 
-  /** readData, handing each computer to `builder` (if given) as soon as it is read. */
-  private async read(builder?: SnapshotBuilder): Promise<DirectoryData> {
+  /**
+   * readData, handing each computer to `builder` (if given) as soon as it is read; `whileWaiting` runs once all
+   * searches are sent (the DC takes a while to compute the computers' first page: ~0.6 s at 5,000 hosts).
+   */
+  private async read(builder?: SnapshotBuilder, whileWaiting?: () => void): Promise<DirectoryData> {
     const takenAt = new Date().toISOString();
     const rootDse = await this.rootDse();
     const baseDN = await this.baseDN();
@@ -300,7 +303,7 @@ export class LdapDirectory implements Directory {
     const domainOf = createDomainOfDn();
     const cancel: Cancellation = {};
     // Peers list one another's SPNs in the same order: the decoder interns those values from their bytes.
-    const interning = new Map(INTERNED_IN_SEQUENCE.map((name) => [name, new SequenceInterner(intern)]));
+    const interning = new Map(INTERNED_IN_SEQUENCE.map((name) => [name, new SequenceInterner()]));
     const readingComputers = this.stream(baseDN, COMPUTER_FILTER, COMPUTER_ATTRIBUTES, (e) => {
       const read = toReadComputer(e, intern, domainOf);
       builder?.addComputer(read.computer);
@@ -314,13 +317,21 @@ export class LdapDirectory implements Directory {
     // is often the main lane's own (5 reads in 16 on the benchmark DC): the small searches then queue
     // behind the computers' first page instead of running beside it. AD serves requests from a thread pool.
     await new Promise((resolve) => setTimeout(resolve, SIDE_LANE_PAUSE_MS));
-    const [read, spnRead, groups, spnMappings, forestDomains] = await settleAll(cancel, [
+    const searches = [
       readingComputers,
       this.stream(baseDN, SPN_ACCOUNT_FILTER, SPN_ACCOUNT_ATTRIBUTES, (e) => toReadSpnAccount(e, intern), cancel, 'side'),
       this.stream(baseDN, GROUP_FILTER, GROUP_ATTRIBUTES, (e) => toGroup(e, intern), cancel, 'side'),
       configNC ? this.readSpnMappings(configNC).then((m) => (builder?.setSpnMappings(m), m)) : Promise.resolve([] as string[]),
       configNC ? this.readDomains(configNC) : Promise.resolve([] as string[]),
-    ] as const);
+    ] as const;
+    if (whileWaiting) {
+      try {
+        whileWaiting();
+      } catch {
+        // The caller's preparation is its own business: it loads what it needs again when it needs it.
+      }
+    }
+    const [read, spnRead, groups, spnMappings, forestDomains] = await settleAll(cancel, searches);
 
     // SID → sAMAccountName, to name the principals of resource-based delegation.
     const sidNames = new Map<string, string>();

@@ -1,6 +1,11 @@
 import type { SourceInfo, User } from '../domain/model';
 import type { DirectorySnapshot } from '../domain/snapshot';
 
+export interface SnapshotOptions {
+  fresh?: boolean;
+  whileWaiting?: () => void;
+}
+
 /**
  * The port every directory source implements. The checker never sees it: front ends ask a Directory for a
  * snapshot and hand the snapshot to the checker.
@@ -13,8 +18,11 @@ export interface Directory {
    * snapshot files and the demo do). Throws DirectoryUnavailableError / SnapshotFileError.
    * `fresh`: the caller wants the directory as it is now (a Re-check after a fix), not a cached copy;
    * sources without a cache read afresh every time anyway.
+   * `whileWaiting`: work of the caller's that can run while the source waits on its server (the CLI loads the
+   * checker and renderers then); LDAP calls it once the searches are sent (again for each server failover
+   * tries), other sources may not call it at all. Errors it throws are ignored.
    */
-  snapshot(options?: { fresh?: boolean }): Promise<DirectorySnapshot>;
+  snapshot(options?: SnapshotOptions): Promise<DirectorySnapshot>;
   /**
    * Looks up one user by sAMAccountName or UPN (the account that starts a migration).
    * Resolves to undefined when there is no such user. Values reach LDAP filters only escaped.

@@ -120,6 +120,24 @@ describe('readData: streamed searches side by side', () => {
     await d.close();
   });
 
+  it("snapshot's whileWaiting runs once, after the computers' first page is asked for and before it is taken", async () => {
+    const clients: FakeClient[] = [];
+    const events: string[] = [];
+    // The first page takes longer than the side lane's pause (as a DC's does: it computes the whole result first).
+    const d = directory(clients, { pageDelayMs: 40, events, pages: { [COMPUTER_FILTER]: [computers(0, 2), computers(2, 2)] } });
+    const snapshot = await d.snapshot({
+      whileWaiting: () => {
+        events.push('whileWaiting');
+        throw new Error('ignored: the caller loads what it needs again later');
+      },
+    });
+    expect(snapshot.data.computers).toHaveLength(4);
+    expect(events.filter((e) => e === 'whileWaiting')).toHaveLength(1);
+    expect(events.indexOf('whileWaiting')).toBeGreaterThan(events.indexOf(`${COMPUTER_FILTER}#0`));
+    expect(events.indexOf('whileWaiting')).toBeLessThan(events.indexOf(`${COMPUTER_FILTER}#1`));
+    await d.close();
+  });
+
   it('a search that fails stops the others at their next page; readData rejects once all have settled', async () => {
     const clients: FakeClient[] = [];
     const many = Array.from({ length: 50 }, (_, i) => computers(i * 2, 2));

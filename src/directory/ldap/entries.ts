@@ -83,6 +83,12 @@ const asRead: Interner = (value) => value;
 export function stringsOf(attrs: Attributes, name: string, intern: Interner): string[] {
   const raw = attrs.get(name);
   if (raw === undefined) return [];
+  if (Array.isArray(raw) && nonEmptyStrings(raw)) {
+    // The usual case: the view's own list is the result (a view is converted once and then dropped), interned in
+    // place; at 5,000 hosts that spares ~10,000 copies of lists of ~90 values.
+    if (intern !== asRead) for (let i = 0; i < raw.length; i++) raw[i] = intern(raw[i] as string);
+    return raw as string[];
+  }
   const out: string[] = [];
   if (!Array.isArray(raw)) {
     const s = typeof raw === 'string' ? raw : isValue(raw) ? raw.toString('utf8') : undefined;
@@ -94,6 +100,14 @@ export function stringsOf(attrs: Attributes, name: string, intern: Interner): st
     if (s !== undefined && s.length > 0) out.push(intern(s));
   }
   return out;
+}
+
+function nonEmptyStrings(values: readonly RawValue[]): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (typeof v !== 'string' || v.length === 0) return false;
+  }
+  return true;
 }
 
 /** asString's result: the first non-empty value, trimmed; undefined when absent or blank. */

@@ -10,12 +10,12 @@
  * the benchmark DC). Here the value that followed the previous one last time (or the time before, or a few steps
  * further, past a host's own entries, which it does not list) is compared with the incoming bytes; when they
  * match, that string is the value, with no decoding, no hashing and no new string. Anything else is decoded by
- * the caller and interned as before (`next`).
+ * the caller and looked up in the interner's own table (`next`), which keeps one string per distinct value, as
+ * the read's interner (domain/intern.ts) does for the other attributes.
  *
  * Exact: a prediction is taken only when the bytes equal the predicted string's characters one for one and that
- * string is ASCII, so the bytes are that string's UTF-8; the string itself came from the read's interner.
+ * string is ASCII, so the bytes are that string's UTF-8.
  */
-import type { Interner } from '../../domain/intern';
 
 /** Successor slot for "the start of a list". */
 const START = 0;
@@ -23,7 +23,6 @@ const START = 0;
 const WALK = 4;
 
 export class SequenceInterner {
-  readonly #intern: Interner;
   /** Value id (from 1; 0 is START) by string, for values seen at least once. */
   readonly #ids = new Map<string, number>();
   /** Per id: the string (ASCII ones only are ever predicted), its length, whether it is ASCII. */
@@ -39,8 +38,9 @@ export class SequenceInterner {
   predictedCount = 0;
   decodedCount = 0;
 
-  constructor(intern: Interner) {
-    this.#intern = intern;
+  /** Distinct values held. */
+  get size(): number {
+    return this.#ids.size;
   }
 
   /** A new list starts (the next entry's values of the attribute). */
@@ -84,7 +84,7 @@ export class SequenceInterner {
     let id = this.#ids.get(value);
     let interned: string;
     if (id === undefined) {
-      interned = this.#intern(value);
+      interned = value;
       id = this.#strings.length;
       this.#strings.push(interned);
       if (id >= this.#lengths.length) this.#grow();
