@@ -1,9 +1,10 @@
 import { runCli } from './program';
+import { stdoutWriter } from './stdout';
 
 /** Entry point of the `kcd` bin. */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   const code = await runCli(argv, {
-    stdout: (s) => process.stdout.write(s),
+    stdout: stdoutWriter(),
     stderr: (s) => process.stderr.write(s),
     env: process.env,
   });

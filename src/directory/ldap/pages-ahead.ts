@@ -6,12 +6,12 @@
  * page as its bytes arrive and only then sees the Done, so the DC sat idle while kcd parsed: on the benchmark
  * DC (5,000 hosts, pages of 500 entries, ~2.4 MB each) a page cost the DC ~110–150 ms to produce and kcd
  * 50–100 ms to parse, one after the other, ten times per scan. Here the connection's bytes are split into whole
- * messages first (LdapMessageFramer, which reads only each message's envelope); the entries of a watched search
- * wait unparsed until its Done arrives; the Done (a few dozen bytes) is decoded by ldapts's own parser, the
- * next page is requested at once, and only then are the waiting entries parsed, in their order, a slice per
- * turn of the event loop (with `onEntry`, decoded straight from their bytes by entry-decoder.ts and converted
- * one by one). The DC produces page N+1 while kcd decodes and converts page N, and a slow conversion never
- * delays the next request.
+ * messages first (LdapMessageFramer, which reads only each message's envelope); the Done (a few dozen bytes) is
+ * decoded by ldapts's own parser as soon as it arrives and the next page is requested at once, whatever is
+ * still to parse. The entries are parsed in their order, a slice per turn of the event loop: with `onEntry`,
+ * decoded straight from their bytes by entry-decoder.ts and converted one by one as they come; without, they
+ * wait for their Done and are then parsed by ldapts. The DC produces page N+1 while kcd decodes and converts
+ * page N, and a slow conversion never delays the next request.
  *
  * The pages, their entries and every error are what `client.searchPaginated` gives: the same SearchRequest
  * fields and controls, ldapts's parser and `toObject` (or, for entries handed to `onEntry`, the decoder, which
@@ -98,10 +98,10 @@ interface Queued {
 /**
  * Sits between a connection's socket and ldapts's parser. The bytes are cut into whole messages as they arrive
  * (which also spares ldapts's parser from joining a message from many small TLS records: Samba sends ~900-byte
- * records). The entries of a watched search wait until their Done; when it comes, the watch's onDone runs at
- * once (it asks for the next page), and the page's messages join the backlog, which is parsed (entries of a
- * watch with a sink go to the sink) in slices of SLICE messages, one slice per turn of the event loop, in the
- * order they came. Between slices the socket is read, so the next page's Done, and with it the request for the
+ * records). The entries of a watched search with a sink join the backlog as they come; those of one without
+ * wait until their Done. When the Done comes, the watch's onDone runs at once (it asks for the next page), and
+ * the page's messages join the backlog, which is parsed (entries of a watch with a sink go to the sink) in
+ * slices of SLICE messages, one slice per turn of the event loop, in the order they came. Between slices the socket is read, so the next page's Done, and with it the request for the
  * page after, never waits for kcd to finish converting a page: the DC's pace, not kcd's, sets the read's.
  * Messages that arrive while nothing is queued are parsed at once (binds, small searches).
  */
@@ -179,7 +179,15 @@ class ReadAhead {
     if (watch !== undefined) {
       if (envelope.operation === SEARCH_RESULT_ENTRY || envelope.operation === SEARCH_RESULT_REFERENCE) {
         const sink = envelope.operation === SEARCH_RESULT_ENTRY ? watch.entries : undefined;
-        this.#waiting.push(sink ? { bytes, envelope, sink } : { bytes, envelope });
+        if (watch.entries) {
+          // Handed on one by one: decoded as they come, a slice per turn of the event loop. The Done is still
+          // seen as soon as its bytes arrive (between slices), and the page is mostly converted by then: for the
+          // last page, that is time kcd no longer spends after the DC is done.
+          this.#backlog.push(sink ? { bytes, envelope, sink } : { bytes, envelope });
+          this.#scheduleDrain();
+          return;
+        }
+        this.#waiting.push({ bytes, envelope });
         return;
       }
       if (envelope.operation === SEARCH_RESULT_DONE) {
