@@ -1,13 +1,21 @@
-import { runCli } from './program';
+import { startEarlyRead } from './early-read';
 import { stdoutWriter } from './stdout';
 
 /** Entry point of the `kcd` bin. */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
-  const code = await runCli(argv, {
-    stdout: stdoutWriter(),
-    stderr: (s) => process.stderr.write(s),
-    env: process.env,
-  });
+  // `kcd scan` against LDAP: the directory is read while the rest of the CLI loads (see early-read.ts).
+  const early = startEarlyRead(argv, process.env);
+  if (early) await early.sent;
+  const { runCli } = await import('./program');
+  const code = await runCli(
+    argv,
+    {
+      stdout: stdoutWriter(),
+      stderr: (s) => process.stderr.write(s),
+      env: process.env,
+    },
+    early ? { early } : {},
+  );
   process.exitCode = code;
 }
 

@@ -7,8 +7,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { readConfig, type Config } from '../config';
 import { InputError, KcdError, UnknownHostsError, UnknownUserError } from '../domain/errors';
 import type { Computer, User } from '../domain/model';
-import { openDirectory } from '../directory/open-directory';
-import type { Directory } from '../directory/port';
+import { ldapDirectoryOptions, openDirectory } from '../directory/open-directory';
+import type { Directory, SnapshotOptions } from '../directory/port';
+import { type EarlyRead, sameLdapOptions } from './early-read';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import type { CompactScan } from '../summary/compact';
 
@@ -21,8 +22,8 @@ let reporting: Promise<typeof import('./reporting')> | undefined;
 const loadReporting = (): Promise<typeof import('./reporting')> => (reporting ??= import('./reporting'));
 
 /** The directory's snapshot, the checker and renderers loaded meanwhile. */
-async function snapshotAndReporting(directory: Directory): Promise<[DirectorySnapshot, typeof import('./reporting')]> {
-  const snapshot = await directory.snapshot({ whileWaiting: () => void loadReporting() });
+async function snapshotAndReporting(session: Session, directory: Directory): Promise<[DirectorySnapshot, typeof import('./reporting')]> {
+  const snapshot = await session.snapshot(directory, { whileWaiting: () => void loadReporting() });
   return [snapshot, await loadReporting()];
 }
 
@@ -46,14 +47,44 @@ interface Common {
 /** Everything an action needs, opened lazily so `--help` and argument errors never touch a directory. */
 class Session {
   private dir?: Directory;
+  /** An early read (early-read.ts) not yet taken or set aside. */
+  private early?: EarlyRead;
+  /** The adopted early read's snapshot, until an action takes it. */
+  private earlySnapshot?: Promise<DirectorySnapshot>;
+  private discarding?: Promise<void>;
   constructor(
     readonly io: CliIo,
     readonly config: Config,
-  ) {}
+    early?: EarlyRead,
+  ) {
+    this.early = early;
+  }
   directory(specs: string[] | undefined): Directory {
-    return (this.dir ??= openDirectory(specs ?? [], this.config, (msg) => this.io.stderr(`warning: ${msg}\n`)));
+    if (this.dir) return this.dir;
+    const warn = (msg: string) => this.io.stderr(`warning: ${msg}\n`);
+    const early = this.early;
+    this.early = undefined;
+    const d = this.config.directory;
+    const ldapAnyway = (specs ?? []).every((spec) => spec.trim().toLowerCase() === 'ldap');
+    if (early && ldapAnyway && d.kind === 'ldap' && d.urls.length === 1 && sameLdapOptions(early.options, ldapDirectoryOptions(d.urls[0]!, d))) {
+      early.adopt(warn);
+      this.earlySnapshot = early.snapshot;
+      return (this.dir = early.directory);
+    }
+    if (early) this.discarding = early.discard();
+    return (this.dir = openDirectory(specs ?? [], this.config, warn));
+  }
+  /** The directory's snapshot: the adopted early read's (once), else a new one. */
+  snapshot(directory: Directory, options: SnapshotOptions): Promise<DirectorySnapshot> {
+    const early = directory === this.dir ? this.earlySnapshot : undefined;
+    this.earlySnapshot = undefined;
+    if (early) options.whileWaiting?.();
+    return early ?? directory.snapshot(options);
   }
   async close(): Promise<void> {
+    if (this.early) this.discarding = this.early.discard();
+    this.early = undefined;
+    await this.discarding;
     await this.dir?.close();
   }
 }
@@ -120,7 +151,7 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
     .addHelpText('after', '\nExamples:\n  kcd check GOGO-3 GOGO-4\n  kcd check gogo-3 gogo-4.contoso.com --storage --file-server FHOST1 --as alice --json')
     .action(async (src: string, dst: string, opts: Common & { storage?: boolean; fileServer?: string[]; as?: string }) => {
       const directory = session.directory(opts.directory);
-      const [snapshot, { checkPair, pairJson, pairText }] = await snapshotAndReporting(directory);
+      const [snapshot, { checkPair, pairJson, pairText }] = await snapshotAndReporting(session, directory);
       const { resolveHosts } = await import('../domain/names');
       const [source, dest, ...fileServers] = resolveHosts(snapshot, [src, dst, ...(opts.fileServer ?? [])]) as [Computer, Computer, ...Computer[]];
       const user = opts.as ? await findUserOrThrow(directory, opts.as, snapshot.data.users) : undefined;
@@ -140,7 +171,7 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
     .addHelpText('after', '\nExamples:\n  kcd host GOGO-3\n  kcd host gogo-3.contoso.com --json')
     .action(async (name: string, opts: Common & { storage: boolean }) => {
       const directory = session.directory(opts.directory);
-      const [snapshot, { checkHost, hostJson, hostText }] = await snapshotAndReporting(directory);
+      const [snapshot, { checkHost, hostJson, hostText }] = await snapshotAndReporting(session, directory);
       const { resolveHost } = await import('../domain/names');
       const report = checkHost(snapshot, resolveHost(snapshot, name), { storage: opts.storage, group: config.migrationGroup });
       const label = directory.describe().label;
@@ -161,7 +192,7 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
       const directory = session.directory(opts.directory);
       if (opts.state && !opts.summary) throw new InputError('--state works with --summary only.', 'Run kcd scan --summary --state FILE.');
       const previous = opts.summary && opts.state ? await readSummaryState(opts.state) : undefined;
-      const [snapshot, { checkFleet, fleetJson, fleetJsonChunks, fleetText }] = await snapshotAndReporting(directory);
+      const [snapshot, { checkFleet, fleetJson, fleetJsonChunks, fleetText }] = await snapshotAndReporting(session, directory);
       const report = checkFleet(snapshot, { storage: opts.storage, group: config.migrationGroup });
       const label = directory.describe().label;
       if (opts.summary) {
@@ -250,11 +281,11 @@ function reportError(io: CliIo, argv: readonly string[], error: KcdError): numbe
 }
 
 /** Runs one command line; resolves to the exit code. Never throws. */
-export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo, extra: { early?: EarlyRead } = {}): Promise<number> {
   let exitCode: number = EXIT.ok;
   let session: Session | undefined;
   try {
-    session = new Session(io, readConfig(io.env));
+    session = new Session(io, readConfig(io.env), extra.early);
     await buildProgram(session, (code) => (exitCode = code)).parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
@@ -265,6 +296,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     const message = error instanceof Error ? error.message : String(error);
     return reportError(io, argv, new InputError(`Unexpected failure: ${message}`, 'This is a bug in kcd; please report it with the command line.'));
   } finally {
+    // Without a session (the configuration was refused), an early read is left to end with the process.
+    if (!session) void extra.early?.discard();
     await session?.close().catch(() => undefined);
   }
 }

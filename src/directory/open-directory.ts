@@ -2,7 +2,8 @@
  * The one place that turns configuration and `--directory` into a Directory adapter. Nothing else
  * constructs an adapter, so tests can pass their own.
  */
-import type { Config } from '../config';
+import type { Config, LdapDirectoryConfig } from '../config';
+import type { LdapDirectoryOptions } from './ldap-directory';
 import { InputError } from '../domain/errors';
 import type { Directory } from './port';
 
@@ -51,9 +52,9 @@ function ldap(config: Config, warn: (message: string) => void): Directory {
   return members.length === 1 ? members[0]! : new (require('./failover-directory') as typeof import('./failover-directory')).FailoverDirectory(members);
 }
 
-function ldapAt(url: string, d: Extract<Config['directory'], { kind: 'ldap' }>, warn: (message: string) => void): Directory {
-  const { LdapDirectory } = require('./ldap-directory') as typeof import('./ldap-directory');
-  return new LdapDirectory({
+/** What an LdapDirectory for `url` is given (besides `warn`), from the configuration. */
+export function ldapDirectoryOptions(url: string, d: LdapDirectoryConfig): Omit<LdapDirectoryOptions, 'warn'> {
+  return {
     url,
     // ldap:// is only ever used with StartTLS: a simple bind must not cross the network in clear.
     startTls: url.toLowerCase().startsWith('ldap://'),
@@ -64,6 +65,10 @@ function ldapAt(url: string, d: Extract<Config['directory'], { kind: 'ldap' }>, 
     tlsServername: d.tlsServername,
     tlsInsecure: d.tlsInsecure,
     timeoutMs: d.timeoutMs,
-    warn,
-  });
+  };
+}
+
+function ldapAt(url: string, d: LdapDirectoryConfig, warn: (message: string) => void): Directory {
+  const { LdapDirectory } = require('./ldap-directory') as typeof import('./ldap-directory');
+  return new LdapDirectory({ ...ldapDirectoryOptions(url, d), warn });
 }

@@ -873,6 +873,28 @@ export function ouEntry(name: string, parent = LAB_BASE_DN): LabEntry {
   return { dn: `OU=${escapeRdn(name)},${parent}`, attributes: { objectClass: 'organizationalUnit' } };
 }
 
+/**
+ * An OU (under the base DN) of Hyper-V hosts with protocol transition, each delegating the migration service
+ * and cifs (NetBIOS form) to the next host of the list, the last to the first: ready and broken pairs in one.
+ */
+export function ringClusterEntries(ou: string, names: readonly string[], extra: Partial<ComputerSpec> = {}): LabEntry[] {
+  const container = `OU=${escapeRdn(ou)},${LAB_BASE_DN}`;
+  return [
+    ouEntry(ou),
+    ...names.map((name, i) => {
+      const next = names[(i + 1) % names.length]!;
+      return computerEntry({
+        name,
+        container,
+        hyperV: true,
+        userAccountControl: UAC_WORKSTATION_TRUST_ACCOUNT | UAC_TRUSTED_TO_AUTH_FOR_DELEGATION,
+        delegateTo: [`${MIGRATION_SERVICE_CLASS}/${next}`, `cifs/${next}`],
+        ...extra,
+      });
+    }),
+  ];
+}
+
 /** RFC 4514 escaping of an RDN value. */
 export function escapeRdn(value: string): string {
   return value

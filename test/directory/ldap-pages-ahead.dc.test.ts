@@ -8,16 +8,7 @@ import { readFileSync } from 'node:fs';
 import { installPagesAhead, pagesOf, type SearchPage, supportsPagesAhead } from '../../src/directory/ldap/pages-ahead';
 import { SEARCH_RESULT_ENTRY } from '../../src/directory/ldap/message-framer';
 import { attributesOf, type EntryView } from '../../src/directory/ldap/entries';
-import {
-  computerEntry,
-  labFacts,
-  loadEntries,
-  MIGRATION_SERVICE_CLASS,
-  ouEntry,
-  UAC_TRUSTED_TO_AUTH_FOR_DELEGATION,
-  UAC_WORKSTATION_TRUST_ACCOUNT,
-  uniqueName,
-} from '../ad-lab/lab';
+import { labFacts, loadEntries, ringClusterEntries, uniqueName } from '../ad-lab/lab';
 
 jest.setTimeout(300_000);
 
@@ -76,20 +67,7 @@ describe('paged searches read ahead, on the Samba DC', () => {
     sizeLimit: 0,
   };
 
-  beforeAll(async () => {
-    await loadEntries(facts, [
-      ouEntry(ou),
-      ...names.map((name, i) =>
-        computerEntry({
-          name,
-          container: ouDn,
-          hyperV: true,
-          userAccountControl: UAC_WORKSTATION_TRUST_ACCOUNT | UAC_TRUSTED_TO_AUTH_FOR_DELEGATION,
-          delegateTo: [`${MIGRATION_SERVICE_CLASS}/${names[(i + 1) % COUNT]}`, `cifs/${names[(i + 1) % COUNT]}`],
-        }),
-      ),
-    ]);
-  });
+  beforeAll(() => loadEntries(facts, ringClusterEntries(ou, names)));
 
   it('is used on ldapts Clients of the version it mirrors, not on others', () => {
     const client = new Client({ url: facts.url });

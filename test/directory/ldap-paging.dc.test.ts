@@ -5,16 +5,7 @@
 import { Client, type ClientOptions } from 'ldapts';
 import { readFileSync } from 'node:fs';
 import { LdapDirectory } from '../../src/directory/ldap-directory';
-import {
-  computerEntry,
-  labFacts,
-  loadEntries,
-  MIGRATION_SERVICE_CLASS,
-  ouEntry,
-  UAC_TRUSTED_TO_AUTH_FOR_DELEGATION,
-  UAC_WORKSTATION_TRUST_ACCOUNT,
-  uniqueName,
-} from '../ad-lab/lab';
+import { labFacts, loadEntries, MIGRATION_SERVICE_CLASS, ringClusterEntries, uniqueName } from '../ad-lab/lab';
 
 // The dc project's testTimeout in jest.config.js is not applied (testTimeout is a global-only option).
 jest.setTimeout(300_000);
@@ -31,20 +22,7 @@ describe('paged reads of more than MaxPageSize computers', () => {
   let loadMs = 0;
 
   beforeAll(async () => {
-    const entries = [
-      ouEntry(ou),
-      ...names.map((name, i) =>
-        computerEntry({
-          name,
-          container: ouDn,
-          hyperV: true,
-          userAccountControl: UAC_WORKSTATION_TRUST_ACCOUNT | UAC_TRUSTED_TO_AUTH_FOR_DELEGATION,
-          delegateTo: [`${MIGRATION_SERVICE_CLASS}/${names[(i + 1) % COUNT]}`, `cifs/${names[(i + 1) % COUNT]}`],
-          operatingSystem: 'Windows Server 2022 Datacenter',
-          operatingSystemVersion: '10.0 (20348)',
-        }),
-      ),
-    ];
+    const entries = ringClusterEntries(ou, names, { operatingSystem: 'Windows Server 2022 Datacenter', operatingSystemVersion: '10.0 (20348)' });
     const result = await loadEntries(facts, entries);
     loadMs = result.ms;
     process.stderr.write(`ad-lab: loaded ${result.added} entries (${COUNT} hosts) in ${result.ms} ms\n`);

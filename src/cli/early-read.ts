@@ -1,0 +1,136 @@
+/**
+ * `kcd scan` against one LDAPS domain controller starts reading the directory before the rest of the CLI loads.
+ *
+ * Why: the CLI's own start (zod and the configuration, commander, the checker: ~0.13 s) came before the first
+ * byte was sent, and the DC then needs ~0.5 s for the computer search's first page anyway. Here the read starts
+ * from the environment alone (no zod: the plain cases only, below), and the rest loads while the DC works.
+ *
+ * The read is a guess until the validated configuration confirms it: the CLI adopts it only when the options it
+ * would give the LdapDirectory itself (open-directory.ts) are exactly these (sameLdapOptions); otherwise it lets
+ * the read finish, closes it and reads as usual. The guess binds with the very values the CLI would bind with,
+ * and only when the password is given directly, so it never costs a bind attempt the CLI would not make.
+ */
+import type { LdapDirectory, LdapDirectoryOptions } from '../directory/ldap-directory';
+import type { DirectorySnapshot } from '../domain/snapshot';
+
+export type EarlyOptions = Omit<LdapDirectoryOptions, 'warn'>;
+
+export interface EarlyRead {
+  readonly options: EarlyOptions;
+  readonly directory: LdapDirectory;
+  readonly snapshot: Promise<DirectorySnapshot>;
+  /** Settles once the searches are sent (or the read ended): the rest of the CLI loads then. */
+  readonly sent: Promise<void>;
+  /** The CLI takes the read: warnings given so far, and later ones, go to `warn`. */
+  adopt(warn: (message: string) => void): void;
+  /** The CLI reads otherwise: lets the read end, then closes its connections. */
+  discard(): Promise<void>;
+}
+
+/** `kcd scan` options that do not change what is read (anything else: no early read). */
+const PLAIN_SCAN_OPTIONS = new Set(['--json', '--no-storage', '--summary']);
+/** One ldaps:// URL already in the form the configuration normalises to (lower-case, no slash, no list). */
+const PLAIN_LDAPS_URL = /^ldaps:\/\/[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?(?::\d{1,5})?$/;
+/** KCD_LDAP_TIMEOUT_MS's default (config.ts). */
+const DEFAULT_TIMEOUT_MS = 10_000;
+
+/** config.ts's reading of a variable: blank is unset; trimmed unless it is a secret. */
+function setting(v: string | undefined, trim = true): string | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  return trim ? v.trim() : v;
+}
+
+/** The LdapDirectory options of an early read of this command line and environment, if it is a plain case. */
+export function earlyReadOptions(argv: readonly string[], env: Record<string, string | undefined>): EarlyOptions | undefined {
+  if (argv[0] !== 'scan') return undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (PLAIN_SCAN_OPTIONS.has(arg) || /^--directory=ldap$/i.test(arg)) continue;
+    // `--directory ldap` names the source KCD_LDAP_URL gives anyway.
+    if (arg === '--directory' && /^ldap$/i.test(argv[i + 1] ?? '')) {
+      i++;
+      continue;
+    }
+    return undefined;
+  }
+  const url = setting(env.KCD_LDAP_URL);
+  const bindDN = setting(env.KCD_LDAP_BIND_DN);
+  const bindPassword = setting(env.KCD_LDAP_BIND_PASSWORD, false);
+  if (url === undefined || !PLAIN_LDAPS_URL.test(url) || bindDN === undefined || bindPassword === undefined) return undefined;
+  if (setting(env.KCD_LDAP_BIND_PASSWORD_FILE) !== undefined || setting(env.KCD_LDAP_TLS_INSECURE) !== undefined) return undefined;
+  const timeout = setting(env.KCD_LDAP_TIMEOUT_MS);
+  if (timeout !== undefined && !/^[1-9]\d{0,8}$/.test(timeout)) return undefined;
+  return {
+    url,
+    startTls: false,
+    bindDN,
+    bindPassword,
+    baseDN: setting(env.KCD_LDAP_BASE_DN),
+    caFile: setting(env.KCD_LDAP_CA_FILE),
+    tlsServername: setting(env.KCD_LDAP_TLS_SERVERNAME),
+    tlsInsecure: false,
+    timeoutMs: timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(timeout),
+  };
+}
+
+const COMPARED: ReadonlyArray<keyof EarlyOptions> = [
+  'url',
+  'startTls',
+  'bindDN',
+  'bindPassword',
+  'baseDN',
+  'caFile',
+  'tlsServername',
+  'tlsInsecure',
+  'timeoutMs',
+  'pageSize',
+  'maxConcurrentSearches',
+];
+
+/** Whether two option sets make the same directory (an unset option and an undefined one are the same). */
+export function sameLdapOptions(a: EarlyOptions, b: EarlyOptions): boolean {
+  return COMPARED.every((key) => a[key] === b[key]) && Object.keys({ ...a, ...b }).every((key) => COMPARED.includes(key as keyof EarlyOptions));
+}
+
+/** Starts the early read for this command line, if it is a plain case (see earlyReadOptions). */
+export function startEarlyRead(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  create: (options: LdapDirectoryOptions) => LdapDirectory = (options) => {
+    // Loaded only here: other commands do not need ldapts before their configuration is read.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { LdapDirectory } = require('../directory/ldap-directory') as typeof import('../directory/ldap-directory');
+    return new LdapDirectory(options);
+  },
+): EarlyRead | undefined {
+  const options = earlyReadOptions(argv, env);
+  if (!options) return undefined;
+  const held: string[] = [];
+  let sink: ((message: string) => void) | undefined;
+  let directory: LdapDirectory;
+  try {
+    directory = create({ ...options, warn: (message) => (sink ? sink(message) : held.push(message)) });
+  } catch {
+    // Options the directory refuses (an unreadable CA file, …): the CLI reports them from the configuration.
+    return undefined;
+  }
+  let signal!: () => void;
+  const sent = new Promise<void>((resolve) => (signal = resolve));
+  const snapshot = directory.snapshot({ whileWaiting: () => signal() });
+  // Whoever adopts the read sees its failure; an early read nobody takes fails quietly.
+  snapshot.then(signal, signal);
+  return {
+    options,
+    directory,
+    snapshot,
+    sent,
+    adopt(warn) {
+      sink = warn;
+      for (const message of held.splice(0)) warn(message);
+    },
+    async discard() {
+      await snapshot.catch(() => undefined);
+      await directory.close();
+    },
+  };
+}
