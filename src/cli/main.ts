@@ -7,16 +7,21 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
   const early = startEarlyRead(argv, process.env);
   if (early) await early.sent;
   const { runCli } = await import('./program');
-  const code = await runCli(
-    argv,
-    {
-      stdout: stdoutWriter(),
-      stderr: (s) => process.stderr.write(s),
-      env: process.env,
-    },
-    early ? { early } : {},
-  );
-  process.exitCode = code;
+  const stdout = stdoutWriter();
+  try {
+    const code = await runCli(
+      argv,
+      {
+        stdout,
+        stderr: (s) => process.stderr.write(s),
+        env: process.env,
+      },
+      early ? { early } : {},
+    );
+    process.exitCode = code;
+  } finally {
+    stdout.flush();
+  }
 }
 
 if (require.main === module) void main();

@@ -205,8 +205,9 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
         print(io, opts.json, () => summary, () => summaryText(summary));
         if (opts.state) await writeFileAtomic(opts.state, `${JSON.stringify(compact)}\n`, 0o644);
       } else if (opts.json) {
-        // Host by host: the same text as print(), without one string of the whole report (see fleetJsonChunks).
-        for (const chunk of fleetJsonChunks(report, label)) io.stdout(chunk);
+        // Host by host (chunks of one entry): the same text as print(), without one string of the whole report
+        // (see fleetJsonChunks); the writer gathers them (stdout.ts).
+        for (const chunk of fleetJsonChunks(report, label, 0)) io.stdout(chunk);
         io.stdout('\n');
       } else print(io, opts.json, () => fleetJson(report, label), () => fleetText(report, label));
       setExit(report.totals.hostsWithErrors === 0 ? EXIT.ok : EXIT.findings);
