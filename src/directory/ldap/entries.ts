@@ -63,7 +63,7 @@ export interface EntryView {
   dn: string;
   attributes: Attributes;
   entry?: Entry;
-  /** Attributes (lower-cased names) whose string values are already interned by the read's interner. */
+  /** Attributes (lower-cased names) whose string values the decoder has interned already (SequenceInterner). */
   interned?: ReadonlyMap<string, unknown>;
 }
 

@@ -101,8 +101,9 @@ interface Queued {
  * records). The entries of a watched search with a sink join the backlog as they come; those of one without
  * wait until their Done. When the Done comes, the watch's onDone runs at once (it asks for the next page), and
  * the page's messages join the backlog, which is parsed (entries of a watch with a sink go to the sink) in
- * slices of SLICE messages, one slice per turn of the event loop, in the order they came. Between slices the socket is read, so the next page's Done, and with it the request for the
- * page after, never waits for kcd to finish converting a page: the DC's pace, not kcd's, sets the read's.
+ * slices of SLICE messages, one slice per turn of the event loop, in the order they came. Between slices the
+ * socket is read, so the next page's Done, and with it the request for the page after, never waits for kcd to
+ * finish converting a page: the DC's pace, not kcd's, sets the read's.
  * Messages that arrive while nothing is queued are parsed at once (binds, small searches).
  */
 class ReadAhead {
