@@ -11,6 +11,7 @@ import { inspect } from 'node:util';
 import { z } from 'zod';
 import { canonicalTimeZone, parseTimeArgument } from './commands/schedule';
 import { ConfigError } from './domain/errors';
+import { DEFAULT_LDAP_TIMEOUT_MS, envValue } from './env-value';
 import type { MigrationGroup } from './domain/migration-group';
 
 // ---------------------------------------------------------------------------------------------------
@@ -163,7 +164,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     section: 'directory',
     description: 'Connect and operation timeout per LDAP request, in milliseconds (a positive whole number).',
     example: '10000',
-    default: '10000',
+    default: String(DEFAULT_LDAP_TIMEOUT_MS),
   },
   {
     name: 'KCD_MIGRATION_GROUP',
@@ -331,11 +332,8 @@ export function renderEnvExample(): string {
 
 type Raw = Record<string, string | undefined>;
 
-/** Empty and blank values mean unset (a copied .env.example leaves most variables empty). */
-function value(v: string | undefined, trim = true): string | undefined {
-  if (v === undefined || v.trim() === '') return undefined;
-  return trim ? v.trim() : v;
-}
+/** Empty and blank values mean unset (see env-value.ts, which the early read of `kcd scan` shares). */
+const value = envValue;
 
 /** The variables this module reads, each named once here (test/config.test.ts scans for them). */
 function rawValues(env: Record<string, string | undefined>): Raw {
@@ -596,7 +594,7 @@ const ldapSchema = z.object({
       error: (issue) => `expected a host name, got ${quote(issue.input)}`,
     }),
   KCD_LDAP_TLS_INSECURE: booleanFlag(false),
-  KCD_LDAP_TIMEOUT_MS: wholeNumber('a positive whole number of milliseconds', 1, 10000),
+  KCD_LDAP_TIMEOUT_MS: wholeNumber('a positive whole number of milliseconds', 1, DEFAULT_LDAP_TIMEOUT_MS),
 });
 
 function issuesToProblems(issues: readonly z.core.$ZodIssue[]): string[] {

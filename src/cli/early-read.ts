@@ -12,6 +12,7 @@
  */
 import type { LdapDirectory, LdapDirectoryOptions } from '../directory/ldap-directory';
 import type { DirectorySnapshot } from '../domain/snapshot';
+import { DEFAULT_LDAP_TIMEOUT_MS, envValue } from '../env-value';
 
 export type EarlyOptions = Omit<LdapDirectoryOptions, 'warn'>;
 
@@ -31,14 +32,6 @@ export interface EarlyRead {
 const PLAIN_SCAN_OPTIONS = new Set(['--json', '--no-storage', '--summary']);
 /** One ldaps:// URL already in the form the configuration normalises to (lower-case, no slash, no list). */
 const PLAIN_LDAPS_URL = /^ldaps:\/\/[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?(?::\d{1,5})?$/;
-/** KCD_LDAP_TIMEOUT_MS's default (config.ts). */
-const DEFAULT_TIMEOUT_MS = 10_000;
-
-/** config.ts's reading of a variable: blank is unset; trimmed unless it is a secret. */
-function setting(v: string | undefined, trim = true): string | undefined {
-  if (v === undefined || v.trim() === '') return undefined;
-  return trim ? v.trim() : v;
-}
 
 /** The LdapDirectory options of an early read of this command line and environment, if it is a plain case. */
 export function earlyReadOptions(argv: readonly string[], env: Record<string, string | undefined>): EarlyOptions | undefined {
@@ -53,23 +46,23 @@ export function earlyReadOptions(argv: readonly string[], env: Record<string, st
     }
     return undefined;
   }
-  const url = setting(env.KCD_LDAP_URL);
-  const bindDN = setting(env.KCD_LDAP_BIND_DN);
-  const bindPassword = setting(env.KCD_LDAP_BIND_PASSWORD, false);
+  const url = envValue(env.KCD_LDAP_URL);
+  const bindDN = envValue(env.KCD_LDAP_BIND_DN);
+  const bindPassword = envValue(env.KCD_LDAP_BIND_PASSWORD, false);
   if (url === undefined || !PLAIN_LDAPS_URL.test(url) || bindDN === undefined || bindPassword === undefined) return undefined;
-  if (setting(env.KCD_LDAP_BIND_PASSWORD_FILE) !== undefined || setting(env.KCD_LDAP_TLS_INSECURE) !== undefined) return undefined;
-  const timeout = setting(env.KCD_LDAP_TIMEOUT_MS);
+  if (envValue(env.KCD_LDAP_BIND_PASSWORD_FILE) !== undefined || envValue(env.KCD_LDAP_TLS_INSECURE) !== undefined) return undefined;
+  const timeout = envValue(env.KCD_LDAP_TIMEOUT_MS);
   if (timeout !== undefined && !/^[1-9]\d{0,8}$/.test(timeout)) return undefined;
   return {
     url,
     startTls: false,
     bindDN,
     bindPassword,
-    baseDN: setting(env.KCD_LDAP_BASE_DN),
-    caFile: setting(env.KCD_LDAP_CA_FILE),
-    tlsServername: setting(env.KCD_LDAP_TLS_SERVERNAME),
+    baseDN: envValue(env.KCD_LDAP_BASE_DN),
+    caFile: envValue(env.KCD_LDAP_CA_FILE),
+    tlsServername: envValue(env.KCD_LDAP_TLS_SERVERNAME),
     tlsInsecure: false,
-    timeoutMs: timeout === undefined ? DEFAULT_TIMEOUT_MS : Number(timeout),
+    timeoutMs: timeout === undefined ? DEFAULT_LDAP_TIMEOUT_MS : Number(timeout),
   };
 }
 

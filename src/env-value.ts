@@ -1,0 +1,13 @@
+/**
+ * How an environment variable is read, shared by readConfig (config.ts) and the early read of `kcd scan`
+ * (cli/early-read.ts), which must read it the same way before zod is loaded.
+ */
+
+/** Empty and blank values mean unset (a copied .env.example leaves most variables empty); secrets are not trimmed. */
+export function envValue(v: string | undefined, trim = true): string | undefined {
+  if (v === undefined || v.trim() === '') return undefined;
+  return trim ? v.trim() : v;
+}
+
+/** KCD_LDAP_TIMEOUT_MS when unset. */
+export const DEFAULT_LDAP_TIMEOUT_MS = 10_000;
