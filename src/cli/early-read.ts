@@ -13,6 +13,7 @@
 import type { LdapDirectory, LdapDirectoryOptions } from '../directory/ldap-directory';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import { DEFAULT_LDAP_TIMEOUT_MS, envValue } from '../env-value';
+import { tuneTieringForOnePass } from './tiering';
 
 export type EarlyOptions = Omit<LdapDirectoryOptions, 'warn'>;
 
@@ -100,6 +101,7 @@ export function startEarlyRead(
   if (!options) return undefined;
   const held: string[] = [];
   let sink: ((message: string) => void) | undefined;
+  let adopted = false;
   let directory: LdapDirectory;
   try {
     directory = create({ ...options, warn: (message) => (sink ? sink(message) : held.push(message)) });
@@ -109,7 +111,8 @@ export function startEarlyRead(
   }
   let signal!: () => void;
   const sent = new Promise<void>((resolve) => (signal = resolve));
-  const snapshot = directory.snapshot({ whileWaiting: () => signal() });
+  // Tuned for the evaluation only if the CLI takes this read; one it sets aside is not evaluated.
+  const snapshot = directory.snapshot({ whileWaiting: () => signal(), whenRead: () => adopted && tuneTieringForOnePass() });
   // Whoever adopts the read sees its failure; an early read nobody takes fails quietly.
   snapshot.then(signal, signal);
   return {
@@ -118,6 +121,7 @@ export function startEarlyRead(
     snapshot,
     sent,
     adopt(warn) {
+      adopted = true;
       sink = warn;
       for (const message of held.splice(0)) warn(message);
     },

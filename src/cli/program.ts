@@ -10,6 +10,7 @@ import type { Computer, User } from '../domain/model';
 import { ldapDirectoryOptions, openDirectory } from '../directory/open-directory';
 import type { Directory, SnapshotOptions } from '../directory/port';
 import { type EarlyRead, sameLdapOptions } from './early-read';
+import { tuneTieringForOnePass } from './tiering';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import type { CompactScan } from '../summary/compact';
 
@@ -21,9 +22,13 @@ import type { CompactScan } from '../summary/compact';
 let reporting: Promise<typeof import('./reporting')> | undefined;
 const loadReporting = (): Promise<typeof import('./reporting')> => (reporting ??= import('./reporting'));
 
-/** The directory's snapshot, the checker and renderers loaded meanwhile. */
+/**
+ * The directory's snapshot, the checker and renderers loaded meanwhile; V8 tuned for the one-pass evaluation
+ * once the data is in (tiering.ts; sources that do not say when, before the checker runs).
+ */
 async function snapshotAndReporting(session: Session, directory: Directory): Promise<[DirectorySnapshot, typeof import('./reporting')]> {
-  const snapshot = await session.snapshot(directory, { whileWaiting: () => void loadReporting() });
+  const snapshot = await session.snapshot(directory, { whileWaiting: () => void loadReporting(), whenRead: tuneTieringForOnePass });
+  tuneTieringForOnePass();
   return [snapshot, await loadReporting()];
 }
 

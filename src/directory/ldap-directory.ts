@@ -274,7 +274,13 @@ export class LdapDirectory implements Directory {
    */
   async snapshot(options: SnapshotOptions = {}): Promise<DirectorySnapshot> {
     const builder = new SnapshotBuilder();
-    return builder.build(await this.read(builder, options.whileWaiting));
+    const data = await this.read(builder, options.whileWaiting);
+    try {
+      options.whenRead?.();
+    } catch {
+      // The caller's preparation is its own business, as with whileWaiting.
+    }
+    return builder.build(data);
   }
 
   /**

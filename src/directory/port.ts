@@ -4,6 +4,7 @@ import type { DirectorySnapshot } from '../domain/snapshot';
 export interface SnapshotOptions {
   fresh?: boolean;
   whileWaiting?: () => void;
+  whenRead?: () => void;
 }
 
 /**
@@ -21,6 +22,8 @@ export interface Directory {
    * `whileWaiting`: work of the caller's that can run while the source waits on its server (the CLI loads the
    * checker and renderers then); LDAP calls it once the searches are sent (again for each server failover
    * tries), other sources may not call it at all. Errors it throws are ignored.
+   * `whenRead`: runs once the source's data is all in, before the snapshot is built from it (the CLI tunes V8
+   * for its one-pass evaluation then); LDAP calls it, other sources may not. Errors it throws are ignored.
    */
   snapshot(options?: SnapshotOptions): Promise<DirectorySnapshot>;
   /**

@@ -6,6 +6,7 @@
  */
 import { earlyReadOptions, type EarlyRead, sameLdapOptions, startEarlyRead } from '../../src/cli/early-read';
 import { runCli } from '../../src/cli/program';
+import * as tiering from '../../src/cli/tiering';
 import { readConfig } from '../../src/config';
 import { DemoDirectory } from '../../src/directory/demo-directory';
 import type { LdapDirectory, LdapDirectoryOptions } from '../../src/directory/ldap-directory';
@@ -92,6 +93,46 @@ function fakeEarly(env: Record<string, string>) {
   }) as EarlyRead;
   return { early, calls };
 }
+
+describe('an early read and the tiering for the evaluation', () => {
+  it('tunes V8 when its data is in only if the CLI adopted it (a read set aside is never evaluated)', async () => {
+    const tune = jest.spyOn(tiering, 'tuneTieringForOnePass').mockReturnValue(true);
+    try {
+      const whenRead: Array<(() => void) | undefined> = [];
+      const directory = {
+        snapshot: (options?: { whileWaiting?: () => void; whenRead?: () => void }) => {
+          whenRead.push(options?.whenRead);
+          options?.whileWaiting?.();
+          return new DemoDirectory().snapshot();
+        },
+        close: async () => undefined,
+      } as unknown as LdapDirectory;
+      const early = startEarlyRead(['scan', '--json'], PLAIN, () => directory) as EarlyRead;
+      await early.snapshot;
+      expect(whenRead).toHaveLength(1);
+      whenRead[0]!();
+      expect(tune).not.toHaveBeenCalled();
+      early.adopt(() => undefined);
+      whenRead[0]!();
+      expect(tune).toHaveBeenCalledTimes(1);
+    } finally {
+      tune.mockRestore();
+    }
+  });
+});
+
+describe('the CLI and the tiering for the evaluation', () => {
+  it('a scan from any source tunes V8 before the checker runs', async () => {
+    const tune = jest.spyOn(tiering, 'tuneTieringForOnePass').mockReturnValue(true);
+    try {
+      const code = await runCli(['scan', '--json', '--directory', 'demo'], { stdout: () => undefined, stderr: () => undefined, env: {} });
+      expect(code).toBe(1);
+      expect(tune).toHaveBeenCalled();
+    } finally {
+      tune.mockRestore();
+    }
+  });
+});
 
 describe('the CLI and an early read', () => {
   it('adopted when the configuration agrees: the scan is the early snapshot, read once; its warnings are shown', async () => {

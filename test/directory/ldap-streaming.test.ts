@@ -8,6 +8,9 @@
 import type { Client, ClientOptions, Entry, SearchOptions, SearchResult } from 'ldapts';
 import { COMPUTER_FILTER, GROUP_FILTER, LdapDirectory, SPN_ACCOUNT_FILTER } from '../../src/directory/ldap-directory';
 import { DirectoryUnavailableError } from '../../src/domain/errors';
+import { SnapshotBuilder } from '../../src/domain/snapshot';
+
+const originalBuild = SnapshotBuilder.prototype.build;
 
 const BASE = 'DC=lab,DC=test';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -136,6 +139,31 @@ describe('readData: streamed searches side by side', () => {
     expect(events.indexOf('whileWaiting')).toBeGreaterThan(events.indexOf(`${COMPUTER_FILTER}#0`));
     expect(events.indexOf('whileWaiting')).toBeLessThan(events.indexOf(`${COMPUTER_FILTER}#1`));
     await d.close();
+  });
+
+  it("snapshot's whenRead runs once, after the last page is taken and before the snapshot is built", async () => {
+    const clients: FakeClient[] = [];
+    const events: string[] = [];
+    const d = directory(clients, { pageDelayMs: 5, events, pages: { [COMPUTER_FILTER]: [computers(0, 2), computers(2, 2)] } });
+    const build = jest.spyOn(SnapshotBuilder.prototype, 'build').mockImplementation(function (this: SnapshotBuilder, data) {
+      events.push('build');
+      return originalBuild.call(this, data);
+    });
+    try {
+      const snapshot = await d.snapshot({
+        whenRead: () => {
+          events.push('whenRead');
+          throw new Error('ignored: the preparation is the caller\'s business');
+        },
+      });
+      expect(snapshot.data.computers).toHaveLength(4);
+      expect(events.filter((e) => e === 'whenRead')).toHaveLength(1);
+      expect(events.indexOf('whenRead')).toBeGreaterThan(events.indexOf(`${COMPUTER_FILTER}#1`));
+      expect(events.indexOf('build')).toBe(events.indexOf('whenRead') + 1);
+    } finally {
+      build.mockRestore();
+      await d.close();
+    }
   });
 
   it('a search that fails stops the others at their next page; readData rejects once all have settled', async () => {
