@@ -10,6 +10,9 @@
  * the read finish, closes it and reads as usual. The guess binds with the very values the CLI would bind with,
  * and only when the password is given directly, so it never costs a bind attempt the CLI would not make.
  */
+import { readFileSync } from 'node:fs';
+import { connectAhead, type ConnectionAhead } from '../directory/ldap/connect-ahead';
+import { ldapEndpoint, ldapTlsOptions } from '../directory/ldap/tls-options';
 import type { LdapDirectory, LdapDirectoryOptions } from '../directory/ldap-directory';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import { DEFAULT_LDAP_TIMEOUT_MS, envValue } from '../env-value';
@@ -86,26 +89,53 @@ export function sameLdapOptions(a: EarlyOptions, b: EarlyOptions): boolean {
   return COMPARED.every((key) => a[key] === b[key]) && Object.keys({ ...a, ...b }).every((key) => COMPARED.includes(key as keyof EarlyOptions));
 }
 
+/**
+ * The early read's LDAPS connection, opened before ldapts loads, with the options the adapter would use; none when
+ * the CA file cannot be read (the adapter then refuses the configuration, and the CLI reports it).
+ */
+function openConnectionAhead(options: EarlyOptions): ConnectionAhead | undefined {
+  let caPem: string | undefined;
+  if (options.caFile !== undefined) {
+    try {
+      caPem = readFileSync(options.caFile, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+  const tlsOptions = ldapTlsOptions({
+    host: ldapEndpoint(options.url).host,
+    ...(caPem !== undefined ? { caPem } : {}),
+    ...(options.tlsServername !== undefined ? { tlsServername: options.tlsServername } : {}),
+  });
+  return connectAhead(options.url, tlsOptions, options.timeoutMs);
+}
+
 /** Starts the early read for this command line, if it is a plain case (see earlyReadOptions). */
-export function startEarlyRead(
+export async function startEarlyRead(
   argv: readonly string[],
   env: Record<string, string | undefined>,
-  create: (options: LdapDirectoryOptions) => LdapDirectory = (options) => {
+  create: (options: LdapDirectoryOptions, connectionAhead?: ConnectionAhead) => LdapDirectory = (options, connectionAhead) => {
     // Loaded only here: other commands do not need ldapts before their configuration is read.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { LdapDirectory } = require('../directory/ldap-directory') as typeof import('../directory/ldap-directory');
-    return new LdapDirectory(options);
+    return new LdapDirectory(options, connectionAhead ? { connectionAhead } : {});
   },
-): EarlyRead | undefined {
+  openAhead: (options: EarlyOptions) => ConnectionAhead | undefined = openConnectionAhead,
+): Promise<EarlyRead | undefined> {
   const options = earlyReadOptions(argv, env);
   if (!options) return undefined;
+  // The TLS handshake runs while ldapts and the adapter load (connect-ahead.ts): the ClientHello leaves once the
+  // TCP connection is up, so that is awaited before the (synchronous) loading starts.
+  const connectionAhead = openAhead(options);
+  await connectionAhead?.connected;
   const held: string[] = [];
   let sink: ((message: string) => void) | undefined;
   let adopted = false;
   let directory: LdapDirectory;
   try {
-    directory = create({ ...options, warn: (message) => (sink ? sink(message) : held.push(message)) });
+    directory = create({ ...options, warn: (message) => (sink ? sink(message) : held.push(message)) }, connectionAhead);
   } catch {
+    connectionAhead?.close();
     // Options the directory refuses (an unreadable CA file, …): the CLI reports them from the configuration.
     return undefined;
   }

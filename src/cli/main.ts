@@ -4,7 +4,7 @@ import { stdoutWriter } from './stdout';
 /** Entry point of the `kcd` bin. */
 export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
   // `kcd scan` against LDAP: the directory is read while the rest of the CLI loads (see early-read.ts).
-  const early = startEarlyRead(argv, process.env);
+  const early = await startEarlyRead(argv, process.env);
   if (early) await early.sent;
   const { runCli } = await import('./program');
   const stdout = stdoutWriter();

@@ -15,8 +15,7 @@
  * - Failures become DirectoryUnavailableError naming the URL and the cause, never the password.
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
-import type { ConnectionOptions } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
 import {
   AndFilter,
   Client,
@@ -50,7 +49,8 @@ import { installFastAttributeParse } from './ldap/fast-attribute-parse';
 import { installPagesAhead, pagesOf } from './ldap/pages-ahead';
 import type { EntryInterning } from './ldap/entry-decoder';
 import { SequenceInterner } from './ldap/sequence-interner';
-import { trustingAlso } from './ldap/tls-trust';
+import { ldapTlsOptions } from './ldap/tls-options';
+import type { ConnectionAhead } from './ldap/connect-ahead';
 
 // Same results, a fraction of the garbage (see fast-attribute-parse.ts); only on the ldapts version it mirrors.
 installFastAttributeParse();
@@ -220,8 +220,13 @@ export class LdapDirectory implements Directory {
   readonly #connecting = new Map<Lane, Promise<Client>>();
   #rootDse?: RootDse;
   readonly #searches: Semaphore;
+  readonly #connectionAhead?: ConnectionAhead;
 
-  constructor(options: LdapDirectoryOptions, deps: { createClient?: (options: ClientOptions) => Client } = {}) {
+  /**
+   * `connectionAhead`: an LDAPS socket already opened with this directory's endpoint and TLS options
+   * (connect-ahead.ts); the main lane's first connection takes it instead of opening its own.
+   */
+  constructor(options: LdapDirectoryOptions, deps: { createClient?: (options: ClientOptions) => Client; connectionAhead?: ConnectionAhead } = {}) {
     const { bindPassword, ...rest } = options;
     const problems: string[] = [];
     const { parsed, problems: urlProblems } = parseLdapUrl(options.url, options.startTls);
@@ -249,14 +254,13 @@ export class LdapDirectory implements Directory {
     this.#pageSize = Math.max(1, Math.min(options.pageSize ?? 500, 1000));
     this.#createClient = deps.createClient ?? ((o) => new Client(o));
     this.#searches = new Semaphore(Math.max(1, Math.floor(options.maxConcurrentSearches ?? 4)));
-    const servername = options.tlsServername ?? (isIP(parsed.host) ? undefined : parsed.host);
-    this.#tlsOptions = {
-      // Node replaces its built-in CAs with `ca`: keep them, and add the configured CA.
-      ...(ca ? { secureContext: trustingAlso(ca.toString('utf8')) } : {}),
-      ...(servername ? { servername } : {}),
-      rejectUnauthorized: !options.tlsInsecure,
-      ...(options.tlsInsecure ? { checkServerIdentity: () => undefined } : {}),
-    };
+    this.#tlsOptions = ldapTlsOptions({
+      host: parsed.host,
+      ...(ca ? { caPem: ca.toString('utf8') } : {}),
+      ...(options.tlsServername !== undefined ? { tlsServername: options.tlsServername } : {}),
+      ...(options.tlsInsecure !== undefined ? { tlsInsecure: options.tlsInsecure } : {}),
+    });
+    this.#connectionAhead = deps.connectionAhead;
   }
 
   describe(): { kind: 'ldap'; label: string } {
@@ -380,6 +384,7 @@ export class LdapDirectory implements Directory {
   }
 
   async close(): Promise<void> {
+    this.#connectionAhead?.close();
     const clients = [...this.#clients.values()];
     this.#clients.clear();
     this.#rootDse = undefined;
@@ -644,11 +649,22 @@ export class LdapDirectory implements Directory {
           'and capture the bind password. Set KCD_LDAP_CA_FILE to the CA certificate instead.',
       );
     }
+    const ahead = lane === 'main' && !startTls ? this.#connectionAhead?.take() : undefined;
+    let opened: TLSSocket | undefined;
+    if (ahead) {
+      try {
+        opened = await ahead;
+      } catch (err) {
+        // What ldapts's own connect would have rejected with (connect-ahead.ts).
+        throw this.unavailable(err, 'connect');
+      }
+    }
     const client = this.#createClient({
       url: this.url,
       timeout: timeoutMs,
       connectTimeout: timeoutMs,
       ...(startTls ? {} : { tlsOptions: this.#tlsOptions }),
+      ...(opened ? { createSecureConnection: takingFirst(opened) } : {}),
     });
     // The next page of a paged search is requested before this one is parsed (see pages-ahead.ts).
     installPagesAhead(client);
@@ -679,6 +695,19 @@ export class LdapDirectory implements Directory {
     });
     return new DirectoryUnavailableError(this.url, cause, remediation);
   }
+}
+
+/**
+ * ldapts's createSecureConnection: `socket` the first time (it is open and secure, so the client uses it at once),
+ * a new connection with the client's own arguments after that (a reconnect).
+ */
+function takingFirst(socket: TLSSocket): typeof tlsConnect {
+  let first: TLSSocket | undefined = socket;
+  return ((...args: Parameters<typeof tlsConnect>) => {
+    const taken = first;
+    first = undefined;
+    return taken ?? tlsConnect(...args);
+  }) as typeof tlsConnect;
 }
 
 export function createLdapDirectory(options: LdapDirectoryOptions): LdapDirectory {

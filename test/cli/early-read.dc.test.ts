@@ -4,7 +4,10 @@
  * never reads early), the same exit code, and the same answer for a wrong password.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rootCertificates } from 'node:tls';
 import { promisify } from 'node:util';
 import { earlyReadOptions } from '../../src/cli/early-read';
 import { runCli } from '../../src/cli/program';
@@ -47,6 +50,33 @@ describe('kcd scan, reading early (the bin) and the usual way, on the Samba DC',
     expect(a.hosts.map((h: { host: string }) => h.host)).toEqual(expect.arrayContaining(names));
     expect(a).toEqual(b);
     expect(early.code).toBe(usual.code);
+  });
+
+  // The early read's connection is opened before ldapts loads (connect-ahead.ts): its failures must read as the
+  // usual connection's do.
+  it('a CA that did not sign the DC\'s certificate: the same error, exit 3', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kcd-early-ca-'));
+    try {
+      const caFile = join(dir, 'other-ca.pem');
+      writeFileSync(caFile, rootCertificates[0]!);
+      const otherCa = { ...env, KCD_LDAP_CA_FILE: caFile };
+      const early = await viaBin(otherCa);
+      const usual = await viaRunCli(otherCa);
+      expect(early.code).toBe(3);
+      expect(JSON.parse(early.stdout)).toEqual(JSON.parse(usual.stdout));
+      expect(JSON.parse(early.stdout).error.message).toMatch(/certificate/i);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('nothing listening on the port: the same error, exit 3', async () => {
+    const closed = { ...env, KCD_LDAP_URL: 'ldaps://127.0.0.1:1', KCD_LDAP_TIMEOUT_MS: '5000' };
+    expect(earlyReadOptions(['scan', '--json'], closed)).toBeDefined();
+    const early = await viaBin(closed);
+    const usual = await viaRunCli(closed);
+    expect(early.code).toBe(3);
+    expect(JSON.parse(early.stdout)).toEqual(JSON.parse(usual.stdout));
   });
 
   it('a wrong password: the same error, exit 3, the password never shown', async () => {

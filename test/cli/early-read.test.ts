@@ -71,7 +71,7 @@ describe('earlyReadOptions', () => {
 });
 
 /** An early read over the demo directory (as if the DC had answered), counting what the CLI does with it. */
-function fakeEarly(env: Record<string, string>) {
+async function fakeEarly(env: Record<string, string>) {
   const demo = new DemoDirectory();
   const calls = { snapshots: 0, closed: 0, created: [] as LdapDirectoryOptions[] };
   const directory = {
@@ -86,11 +86,16 @@ function fakeEarly(env: Record<string, string>) {
       calls.closed++;
     },
   } as unknown as LdapDirectory;
-  const early = startEarlyRead(['scan', '--json'], env, (options) => {
-    calls.created.push(options);
-    options.warn?.('held until adopted');
-    return directory;
-  }) as EarlyRead;
+  const early = (await startEarlyRead(
+    ['scan', '--json'],
+    env,
+    (options) => {
+      calls.created.push(options);
+      options.warn?.('held until adopted');
+      return directory;
+    },
+    () => undefined,
+  )) as EarlyRead;
   return { early, calls };
 }
 
@@ -107,7 +112,7 @@ describe('an early read and the tiering for the evaluation', () => {
         },
         close: async () => undefined,
       } as unknown as LdapDirectory;
-      const early = startEarlyRead(['scan', '--json'], PLAIN, () => directory) as EarlyRead;
+      const early = (await startEarlyRead(['scan', '--json'], PLAIN, () => directory, () => undefined)) as EarlyRead;
       await early.snapshot;
       expect(whenRead).toHaveLength(1);
       whenRead[0]!();
@@ -136,7 +141,7 @@ describe('the CLI and the tiering for the evaluation', () => {
 
 describe('the CLI and an early read', () => {
   it('adopted when the configuration agrees: the scan is the early snapshot, read once; its warnings are shown', async () => {
-    const { early, calls } = fakeEarly(PLAIN);
+    const { early, calls } = await fakeEarly(PLAIN);
     await early.sent;
     let stdout = '';
     let stderr = '';
@@ -150,7 +155,7 @@ describe('the CLI and an early read', () => {
   });
 
   it('set aside when the configuration differs (here: it reads another URL): closed, and the scan reads as usual', async () => {
-    const { early, calls } = fakeEarly(PLAIN);
+    const { early, calls } = await fakeEarly(PLAIN);
     let stdout = '';
     let stderr = '';
     // The configured directory is unreachable: the usual read fails (exit 3), proving the early one was not used.
@@ -163,14 +168,14 @@ describe('the CLI and an early read', () => {
   });
 
   it('adopted with --directory ldap (the source the configuration gives anyway)', async () => {
-    const { early, calls } = fakeEarly(PLAIN);
+    const { early, calls } = await fakeEarly(PLAIN);
     const code = await runCli(['scan', '--json', '--directory', 'ldap'], { stdout: () => undefined, stderr: () => undefined, env: PLAIN }, { early });
     expect(code).toBe(1);
     expect(calls.snapshots).toBe(1);
   });
 
   it('set aside when --directory asks for another source', async () => {
-    const { early, calls } = fakeEarly(PLAIN);
+    const { early, calls } = await fakeEarly(PLAIN);
     const code = await runCli(['scan', '--json', '--directory', 'demo'], { stdout: () => undefined, stderr: () => undefined, env: PLAIN }, { early });
     expect(code).toBe(1);
     expect(calls.snapshots).toBe(1);

@@ -3,29 +3,25 @@
  * built-in store, without changing what other TLS contexts of the process trust. Real TLS handshakes against a
  * local server whose certificate one of two throw-away CAs signed (openssl, as the DC tests make theirs).
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { connect, createSecureContext, createServer, type SecureContext, type Server } from 'node:tls';
+import { connect, createSecureContext, type SecureContext } from 'node:tls';
 import { ModuleKind, ScriptTarget, transpileModule } from 'typescript';
 import { trustingAlso } from '../../src/directory/ldap/tls-trust';
+import { startThrowawayTls, THROWAWAY_SERVERNAME, type ThrowawayTls } from '../support/throwaway-tls';
 
+let tls: ThrowawayTls;
 let dir = '';
-let server: Server;
 let port = 0;
 let caA = '';
 let caB = '';
 
-function openssl(args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-}
-
 /** Whether a handshake with the server verifies its certificate under `context`. */
 function verifies(context: SecureContext): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ host: '127.0.0.1', port, servername: 'kcd-test.local', secureContext: context }, () => {
+    const socket = connect({ host: '127.0.0.1', port, servername: THROWAWAY_SERVERNAME, secureContext: context }, () => {
       socket.destroy();
       resolve(true);
     });
@@ -34,24 +30,11 @@ function verifies(context: SecureContext): Promise<boolean> {
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kcd-trust-'));
-  for (const ca of ['a', 'b']) {
-    openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=kcd test CA ${ca}`, '-keyout', `ca-${ca}.key`, '-out', `ca-${ca}.pem`]);
-  }
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=kcd-test.local', '-keyout', 'server.key', '-out', 'server.csr']);
-  writeFileSync(join(dir, 'san.ext'), 'subjectAltName=DNS:kcd-test.local\n');
-  openssl(['x509', '-req', '-in', 'server.csr', '-CA', 'ca-a.pem', '-CAkey', 'ca-a.key', '-CAcreateserial', '-days', '2', '-extfile', 'san.ext', '-out', 'server.pem']);
-  caA = readFileSync(join(dir, 'ca-a.pem'), 'utf8');
-  caB = readFileSync(join(dir, 'ca-b.pem'), 'utf8');
-  server = createServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (s) => s.end());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as { port: number }).port;
+  tls = await startThrowawayTls();
+  ({ dir, port, caA, caB } = tls);
 });
 
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => tls.close());
 
 describe('trustingAlso', () => {
   it('trusts the configured CA, not another one; one context per CA', async () => {

@@ -73,8 +73,9 @@ function errorCode(err: unknown): string | undefined {
 }
 
 function errorMessage(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  return String(err);
+  // Not `instanceof Error`: Node's own errors (sockets, TLS) come from another realm under a test runner's vm.
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(err);
 }
 
 export function describeFailure(err: unknown, ctx: FailureContext): FailureDescription {
