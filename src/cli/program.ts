@@ -57,6 +57,7 @@ class Session {
   /** The adopted early read's snapshot, until an action takes it. */
   private earlySnapshot?: Promise<DirectorySnapshot>;
   private discarding?: Promise<void>;
+  private releasing?: Promise<void>;
   constructor(
     readonly io: CliIo,
     readonly config: Config,
@@ -86,11 +87,18 @@ class Session {
     if (early) options.whileWaiting?.();
     return early ?? directory.snapshot(options);
   }
+  /**
+   * Closes the directory's connections now (the action has what it needs from them), so their closing
+   * handshakes overlap what the action still does; close() then waits for it.
+   */
+  release(): void {
+    this.releasing ??= this.dir?.close();
+  }
   async close(): Promise<void> {
     if (this.early) this.discarding = this.early.discard();
     this.early = undefined;
     await this.discarding;
-    await this.dir?.close();
+    await (this.releasing ?? this.dir?.close());
   }
 }
 
@@ -198,6 +206,8 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
       if (opts.state && !opts.summary) throw new InputError('--state works with --summary only.', 'Run kcd scan --summary --state FILE.');
       const previous = opts.summary && opts.state ? await readSummaryState(opts.state) : undefined;
       const [snapshot, { checkFleet, fleetJson, fleetJsonChunks, fleetText }] = await snapshotAndReporting(session, directory);
+      // Everything a scan needs from the directory is in the snapshot.
+      session.release();
       const report = checkFleet(snapshot, { storage: opts.storage, group: config.migrationGroup });
       const label = directory.describe().label;
       if (opts.summary) {

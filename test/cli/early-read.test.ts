@@ -167,6 +167,16 @@ describe('the CLI and an early read', () => {
     expect(calls.closed).toBe(1);
   });
 
+  it('a scan closes the directory once it has the snapshot, before it writes the report, and only once', async () => {
+    const { early, calls } = await fakeEarly(PLAIN);
+    let closedAtFirstWrite: number | undefined;
+    const stdout = () => void (closedAtFirstWrite ??= calls.closed);
+    const code = await runCli(['scan', '--json'], { stdout, stderr: () => undefined, env: PLAIN }, { early });
+    expect(code).toBe(1);
+    expect(closedAtFirstWrite).toBe(1);
+    expect(calls.closed).toBe(1);
+  });
+
   it('adopted with --directory ldap (the source the configuration gives anyway)', async () => {
     const { early, calls } = await fakeEarly(PLAIN);
     const code = await runCli(['scan', '--json', '--directory', 'ldap'], { stdout: () => undefined, stderr: () => undefined, env: PLAIN }, { early });
