@@ -97,6 +97,14 @@ const NESTED_CLOSE = '\n  ]\n]'.length;
  * (a pass of replace() over every host's text cost a third of the JSON time).
  */
 function hostEntryText(h: FleetReport['hosts'][number]): string {
+  // Most hosts of a fleet have no finding (4,093 of 5,000 on the benchmark DC): their entry is this template,
+  // fleetHostJson's keys in its order, each value as JSON.stringify gives it (json.test.ts compares the two).
+  if (h.findings.length === 0) {
+    return (
+      `{\n      "host": ${JSON.stringify(h.host.name)},\n      "ready": ${JSON.stringify(h.ready)},\n      "peersReady": ${JSON.stringify(h.peersReady)},` +
+      `\n      "peersTotal": ${JSON.stringify(h.peersTotal)},\n      "errors": 0,\n      "warnings": 0,\n      "infos": 0,\n      "findings": []\n    }`
+    );
+  }
   const text = JSON.stringify([[fleetHostJson(h)]], null, 2);
   return text.slice(NESTED_OPEN, text.length - NESTED_CLOSE);
 }

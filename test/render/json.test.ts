@@ -28,4 +28,10 @@ describe('fleetJsonChunks', () => {
     expect(checkFleet(createSnapshot(clustered), { group: { kind: 'domain' } }).advice).toBeDefined();
     expect(same({ ...clustered, computers: [] }, {})).toBe(1);
   });
+
+  test('hosts without findings (written from a template) with names JSON must escape', () => {
+    const odd = fleetData(['HV"1', 'HV\\2', 'HV-ä3', 'HV\u2028x'].map((name) => ({ name })));
+    same(odd, { group: { kind: 'domain' } });
+    expect(checkFleet(createSnapshot(odd), { group: { kind: 'domain' } }).hosts.every((h) => h.findings.length === 0)).toBe(true);
+  });
 });
