@@ -98,12 +98,12 @@ function classFacts(snapshot: DirectorySnapshot, target: Computer, serviceClass:
 function newClassFacts(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): ClassFacts {
   const slot = FORM_CLASSES.indexOf(serviceClass) * 2;
   const learnt = slot >= 0 ? snapshot.formFacts.get(target) : undefined;
-  return {
-    ids: nameForms(target).map((form, f) => {
-      const id = learnt ? learnt.ids[slot + f]! : -1;
-      return id >= 0 ? id : (snapshot.delegationTargets.getJoined(serviceClass, form)?.id ?? -1);
-    }),
+  // nameForms(target), without the array: this runs for every target and class of a fleet scan.
+  const idOf = (form: string, f: number): number => {
+    const id = learnt ? learnt.ids[slot + f]! : -1;
+    return id >= 0 ? id : (snapshot.delegationTargets.getJoined(serviceClass, form)?.id ?? -1);
   };
+  return { ids: target.dnsHostName ? [idOf(target.name, 0), idOf(target.dnsHostName, 1)] : [idOf(target.name, 0)] };
 }
 
 /** The delegation-target ids of `serviceClass/<form>` for each name form of `target` (-1: nobody lists it). */
@@ -154,10 +154,14 @@ export function missingSpns(snapshot: DirectorySnapshot, target: Computer, servi
   if (!facts.missingSpns) {
     const slot = FORM_CLASSES.indexOf(serviceClass) * 2;
     const held = slot >= 0 ? (snapshot.formFacts.get(target)?.held ?? 0) >>> slot : 0;
-    const missing = nameForms(target)
-      .filter((form, f) => ((held >>> f) & 1) === 0 && !holdsJoined(snapshot, target, serviceClass, form))
-      .map((form) => `${serviceClass}/${form}`);
-    facts.missingSpns = missing.length === 0 ? NONE : missing;
+    // nameForms(target) in order, without the intermediate arrays (once per target and class of a fleet scan).
+    let missing: string[] | undefined;
+    for (let f = 0; f < 2; f++) {
+      const form = f === 0 ? target.name : target.dnsHostName;
+      if (f === 1 && !form) continue;
+      if (((held >>> f) & 1) === 0 && !holdsJoined(snapshot, target, serviceClass, form!)) (missing ??= []).push(`${serviceClass}/${form}`);
+    }
+    facts.missingSpns = missing ?? NONE;
   }
   return facts.missingSpns;
 }
