@@ -7,6 +7,11 @@ export function nameForms(c: Computer): string[] {
   return c.dnsHostName ? [c.name, c.dnsHostName] : [c.name];
 }
 
+/** nameForms(c)[f] without building the list (the per-target facts of a fleet scan ask for every target). */
+function nameFormAt(c: Computer, f: number): string | undefined {
+  return f === 0 ? c.name : f === 1 ? c.dnsHostName || undefined : undefined;
+}
+
 /**
  * Whether `c` itself answers to `spn`, directly or through the sPNMappings alias (cifs/x ← host/x): the SPN
  * index (case-insensitive, no lower-cased copies) lists `c` among the SPN's holders.
@@ -98,12 +103,12 @@ function classFacts(snapshot: DirectorySnapshot, target: Computer, serviceClass:
 function newClassFacts(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): ClassFacts {
   const slot = FORM_CLASSES.indexOf(serviceClass) * 2;
   const learnt = slot >= 0 ? snapshot.formFacts.get(target) : undefined;
-  // nameForms(target), without the array: this runs for every target and class of a fleet scan.
-  const idOf = (form: string, f: number): number => {
+  const ids: number[] = [];
+  for (let f = 0, form = nameFormAt(target, 0); form !== undefined; form = nameFormAt(target, ++f)) {
     const id = learnt ? learnt.ids[slot + f]! : -1;
-    return id >= 0 ? id : (snapshot.delegationTargets.getJoined(serviceClass, form)?.id ?? -1);
-  };
-  return { ids: target.dnsHostName ? [idOf(target.name, 0), idOf(target.dnsHostName, 1)] : [idOf(target.name, 0)] };
+    ids.push(id >= 0 ? id : (snapshot.delegationTargets.getJoined(serviceClass, form)?.id ?? -1));
+  }
+  return { ids };
 }
 
 /** The delegation-target ids of `serviceClass/<form>` for each name form of `target` (-1: nobody lists it). */
@@ -154,12 +159,9 @@ export function missingSpns(snapshot: DirectorySnapshot, target: Computer, servi
   if (!facts.missingSpns) {
     const slot = FORM_CLASSES.indexOf(serviceClass) * 2;
     const held = slot >= 0 ? (snapshot.formFacts.get(target)?.held ?? 0) >>> slot : 0;
-    // nameForms(target) in order, without the intermediate arrays (once per target and class of a fleet scan).
     let missing: string[] | undefined;
-    for (let f = 0; f < 2; f++) {
-      const form = f === 0 ? target.name : target.dnsHostName;
-      if (f === 1 && !form) continue;
-      if (((held >>> f) & 1) === 0 && !holdsJoined(snapshot, target, serviceClass, form!)) (missing ??= []).push(`${serviceClass}/${form}`);
+    for (let f = 0, form = nameFormAt(target, 0); form !== undefined; form = nameFormAt(target, ++f)) {
+      if (((held >>> f) & 1) === 0 && !holdsJoined(snapshot, target, serviceClass, form)) (missing ??= []).push(`${serviceClass}/${form}`);
     }
     facts.missingSpns = missing ?? NONE;
   }
