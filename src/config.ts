@@ -7,6 +7,7 @@
  * (renderEnvExample), and test/config.test.ts checks that both agree with what this file reads.
  */
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { canonicalTimeZone, parseTimeArgument } from './commands/schedule';
@@ -49,6 +50,8 @@ export type DirectoryConfig = DemoDirectoryConfig | LdapDirectoryConfig;
 
 export interface BotConfig {
   port: number;
+  /** The address to listen on (KCD_BIND_HOST; default 127.0.0.1 in local mode, 0.0.0.0 with an app id). */
+  bindHost: string;
   /** '' when unset: local use (Emulator, Agents Playground) without authentication. */
   appId: string;
   /** '' when unset. */
@@ -60,8 +63,10 @@ export interface BotConfig {
    * A bot reading a real directory without credentials and without KCD_LOCAL_MODE refuses to start.
    */
   localMode: boolean;
-  /** Tenant ids whose users may use the bot; empty: any tenant. */
+  /** Tenant ids whose users may use the bot; empty: any tenant (production with AD needs anyTenant for that). */
   allowedTenants: string[];
+  /** KCD_ALLOW_ANY_TENANT: the explicit opt-out of the tenant allow-list (repeated by the start-up banner). */
+  anyTenant: boolean;
   /** AAD object ids or UPNs allowed to use the bot; empty: everyone in an allowed tenant. */
   allowedUsers: string[];
   /**
@@ -155,7 +160,8 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   {
     name: 'KCD_LDAP_TLS_INSECURE',
     section: 'directory',
-    description: 'Skip TLS certificate verification (true/false, 1/0, yes/no). Labs only: the bind password is then exposed to anyone in the path.',
+    description:
+      'Skip TLS certificate verification (true/false, 1/0, yes/no). Labs only: the bind password is then exposed to anyone in the path. The bot refuses it when MicrosoftAppId is set (production).',
     example: 'false',
     default: 'false',
   },
@@ -195,6 +201,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     description: "The bot's HTTP port (messages arrive on /api/messages).",
     example: '3978',
     default: '3978',
+  },
+  {
+    name: 'KCD_BIND_HOST',
+    section: 'bot',
+    description:
+      'The address the bot listens on (an IP address or host name). Unset: 127.0.0.1 when MicrosoftAppId is empty (local mode is never reachable from other machines), 0.0.0.0 (every interface) when it is set.',
+    example: '127.0.0.1',
   },
   {
     name: 'MicrosoftAppId',
@@ -238,8 +251,17 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'KCD_ALLOWED_TENANTS',
     section: 'bot',
     description:
-      'Microsoft Entra tenant ids (GUIDs, separated by commas or spaces) whose users may use the bot; requests from other tenants get a refusal card and are logged. Empty: any tenant (restrict with MicrosoftAppType=SingleTenant too).',
+      'Microsoft Entra tenant ids (GUIDs, separated by commas or spaces) whose users may use the bot; requests from other tenants get a refusal card and are logged. Required when the bot serves a real directory (KCD_LDAP_URL) with MicrosoftAppId, unless KCD_ALLOW_ANY_TENANT=true. Empty otherwise: any tenant.',
     example: '11111111-1111-1111-1111-111111111111',
+    requiredWhen: 'MicrosoftAppId and KCD_LDAP_URL are set and KCD_ALLOW_ANY_TENANT is not true',
+  },
+  {
+    name: 'KCD_ALLOW_ANY_TENANT',
+    section: 'bot',
+    description:
+      "Let users of every Microsoft 365 tenant that installs the app use a bot serving a real directory (true/false, 1/0, yes/no). Bot Framework tokens name the bot, not the user's tenant, so without KCD_ALLOWED_TENANTS any tenant could read your AD through the bot; the start-up banner repeats this choice. Cannot be combined with KCD_ALLOWED_TENANTS.",
+    example: 'false',
+    default: 'false',
   },
   {
     name: 'KCD_ALLOWED_USERS',
@@ -284,6 +306,14 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     description: 'The IANA time zone of "/kcd subscribe" without a zone (e.g. Europe/Berlin, America/New_York, UTC).',
     example: 'Europe/Berlin',
     default: 'UTC',
+  },
+  {
+    name: 'KCD_MAX_SUBSCRIPTIONS_PER_TENANT',
+    section: 'summary',
+    description:
+      'How many conversations of one Microsoft 365 tenant may subscribe to the daily summary (1-10000; each conversation has at most one subscription). "/kcd subscribe" beyond it is refused with this number.',
+    example: '50',
+    default: '50',
   },
   {
     name: 'KCD_SCHEDULER_ENABLED',
@@ -351,12 +381,14 @@ function rawValues(env: Record<string, string | undefined>): Raw {
     KCD_CACHE_TTL_SECONDS: value(env.KCD_CACHE_TTL_SECONDS),
     KCD_LOG_LEVEL: value(env.KCD_LOG_LEVEL),
     PORT: value(env.PORT),
+    KCD_BIND_HOST: value(env.KCD_BIND_HOST),
     MicrosoftAppId: value(env.MicrosoftAppId),
     MicrosoftAppPassword: value(env.MicrosoftAppPassword, false),
     MicrosoftAppType: value(env.MicrosoftAppType),
     MicrosoftAppTenantId: value(env.MicrosoftAppTenantId),
     KCD_LOCAL_MODE: value(env.KCD_LOCAL_MODE),
     KCD_ALLOWED_TENANTS: value(env.KCD_ALLOWED_TENANTS),
+    KCD_ALLOW_ANY_TENANT: value(env.KCD_ALLOW_ANY_TENANT),
     KCD_ALLOWED_USERS: value(env.KCD_ALLOWED_USERS),
     KCD_ALLOWED_GROUPS: value(env.KCD_ALLOWED_GROUPS),
     KCD_RATE_LIMIT: value(env.KCD_RATE_LIMIT),
@@ -564,6 +596,12 @@ const commonSchema = z.object({
   PORT: wholeNumber('a TCP port number (1-65535)', 1, 3978).refine((n) => n <= 65535, {
     error: (issue) => `expected a TCP port number (1-65535), got ${quote(issue.input)}`,
   }),
+  KCD_BIND_HOST: z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || isIP(text) !== 0 || HOST.test(text), {
+      error: (issue) => `expected an IP address or host name to listen on, got ${quote(issue.input)}`,
+    }),
   MicrosoftAppId: guidSchema("the bot's application (client) ID"),
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: appTypeSchema,
@@ -575,6 +613,7 @@ const commonSchema = z.object({
     }),
   KCD_LOCAL_MODE: booleanFlag(false),
   KCD_ALLOWED_TENANTS: listOf('tenant ids (GUIDs)', (t) => GUID.test(t)),
+  KCD_ALLOW_ANY_TENANT: booleanFlag(false),
   KCD_ALLOWED_USERS: listOf('AAD object ids (GUIDs) or UPNs (name@domain)', (u) => GUID.test(u) || /^[^@\s]+@[^@\s]+$/.test(u)),
   KCD_ALLOWED_GROUPS: groupListSchema,
   KCD_RATE_LIMIT: rateLimitSchema,
@@ -704,17 +743,20 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     if (raw.MicrosoftAppId !== undefined && explicitLocal) {
       problems.push('KCD_LOCAL_MODE: true, but MicrosoftAppId is set: local mode runs without authentication; unset one of them');
     }
+    if (raw.MicrosoftAppId !== undefined) problems.push(...productionProblems(raw));
   }
 
   if (problems.length > 0) throw new ConfigError(inVariableOrder(problems).map((p) => scrub(p, secrets)));
   const c = common.data!;
   const bot: BotConfig = {
     port: c.PORT,
+    bindHost: c.KCD_BIND_HOST ?? (raw.MicrosoftAppId === undefined ? '127.0.0.1' : '0.0.0.0'),
     appId: raw.MicrosoftAppId ?? '',
     appPassword: raw.MicrosoftAppPassword ?? '',
     appType: c.MicrosoftAppType,
     localMode: raw.MicrosoftAppId === undefined,
     allowedTenants: c.KCD_ALLOWED_TENANTS,
+    anyTenant: c.KCD_ALLOW_ANY_TENANT,
     allowedUsers: c.KCD_ALLOWED_USERS,
     allowedGroups: c.KCD_ALLOWED_GROUPS,
     rateLimit: c.KCD_RATE_LIMIT,
@@ -728,6 +770,31 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     bot,
   };
   return protect(config);
+}
+
+/**
+ * What a bot with an app id (production, reachable from the internet) must not run with: certificate
+ * checks off, or a real directory open to every tenant without saying so.
+ */
+function productionProblems(raw: Raw): string[] {
+  const problems: string[] = [];
+  const flag = (name: string) => {
+    const parsed = booleanFlag(false).safeParse(raw[name]);
+    return parsed.success && parsed.data;
+  };
+  if (raw.KCD_LDAP_URL !== undefined && flag('KCD_LDAP_TLS_INSECURE')) {
+    problems.push('KCD_LDAP_TLS_INSECURE: true, but MicrosoftAppId is set: a production bot verifies the DC certificate; set KCD_LDAP_CA_FILE to the CA that issued it');
+  }
+  const anyTenant = flag('KCD_ALLOW_ANY_TENANT');
+  if (anyTenant && raw.KCD_ALLOWED_TENANTS !== undefined) {
+    problems.push('KCD_ALLOW_ANY_TENANT: true, but KCD_ALLOWED_TENANTS is set: keep the allow-list and unset KCD_ALLOW_ANY_TENANT');
+  }
+  if (raw.KCD_LDAP_URL !== undefined && raw.KCD_ALLOWED_TENANTS === undefined && !anyTenant) {
+    problems.push(
+      "KCD_ALLOWED_TENANTS: required when the bot serves a real directory with MicrosoftAppId set: Bot Framework tokens name the bot, not the user's tenant, so without it users of any tenant that installs the app could read your AD. Set your tenant id (or, knowingly, KCD_ALLOW_ANY_TENANT=true)",
+    );
+  }
+  return problems;
 }
 
 /** Problems sorted by the variable they start with, in CONFIG_VARIABLES order (stable otherwise). */
@@ -762,6 +829,8 @@ export interface SummaryConfig {
   timeZone: string;
   /** False on the extra instances of a deployment: one scheduler per deployment. */
   schedulerEnabled: boolean;
+  /** Subscriptions one tenant may hold (one per conversation). */
+  maxSubscriptionsPerTenant: number;
 }
 
 /** The variables of the daily summary, each named once here (test/config.test.ts scans for them). */
@@ -771,6 +840,7 @@ function summaryRawValues(env: Record<string, string | undefined>): Raw {
     KCD_SUMMARY_DEFAULT_TIME: value(env.KCD_SUMMARY_DEFAULT_TIME),
     KCD_SUMMARY_TIME_ZONE: value(env.KCD_SUMMARY_TIME_ZONE),
     KCD_SCHEDULER_ENABLED: value(env.KCD_SCHEDULER_ENABLED),
+    KCD_MAX_SUBSCRIPTIONS_PER_TENANT: value(env.KCD_MAX_SUBSCRIPTIONS_PER_TENANT),
   };
 }
 
@@ -784,8 +854,18 @@ export function readSummaryConfig(env: Record<string, string | undefined>): Summ
   if (timeZone === undefined) problems.push(`KCD_SUMMARY_TIME_ZONE: expected an IANA time zone such as Europe/Berlin or UTC, got ${quote(raw.KCD_SUMMARY_TIME_ZONE)}`);
   const enabled = booleanFlag(true).safeParse(raw.KCD_SCHEDULER_ENABLED);
   if (!enabled.success) problems.push(...enabled.error.issues.map((issue) => `KCD_SCHEDULER_ENABLED: ${issue.message}`));
+  const perTenant = wholeNumber('a whole number of subscriptions (1-10000)', 1, 50)
+    .refine((n) => n <= 10_000, { error: (issue) => `expected a whole number of subscriptions (1-10000), got ${quote(issue.input)}` })
+    .safeParse(raw.KCD_MAX_SUBSCRIPTIONS_PER_TENANT);
+  if (!perTenant.success) problems.push(...perTenant.error.issues.map((issue) => `KCD_MAX_SUBSCRIPTIONS_PER_TENANT: ${issue.message}`));
   if (problems.length > 0) throw new ConfigError(problems);
-  return { stateDir: raw.KCD_STATE_DIR ?? './data', defaultTime: time!, timeZone: timeZone!, schedulerEnabled: enabled.data! };
+  return {
+    stateDir: raw.KCD_STATE_DIR ?? './data',
+    defaultTime: time!,
+    timeZone: timeZone!,
+    schedulerEnabled: enabled.data!,
+    maxSubscriptionsPerTenant: perTenant.data!,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------

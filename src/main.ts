@@ -42,7 +42,12 @@ export async function main(): Promise<void> {
       config,
       directory,
       logger,
-      summary: { store, defaults: { time: summary.defaultTime, timeZone: summary.timeZone }, schedulerEnabled: summary.schedulerEnabled },
+      summary: {
+        store,
+        defaults: { time: summary.defaultTime, timeZone: summary.timeZone },
+        schedulerEnabled: summary.schedulerEnabled,
+        maxSubscriptionsPerTenant: summary.maxSubscriptionsPerTenant,
+      },
     });
   } catch (error) {
     console.error(listenProblem(error, config.bot.port));
@@ -54,12 +59,14 @@ export async function main(): Promise<void> {
   const local = config.bot.appId === '';
   console.log(
     [
-      `kcd-bot listening on ${running.url}/api/messages (directory: ${label})`,
+      `kcd-bot listening on ${running.address} (${reach(running.address)}): ${running.url}/api/messages (directory: ${label})`,
       local
         ? `LOCAL MODE: no MicrosoftAppId, so requests are NOT authenticated (Agents Playground, Bot Framework Emulator)${
             config.directory.kind === 'ldap' ? '; KCD_LOCAL_MODE=true lets it read a real directory (labs only)' : '; demo directory'
           }.`
-        : `Authenticated as app ${config.bot.appId} (${config.bot.appType}).`,
+        : `Authenticated as app ${config.bot.appId} (${config.bot.appType}).${
+            config.bot.anyTenant ? ' ANY TENANT: KCD_ALLOW_ANY_TENANT=true lets users of every tenant that installs the app read this directory.' : ''
+          }`,
       'Talk to it like in Teams with the Microsoft 365 Agents Playground:',
       config.bot.port === 3978
         ? '  npm run playground        (then open http://localhost:56150)'
@@ -90,6 +97,13 @@ export async function main(): Promise<void> {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+}
+
+/** Who can reach the bound address, for the banner. */
+function reach(address: string): string {
+  if (/^(0\.0\.0\.0|\[::\]):/.test(address)) return 'every interface';
+  if (/^(127\.|\[::1\]:|localhost:)/.test(address)) return 'this machine only';
+  return 'this address only';
 }
 
 /** What to tell the admin when the bot cannot listen (another bot or an old instance on the port, a privileged port). */

@@ -1,6 +1,10 @@
 /**
  * The HTTP front end: restify 11 + CloudAdapter. POST /api/messages (Bot Framework protocol),
  * GET /healthz. Nothing here knows about checks: it wires the adapter to the bot.
+ *
+ * The endpoint faces the internet, so a request is screened before the adapter checks its token: the body
+ * is read by src/http/json-body.ts (no decompression, no multipart, the bytes read capped), then its shape
+ * and its serviceUrl (src/http/service-url.ts) are checked. Every refusal is a 4xx; nothing crashes.
  */
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, PrivateConversationState, type TurnContext } from 'botbuilder';
 import restify from 'restify';
@@ -16,6 +20,10 @@ import { errorCard } from './render/cards';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import type { Clock } from './scheduler/clock';
 import { checkActivityShape } from './bot/activity-shape';
+import { AccessCheck } from './bot/access';
+import type { AccessPolicy } from './bot/authorization';
+import { readJsonBody } from './http/json-body';
+import { ServiceUrlPolicy } from './http/service-url';
 import { adapterPoster } from './scheduler/post';
 import { Scheduler } from './scheduler/scheduler';
 import type { StateStore } from './store/state';
@@ -27,17 +35,25 @@ export interface ServerDeps {
   logger?: BotLogger;
   /** Overrides how the sender's account is found (tests); default TeamsInfo.getMember. */
   lookupMember?: ConstructorParameters<typeof KcdBot>[0]['lookupMember'];
-  /** Per-conversation rate limit (default: KCD_RATE_LIMIT, 8 messages per 10 s); false: none. */
+  /** Rate limit per user and channel (default: KCD_RATE_LIMIT, 8 messages per 10 s); false: none. */
   rateLimit?: RateLimiter | false;
   /** Daily summaries: subscriptions in `store`; the scheduler runs only when `schedulerEnabled` (one per deployment). */
-  summary?: { store: StateStore; defaults: SummaryDefaults; schedulerEnabled: boolean; clock?: Clock };
+  summary?: { store: StateStore; defaults: SummaryDefaults; schedulerEnabled: boolean; clock?: Clock; maxSubscriptionsPerTenant?: number };
 }
+
+/** Request bodies: at most this many bytes are read (Teams caps a message at about 28 KB of text). */
+export const MAX_BODY_BYTES = 256 * 1024;
+/** A body must arrive within this time. */
+export const BODY_TIMEOUT_MS = 15_000;
 
 export interface RunningServer {
   server: restify.Server;
   adapter: CloudAdapter;
   bot: KcdBot;
+  /** Where a client on this machine reaches the bot (http://127.0.0.1:port when bound to every interface). */
   url: string;
+  /** The address actually bound, host:port (0.0.0.0:3978 means every interface). */
+  address: string;
   /** Entry counts of the per-conversation structures (dialog state, rate-limit buckets, group cache). */
   retainedSizes(): Record<string, number>;
   /** Present when the server was given a state store. */
@@ -80,49 +96,99 @@ export function createSummaryService(deps: ServerDeps): SummaryService | undefin
     migrationGroup: deps.config.migrationGroup,
     defaults: deps.summary.defaults,
     clock: deps.summary.clock,
+    serviceUrls: ServiceUrlPolicy.forAppId(deps.config.bot.appId),
+    ...(deps.summary.maxSubscriptionsPerTenant !== undefined ? { maxSubscriptionsPerTenant: deps.summary.maxSubscriptionsPerTenant } : {}),
   });
 }
 
+function accessPolicy(config: ServerDeps['config']): AccessPolicy {
+  return { tenants: config.bot.allowedTenants, users: config.bot.allowedUsers };
+}
+
+function groupMembership(deps: ServerDeps): GroupMembership | undefined {
+  return deps.config.bot.allowedGroups.length > 0 ? new GroupMembership({ directory: deps.directory, groups: deps.config.bot.allowedGroups }) : undefined;
+}
+
 /** Dialog state lives in bounded memory (a conversation idle for an hour forgets its open question). */
-export function createBot(deps: ServerDeps, summaries?: SummaryService, storage: BoundedMemoryStorage = new BoundedMemoryStorage()): KcdBot {
+export function createBot(
+  deps: ServerDeps,
+  summaries?: SummaryService,
+  storage: BoundedMemoryStorage = new BoundedMemoryStorage(),
+  groups: GroupMembership | undefined = groupMembership(deps),
+): KcdBot {
   return new KcdBot({
     answerer: (lookupAsker) => new Answerer({ directory: deps.directory, config: deps.config, lookupAsker, summaries }),
     dialogState: new PrivateConversationState(storage),
     logger: deps.logger,
     lookupMember: deps.lookupMember,
-    access: { tenants: deps.config.bot.allowedTenants, users: deps.config.bot.allowedUsers },
-    ...(deps.config.bot.allowedGroups.length > 0
-      ? { groupMembership: new GroupMembership({ directory: deps.directory, groups: deps.config.bot.allowedGroups }) }
-      : {}),
+    access: accessPolicy(deps.config),
+    ...(groups ? { groupMembership: groups } : {}),
     rateLimit: deps.rateLimit !== undefined ? deps.rateLimit : new RateLimiter(deps.config.bot.rateLimit),
   });
 }
 
-export async function startServer(deps: ServerDeps, port = deps.config.bot.port, host = '0.0.0.0'): Promise<RunningServer> {
+/** Logs every stored subscription whose service URL this bot would refuse (state carried over from another mode). */
+async function reportRefusedSubscriptions(summaries: SummaryService, serviceUrls: ServiceUrlPolicy, logger: BotLogger): Promise<void> {
+  for (const sub of (await summaries.store.read()).subscriptions) {
+    const problem = serviceUrls.problem(sub.reference.serviceUrl);
+    if (problem) (logger.warn ?? logger.error).call(logger, { conversation: sub.key, subscribedBy: sub.by, problem }, 'stored subscription refused: its service URL is not allowed; it gets no posts');
+  }
+}
+
+export async function startServer(deps: ServerDeps, port = deps.config.bot.port, host = deps.config.bot.bindHost): Promise<RunningServer> {
   const logger = deps.logger ?? consoleLogger;
   const adapter = createAdapter(deps.config, logger);
+  const serviceUrls = ServiceUrlPolicy.forAppId(deps.config.bot.appId);
   const summaries = createSummaryService(deps);
   const storage = new BoundedMemoryStorage();
-  const bot = createBot(deps, summaries, storage);
+  const groups = groupMembership(deps);
+  const bot = createBot(deps, summaries, storage, groups);
+  const subscriberAccess = new AccessCheck(accessPolicy(deps.config), groups);
   const scheduler =
     summaries && deps.summary?.schedulerEnabled
-      ? new Scheduler({ service: summaries, post: adapterPoster(adapter, deps.config.bot.appId), logger })
+      ? new Scheduler({
+          service: summaries,
+          post: adapterPoster(adapter, deps.config.bot.appId),
+          logger,
+          serviceUrls,
+          authorize: async (sub) => {
+            const known = { ...(sub.subscriber ?? {}), tenantId: sub.subscriber?.tenantId ?? sub.reference.conversation.tenantId };
+            const { decision } = await subscriberAccess.decide(known, async () => sub.subscriber?.upn);
+            return decision;
+          },
+        })
       : undefined;
+  if (summaries) await reportRefusedSubscriptions(summaries, serviceUrls, logger);
   const server = restify.createServer({ name: 'kcd-bot' });
-  server.use(restify.plugins.bodyParser({ maxBodySize: 256 * 1024, mapParams: false }));
   logger.debug?.({ config: deps.config }, 'configuration');
   server.post('/api/messages', async (req, res) => {
     logger.debug?.({ method: req.method, url: req.url, headers: req.headers }, 'request');
-    const shape = checkActivityShape(req.body);
+    const read = await readJsonBody(req, { maxBytes: MAX_BODY_BYTES, timeoutMs: BODY_TIMEOUT_MS });
+    if (!read.ok) {
+      logger.info({ status: read.status, problem: read.message }, 'request refused before reading');
+      if (read.close) res.header('connection', 'close');
+      for (const [name, value] of Object.entries(read.headers ?? {})) res.header(name, value);
+      res.send(read.status, { code: read.status === 415 ? 'UnsupportedMediaType' : read.status === 413 ? 'PayloadTooLarge' : 'BadRequest', message: read.message });
+      return;
+    }
+    const shape = checkActivityShape(read.body);
     if (!shape.ok) {
       logger.info({ problem: shape.problem }, 'request refused: not a Bot Framework activity');
       res.send(400, { code: 'BadRequest', message: `Not a Bot Framework activity (${shape.problem}).` });
       return;
     }
+    const urlProblem = serviceUrls.problem((read.body as { serviceUrl?: unknown }).serviceUrl);
+    if (urlProblem) {
+      (logger.warn ?? logger.info).call(logger, { problem: urlProblem }, 'request refused: serviceUrl not allowed');
+      res.send(400, { code: 'BadRequest', message: `serviceUrl is not allowed (${urlProblem}).` });
+      return;
+    }
+    req.body = read.body;
     await adapter.process(req, res, (context) => bot.run(context));
   });
+  // Liveness only: nothing about the directory or the configuration to whoever asks.
   server.get('/healthz', (_req, res, next) => {
-    res.json(200, { status: 'ok', directory: deps.directory.describe().label });
+    res.json(200, { status: 'ok' });
     return next();
   });
   // A port in use (or not allowed) rejects here instead of crashing the process on an 'error' event.
@@ -133,14 +199,17 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
       resolve();
     });
   });
-  const address = server.address();
-  const url = `http://127.0.0.1:${address.port}`;
+  const bound = server.address();
+  const everywhere = bound.address === '0.0.0.0' || bound.address === '::';
+  const url = `http://${everywhere ? '127.0.0.1' : bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  const address = `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
   scheduler?.start();
   return {
     server,
     adapter,
     bot,
     url,
+    address,
     retainedSizes: () => ({ dialogStates: storage.size, ...bot.retainedSizes() }),
     ...(summaries ? { summaries } : {}),
     ...(scheduler ? { scheduler } : {}),

@@ -40,7 +40,7 @@ describe('readConfig', () => {
       migrationGroup: { kind: 'domain' },
       cacheTtlSeconds: 300,
       logLevel: 'info',
-      bot: { port: 3978, appId: '', appPassword: '', appType: 'MultiTenant', localMode: true, allowedTenants: [], allowedUsers: [], allowedGroups: [], rateLimit: { capacity: 8, windowMs: 10_000 } },
+      bot: { port: 3978, bindHost: '127.0.0.1', appId: '', appPassword: '', appType: 'MultiTenant', localMode: true, allowedTenants: [], anyTenant: false, allowedUsers: [], allowedGroups: [], rateLimit: { capacity: 8, windowMs: 10_000 } },
     });
   });
 
@@ -86,7 +86,7 @@ describe('readConfig', () => {
       migrationGroup: { kind: 'group', name: 'CN=Hyper-V Hosts,OU=Groups,DC=contoso,DC=com' },
       cacheTtlSeconds: 0,
       logLevel: 'debug',
-      bot: { port: 8080, appId: APP_ID, appPassword: APP_SECRET, appType: 'SingleTenant', tenantId: TENANT, localMode: false, allowedTenants: [], allowedUsers: [], allowedGroups: [], rateLimit: { capacity: 8, windowMs: 10_000 } },
+      bot: { port: 8080, bindHost: '0.0.0.0', appId: APP_ID, appPassword: APP_SECRET, appType: 'SingleTenant', tenantId: TENANT, localMode: false, allowedTenants: [], anyTenant: false, allowedUsers: [], allowedGroups: [], rateLimit: { capacity: 8, windowMs: 10_000 } },
     });
   });
 
@@ -223,8 +223,10 @@ describe('readConfig', () => {
       appPassword: '',
       appType: 'UserAssignedMSI',
       tenantId: 'contoso.onmicrosoft.com',
+      bindHost: '0.0.0.0',
       localMode: false,
       allowedTenants: [],
+      anyTenant: false,
       allowedUsers: [],
       allowedGroups: [],
       rateLimit: { capacity: 8, windowMs: 10_000 },
@@ -252,7 +254,7 @@ describe('readConfig', () => {
     const lab = readConfig({ ...LDAP_ENV, KCD_LOCAL_MODE: 'true' }, noFile, { purpose: 'bot' });
     expect(lab.bot.localMode).toBe(true);
     // With credentials: authenticated.
-    const prod = readConfig({ ...LDAP_ENV, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET }, noFile, { purpose: 'bot' });
+    const prod = readConfig({ ...LDAP_ENV, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET, KCD_ALLOWED_TENANTS: TENANT }, noFile, { purpose: 'bot' });
     expect(prod.bot.localMode).toBe(false);
     // Both at once is a contradiction.
     expect(() => readConfig({ ...LDAP_ENV, KCD_LOCAL_MODE: 'yes', MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET }, noFile, { purpose: 'bot' })).toThrow(
@@ -358,5 +360,44 @@ describe('CONFIG_VARIABLES, .env.example and src/config.ts agree', () => {
       expect(v.description.length).toBeGreaterThan(10);
       expect(v.example).not.toBe('');
     }
+  });
+});
+
+describe('production rules (issue 14: the internet-facing bot)', () => {
+  const prodLdap = { ...LDAP_ENV, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET };
+  const problemsFor = (env: Record<string, string>) => {
+    try {
+      readConfig(env, noFile, { purpose: 'bot' });
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+
+  it('binds 127.0.0.1 without an app id and every interface with one, unless KCD_BIND_HOST says otherwise', () => {
+    expect(readConfig({}, noFile, { purpose: 'bot' }).bot.bindHost).toBe('127.0.0.1');
+    expect(readConfig({ ...LDAP_ENV, KCD_LOCAL_MODE: 'true' }, noFile, { purpose: 'bot' }).bot.bindHost).toBe('127.0.0.1');
+    expect(readConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET }, noFile, { purpose: 'bot' }).bot.bindHost).toBe('0.0.0.0');
+    expect(readConfig({ KCD_BIND_HOST: '0.0.0.0' }, noFile, { purpose: 'bot' }).bot.bindHost).toBe('0.0.0.0');
+    expect(readConfig({ KCD_BIND_HOST: '::1' }, noFile).bot.bindHost).toBe('::1');
+    expect(() => readConfig({ KCD_BIND_HOST: 'not a host!' }, noFile)).toThrow(/KCD_BIND_HOST: expected an IP address or host name/);
+  });
+
+  it('a real directory with app credentials needs KCD_ALLOWED_TENANTS or the explicit opt-out', () => {
+    expect(problemsFor(prodLdap)).toEqual([expect.stringMatching(/^KCD_ALLOWED_TENANTS: required when the bot serves a real directory/)]);
+    expect(problemsFor({ ...prodLdap, KCD_ALLOWED_TENANTS: TENANT })).toEqual([]);
+    const open = readConfig({ ...prodLdap, KCD_ALLOW_ANY_TENANT: 'true' }, noFile, { purpose: 'bot' });
+    expect(open.bot.anyTenant).toBe(true);
+    expect(open.bot.allowedTenants).toEqual([]);
+    expect(problemsFor({ ...prodLdap, KCD_ALLOW_ANY_TENANT: 'true', KCD_ALLOWED_TENANTS: TENANT })).toEqual([expect.stringMatching(/^KCD_ALLOW_ANY_TENANT: true, but KCD_ALLOWED_TENANTS is set/)]);
+    // The demo directory and the CLI have no such rule.
+    expect(problemsFor({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET })).toEqual([]);
+    expect(readConfig(prodLdap, noFile).directory.kind).toBe('ldap');
+  });
+
+  it('refuses KCD_LDAP_TLS_INSECURE in production, allows it in a lab and in the CLI', () => {
+    expect(problemsFor({ ...prodLdap, KCD_ALLOWED_TENANTS: TENANT, KCD_LDAP_TLS_INSECURE: 'true' })).toEqual([expect.stringMatching(/^KCD_LDAP_TLS_INSECURE: true, but MicrosoftAppId is set/)]);
+    expect(problemsFor({ ...LDAP_ENV, KCD_LOCAL_MODE: 'true', KCD_LDAP_TLS_INSECURE: 'true' })).toEqual([]);
+    expect(readConfig({ ...prodLdap, KCD_LDAP_TLS_INSECURE: 'yes' }, noFile).directory).toMatchObject({ tlsInsecure: true });
   });
 });

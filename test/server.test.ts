@@ -25,10 +25,10 @@ describe('the bot over HTTP', () => {
     await connector.stop();
   });
 
-  test('GET /healthz answers with the directory label', async () => {
+  test('GET /healthz says only that the process lives (no directory, no URL)', async () => {
     const res = await fetch(`${running.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok', directory: 'demo directory' });
+    expect(await res.json()).toEqual({ status: 'ok' });
   });
 
   test('"can gogo-3 migrate to gogo-4?" gets a pair card at the connector', async () => {
@@ -92,7 +92,7 @@ describe('the bot over HTTP', () => {
       const res = await fetch(`${secured.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(teamsMessage(connector, 'help', { conversationId: 'conv-401' })),
+        body: JSON.stringify(teamsMessage(connector, 'help', { conversationId: 'conv-401', serviceUrl: 'https://smba.trafficmanager.net/amer/' })),
       });
       expect(res.status).toBe(401);
       expect(connector.messages('conv-401')).toHaveLength(0);

@@ -2,7 +2,8 @@
  * What the bot answers, independent of the Bot Framework SDK (which is archived and may be swapped for the
  * Teams/Agents SDK): a request in, an Adaptive Card out. The Teams handler only moves activities.
  */
-import { checkFleet, checkHost, checkPair } from '../checker';
+import { checkHost, checkPair } from '../checker';
+import { cachedFleetReport } from '../fleet-report-cache';
 import { helpEntries } from '../commands/registry';
 import { fromSnapshot } from '../commands/host-vocabulary';
 import { parseCommand } from '../commands/parser';
@@ -188,7 +189,7 @@ export class Answerer {
         return { card: explainCard(request.topic, this.context()), summary: `explain ${request.topic}` };
       case 'scan': {
         const snapshot = await this.snapshot(options);
-        const report = checkFleet(snapshot, { group: this.deps.config.migrationGroup });
+        const report = cachedFleetReport(snapshot, this.deps.config.migrationGroup);
         return { card: scanCard(report, this.context(snapshot, { fresh: options.fresh })), summary: `scan: ${report.totals.hostsWithErrors}/${report.totals.hosts} hosts with errors` };
       }
       case 'check': {
@@ -215,7 +216,7 @@ export class Answerer {
     if (request.kcd === 'summary') {
       if (!summaries) {
         const snapshot = await this.snapshot();
-        const report = checkFleet(snapshot, { group: this.deps.config.migrationGroup });
+        const report = cachedFleetReport(snapshot, this.deps.config.migrationGroup);
         const { summary } = buildSummary({ report, snapshot, directory: this.deps.directory.describe().label, takenAt: snapshot.data.source.takenAt });
         return { card: summaryCard(summary, this.context(snapshot)), summary: `summary: ${report.totals.hostsWithErrors}/${report.totals.hosts} hosts with errors` };
       }

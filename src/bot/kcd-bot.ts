@@ -25,7 +25,8 @@ import type { ConversationTarget } from '../summary/service';
 import { Answerer, type AnswerOptions, type Asker, type Request } from './answerer';
 import { parseCardPayload } from './card-payload';
 import { textWithoutBotMentions } from './mentions';
-import { callerOf, decideAccess, needsUpn, OPEN_POLICY, type AccessPolicy } from './authorization';
+import { AccessCheck } from './access';
+import { callerOf, OPEN_POLICY, type AccessPolicy, type Caller } from './authorization';
 import type { GroupMembership } from './group-membership';
 import { RateLimiter } from './rate-limit';
 import { refusalCard } from './refusal';
@@ -49,6 +50,8 @@ export const consoleLogger: BotLogger = createLogger();
 
 /** The turn state key of the turn's correlation id (the adapter's onTurnError logs it too). */
 export const CORRELATION_KEY = 'kcd.correlationId';
+/** The turn state key of the admitted caller (tenant, object id, UPN when looked up): subscriptions keep it. */
+const CALLER_KEY = 'kcd.caller';
 
 /** "Slow down" reply to a conversation over its rate limit. */
 export function slowDownText(retryAfterMs: number): string {
@@ -67,24 +70,36 @@ export interface KcdBotDeps {
   access?: AccessPolicy;
   /** The group allow-list (KCD_ALLOWED_GROUPS), resolved through the directory; absent or empty: no groups. */
   groupMembership?: GroupMembership;
-  /** Per-conversation rate limit (default 8 messages per 10 s); false: none (tests). */
+  /** Rate limit per user and channel (default 8 messages per 10 s); false: none (tests). */
   rateLimit?: RateLimiter | false;
+}
+
+/**
+ * The rate limit's key: the sender within the channel. A Teams channel's threads
+ * ("19:…@thread.tacv2;messageid=123") share their channel's bucket, so a new thread is not a new allowance.
+ */
+export function rateKey(activity: Partial<Pick<TurnContext['activity'], 'conversation' | 'from' | 'channelId'>>): string {
+  const conversation = (activity.conversation?.id ?? '(none)').replace(/;messageid=[^;]*$/i, '');
+  const sender = activity.from?.aadObjectId || activity.from?.id || '(unknown)';
+  return `${activity.channelId ?? ''}|${conversation}|${sender}`;
 }
 
 async function teamsMember(context: TurnContext): Promise<Asker> {
   try {
     const member = await TeamsInfo.getMember(context, context.activity.from.id);
-    const upn = member.userPrincipalName ?? member.email;
+    // Never the e-mail address: it need not be the UPN, and the allow-lists and AD lookups match UPNs.
+    const upn = member.userPrincipalName;
     return upn ? { upn } : { problem: 'Teams did not return your user principal name' };
   } catch (error) {
     return { problem: `Teams could not tell me who you are (${error instanceof Error ? error.message : 'unknown error'})` };
   }
 }
 
-/** Where a message came from, for subscriptions and per-conversation summaries. */
+/** Where a message came from and who sent it, for subscriptions and per-conversation summaries. */
 function conversationOf(context: TurnContext): ConversationTarget {
   const by = context.activity.from?.name;
-  return { reference: TurnContext.getConversationReference(context.activity), ...(by ? { by } : {}) };
+  const caller = ((context.turnState as Map<unknown, unknown>).get(CALLER_KEY) as Caller | undefined) ?? callerOf(context.activity);
+  return { reference: TurnContext.getConversationReference(context.activity), ...(by ? { by } : {}), subscriber: { ...caller } };
 }
 
 function cardActivity(card: AdaptiveCard) {
@@ -98,10 +113,12 @@ export class KcdBot extends TeamsActivityHandler {
   private readonly dialogAccessor: StatePropertyAccessor<DialogState>;
   private readonly logger: BotLogger;
   private readonly rateLimiter?: RateLimiter;
+  private readonly access: AccessCheck;
 
   constructor(private readonly deps: KcdBotDeps) {
     super();
     this.logger = deps.logger ?? consoleLogger;
+    this.access = new AccessCheck(deps.access ?? OPEN_POLICY, deps.groupMembership);
     if (deps.rateLimit !== false) this.rateLimiter = deps.rateLimit ?? new RateLimiter();
     this.dialogAccessor = deps.dialogState.createProperty<DialogState>('dialogState');
     this.dialogs = new DialogSet(this.dialogAccessor);
@@ -140,15 +157,16 @@ export class KcdBot extends TeamsActivityHandler {
   }
 
   /**
-   * Every turn: a correlation id, then who may ask (tenant and user allow-lists), then the rate limit, then
-   * the handlers; dialog state is saved after the turn (the handler's run is wrapped by the adapter).
+   * Every turn: a correlation id, then the rate limit (before anything that costs a lookup), then who may
+   * ask (tenant, user and group allow-lists), then the handlers; dialog state is saved after the turn (the
+   * handler's run is wrapped by the adapter).
    */
   override async run(context: TurnContext): Promise<void> {
     const log = this.log(context);
     const activity = context.activity;
     log.debug?.({ type: activity.type, name: activity.name, conversation: activity.conversation?.id }, 'turn');
-    if (!(await this.admitted(context, log))) return;
     if (!(await this.withinRate(context, log))) return;
+    if (!(await this.admitted(context, log))) return;
     await super.run(context);
     await this.deps.dialogState.saveChanges(context, false);
   }
@@ -168,31 +186,15 @@ export class KcdBot extends TeamsActivityHandler {
    * (TeamsInfo.getMember) only when the object id did not already settle it.
    */
   private async admitted(context: TurnContext, log: BotLogger): Promise<boolean> {
-    const policy = this.deps.access ?? OPEN_POLICY;
-    const groups = this.deps.groupMembership?.enabled ? this.deps.groupMembership : undefined;
-    if (policy.tenants.length === 0 && policy.users.length === 0 && !groups) return true;
     const activity = context.activity;
-    const caller = callerOf(activity);
-    let decision = decideAccess({ tenants: policy.tenants, users: [] }, caller);
-    let via: string | undefined;
-    if (decision.allowed && (policy.users.length > 0 || groups)) {
-      const listedById = policy.users.length > 0 && decideAccess(policy, caller).allowed;
-      if (!listedById && (needsUpn(policy, caller) || groups)) {
-        const who = await (this.deps.lookupMember ?? teamsMember)(context).catch(() => ({}) as Asker);
-        if (who.upn) caller.upn = who.upn;
-      }
-      const byUser = policy.users.length > 0 ? decideAccess(policy, caller) : undefined;
-      if (byUser?.allowed || !groups) decision = byUser ?? decision;
-      else {
-        const membership = await groups.check(caller.upn);
-        if (membership.member === true) {
-          decision = { allowed: true };
-          via = membership.group;
-        } else {
-          decision = { allowed: false, reason: membership.member === 'unknown' ? 'membership' : 'user', detail: membership.detail };
-        }
-      }
+    const state = context.turnState as Map<unknown, unknown>;
+    if (this.access.open) {
+      state.set(CALLER_KEY, callerOf(activity));
+      return true;
     }
+    const lookupUpn = async () => (await (this.deps.lookupMember ?? teamsMember)(context)).upn;
+    const { decision, caller, via } = await this.access.decide(callerOf(activity), lookupUpn);
+    state.set(CALLER_KEY, caller);
     if (decision.allowed) {
       if (via) log.debug?.({ group: via }, 'allowed by group membership');
       return true;
@@ -208,11 +210,11 @@ export class KcdBot extends TeamsActivityHandler {
     return false;
   }
 
-  /** Per-conversation rate limit: over it, a "slow down" reply instead of an answer. */
+  /** Rate limit per user and channel: over it, a "slow down" reply instead of an answer. */
   private async withinRate(context: TurnContext, log: BotLogger): Promise<boolean> {
     const activity = context.activity;
     if (!this.rateLimiter || (activity.type !== ActivityTypes.Message && activity.type !== ActivityTypes.Invoke)) return true;
-    const decision = this.rateLimiter.take(activity.conversation?.id ?? '(none)');
+    const decision = this.rateLimiter.take(rateKey(activity));
     if (decision.allowed) return true;
     if (decision.firstRefusal) log.info({ conversation: activity.conversation?.id, retryAfterMs: decision.retryAfterMs }, 'rate limited');
     const words = slowDownText(decision.retryAfterMs);

@@ -10,7 +10,10 @@
  * 3. claims them in one atomic store update (lastPostedDate := the local date) BEFORE posting, so a
  *    restart, or a second scheduler on the same state, can never post twice for one local day. A crash
  *    between the claim and the post loses that day's post rather than duplicating it (at most once);
- * 4. posts each summary (diffed against that conversation's previous one) and records the result:
+ * 4. checks each claimed subscription again: its service URL against the policy and its subscriber against
+ *    today's access policy; a refused one is not posted (recorded as refused, logged, kept for when the
+ *    policy admits it again; a membership that cannot be checked now is a failure, retried);
+ * 5. posts each summary (diffed against that conversation's previous one) and records the result:
  *    posted → new baseline; 403/404 → the bot was removed: unsubscribed and logged; any other failure
  *    → the claim is released and retried after `retryMs`, at most `maxAttempts` times that day.
  * If the directory cannot be read, the scan is retried after `retryMs`; after `maxAttempts` failures
@@ -23,6 +26,8 @@
 import { errorCard } from '../render/cards/error';
 import { summaryCard } from '../render/cards/summary';
 import type { AdaptiveCard } from '../render/cards/types';
+import type { AccessDecision } from '../bot/authorization';
+import type { ServiceUrlPolicy } from '../http/service-url';
 import type { StoredReference, Subscription } from '../store/state';
 import type { FleetScan, SummaryService } from '../summary/service';
 import { nextPost } from '../summary/service';
@@ -35,11 +40,16 @@ export type Poster = (reference: StoredReference, card: AdaptiveCard) => Promise
 export interface SchedulerLogger {
   info(fields: Record<string, unknown>, message: string): void;
   error(fields: Record<string, unknown>, message: string): void;
+  warn?(fields: Record<string, unknown>, message: string): void;
 }
 
 export interface SchedulerOptions {
   service: SummaryService;
   post: Poster;
+  /** Where posts may go (checked before every post); absent: anywhere (tests of the schedule alone). */
+  serviceUrls?: ServiceUrlPolicy;
+  /** Whether the subscriber may still get the summary (the bot's access policy); absent: everyone. */
+  authorize?: (sub: Subscription) => Promise<AccessDecision>;
   /** Default: the service's clock. */
   clock?: Clock;
   logger?: SchedulerLogger;
@@ -60,6 +70,8 @@ export interface RunResult {
   removed: string[];
   failed: string[];
   missed: string[];
+  /** Not posted: the service URL or the subscriber is not allowed (any more). */
+  refused: string[];
 }
 
 /** The HTTP status of a failed post (botbuilder's RestError has `statusCode`). */
@@ -206,7 +218,7 @@ export class Scheduler {
     const { service } = this.options;
     const store = service.store;
     const now = this.clock.now();
-    const result: RunResult = { at: now, scans: 0, posted: [], removed: [], failed: [], missed: [] };
+    const result: RunResult = { at: now, scans: 0, posted: [], removed: [], failed: [], missed: [], refused: [] };
     const state = await store.read();
     const due = state.subscriptions.filter((s) => dueOccurrence(s, now, this.maxAttempts));
     const missed = state.subscriptions
@@ -265,6 +277,11 @@ export class Scheduler {
       const { sub } = claim;
       let card: AdaptiveCard;
       try {
+        const refusal = await this.refusal(sub);
+        if (refusal) {
+          await this.refused(claim, refusal, result);
+          continue;
+        }
         card = scan
           ? summaryCard(
               await service.summarize(scan, sub.key),
@@ -288,6 +305,27 @@ export class Scheduler {
       this.logger.info({ conversation: sub.key, date: claim.date, scan: scan?.id }, 'daily summary posted');
     }
     return result;
+  }
+
+  /** Why `sub` may not be posted to now, if it may not; throws when that cannot be decided now. */
+  private async refusal(sub: Subscription): Promise<string | undefined> {
+    const urlProblem = this.options.serviceUrls?.problem(sub.reference.serviceUrl);
+    if (urlProblem) return `service URL not allowed: ${urlProblem}`;
+    const decision = this.options.authorize ? await this.options.authorize(sub) : { allowed: true as const };
+    if (decision.allowed) return undefined;
+    if (decision.reason === 'membership') throw new Error(`the subscriber's access could not be checked: ${decision.detail}`);
+    return `subscriber not allowed: ${decision.detail}`;
+  }
+
+  /** Not posted, on purpose: recorded and logged; the claim stays (no retry today), the subscription stays. */
+  private async refused(claim: Claim, detail: string, result: RunResult): Promise<void> {
+    const { sub, date } = claim;
+    const at = new Date(this.clock.now()).toISOString();
+    await this.options.service.store.update((st) => {
+      st.posts.push({ at, key: sub.key, subscriptionId: sub.id, date, trigger: 'schedule', status: 'refused', detail: detail.slice(0, 300) });
+    });
+    result.refused.push(sub.key);
+    (this.logger.warn ?? this.logger.error).call(this.logger, { conversation: sub.key, date, subscribedBy: sub.by, detail }, 'daily summary refused');
   }
 
   private async failed(claim: Claim, error: unknown, result: RunResult): Promise<void> {

@@ -26,6 +26,13 @@ export interface StoredReference {
   locale?: string;
 }
 
+/** Who subscribed, as the access check knew them: checked again before every post. */
+export interface Subscriber {
+  tenantId?: string;
+  aadObjectId?: string;
+  upn?: string;
+}
+
 export interface Subscription {
   id: string;
   /** The conversation ("msteams:19:abc@thread.tacv2"): one subscription per conversation. */
@@ -42,6 +49,8 @@ export interface Subscription {
   since: string;
   /** Who subscribed (display name), for the subscriptions card and logs. */
   by?: string;
+  /** Who subscribed (tenant, Entra object id, UPN): absent in state written before it was kept. */
+  subscriber?: Subscriber;
   /** The local date (in timeZone) of the last claimed daily post: never two posts for the same local day. */
   lastPostedDate?: string;
   lastPostedAt?: string;
@@ -56,7 +65,8 @@ export interface Baseline {
   at: string;
 }
 
-export type PostStatus = 'claimed' | 'posted' | 'failed' | 'removed' | 'missed';
+/** refused: not posted because the subscriber is no longer allowed or the service URL is not (kept, logged). */
+export type PostStatus = 'claimed' | 'posted' | 'failed' | 'removed' | 'missed' | 'refused';
 
 export interface PostRecord {
   at: string;
@@ -110,6 +120,7 @@ export const stateSchema = z.object({
       createdAt: z.string(),
       since: z.string(),
       by: z.string().optional(),
+      subscriber: z.object({ tenantId: z.string().optional(), aadObjectId: z.string().optional(), upn: z.string().optional() }).optional(),
       lastPostedDate: z.string().optional(),
       lastPostedAt: z.string().optional(),
       failures: z.object({ date: z.string(), count: z.number().int(), retryAt: z.string() }).optional(),
@@ -123,7 +134,7 @@ export const stateSchema = z.object({
       subscriptionId: z.string().optional(),
       date: z.string().optional(),
       trigger: z.enum(['schedule', 'on-demand']),
-      status: z.enum(['claimed', 'posted', 'failed', 'removed', 'missed']),
+      status: z.enum(['claimed', 'posted', 'failed', 'removed', 'missed', 'refused']),
       detail: z.string().optional(),
     }),
   ),

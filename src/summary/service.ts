@@ -7,14 +7,16 @@
  * - each summary is diffed against the last summary of the same conversation, and becomes the new one.
  */
 import { randomUUID } from 'node:crypto';
-import { checkFleet, type FleetReport } from '../checker';
+import type { FleetReport } from '../checker';
+import { cachedFleetReport } from '../fleet-report-cache';
+import type { ServiceUrlPolicy } from '../http/service-url';
 import type { MigrationGroup } from '../domain/migration-group';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import type { Directory } from '../directory/port';
 import { InputError } from '../domain/errors';
 import { systemClock, type Clock } from '../scheduler/clock';
 import { formatIn, formatLocal, isTimeOfDay, isTimeZone, localDate, nextOccurrence } from '../scheduler/times';
-import type { StateStore, StoredReference, Subscription } from '../store/state';
+import type { StateStore, StoredReference, Subscriber, Subscription } from '../store/state';
 import { compactScan, scanId, type CompactScan } from './compact';
 import { buildSummary, type FleetSummary } from './model';
 
@@ -36,6 +38,8 @@ export interface ConversationTarget {
     locale?: string;
   };
   by?: string;
+  /** Who asked, as the turn's access check knew them: a subscription keeps it to re-check before each post. */
+  subscriber?: Subscriber;
 }
 
 /** One fleet scan, shared by every summary made from it. */
@@ -60,6 +64,15 @@ export interface SummaryServiceDeps {
   migrationGroup: MigrationGroup;
   defaults: SummaryDefaults;
   clock?: Clock;
+  /** Where posts may go; a conversation whose service URL it refuses cannot subscribe. Absent: any (tests). */
+  serviceUrls?: ServiceUrlPolicy;
+  /** Subscriptions one tenant may hold (default 50). */
+  maxSubscriptionsPerTenant?: number;
+}
+
+/** The tenant a subscription belongs to, for the per-tenant bound ('' when none is known: local mode). */
+export function tenantOf(sub: Pick<Subscription, 'subscriber' | 'reference'>): string {
+  return (sub.subscriber?.tenantId ?? sub.reference.conversation.tenantId ?? '').toLowerCase();
 }
 
 /** A Teams channel thread ("19:…@thread.tacv2;messageid=123") posts to and subscribes its channel. */
@@ -84,6 +97,17 @@ export function storedReference(ref: ConversationTarget['reference']): StoredRef
   if (ref.user?.id) out.user = pick(ref.user, ['id', 'name', 'aadObjectId'])!;
   if (ref.locale) out.locale = ref.locale;
   return out;
+}
+
+/** The subscriber's identity as stored: only what the access check can use again. */
+function subscriberOf(target: ConversationTarget): Subscriber | undefined {
+  const s = target.subscriber;
+  if (!s) return undefined;
+  const out: Subscriber = {};
+  if (s.tenantId) out.tenantId = s.tenantId;
+  if (s.aadObjectId) out.aadObjectId = s.aadObjectId;
+  if (s.upn) out.upn = s.upn;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 export function conversationKey(ref: ConversationTarget['reference']): string {
@@ -122,7 +146,7 @@ export class SummaryService {
   async scan(options: { fresh?: boolean } = { fresh: true }): Promise<FleetScan> {
     const directory = this.deps.directory as Directory & { refresh?: () => Promise<DirectorySnapshot> };
     const snapshot = options.fresh && typeof directory.refresh === 'function' ? await directory.refresh() : await directory.snapshot();
-    const report = checkFleet(snapshot, { group: this.deps.migrationGroup });
+    const report = cachedFleetReport(snapshot, this.deps.migrationGroup);
     const label = this.describeDirectory();
     const takenAt = snapshot.data.source.takenAt;
     const compact = compactScan(report, { directory: label, takenAt });
@@ -181,11 +205,31 @@ export class SummaryService {
       throw new InputError(`"${wanted.timeZone}" is not a time zone I know.`, 'Give an IANA time zone such as Europe/Berlin, America/New_York or UTC.');
     }
     const reference = storedReference(target.reference);
+    const refused = this.deps.serviceUrls?.problem(reference.serviceUrl);
+    if (refused) {
+      throw new InputError(
+        `I cannot post to this conversation: its service URL is not allowed (${refused}).`,
+        'Subscribe from Microsoft Teams; in local mode, from the Agents Playground or the Emulator on this machine.',
+      );
+    }
     const key = conversationKey(target.reference);
+    const subscriber = subscriberOf(target);
+    const limit = this.deps.maxSubscriptionsPerTenant ?? 50;
     const now = new Date(this.clock.now()).toISOString();
     const result = await this.deps.store.update((s) => {
       const existing = s.subscriptions.find((x) => x.key === key);
+      if (!existing) {
+        const tenant = tenantOf({ subscriber, reference });
+        const held = s.subscriptions.filter((x) => tenantOf(x) === tenant).length;
+        if (held >= limit) {
+          throw new InputError(
+            `Your organisation already has ${held} daily summary subscriptions, the most this bot takes (KCD_MAX_SUBSCRIPTIONS_PER_TENANT=${limit}).`,
+            'Unsubscribe a conversation that no longer needs it ("/kcd unsubscribe" there), or ask the bot\'s administrator to raise the limit. "/kcd summary" works meanwhile.',
+          );
+        }
+      }
       if (existing) {
+        if (subscriber) existing.subscriber = subscriber;
         const time = wanted.time ?? existing.time;
         const timeZone = wanted.timeZone ?? existing.timeZone;
         existing.reference = reference;
@@ -204,6 +248,7 @@ export class SummaryService {
         createdAt: now,
         since: now,
         ...(target.by ? { by: target.by } : {}),
+        ...(subscriber ? { subscriber } : {}),
       };
       s.subscriptions.push(subscription);
       return { subscription, change: 'created' as const };

@@ -78,7 +78,7 @@ describe('logs never carry a secret', () => {
       const res = await fetch(`${secured.url}/api/messages`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
-        body: JSON.stringify(teamsMessage(connector, 'help', { conversationId: 'conv-secret-401', tenant: TENANT })),
+        body: JSON.stringify(teamsMessage(connector, 'help', { conversationId: 'conv-secret-401', tenant: TENANT, serviceUrl: 'https://smba.trafficmanager.net/emea/' })),
       });
       expect(res.status).toBe(401);
     } finally {

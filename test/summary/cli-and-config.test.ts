@@ -84,19 +84,19 @@ describe('kcd scan --summary', () => {
 
 describe('readSummaryConfig', () => {
   test('defaults: ./data, 08:00 UTC, scheduler on', () => {
-    expect(readSummaryConfig({})).toEqual({ stateDir: './data', defaultTime: '08:00', timeZone: 'UTC', schedulerEnabled: true });
+    expect(readSummaryConfig({})).toEqual({ stateDir: './data', defaultTime: '08:00', timeZone: 'UTC', schedulerEnabled: true, maxSubscriptionsPerTenant: 50 });
     expect(readSummaryConfig({ KCD_STATE_DIR: '', KCD_SCHEDULER_ENABLED: ' ' })).toEqual(readSummaryConfig({}));
   });
 
   test('reads and normalises every variable', () => {
     expect(
-      readSummaryConfig({ KCD_STATE_DIR: '/var/lib/kcd', KCD_SUMMARY_DEFAULT_TIME: '7pm', KCD_SUMMARY_TIME_ZONE: 'europe/berlin', KCD_SCHEDULER_ENABLED: 'false' }),
-    ).toEqual({ stateDir: '/var/lib/kcd', defaultTime: '19:00', timeZone: 'Europe/Berlin', schedulerEnabled: false });
+      readSummaryConfig({ KCD_STATE_DIR: '/var/lib/kcd', KCD_SUMMARY_DEFAULT_TIME: '7pm', KCD_SUMMARY_TIME_ZONE: 'europe/berlin', KCD_SCHEDULER_ENABLED: 'false', KCD_MAX_SUBSCRIPTIONS_PER_TENANT: '7' }),
+    ).toEqual({ stateDir: '/var/lib/kcd', defaultTime: '19:00', timeZone: 'Europe/Berlin', schedulerEnabled: false, maxSubscriptionsPerTenant: 7 });
   });
 
   test('lists every problem at once', () => {
     try {
-      readSummaryConfig({ KCD_SUMMARY_DEFAULT_TIME: '25:00', KCD_SUMMARY_TIME_ZONE: 'Mars/Olympus_Mons', KCD_SCHEDULER_ENABLED: 'sometimes' });
+      readSummaryConfig({ KCD_SUMMARY_DEFAULT_TIME: '25:00', KCD_SUMMARY_TIME_ZONE: 'Mars/Olympus_Mons', KCD_SCHEDULER_ENABLED: 'sometimes', KCD_MAX_SUBSCRIPTIONS_PER_TENANT: '0' });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -104,6 +104,7 @@ describe('readSummaryConfig', () => {
         expect.stringMatching(/^KCD_SUMMARY_DEFAULT_TIME: .*"25:00"/),
         expect.stringMatching(/^KCD_SUMMARY_TIME_ZONE: .*"Mars\/Olympus_Mons"/),
         expect.stringMatching(/^KCD_SCHEDULER_ENABLED: .*"sometimes"/),
+        expect.stringMatching(/^KCD_MAX_SUBSCRIPTIONS_PER_TENANT: .*"0"/),
       ]);
     }
   });

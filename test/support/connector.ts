@@ -17,6 +17,8 @@ export class LocalConnector {
   private waiters: Array<() => void> = [];
   /** Conversations that answer with this status (e.g. 403 after the bot was removed). */
   readonly refuse = new Map<string, number>();
+  /** What GET /v3/conversations/:id/members/:userId answers (TeamsInfo.getMember), by user id. */
+  readonly members = new Map<string, Record<string, unknown>>();
   url = '';
 
   async start(): Promise<this> {
@@ -31,6 +33,13 @@ export class LocalConnector {
   private async handle(req: IncomingMessage, res: import('node:http').ServerResponse) {
     let body = '';
     for await (const chunk of req) body += chunk;
+    const member = /\/v3\/conversations\/[^/]+\/members\/([^/?]+)/.exec(req.url ?? '');
+    if (req.method === 'GET' && member) {
+      const found = this.members.get(decodeURIComponent(member[1]!));
+      res.writeHead(found ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(found ?? { error: { code: 'MemberNotFoundInConversation', message: 'no such member' } }));
+      return;
+    }
     const match = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '');
     const conversationId = decodeURIComponent(match?.[1] ?? '');
     const status = this.refuse.get(conversationId);
@@ -78,7 +87,7 @@ export class LocalConnector {
 export function teamsMessage(
   connector: LocalConnector,
   text: string,
-  options: { conversationId?: string; conversationType?: string; tenant?: string } = {},
+  options: { conversationId?: string; conversationType?: string; tenant?: string; serviceUrl?: string } = {},
 ) {
   const tenant = options.tenant ?? 'tenant-1';
   return {
@@ -86,7 +95,7 @@ export function teamsMessage(
     id: `act-${Math.random().toString(36).slice(2)}`,
     text,
     channelId: 'msteams',
-    serviceUrl: connector.url,
+    serviceUrl: options.serviceUrl ?? connector.url,
     conversation: { id: options.conversationId ?? 'conv-1', conversationType: options.conversationType ?? 'personal', tenantId: tenant },
     from: { id: 'user-1', name: 'Alice', aadObjectId: '00000000-0000-0000-0000-0000000000a1' },
     recipient: { id: 'bot-1', name: 'kcd' },
