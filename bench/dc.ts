@@ -3,7 +3,8 @@
  * same fixed ports) loaded with N Hyper-V hosts, then, in rotating order, several timed runs of
  *   - the floor: OpenLDAP's ldapsearch doing the adapter's searches (same filters, attributes, paging, LDAPS
  *     with the lab CA, same bind account);
- *   - kcd: `node bin/kcd.js scan --json --directory ldap` (a fresh process each run, as an admin runs it);
+ *   - kcd: `node bin/kcd.js scan --json --directory ldap` (a fresh process each run, as an admin runs it), with
+ *     the fast path off (the default) and on (KCD_LDAP_FAST_PATH=true);
  *   - the peer: ldapdomaindump (simple bind on plain 389, which the bench DC allows; the test DC does not).
  *
  * Loading 5,000 accounts takes minutes, so the loaded DC folder is cached (KCD_BENCH_DC_CACHE, default
@@ -47,7 +48,8 @@ import {
   userEntry,
   waitForDc,
 } from '../test/ad-lab/lab';
-import { firstDifference, referenceReadData } from './ldap-reference';
+import { installLdapFastPath } from '../src/directory/ldap/fast';
+import { firstDifference } from '../test/support/ldap-reference';
 import { fmtMs, log, median, runTimed, type RunResult } from './stats';
 import { clusterOu, planFleet, syntheticHosts } from './synthetic';
 
@@ -78,7 +80,7 @@ export interface DcResult {
   breakdown: { nodeStartMs: number; readDataMs: number; snapshotMs: number; fleetMs: number; renderMs: number; computers: number };
   /** What kcd's runs leave out of the machine's environment, and what that is worth (see nodeStartEnvironment). */
   environment?: NodeStartEnvironment;
-  /** The adapter's DirectoryData against the reference reader's (bench/ldap-reference.ts) on this DC. */
+  /** The reader's DirectoryData with the fast path against without it, on this DC. */
   equivalence: string;
   cache: { built: boolean; loadMs?: number; key: string };
   samba: string;
@@ -373,18 +375,18 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
       KCD_LDAP_TIMEOUT_MS: '120000',
       KCD_MIGRATION_GROUP: 'parent-ou',
     };
-    const kcd: Tool = {
-      name: 'kcd scan --json --directory ldap',
+    const kcdTool = (fastPath: boolean): Tool => ({
+      name: `kcd scan --json --directory ldap${fastPath ? ' (KCD_LDAP_FAST_PATH=true)' : ''}`,
       async run(round, cpu) {
-        const file = join(out, `kcd-${round}.json`);
+        const file = join(out, `kcd-${fastPath ? 'fast' : 'plain'}-${round}.json`);
         const fd = openSync(file, 'w');
         try {
           const res = await runWithCpu(process.execPath, [join(REPO, 'bin', 'kcd.js'), 'scan', '--json', '--directory', 'ldap'], {
             cwd: REPO,
-            env: kcdEnv,
+            env: { ...kcdEnv, KCD_LDAP_FAST_PATH: String(fastPath) },
             stdio: ['ignore', fd, 'pipe'],
             timeoutMs: 10 * 60_000,
-          }, join(out, `kcd-${round}.cpu`));
+          }, `${file}.cpu`);
           check(res, 'kcd scan', [0, 1]);
           if (res.cpuMs !== undefined) cpu(res.cpuMs);
           const report = JSON.parse(readFileSync(file, 'utf8')) as { totals: { hosts: number } };
@@ -394,7 +396,9 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
           closeSync(fd);
         }
       },
-    };
+    });
+    const kcd = kcdTool(false);
+    const kcdFast = kcdTool(true);
 
     const ldapEnv = { ...process.env, LDAPTLS_CACERT: facts.caFile, LDAPTLS_REQCERT: 'demand' };
     const common = ['-LLL', '-x', '-H', facts.url, '-D', READER_DN, '-y', pwFile, '-o', 'ldif-wrap=no', '-E', 'pr=500/noprompt'];
@@ -447,7 +451,7 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
       },
     };
 
-    const tools = [floor, kcd, ...(peerUnavailable ? [] : [peer])];
+    const tools = [floor, kcd, kcdFast, ...(peerUnavailable ? [] : [peer])];
     const samples = new Map<Tool, number[]>(tools.map((t) => [t, []]));
     const cpuSamples = new Map<Tool, number[]>(tools.map((t) => [t, []]));
     // One unmeasured round (DC caches, page cache), then measured rounds in rotating order.
@@ -476,11 +480,15 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
     for (const chunk of fleetJsonChunks(report, directory.describe().label)) textLength += chunk.length;
     const b4 = performance.now();
     await directory.close();
-    // The streamed adapter must read exactly what the plain reader it replaced reads (apart from takenAt).
-    const reference = await referenceReadData({ url: facts.url, bindDN: READER_DN, bindPassword: cache.meta.readerPassword, caFile: facts.caFile, timeoutMs: 120_000 });
-    const difference = firstDifference(reference, data);
-    if (difference) throw new Error(`the adapter's DirectoryData differs from the reference reader's: ${difference}`);
-    const equivalence = `identical to bench/ldap-reference.ts (${data.computers.length} computers, ${data.groups.length} groups, ${data.spnAccounts.length} other SPN holders)`;
+    // The fast path must read exactly what the plain reader reads (apart from takenAt).
+    const fast = new LdapDirectory(
+      { url: facts.url, bindDN: READER_DN, bindPassword: cache.meta.readerPassword, caFile: facts.caFile, timeoutMs: 120_000 },
+      { paging: installLdapFastPath() },
+    );
+    const fastData = await fast.readData().finally(() => fast.close());
+    const difference = firstDifference(data, fastData);
+    if (difference) throw new Error(`the fast path's DirectoryData differs from the plain reader's: ${difference}`);
+    const equivalence = `the fast path's identical to the plain reader's (${data.computers.length} computers, ${data.groups.length} groups, ${data.spnAccounts.length} other SPN holders)`;
     log(`dc: adapter output ${equivalence}`);
     const breakdown = {
       nodeStartMs: start.ms,

@@ -31,6 +31,13 @@ const BENCH_DIR = resolve(__dirname, '..', '..', 'bench');
 const RESULTS_JSON = join(BENCH_DIR, 'results.json');
 const RESULTS_MD = join(BENCH_DIR, 'results.md');
 
+/** The end-to-end ratio before and after issue 15 (bench/README.md, session 7), kept across re-renders. */
+const E2E_HISTORY = [
+  'End to end, kcd ÷ the floor at 5,000 hosts: **before** issue 15 (28 Nov 01:26, with the early read, V8 tiering, the patched',
+  '`Attribute.parse`, entry decoding and pages ahead always on) **1.13×**; **after** (6 Dec 21:21, load average ~6): the plain',
+  'reader (the default) **1.63×**, with `KCD_LDAP_FAST_PATH=true` (pages read ahead) **1.20×**.',
+];
+
 /** The targets of issue 6. */
 export const TARGETS = {
   e2eRatio: 1.3,
@@ -386,6 +393,8 @@ export function renderMarkdown(results: Results): string {
     ...describeMachine(results),
     '',
     renderTable(results),
+    '',
+    ...E2E_HISTORY,
     '',
     '## How it was measured',
     '',

@@ -44,6 +44,8 @@ export interface LdapDirectoryConfig {
   /** Skip certificate verification (labs only). */
   tlsInsecure: boolean;
   timeoutMs: number;
+  /** `kcd scan` reads its pages through the fast path (src/directory/ldap/fast/). */
+  fastPath: boolean;
 }
 
 export type DirectoryConfig = DemoDirectoryConfig | LdapDirectoryConfig;
@@ -171,6 +173,14 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     description: 'Connect and operation timeout per LDAP request, in milliseconds (a positive whole number).',
     example: '10000',
     default: String(DEFAULT_LDAP_TIMEOUT_MS),
+  },
+  {
+    name: 'KCD_LDAP_FAST_PATH',
+    section: 'directory',
+    description:
+      "`kcd scan` only (true/false, 1/0, yes/no): read the directory's pages through the fast path (src/directory/ldap/fast/: the next page is requested before this one is decoded), which relies on ldapts 8.2.0's internals and falls back to the plain reader on other versions. Same report either way. The bot never uses it.",
+    example: 'false',
+    default: 'false',
   },
   {
     name: 'KCD_MIGRATION_GROUP',
@@ -362,7 +372,7 @@ export function renderEnvExample(): string {
 
 type Raw = Record<string, string | undefined>;
 
-/** Empty and blank values mean unset (see env-value.ts, which the early read of `kcd scan` shares). */
+/** Empty and blank values mean unset (see env-value.ts). */
 const value = envValue;
 
 /** The variables this module reads, each named once here (test/config.test.ts scans for them). */
@@ -377,6 +387,7 @@ function rawValues(env: Record<string, string | undefined>): Raw {
     KCD_LDAP_TLS_SERVERNAME: value(env.KCD_LDAP_TLS_SERVERNAME),
     KCD_LDAP_TLS_INSECURE: value(env.KCD_LDAP_TLS_INSECURE),
     KCD_LDAP_TIMEOUT_MS: value(env.KCD_LDAP_TIMEOUT_MS),
+    KCD_LDAP_FAST_PATH: value(env.KCD_LDAP_FAST_PATH),
     KCD_MIGRATION_GROUP: value(env.KCD_MIGRATION_GROUP),
     KCD_CACHE_TTL_SECONDS: value(env.KCD_CACHE_TTL_SECONDS),
     KCD_LOG_LEVEL: value(env.KCD_LOG_LEVEL),
@@ -634,6 +645,7 @@ const ldapSchema = z.object({
     }),
   KCD_LDAP_TLS_INSECURE: booleanFlag(false),
   KCD_LDAP_TIMEOUT_MS: wholeNumber('a positive whole number of milliseconds', 1, DEFAULT_LDAP_TIMEOUT_MS),
+  KCD_LDAP_FAST_PATH: booleanFlag(false),
 });
 
 function issuesToProblems(issues: readonly z.core.$ZodIssue[]): string[] {
@@ -709,6 +721,7 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
         bindPassword,
         tlsInsecure: v.KCD_LDAP_TLS_INSECURE,
         timeoutMs: v.KCD_LDAP_TIMEOUT_MS,
+        fastPath: v.KCD_LDAP_FAST_PATH,
       };
       if (v.KCD_LDAP_BASE_DN !== undefined) config.baseDN = v.KCD_LDAP_BASE_DN;
       if (v.KCD_LDAP_CA_FILE !== undefined) config.caFile = v.KCD_LDAP_CA_FILE;

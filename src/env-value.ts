@@ -1,7 +1,4 @@
-/**
- * How an environment variable is read, shared by readConfig (config.ts) and the early read of `kcd scan`
- * (cli/early-read.ts), which must read it the same way before zod is loaded.
- */
+/** How an environment variable is read (config.ts), and the LDAP timeout's default. */
 
 /** Empty and blank values mean unset (a copied .env.example leaves most variables empty); secrets are not trimmed. */
 export function envValue(v: string | undefined, trim = true): string | undefined {

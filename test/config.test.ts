@@ -59,6 +59,7 @@ describe('readConfig', () => {
         KCD_LDAP_TLS_SERVERNAME: 'dc1.contoso.com',
         KCD_LDAP_TLS_INSECURE: 'No',
         KCD_LDAP_TIMEOUT_MS: '2500',
+        KCD_LDAP_FAST_PATH: 'yes',
         KCD_MIGRATION_GROUP: 'group:CN=Hyper-V Hosts,OU=Groups,DC=contoso,DC=com',
         KCD_CACHE_TTL_SECONDS: '0',
         KCD_LOG_LEVEL: 'DEBUG',
@@ -82,6 +83,7 @@ describe('readConfig', () => {
         tlsServername: 'dc1.contoso.com',
         tlsInsecure: false,
         timeoutMs: 2500,
+        fastPath: true,
       },
       migrationGroup: { kind: 'group', name: 'CN=Hyper-V Hosts,OU=Groups,DC=contoso,DC=com' },
       cacheTtlSeconds: 0,
@@ -99,6 +101,7 @@ describe('readConfig', () => {
       bindPassword: PASSWORD,
       tlsInsecure: false,
       timeoutMs: 10000,
+      fastPath: false,
     });
   });
 
@@ -156,6 +159,7 @@ describe('readConfig', () => {
       KCD_LDAP_URL: 'ldaps://dc1.contoso.com,ldaps://dc2:99999,dc3',
       KCD_LDAP_TIMEOUT_MS: '0',
       KCD_LDAP_TLS_INSECURE: 'sure',
+      KCD_LDAP_FAST_PATH: 'fast',
       KCD_LDAP_BASE_DN: 'contoso.com',
       KCD_MIGRATION_GROUP: 'cluster',
       KCD_CACHE_TTL_SECONDS: '-5',
@@ -172,6 +176,7 @@ describe('readConfig', () => {
       'KCD_LDAP_BASE_DN',
       'KCD_LDAP_TLS_INSECURE',
       'KCD_LDAP_TIMEOUT_MS',
+      'KCD_LDAP_FAST_PATH',
       'KCD_MIGRATION_GROUP',
       'KCD_CACHE_TTL_SECONDS',
       'KCD_LOG_LEVEL',

@@ -7,10 +7,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { readConfig, type Config } from '../config';
 import { InputError, KcdError, UnknownHostsError, UnknownUserError } from '../domain/errors';
 import type { Computer, User } from '../domain/model';
-import { ldapDirectoryOptions, openDirectory } from '../directory/open-directory';
-import type { Directory, SnapshotOptions } from '../directory/port';
-import { type EarlyRead, sameLdapOptions } from './early-read';
-import { tuneTieringForOnePass } from './tiering';
+import { openDirectory } from '../directory/open-directory';
+import type { LdapPaging } from '../directory/ldap/paging';
+import type { Directory } from '../directory/port';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import type { CompactScan } from '../summary/compact';
 
@@ -22,14 +21,19 @@ import type { CompactScan } from '../summary/compact';
 let reporting: Promise<typeof import('./reporting')> | undefined;
 const loadReporting = (): Promise<typeof import('./reporting')> => (reporting ??= import('./reporting'));
 
+/** The directory's snapshot, the checker and renderers loaded meanwhile. */
+function snapshotAndReporting(directory: Directory): Promise<[DirectorySnapshot, typeof import('./reporting')]> {
+  return Promise.all([directory.snapshot(), loadReporting()]);
+}
+
 /**
- * The directory's snapshot, the checker and renderers loaded meanwhile; V8 tuned for the one-pass evaluation
- * once the data is in (tiering.ts; sources that do not say when, before the checker runs).
+ * `kcd scan`'s LDAP paging: the fast path (directory/ldap/fast/) when KCD_LDAP_FAST_PATH is on and ldapts is the
+ * version it was written for, else the default. Loaded and installed only here.
  */
-async function snapshotAndReporting(session: Session, directory: Directory): Promise<[DirectorySnapshot, typeof import('./reporting')]> {
-  const snapshot = await session.snapshot(directory, { whileWaiting: () => void loadReporting(), whenRead: tuneTieringForOnePass });
-  tuneTieringForOnePass();
-  return [snapshot, await loadReporting()];
+async function scanPaging(config: Config): Promise<LdapPaging | undefined> {
+  if (config.directory.kind !== 'ldap' || !config.directory.fastPath) return undefined;
+  const { installLdapFastPath } = await import('../directory/ldap/fast');
+  return installLdapFastPath();
 }
 
 export interface CliIo {
@@ -52,40 +56,16 @@ interface Common {
 /** Everything an action needs, opened lazily so `--help` and argument errors never touch a directory. */
 class Session {
   private dir?: Directory;
-  /** An early read (early-read.ts) not yet taken or set aside. */
-  private early?: EarlyRead;
-  /** The adopted early read's snapshot, until an action takes it. */
-  private earlySnapshot?: Promise<DirectorySnapshot>;
-  private discarding?: Promise<void>;
   private releasing?: Promise<void>;
   constructor(
     readonly io: CliIo,
     readonly config: Config,
-    early?: EarlyRead,
-  ) {
-    this.early = early;
-  }
-  directory(specs: string[] | undefined): Directory {
+  ) {}
+  /** `paging`: how an LDAP directory reads its pages (scanPaging); the default when absent. */
+  directory(specs: string[] | undefined, paging?: LdapPaging): Directory {
     if (this.dir) return this.dir;
     const warn = (msg: string) => this.io.stderr(`warning: ${msg}\n`);
-    const early = this.early;
-    this.early = undefined;
-    const d = this.config.directory;
-    const ldapAnyway = (specs ?? []).every((spec) => spec.trim().toLowerCase() === 'ldap');
-    if (early && ldapAnyway && d.kind === 'ldap' && d.urls.length === 1 && sameLdapOptions(early.options, ldapDirectoryOptions(d.urls[0]!, d))) {
-      early.adopt(warn);
-      this.earlySnapshot = early.snapshot;
-      return (this.dir = early.directory);
-    }
-    if (early) this.discarding = early.discard();
-    return (this.dir = openDirectory(specs ?? [], this.config, warn));
-  }
-  /** The directory's snapshot: the adopted early read's (once), else a new one. */
-  snapshot(directory: Directory, options: SnapshotOptions): Promise<DirectorySnapshot> {
-    const early = directory === this.dir ? this.earlySnapshot : undefined;
-    this.earlySnapshot = undefined;
-    if (early) options.whileWaiting?.();
-    return early ?? directory.snapshot(options);
+    return (this.dir = openDirectory(specs ?? [], this.config, warn, paging ? { paging } : {}));
   }
   /**
    * Closes the directory's connections now (the action has what it needs from them), so their closing
@@ -95,9 +75,6 @@ class Session {
     this.releasing ??= this.dir?.close();
   }
   async close(): Promise<void> {
-    if (this.early) this.discarding = this.early.discard();
-    this.early = undefined;
-    await this.discarding;
     await (this.releasing ?? this.dir?.close());
   }
 }
@@ -164,7 +141,7 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
     .addHelpText('after', '\nExamples:\n  kcd check GOGO-3 GOGO-4\n  kcd check gogo-3 gogo-4.contoso.com --storage --file-server FHOST1 --as alice --json')
     .action(async (src: string, dst: string, opts: Common & { storage?: boolean; fileServer?: string[]; as?: string }) => {
       const directory = session.directory(opts.directory);
-      const [snapshot, { checkPair, pairJson, pairText }] = await snapshotAndReporting(session, directory);
+      const [snapshot, { checkPair, pairJson, pairText }] = await snapshotAndReporting(directory);
       const { resolveHosts } = await import('../domain/names');
       const [source, dest, ...fileServers] = resolveHosts(snapshot, [src, dst, ...(opts.fileServer ?? [])]) as [Computer, Computer, ...Computer[]];
       const user = opts.as ? await findUserOrThrow(directory, opts.as, snapshot.data.users) : undefined;
@@ -184,7 +161,7 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
     .addHelpText('after', '\nExamples:\n  kcd host GOGO-3\n  kcd host gogo-3.contoso.com --json')
     .action(async (name: string, opts: Common & { storage: boolean }) => {
       const directory = session.directory(opts.directory);
-      const [snapshot, { checkHost, hostJson, hostText }] = await snapshotAndReporting(session, directory);
+      const [snapshot, { checkHost, hostJson, hostText }] = await snapshotAndReporting(directory);
       const { resolveHost } = await import('../domain/names');
       const report = checkHost(snapshot, resolveHost(snapshot, name), { storage: opts.storage, group: config.migrationGroup });
       const label = directory.describe().label;
@@ -202,10 +179,10 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
     .addOption(jsonOption())
     .addHelpText('after', '\nExamples:\n  kcd scan --json\n  kcd scan --summary --state /var/lib/kcd/summary-state.json | mail -s "kcd daily summary" hyperv-admins@contoso.com')
     .action(async (opts: Common & { storage: boolean; summary?: boolean; state?: string }) => {
-      const directory = session.directory(opts.directory);
+      const directory = session.directory(opts.directory, await scanPaging(config));
       if (opts.state && !opts.summary) throw new InputError('--state works with --summary only.', 'Run kcd scan --summary --state FILE.');
       const previous = opts.summary && opts.state ? await readSummaryState(opts.state) : undefined;
-      const [snapshot, { checkFleet, fleetJson, fleetJsonChunks, fleetText }] = await snapshotAndReporting(session, directory);
+      const [snapshot, { checkFleet, fleetJson, fleetJsonChunks, fleetText }] = await snapshotAndReporting(directory);
       // Everything a scan needs from the directory is in the snapshot.
       session.release();
       const report = checkFleet(snapshot, { storage: opts.storage, group: config.migrationGroup });
@@ -297,11 +274,11 @@ function reportError(io: CliIo, argv: readonly string[], error: KcdError): numbe
 }
 
 /** Runs one command line; resolves to the exit code. Never throws. */
-export async function runCli(argv: readonly string[], io: CliIo, extra: { early?: EarlyRead } = {}): Promise<number> {
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let exitCode: number = EXIT.ok;
   let session: Session | undefined;
   try {
-    session = new Session(io, readConfig(io.env), extra.early);
+    session = new Session(io, readConfig(io.env));
     await buildProgram(session, (code) => (exitCode = code)).parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
@@ -312,8 +289,6 @@ export async function runCli(argv: readonly string[], io: CliIo, extra: { early?
     const message = error instanceof Error ? error.message : String(error);
     return reportError(io, argv, new InputError(`Unexpected failure: ${message}`, 'This is a bug in kcd; please report it with the command line.'));
   } finally {
-    // Without a session (the configuration was refused), an early read is left to end with the process.
-    if (!session) void extra.early?.discard();
     await session?.close().catch(() => undefined);
   }
 }

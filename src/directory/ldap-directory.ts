@@ -13,9 +13,11 @@
  *   by page as they arrive (readData); snapshot() indexes the computers while the next page is on its way.
  * - User input reaches filters only as values of filter objects (EqualityFilter), never by concatenation.
  * - Failures become DirectoryUnavailableError naming the URL and the cause, never the password.
+ * - ldapts through its public API only; importing this module changes nothing in ldapts. The fast path
+ *   (ldap/fast/) comes in only as the `paging` a caller passes.
  */
 import { readFileSync } from 'node:fs';
-import { connect as tlsConnect, type ConnectionOptions, type TLSSocket } from 'node:tls';
+import type { ConnectionOptions } from 'node:tls';
 import {
   AndFilter,
   Client,
@@ -43,17 +45,10 @@ import {
   parseSecurityDescriptorSids,
   sidToString,
 } from './ldap/normalise';
-import type { Directory, SnapshotOptions } from './port';
+import type { Directory } from './port';
+import { type LdapPaging, plainPaging } from './ldap/paging';
 import { Semaphore } from './ldap/semaphore';
-import { installFastAttributeParse } from './ldap/fast-attribute-parse';
-import { installPagesAhead, pagesOf } from './ldap/pages-ahead';
-import type { EntryInterning } from './ldap/entry-decoder';
-import { SequenceInterner } from './ldap/sequence-interner';
 import { ldapTlsOptions } from './ldap/tls-options';
-import type { ConnectionAhead } from './ldap/connect-ahead';
-
-// Same results, a fraction of the garbage (see fast-attribute-parse.ts); only on the ldapts version it mirrors.
-installFastAttributeParse();
 
 export interface LdapDirectoryOptions {
   /** ldaps://host[:636], or ldap://host[:389] together with startTls. */
@@ -114,8 +109,6 @@ const USER_ATTRIBUTES = [
   'primaryGroupID',
 ];
 export const BINARY_ATTRIBUTES = ['objectSid', 'msDS-AllowedToActOnBehalfOfOtherIdentity'];
-/** Computer attributes whose values recur from host to host in the same order (see SequenceInterner). */
-const INTERNED_IN_SEQUENCE = ['msds-allowedtodelegateto', 'memberof'];
 /** Multi-valued attributes that AD may hand out in ranges (MaxValRange, 1500 values). */
 export const MULTI_VALUED = ['servicePrincipalName', 'msDS-AllowedToDelegateTo', 'memberOf'];
 
@@ -220,13 +213,10 @@ export class LdapDirectory implements Directory {
   readonly #connecting = new Map<Lane, Promise<Client>>();
   #rootDse?: RootDse;
   readonly #searches: Semaphore;
-  readonly #connectionAhead?: ConnectionAhead;
+  readonly #paging: LdapPaging;
 
-  /**
-   * `connectionAhead`: an LDAPS socket already opened with this directory's endpoint and TLS options
-   * (connect-ahead.ts); the main lane's first connection takes it instead of opening its own.
-   */
-  constructor(options: LdapDirectoryOptions, deps: { createClient?: (options: ClientOptions) => Client; connectionAhead?: ConnectionAhead } = {}) {
+  /** `paging`: how the big searches' pages are read (ldap/paging.ts); ldapts's searchPaginated by default. */
+  constructor(options: LdapDirectoryOptions, deps: { createClient?: (options: ClientOptions) => Client; paging?: LdapPaging } = {}) {
     const { bindPassword, ...rest } = options;
     const problems: string[] = [];
     const { parsed, problems: urlProblems } = parseLdapUrl(options.url, options.startTls);
@@ -260,7 +250,7 @@ export class LdapDirectory implements Directory {
       ...(options.tlsServername !== undefined ? { tlsServername: options.tlsServername } : {}),
       ...(options.tlsInsecure !== undefined ? { tlsInsecure: options.tlsInsecure } : {}),
     });
-    this.#connectionAhead = deps.connectionAhead;
+    this.#paging = deps.paging ?? plainPaging;
   }
 
   describe(): { kind: 'ldap'; label: string } {
@@ -276,15 +266,9 @@ export class LdapDirectory implements Directory {
    * The snapshot is built while the computers arrive (SnapshotBuilder): indexing their SPNs and delegation
    * entries fills the time the DC takes to produce the next page, so little is left once the last page is in.
    */
-  async snapshot(options: SnapshotOptions = {}): Promise<DirectorySnapshot> {
+  async snapshot(): Promise<DirectorySnapshot> {
     const builder = new SnapshotBuilder();
-    const data = await this.read(builder, options.whileWaiting);
-    try {
-      options.whenRead?.();
-    } catch {
-      // The caller's preparation is its own business, as with whileWaiting.
-    }
-    return builder.build(data);
+    return builder.build(await this.read(builder));
   }
 
   /**
@@ -300,11 +284,8 @@ export class LdapDirectory implements Directory {
     return this.read(builder);
   }
 
-  /**
-   * readData, handing each computer to `builder` (if given) as soon as it is read; `whileWaiting` runs once all
-   * searches are sent (the DC takes a while to compute the computers' first page: ~0.6 s at 5,000 hosts).
-   */
-  private async read(builder?: SnapshotBuilder, whileWaiting?: () => void): Promise<DirectoryData> {
+  /** readData, handing each computer to `builder` (if given) as soon as it is read. */
+  private async read(builder?: SnapshotBuilder): Promise<DirectoryData> {
     const takenAt = new Date().toISOString();
     const rootDse = await this.rootDse();
     const baseDN = await this.baseDN();
@@ -312,13 +293,11 @@ export class LdapDirectory implements Directory {
     const intern = createInterner();
     const domainOf = createDomainOfDn();
     const cancel: Cancellation = {};
-    // Peers list one another's SPNs in the same order: the decoder interns those values from their bytes.
-    const interning = new Map(INTERNED_IN_SEQUENCE.map((name) => [name, new SequenceInterner()]));
     const readingComputers = this.stream(baseDN, COMPUTER_FILTER, COMPUTER_ATTRIBUTES, (e) => {
       const read = toReadComputer(e, intern, domainOf);
       builder?.addComputer(read.computer);
       return read;
-    }, cancel, 'main', interning);
+    }, cancel, 'main');
     // settleAll below handles its outcome; this only keeps a failure during the pause from counting as unhandled.
     readingComputers.catch(() => undefined);
     // The side lane connects (and binds: after the main lane's bind succeeded, so a refused password costs one
@@ -334,13 +313,6 @@ export class LdapDirectory implements Directory {
       configNC ? this.readSpnMappings(configNC).then((m) => (builder?.setSpnMappings(m), m)) : Promise.resolve([] as string[]),
       configNC ? this.readDomains(configNC) : Promise.resolve([] as string[]),
     ] as const;
-    if (whileWaiting) {
-      try {
-        whileWaiting();
-      } catch {
-        // The caller's preparation is its own business: it loads what it needs again when it needs it.
-      }
-    }
     const [read, spnRead, groups, spnMappings, forestDomains] = await settleAll(cancel, searches);
 
     // SID → sAMAccountName, to name the principals of resource-based delegation.
@@ -384,7 +356,6 @@ export class LdapDirectory implements Directory {
   }
 
   async close(): Promise<void> {
-    this.#connectionAhead?.close();
     const clients = [...this.#clients.values()];
     this.#clients.clear();
     this.#rootDse = undefined;
@@ -482,9 +453,9 @@ export class LdapDirectory implements Directory {
   }
 
   /**
-   * A paged search whose entries are converted one by one as they are parsed, the next page already requested
-   * (pages-ahead.ts). Entries with ranged attributes are converted once their ranges are complete (after the
-   * search, outside its permit). Stops at the next page once `cancel` holds a reason.
+   * A paged search whose entries are converted one by one as they are parsed (see LdapPaging). Entries with
+   * ranged attributes are converted once their ranges are complete (after the search, outside its permit).
+   * Stops at the next page once `cancel` holds a reason.
    */
   private async stream<T>(
     base: string,
@@ -493,7 +464,6 @@ export class LdapDirectory implements Directory {
     convert: (entry: EntryView) => T,
     cancel: Cancellation,
     lane: Lane,
-    interning?: EntryInterning,
   ): Promise<T[]> {
     const ranged: Array<{ index: number; entry: Entry }> = [];
     try {
@@ -504,13 +474,13 @@ export class LdapDirectory implements Directory {
           ranged.length = 0;
           throwIfCancelled(cancel);
           const take = (view: EntryView): void => {
-            // Only ldapts parses entries with ranged attributes (entry-decoder.ts declines them).
+            // Views of ranged entries carry the ldapts entry (the fast path's decoder leaves them to ldapts).
             if (view.entry && hasRangedAttribute(view.entry)) {
               ranged.push({ index: out.length, entry: view.entry });
               out.push(undefined as T);
             } else out.push(convert(view));
           };
-          const pages = pagesOf(
+          const pages = this.#paging.pages(
             client,
             base,
             {
@@ -523,7 +493,6 @@ export class LdapDirectory implements Directory {
               timeLimit: Math.max(1, Math.ceil(this.#options.timeoutMs / 1000)),
             },
             take,
-            interning,
           );
           for await (const _page of pages) throwIfCancelled(cancel);
           return out;
@@ -649,25 +618,13 @@ export class LdapDirectory implements Directory {
           'and capture the bind password. Set KCD_LDAP_CA_FILE to the CA certificate instead.',
       );
     }
-    const ahead = lane === 'main' && !startTls ? this.#connectionAhead?.take() : undefined;
-    let opened: TLSSocket | undefined;
-    if (ahead) {
-      try {
-        opened = await ahead;
-      } catch (err) {
-        // What ldapts's own connect would have rejected with (connect-ahead.ts).
-        throw this.unavailable(err, 'connect');
-      }
-    }
     const client = this.#createClient({
       url: this.url,
       timeout: timeoutMs,
       connectTimeout: timeoutMs,
       ...(startTls ? {} : { tlsOptions: this.#tlsOptions }),
-      ...(opened ? { createSecureConnection: takingFirst(opened) } : {}),
     });
-    // The next page of a paged search is requested before this one is parsed (see pages-ahead.ts).
-    installPagesAhead(client);
+    this.#paging.attach(client);
     let stage: FailureStage = 'connect';
     try {
       if (startTls) {
@@ -695,19 +652,6 @@ export class LdapDirectory implements Directory {
     });
     return new DirectoryUnavailableError(this.url, cause, remediation);
   }
-}
-
-/**
- * ldapts's createSecureConnection: `socket` the first time (it is open and secure, so the client uses it at once),
- * a new connection with the client's own arguments after that (a reconnect).
- */
-function takingFirst(socket: TLSSocket): typeof tlsConnect {
-  let first: TLSSocket | undefined = socket;
-  return ((...args: Parameters<typeof tlsConnect>) => {
-    const taken = first;
-    first = undefined;
-    return taken ?? tlsConnect(...args);
-  }) as typeof tlsConnect;
 }
 
 export function createLdapDirectory(options: LdapDirectoryOptions): LdapDirectory {

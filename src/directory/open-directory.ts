@@ -4,6 +4,7 @@
  */
 import type { Config, LdapDirectoryConfig } from '../config';
 import type { LdapDirectoryOptions } from './ldap-directory';
+import type { LdapPaging } from './ldap/paging';
 import { InputError } from '../domain/errors';
 import type { Directory } from './port';
 
@@ -18,14 +19,19 @@ function splitSpecs(values: readonly string[]): string[] {
 
 const demo = (): Directory => new (require('./demo-directory') as typeof import('./demo-directory')).DemoDirectory();
 
+/** What the caller adds to an LDAP directory: its paging (`kcd scan`'s fast path); ldapts's by default. */
+export interface LdapExtras {
+  paging?: LdapPaging;
+}
+
 /**
  * `specs` come from `--directory` (repeatable): `demo`, `ldap`, or snapshot files. With none, LDAP when
  * KCD_LDAP_URL is set, else the demo directory.
  */
-export function openDirectory(specs: readonly string[], config: Config, warn: (message: string) => void): Directory {
+export function openDirectory(specs: readonly string[], config: Config, warn: (message: string) => void, extras: LdapExtras = {}): Directory {
   const list = splitSpecs(specs);
   const only = list.length === 1 ? list[0]!.toLowerCase() : undefined;
-  if (list.length === 0) return config.directory.kind === 'ldap' ? ldap(config, warn) : demo();
+  if (list.length === 0) return config.directory.kind === 'ldap' ? ldap(config, warn, extras) : demo();
   if (only === 'demo') return demo();
   if (only === 'ldap') {
     if (config.directory.kind !== 'ldap') {
@@ -34,7 +40,7 @@ export function openDirectory(specs: readonly string[], config: Config, warn: (m
         'Set them in the environment (see .env.example), or use --directory demo or --directory <snapshot.json>.',
       );
     }
-    return ldap(config, warn);
+    return ldap(config, warn, extras);
   }
   if (list.some((s) => ['demo', 'ldap'].includes(s.toLowerCase()))) {
     throw new InputError(
@@ -45,15 +51,15 @@ export function openDirectory(specs: readonly string[], config: Config, warn: (m
   return new (require('./snapshot-directory') as typeof import('./snapshot-directory')).SnapshotDirectory(list);
 }
 
-function ldap(config: Config, warn: (message: string) => void): Directory {
+function ldap(config: Config, warn: (message: string) => void, extras: LdapExtras): Directory {
   if (config.directory.kind !== 'ldap') throw new Error('unreachable: LDAP directory without LDAP configuration');
   const d = config.directory;
-  const members = d.urls.map((url) => ldapAt(url, d, warn));
+  const members = d.urls.map((url) => ldapAt(url, d, warn, extras));
   return members.length === 1 ? members[0]! : new (require('./failover-directory') as typeof import('./failover-directory')).FailoverDirectory(members);
 }
 
 /** What an LdapDirectory for `url` is given (besides `warn`), from the configuration. */
-export function ldapDirectoryOptions(url: string, d: LdapDirectoryConfig): Omit<LdapDirectoryOptions, 'warn'> {
+function ldapDirectoryOptions(url: string, d: LdapDirectoryConfig): Omit<LdapDirectoryOptions, 'warn'> {
   return {
     url,
     // ldap:// is only ever used with StartTLS: a simple bind must not cross the network in clear.
@@ -68,7 +74,7 @@ export function ldapDirectoryOptions(url: string, d: LdapDirectoryConfig): Omit<
   };
 }
 
-function ldapAt(url: string, d: LdapDirectoryConfig, warn: (message: string) => void): Directory {
+function ldapAt(url: string, d: LdapDirectoryConfig, warn: (message: string) => void, extras: LdapExtras): Directory {
   const { LdapDirectory } = require('./ldap-directory') as typeof import('./ldap-directory');
-  return new LdapDirectory({ ...ldapDirectoryOptions(url, d), warn });
+  return new LdapDirectory({ ...ldapDirectoryOptions(url, d), warn }, extras.paging ? { paging: extras.paging } : {});
 }

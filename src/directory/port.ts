@@ -3,8 +3,6 @@ import type { DirectorySnapshot } from '../domain/snapshot';
 
 export interface SnapshotOptions {
   fresh?: boolean;
-  whileWaiting?: () => void;
-  whenRead?: () => void;
 }
 
 /**
@@ -19,11 +17,6 @@ export interface Directory {
    * snapshot files and the demo do). Throws DirectoryUnavailableError / SnapshotFileError.
    * `fresh`: the caller wants the directory as it is now (a Re-check after a fix), not a cached copy;
    * sources without a cache read afresh every time anyway.
-   * `whileWaiting`: work of the caller's that can run while the source waits on its server (the CLI loads the
-   * checker and renderers then); LDAP calls it once the searches are sent (again for each server failover
-   * tries), other sources may not call it at all. Errors it throws are ignored.
-   * `whenRead`: runs once the source's data is all in, before the snapshot is built from it (the CLI tunes V8
-   * for its one-pass evaluation then); LDAP calls it, other sources may not. Errors it throws are ignored.
    */
   snapshot(options?: SnapshotOptions): Promise<DirectorySnapshot>;
   /**

@@ -8,7 +8,7 @@ import { createInterner } from '../../src/domain/intern';
 import { createDomainOfDn, toGroup, toReadComputer, toReadSpnAccount, viewOf } from '../../src/directory/ldap/entries';
 import { buildAllowSecurityDescriptor, sidToBuffer } from '../../src/directory/ldap/normalise';
 import { domainOfDn } from '../../src/domain/snapshot';
-import * as reference from '../../bench/ldap-reference';
+import * as reference from '../support/ldap-reference';
 
 const SID = 'S-1-5-21-1004336348-1177238915-682003330-1107';
 

@@ -11,7 +11,7 @@ import {
   SEARCH_RESULT_DONE,
   SEARCH_RESULT_ENTRY,
   SEARCH_RESULT_REFERENCE,
-} from '../../src/directory/ldap/message-framer';
+} from '../../src/directory/ldap/fast/message-framer';
 import { prng } from '../../bench/synthetic';
 
 /** An LDAPMessage: SEQUENCE { INTEGER id, [APPLICATION op] { OCTET STRING payload }, controls [0] (optional) }. */

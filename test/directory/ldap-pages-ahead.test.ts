@@ -4,7 +4,7 @@
  * (ldapts reconnecting, or StartTLS) starts cleanly even when the old one stopped in the middle of a message.
  */
 import { BerWriter, Client } from 'ldapts';
-import { installPagesAhead } from '../../src/directory/ldap/pages-ahead';
+import { installPagesAhead } from '../../src/directory/ldap/fast/pages-ahead';
 
 /** A BindResponse (success) with the given message id, as a server sends it. */
 function bindResponse(id: number): Buffer {

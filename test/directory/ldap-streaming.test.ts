@@ -123,35 +123,6 @@ describe('readData: streamed searches side by side', () => {
     await d.close();
   });
 
-  it("snapshot's hooks run once each: whileWaiting once the first page is asked for, whenRead right before the build", async () => {
-    const clients: FakeClient[] = [];
-    const events: string[] = [];
-    // The first page takes longer than the side lane's pause (as a DC's does: it computes the whole result first).
-    const d = directory(clients, { pageDelayMs: 40, events, pages: { [COMPUTER_FILTER]: [computers(0, 2), computers(2, 2)] } });
-    const build = jest.spyOn(SnapshotBuilder.prototype, 'build').mockImplementation(function (this: SnapshotBuilder, data) {
-      events.push('build');
-      return originalBuild.call(this, data);
-    });
-    try {
-      // Both throw: what the caller prepares is its own business (it loads what it needs again later).
-      const hook = (name: string) => () => {
-        events.push(name);
-        throw new Error(`ignored: ${name}`);
-      };
-      const snapshot = await d.snapshot({ whileWaiting: hook('whileWaiting'), whenRead: hook('whenRead') });
-      expect(snapshot.data.computers).toHaveLength(4);
-      expect(events.filter((e) => e === 'whileWaiting')).toHaveLength(1);
-      expect(events.indexOf('whileWaiting')).toBeGreaterThan(events.indexOf(`${COMPUTER_FILTER}#0`));
-      expect(events.indexOf('whileWaiting')).toBeLessThan(events.indexOf(`${COMPUTER_FILTER}#1`));
-      expect(events.filter((e) => e === 'whenRead')).toHaveLength(1);
-      expect(events.indexOf('whenRead')).toBeGreaterThan(events.indexOf(`${COMPUTER_FILTER}#1`));
-      expect(events.indexOf('build')).toBe(events.indexOf('whenRead') + 1);
-    } finally {
-      build.mockRestore();
-      await d.close();
-    }
-  });
-
   it('a search that fails stops the others at their next page; readData rejects once all have settled', async () => {
     const clients: FakeClient[] = [];
     const many = Array.from({ length: 50 }, (_, i) => computers(i * 2, 2));

@@ -54,17 +54,12 @@ export function addAttribute(out: Attributes, key: string, value: unknown): void
   out.set(lower, merged);
 }
 
-/**
- * An entry as the streamed readers take it: its DN and its attributes (attributesOf). From ldapts's parser it
- * keeps the entry itself (`entry`), which a ranged attribute needs to be completed; entry-decoder.ts makes views
- * straight from the bytes (never for entries with ranged attributes).
- */
+/** An entry as the streamed reader takes it: its DN, its attributes (attributesOf) and the ldapts entry itself. */
 export interface EntryView {
   dn: string;
   attributes: Attributes;
+  /** Kept for completing ranged attributes. */
   entry?: Entry;
-  /** Attributes (lower-cased names) whose string values the decoder has interned already (SequenceInterner). */
-  interned?: ReadonlyMap<string, unknown>;
 }
 
 /** The view of an entry ldapts parsed. */
@@ -191,9 +186,9 @@ export function toReadComputer(entry: EntryView, intern: Interner, domainOf: (dn
     // An account's SPNs are its own (HOST/<name>, …): interning them would fill the interner with values that never
     // recur (60,000 of the 70,000 distinct values of the benchmark's 5,000 hosts) and slow every other lookup.
     servicePrincipalNames: stringsOf(attrs, 'serviceprincipalname', asRead),
-    allowedToDelegateTo: stringsOf(attrs, 'msds-allowedtodelegateto', entry.interned?.has('msds-allowedtodelegateto') ? asRead : intern),
+    allowedToDelegateTo: stringsOf(attrs, 'msds-allowedtodelegateto', intern),
     allowedToActOnBehalfOf: [],
-    memberOf: stringsOf(attrs, 'memberof', entry.interned?.has('memberof') ? asRead : intern),
+    memberOf: stringsOf(attrs, 'memberof', intern),
   };
   const dnsHostName = stringOf(attrs, 'dnshostname');
   if (dnsHostName) computer.dnsHostName = dnsHostName;

@@ -1,26 +1,10 @@
 /**
- * Paged searches whose next page is requested before the current page is parsed (ldapts 8.2.0).
- *
- * Why: the Simple Paged Results control (RFC 2696) allows one outstanding request per search, and the cookie
- * for the next page comes in the SearchResultDone that ends the current one. ldapts parses every entry of a
- * page as its bytes arrive and only then sees the Done, so the DC sat idle while kcd parsed: on the benchmark
- * DC (5,000 hosts, pages of 500 entries, ~2.4 MB each) a page cost the DC ~110–150 ms to produce and kcd
- * 50–100 ms to parse, one after the other, ten times per scan. Here the connection's bytes are split into whole
- * messages first (LdapMessageFramer, which reads only each message's envelope); the Done (a few dozen bytes) is
- * decoded by ldapts's own parser as soon as it arrives and the next page is requested at once, whatever is
- * still to parse. The entries are parsed in their order, a slice per turn of the event loop: with `onEntry`,
- * decoded straight from their bytes by entry-decoder.ts and converted one by one as they come; without, they
- * wait for their Done and are then parsed by ldapts. The DC produces page N+1 while kcd decodes and converts
- * page N, and a slow conversion never delays the next request.
- *
- * The pages, their entries and every error are what `client.searchPaginated` gives: the same SearchRequest
- * fields and controls, ldapts's parser and `toObject` (or, for entries handed to `onEntry`, the decoder, which
- * gives the same or declines and leaves the entry to ldapts), the same status handling. It relies on ldapts
- * internals (`socketDataHandler`, `messageParser`, `_send`, `_nextMessageId`, `_ensureConnected`), so it is
- * used only on the ldapts version it was written against (PATCHED_LDAPTS_VERSION); elsewhere, and on clients
- * that are not ldapts Clients (test doubles), pagesOf() falls back to `searchPaginated`.
- * test/directory/ldap-pages-ahead.dc.test.ts checks on the Samba DC that results equal searchPaginated's, that
- * each next request leaves before the previous page's entries are parsed, and errors and early stops.
+ * Paged searches whose next page is requested before the current page is parsed (ldapts 8.2.0 internals).
+ * Why: the paged-results cookie comes in the SearchResultDone after a page's entries, and ldapts parses every
+ * entry before it sees it, so the DC sat idle while kcd parsed. Here the connection's bytes are cut into whole
+ * messages (message-framer.ts); a watched search's Done is decoded as soon as it arrives and the next request
+ * leaves at once; the entries are then parsed by ldapts's own parser, in order, a slice per event-loop turn.
+ * Invariant: the pages, entries and errors are searchPaginated's (test/directory/ldap-pages-ahead.dc.test.ts).
  */
 import {
   Client,
@@ -38,9 +22,8 @@ import {
   StatusCodeParser,
   type Filter,
 } from 'ldapts';
-import { EntryDecoder, type EntryInterning } from './entry-decoder';
-import { type EntryView, viewOf } from './entries';
-import { installedLdaptsVersion, PATCHED_LDAPTS_VERSION } from './fast-attribute-parse';
+import { type EntryView, viewOf } from '../entries';
+import { installedLdaptsVersion, PATCHED_LDAPTS_VERSION } from './ldapts-version';
 import {
   LdapMessageFramer,
   type MessageEnvelope,
@@ -75,11 +58,9 @@ interface Watch {
   entries?: EntrySink;
 }
 
-/** Receives a search's entries one by one (decoded by entry-decoder.ts, or parsed by ldapts where it declines). */
+/** Receives a search's entries one by one, parsed by ldapts. */
 interface EntrySink {
   request: SearchRequest;
-  /** The search's decoder (one for all its pages: they ask for the same attributes). */
-  decoder: EntryDecoder;
   take(entry: EntryView): void;
   /** An entry could not be parsed, or `take` threw: the search fails at its next page. */
   fail(error: unknown): void;
@@ -245,11 +226,6 @@ class ReadAhead {
   /** Runs inside the socket's data handler: nothing may throw out of it. */
   #toSink(bytes: Buffer, sink: EntrySink): void {
     try {
-      const decoded = sink.decoder.decode(bytes);
-      if (decoded !== undefined) {
-        sink.take(decoded);
-        return;
-      }
       this.#parsedEntry = undefined;
       this.#entryParser.read(bytes, new Map([[String(sink.request.messageId), { message: sink.request }]]) as never);
       const entry = this.#parsedEntry as SearchEntry | undefined;
@@ -298,51 +274,6 @@ export function installPagesAhead(client: Client, version?: string): boolean {
   return true;
 }
 
-/**
- * The pages of a paged search: read ahead where supported, else ldapts's searchPaginated. With `onEntry`, each
- * entry goes to it as soon as it is decoded, as an EntryView, and the pages carry none (only their count):
- * converting entries one at a time lets each one's intermediate objects die young instead of a whole page of
- * them surviving garbage collections (at 5,000 hosts, half of what each scavenge copied). Read ahead, entries are
- * decoded straight from their bytes (entry-decoder.ts; ldapts's parser takes the few it declines). The next page
- * is requested before this one's entries are decoded either way. `interning` names the attributes whose values
- * the decoder interns as it reads them (views list them in `interned`); entries parsed by ldapts carry none.
- */
-export function pagesOf(
-  client: Client,
-  baseDN: string,
-  options: SearchOptions,
-  onEntry?: (entry: EntryView) => void,
-  interning?: EntryInterning,
-): AsyncGenerator<SearchPage> {
-  if (readers.has(client)) return searchPagesAhead(client, baseDN, options, onEntry, interning);
-  return onEntry ? handingOn(client.searchPaginated(baseDN, options), onEntry) : countingEntries(client.searchPaginated(baseDN, options));
-}
-
-async function* countingEntries(pages: AsyncGenerator<{ searchEntries: Entry[]; searchReferences: string[] }>): AsyncGenerator<SearchPage> {
-  for await (const page of pages) yield { ...page, entries: page.searchEntries.length };
-}
-
-/** searchPaginated's pages handed on entry by entry, the next page requested before this one is handed on. */
-async function* handingOn(
-  pages: AsyncGenerator<{ searchEntries: Entry[]; searchReferences: string[] }>,
-  onEntry: (entry: EntryView) => void,
-): AsyncGenerator<SearchPage> {
-  let next = pages.next();
-  try {
-    for (;;) {
-      const page = await next;
-      if (page.done) return;
-      next = pages.next();
-      for (const entry of page.value.searchEntries) onEntry(viewOf(entry));
-      yield { searchEntries: [], searchReferences: page.value.searchReferences, entries: page.value.searchEntries.length };
-    }
-  } finally {
-    // Stopped early: settle the page in flight and end the generator.
-    await next.catch(() => undefined);
-    await pages.return(undefined).catch(() => undefined);
-  }
-}
-
 function pagedCookie(response: SearchResponse): Buffer | undefined {
   for (const control of response.controls ?? []) {
     if (control instanceof PagedResultsControl) return control.value?.cookie?.length ? control.value.cookie : undefined;
@@ -382,7 +313,6 @@ export async function* searchPagesAhead(
   baseDN: string,
   options: SearchOptions = {},
   onEntry?: (entry: EntryView) => void,
-  interning?: EntryInterning,
 ): AsyncGenerator<SearchPage> {
   const internals = client as unknown as ClientInternals;
   await internals._ensureConnected();
@@ -408,10 +338,6 @@ export async function* searchPagesAhead(
     next?: InFlight;
   }
   let finished = false;
-  const decoder = new EntryDecoder(
-    { attributes: options.attributes ?? [], explicitBufferAttributes: options.explicitBufferAttributes ?? [] },
-    interning,
-  );
   // Pages requested so far, and pages the caller has taken: the DC is asked for at most MAX_PAGES_AHEAD pages
   // beyond the one the caller is at, so a caller slower than the DC does not buffer the whole search.
   let requested = 0;
@@ -448,7 +374,6 @@ export async function* searchPagesAhead(
         ? {
             entries: {
               request: req,
-              decoder,
               take: (entry: EntryView) => {
                 // Entries of a page requested ahead that arrive after the consumer stopped are dropped.
                 if (inFlight.failure || finished) return;
