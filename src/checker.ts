@@ -11,7 +11,7 @@ import { groupAdvice, type FleetAdvice } from './domain/group-advice';
 import type { DirectorySnapshot } from './domain/snapshot';
 import { InputError } from './domain/errors';
 import { PairScreen, SCREENED_PAIR_RULES } from './checks/pair-screen';
-import { hostSurelyClean, SCREENED_HOST_RULES } from './checks/host-screen';
+import { hostSurelyClean } from './checks/host-screen';
 import { PairFindingSummariser, type Dropped } from './fleet-summariser';
 import { classIds, missingSpns } from './checks/helpers';
 
@@ -26,8 +26,6 @@ const USER_CHECKS = CHECKS.filter((c): c is UserCheck => c.scope === 'user');
 const PAIR_CHECKS_BOTH_WAYS = PAIR_CHECKS.filter((c) => c.id !== 'KCD016');
 /** The pair screen speaks for exactly these rules; should the catalogue change without it, fleets run every rule. */
 const SCREEN_COVERS_PAIR_CHECKS = PAIR_CHECKS_BOTH_WAYS.map((c) => c.id).join() === SCREENED_PAIR_RULES.join();
-/** The same for the host screen and the host rules. */
-const SCREEN_COVERS_HOST_CHECKS = HOST_CHECKS.map((c) => c.id).join() === SCREENED_HOST_RULES.join();
 
 export interface PairOptions {
   storage?: boolean;
@@ -150,8 +148,8 @@ const HOST_CHECKS_BY_ROLE: Record<HostRole, readonly HostCheck[]> = {
 };
 
 function hostFindings(snapshot: DirectorySnapshot, host: Computer, role: HostRole): Finding[] {
-  // Most hosts are clean: the screen says so without running the rules (see host-screen.ts).
-  if (SCREEN_COVERS_HOST_CHECKS && hostSurelyClean(snapshot, host)) return NO_FINDINGS;
+  // Most hosts are clean: every rule says so cheaply without running (see host-screen.ts).
+  if (hostSurelyClean(snapshot, host)) return NO_FINDINGS;
   const ctx = { snapshot, host, role };
   let out: Finding[] | undefined;
   for (const c of HOST_CHECKS_BY_ROLE[role]) {

@@ -241,7 +241,7 @@ export class KcdBot extends TeamsActivityHandler {
   }
 
   private async sendAnswer(context: TurnContext, request: Request, options: AnswerOptions = {}): Promise<void> {
-    if (request.kcd === 'check' || request.kcd === 'scan' || request.kcd === 'summary') await context.sendActivity({ type: ActivityTypes.Typing });
+    if (Answerer.isSlow(request)) await context.sendActivity({ type: ActivityTypes.Typing });
     const answer = await this.answererFor(context).answer(request, this.correlation(context), conversationOf(context), options);
     this.log(context).info({ conversation: context.activity.conversation?.id, kind: request.kcd, answer: answer.summary }, 'answered');
     await context.sendActivity(cardActivity(answer.card));

@@ -7,6 +7,7 @@ export const KCD001: Check = {
   id: 'KCD001',
   severity: 'error',
   title: 'Migration-service delegation missing',
+  topics: ['constrained-delegation'],
   scope: 'pair',
   check({ snapshot, source, dest }) {
     if (resourceBasedAllows(source, dest)) return []; // KCD014 speaks for this pair

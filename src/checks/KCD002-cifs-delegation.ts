@@ -7,6 +7,7 @@ export const KCD002: Check = {
   id: 'KCD002',
   severity: 'error',
   title: 'cifs delegation to the destination missing (storage moves)',
+  topics: ['constrained-delegation'],
   scope: 'pair',
   check({ snapshot, source, dest, storage }) {
     if (!storage || resourceBasedAllows(source, dest)) return [];

@@ -7,6 +7,7 @@ export const KCD003: Check = {
   id: 'KCD003',
   severity: 'error',
   title: 'cifs delegation to the SMB file server missing',
+  topics: ['constrained-delegation'],
   scope: 'pair',
   check({ snapshot, source, fileServers }) {
     if (fileServers.length === 0) return [];

@@ -7,8 +7,11 @@ export const KCD004: Check = {
   id: 'KCD004',
   severity: 'error',
   title: '"Kerberos only" on Windows Server 2016 or later',
+  topics: ['protocol-transition'],
   scope: 'host',
   roles: ['source'],
+  // Protocol transition on: nothing to say (whatever the OS).
+  quiet: (_snapshot, host) => hasFlag(host.userAccountControl, 'TRUSTED_TO_AUTH_FOR_DELEGATION'),
   check({ host }) {
     if (hasFlag(host.userAccountControl, 'TRUSTED_TO_AUTH_FOR_DELEGATION')) return [];
     if (!runs2016OrLater(host)) return [];

@@ -7,8 +7,10 @@ export const KCD005: Check = {
   id: 'KCD005',
   severity: 'warning',
   title: 'Unconstrained delegation on a non-DC host',
+  topics: ['unconstrained-delegation'],
   scope: 'host',
   roles: ['source'],
+  quiet: (_snapshot, host) => !hasFlag(host.userAccountControl, 'TRUSTED_FOR_DELEGATION'),
   check({ host }) {
     const uac = host.userAccountControl;
     if (!hasFlag(uac, 'TRUSTED_FOR_DELEGATION') || isDomainController(host)) return [];

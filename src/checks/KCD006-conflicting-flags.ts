@@ -6,8 +6,10 @@ export const KCD006: Check = {
   id: 'KCD006',
   severity: 'error',
   title: 'Unconstrained and protocol-transition flags both set',
+  topics: ['protocol-transition', 'unconstrained-delegation'],
   scope: 'host',
   roles: ['source'],
+  quiet: (_snapshot, host) => !hasFlag(host.userAccountControl, 'TRUSTED_FOR_DELEGATION'),
   check({ host }) {
     const uac = host.userAccountControl;
     if (!hasFlag(uac, 'TRUSTED_FOR_DELEGATION') || !hasFlag(uac, 'TRUSTED_TO_AUTH_FOR_DELEGATION')) return [];

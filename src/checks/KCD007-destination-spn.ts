@@ -8,6 +8,7 @@ export const KCD007: Check = {
   id: 'KCD007',
   severity: 'error',
   title: 'Destination lacks the service principal name',
+  topics: ['spn'],
   scope: 'pair',
   check({ snapshot, dest, storage, fileServers }) {
     // The common case, no allocation: DEST answers to everything (the lists are cached per target).

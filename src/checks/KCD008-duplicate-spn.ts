@@ -8,8 +8,10 @@ export const KCD008: Check = {
   id: 'KCD008',
   severity: 'error',
   title: 'Duplicate SPN',
+  topics: ['duplicate-spn'],
   scope: 'host',
   roles: ['source', 'target'],
+  quiet: (snapshot, host) => !snapshot.duplicateSpnHolders.has(host.distinguishedName),
   check({ snapshot, host }) {
     if (!snapshot.duplicateSpnHolders.has(host.distinguishedName)) return [];
     const findings: Finding[] = [];

@@ -6,8 +6,10 @@ export const KCD009: Check = {
   id: 'KCD009',
   severity: 'error',
   title: 'Computer account disabled',
+  topics: [],
   scope: 'host',
   roles: ['source', 'target'],
+  quiet: (_snapshot, host) => !hasFlag(host.userAccountControl, 'ACCOUNTDISABLE'),
   check({ host }) {
     if (!hasFlag(host.userAccountControl, 'ACCOUNTDISABLE')) return [];
     return [

@@ -6,6 +6,7 @@ export const KCD010: Check = {
   id: 'KCD010',
   severity: 'error',
   title: 'Initiating user cannot be delegated (sensitive account)',
+  topics: ['protected-users', 'upn'],
   scope: 'user',
   check({ user }) {
     if (!hasFlag(user.userAccountControl, 'NOT_DELEGATED')) return [];

@@ -6,6 +6,7 @@ export const KCD011: Check = {
   id: 'KCD011',
   severity: 'error',
   title: 'Initiating user is in Protected Users',
+  topics: ['protected-users', 'upn'],
   scope: 'user',
   check({ snapshot, user }) {
     const path = protectedUsersPath(snapshot, user);

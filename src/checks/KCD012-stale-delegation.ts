@@ -1,4 +1,5 @@
 import { unheldEntries } from './helpers';
+import { delegationIdsOf } from '../domain/snapshot';
 import type { Check } from './types';
 
 /** A delegation entry whose SPN no account holds: a typo, or a host that was renamed or removed. */
@@ -6,8 +7,10 @@ export const KCD012: Check = {
   id: 'KCD012',
   severity: 'warning',
   title: 'Delegation entry names an SPN nobody holds',
+  topics: ['constrained-delegation', 'spn'],
   scope: 'host',
   roles: ['source'],
+  quiet: (snapshot, host) => !delegationIdsOf(snapshot, host).anyUnheld,
   check({ snapshot, host }) {
     return unheldEntries(snapshot, host).map((spn) => ({
       rule: 'KCD012',

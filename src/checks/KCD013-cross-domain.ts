@@ -5,6 +5,7 @@ export const KCD013: Check = {
   id: 'KCD013',
   severity: 'error',
   title: 'Source and destination in different domains',
+  topics: ['constrained-delegation'],
   scope: 'pair',
   check({ source, dest, fileServers }) {
     if (fileServers.length === 0 && dest.domain === source.domain) return [];

@@ -7,6 +7,7 @@ export const KCD014: Check = {
   id: 'KCD014',
   severity: 'warning',
   title: 'Only resource-based delegation allows this pair',
+  topics: ['constrained-delegation'],
   scope: 'pair',
   check({ snapshot, source, dest, storage, fileServers }) {
     if (fileServers.length === 0 && !resourceBasedAllows(source, dest)) return [];

@@ -1,4 +1,5 @@
 import { entriesHeldByDomainControllers } from './helpers';
+import { delegationIdsOf } from '../domain/snapshot';
 import type { Check } from './types';
 
 /** A host that may delegate to a DC's services can impersonate anyone towards the DC: tier-0 exposure. */
@@ -6,8 +7,10 @@ export const KCD015: Check = {
   id: 'KCD015',
   severity: 'error',
   title: 'Delegation to a domain controller',
+  topics: ['constrained-delegation'],
   scope: 'host',
   roles: ['source'],
+  quiet: (snapshot, host) => !delegationIdsOf(snapshot, host).anyDomainController,
   check({ snapshot, host }) {
     return entriesHeldByDomainControllers(snapshot, host).flatMap(({ spn, dc }) => {
       return [

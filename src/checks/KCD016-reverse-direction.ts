@@ -7,6 +7,7 @@ export const KCD016: Check = {
   id: 'KCD016',
   severity: 'info',
   title: 'Reverse direction not configured',
+  topics: ['constrained-delegation'],
   scope: 'pair',
   check({ snapshot, source, dest, storage }) {
     if (resourceBasedAllows(dest, source)) return [];

@@ -6,8 +6,10 @@ export const KCD017: Check = {
   id: 'KCD017',
   severity: 'warning',
   title: 'Computer object has no dNSHostName',
+  topics: ['spn'],
   scope: 'host',
   roles: ['source', 'target'],
+  quiet: (_snapshot, host) => !!host.dnsHostName,
   check({ host }) {
     if (host.dnsHostName) return [];
     const guess = fqdnOrGuess(host);

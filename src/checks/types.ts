@@ -1,6 +1,7 @@
 import type { Finding, Severity } from '../domain/finding';
 import type { Computer, User } from '../domain/model';
 import type { DirectorySnapshot } from '../domain/snapshot';
+import type { TopicId } from '../domain/topics';
 
 /** SOURCE → DEST, with the options of the question. */
 export interface PairContext {
@@ -33,10 +34,21 @@ interface RuleMeta {
   severity: Severity;
   /** A short title for lists and help ("Migration-service delegation missing"). */
   title: string;
+  /** The explain topics about this rule, the one that explains it best first (result cards' "Explain" button). */
+  topics: readonly TopicId[];
 }
 
 /** A rule is data plus a pure function: it returns findings and never throws or logs. */
 export type Check =
   | (RuleMeta & { scope: 'pair'; check(ctx: PairContext): Finding[] })
-  | (RuleMeta & { scope: 'host'; roles: readonly HostRole[]; check(ctx: HostContext): Finding[] })
+  | (RuleMeta & {
+      scope: 'host';
+      roles: readonly HostRole[];
+      check(ctx: HostContext): Finding[];
+      /**
+       * A cheap, conservative "this rule has nothing to say about HOST, in any role": true only when check
+       * surely returns []. Fleets skip the host rules when every rule is quiet (host-screen.ts); false is always safe.
+       */
+      quiet(snapshot: DirectorySnapshot, host: Computer): boolean;
+    })
   | (RuleMeta & { scope: 'user'; check(ctx: UserContext): Finding[] });

@@ -10,7 +10,7 @@
 import { displayable } from '../domain/names';
 import { defaultIntentClassifier, OPERATE_CUE, type IntentClassifier } from './intent-classifier';
 import { isEnglishWord, looksLikeHostName, trimWord, type HostVocabulary } from './host-vocabulary';
-import { COMMANDS, COMMON_FILLERS, findCommand, type CommandArgument, type CommandDefinition } from './registry';
+import { COMMANDS, COMMON_FILLERS, findCommand, type CommandArgument, type CommandDefinition, type RegistryIntent } from './registry';
 import { canonicalTimeZone, parseTimeArgument, parseTimeOfDay, parseTimeZone } from './schedule';
 import { ARROW, cleanText, expandContractions, tokenize } from './text';
 import { findTopic } from './topics';
@@ -122,13 +122,13 @@ function takeFresh(text: string, question: boolean): { text: string; fresh: bool
 }
 
 /** The flag argument of `def` that `word` (lower case) sets, if any. */
-function flagOf(def: CommandDefinition, word: string): CommandArgument | undefined {
+function flagOf(def: CommandDefinition<{ kcd: string }, RegistryIntent>, word: string): CommandArgument | undefined {
   return def.arguments.find((a) => a.kind === 'flag' && a.field !== undefined && a.words?.includes(word));
 }
 
 /** Reads the arguments of `def` from `argText`; undefined when the text does not fit the grammar. */
-function parseSlash(def: CommandDefinition, argText: string, hosts: HostVocabulary): ParsedCommand | undefined {
-  const result = empty(def.intent, 'slash');
+function parseSlash(def: CommandDefinition<{ kcd: string }, RegistryIntent>, argText: string, hosts: HostVocabulary): ParsedCommand | undefined {
+  const result = empty(def.intents[0]!, 'slash');
   const kinds = new Set(def.arguments.map((a) => a.kind));
   if (kinds.has('time')) {
     // The tokenizer splits "07:30"; take the time argument out of the text first.

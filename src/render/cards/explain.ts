@@ -1,245 +1,22 @@
 /**
  * `/kcd explain <topic>`: the Kerberos words a Hyper-V admin meets when live migration fails, explained
  * plainly (for the admin of the source article who found the terminology confusing), each with the
- * commands that show the state in their own domain.
+ * commands that show the state in their own domain. The words and texts are the topic catalogue
+ * (src/domain/topics.ts); the rules about a topic come from the rules themselves.
  */
+import { CHECKS } from '../../checks';
+import { TOPICS, type Topic, type TopicId } from '../../domain/topics';
 import { adaptiveCard, codeBlock, container, footer, plain, submit, text } from './common';
 import { md } from './markdown';
 import type { AdaptiveCard, CardContext, CardElement } from './types';
 
-export interface ExplainTopic {
-  id: string;
-  title: string;
-  /** A button-sized name ("Protocol transition"). */
-  short: string;
-  /** Words that name the topic, lower case, for the parser ("what is protocol transition?"). */
-  aliases: string[];
-  /** A few short paragraphs, plain English. */
-  explanation: string[];
-  /** What it means for live migration, in one paragraph. */
-  forLiveMigration: string;
-  /** Commands that show the state, each with a comment saying what to look for. */
-  validate: Array<{ command: string; note: string }>;
-  /** kcd rule ids about this topic. */
-  rules: string[];
-  /** Other topic ids worth reading next. */
-  related: string[];
+/** The rules that name a topic, in id order (each rule lists its topics: Check.topics). */
+export function rulesAbout(topic: TopicId): string[] {
+  return CHECKS.filter((c) => c.topics.includes(topic)).map((c) => c.id);
 }
 
-export const EXPLAIN_TOPICS: readonly ExplainTopic[] = [
-  {
-    id: 'upn',
-    short: 'UPN',
-    title: 'UPN (user principal name)',
-    aliases: ['upn', 'upns', 'user principal name', 'userprincipalname', 'logon name', 'user logon name'],
-    explanation: [
-      'A UPN is the sign-in name of a user account, such as alice@contoso.com: the two "User logon name" fields in Active Directory Users and Computers joined together. It is stored in one single-valued attribute, userPrincipalName.',
-      'Only user accounts have a UPN. Computer accounts such as GOGO-3 do not: they are known by their name (GOGO-3$) and their SPNs.',
-      'A UPN must be unique in the whole forest. If two accounts share one, the KDC finds both when it looks the name up, and sign-in fails for both of them.',
-    ],
-    forLiveMigration:
-      'The UPN identifies you, the admin who starts the move. Delegation acts as you, so your own account must be allowed to be delegated: kcd checks it (not "sensitive", not in Protected Users) when it knows who is asking.',
-    validate: [
-      { command: 'Get-ADUser alice -Properties UserPrincipalName, AccountNotDelegated | Select Name, UserPrincipalName, AccountNotDelegated', note: 'your UPN, and whether the account is marked sensitive' },
-      { command: 'Get-ADUser -Filter "UserPrincipalName -eq \'alice@contoso.com\'" | Select Name', note: 'exactly one account may come back' },
-      { command: 'whoami /upn', note: 'the UPN you are signed in with' },
-    ],
-    rules: ['KCD010', 'KCD011'],
-    related: ['protected-users', 'spn'],
-  },
-  {
-    id: 'spn',
-    short: 'SPN',
-    title: 'SPN (service principal name)',
-    aliases: ['spn', 'spns', 'service principal name', 'service principal names', 'serviceprincipalname', 'setspn'],
-    explanation: [
-      'An SPN names a service that runs under an account, written serviceclass/host: cifs/fhost1.contoso.com (file sharing), Microsoft Virtual System Migration Service/GOGO-4 (live migration). Kerberos tickets are issued for an SPN, so the KDC must find exactly one account that holds it.',
-      'Computer accounts get their SPNs automatically: HOST/GOGO-4 and HOST/gogo-4.contoso.com when the computer joins (HOST/ also stands for cifs and other built-in services), and Hyper-V\'s management service (VMMS) registers "Microsoft Virtual System Migration Service", "Microsoft Virtual Console Service" and "Hyper-V Replica Service" on the host\'s own computer account. If it cannot, you see event 14050.',
-      'User accounts get SPNs only when a service runs as that user (a "service account"), for example SQL Server or an IIS application pool. SPNs must be unique in the whole forest.',
-    ],
-    forLiveMigration:
-      'The destination must hold its migration SPN, or there is nothing to delegate to. The Delegation tab in Active Directory Users and Computers only appears on accounts that have an SPN. Register both name forms (GOGO-4 and gogo-4.contoso.com): the client asks for a ticket to the name you typed.',
-    validate: [
-      { command: 'setspn -L GOGO-4', note: 'every SPN on GOGO-4: look for both Microsoft Virtual System Migration Service lines' },
-      { command: 'setspn -Q "Microsoft Virtual System Migration Service/gogo-4.contoso.com"', note: 'which account holds this SPN' },
-      { command: 'Get-ADComputer GOGO-4 -Properties DNSHostName, ServicePrincipalName | Select -ExpandProperty ServicePrincipalName', note: 'the same from PowerShell' },
-    ],
-    rules: ['KCD007', 'KCD012', 'KCD017'],
-    related: ['duplicate-spn', 'constrained-delegation'],
-  },
-  {
-    id: 'kdc',
-    short: 'KDC, TGT and TGS',
-    title: 'KDC, TGT and TGS (Kerberos tickets)',
-    aliases: [
-      'kdc', 'tgt', 'tgs', 'kerberos', 'ticket', 'tickets', 'service ticket', 'key distribution center',
-      'ticket granting ticket', 'ticket-granting ticket', 'ticket granting service', 'ticket-granting service', 'klist',
-    ],
-    explanation: [
-      'The KDC (Key Distribution Center) is the Kerberos service that runs on every domain controller; in Services it is "Kerberos Key Distribution Center". It authenticates users and computers when Kerberos is used.',
-      'It has two parts. The Authentication Server (AS) checks who you are when you sign in and gives you a TGT (ticket-granting ticket). The Ticket-Granting Service (TGS) takes your TGT and gives you a service ticket for one SPN, such as cifs/gogo-4.contoso.com. TGTs and service tickets are the only two kinds of ticket the KDC issues.',
-      'Tickets are cached (klist shows them) and are reused for hours. After you change delegation in AD, a host keeps its old tickets until they expire or are purged.',
-    ],
-    forLiveMigration:
-      'Delegation is the KDC giving the source host a service ticket to the destination on your behalf, and it does so only if AD allows it. After a fix, let AD replicate to the DC the hosts use, then purge the SYSTEM ticket cache on the source host (or wait up to 15 minutes).',
-    validate: [
-      { command: 'klist', note: 'your own tickets on this machine' },
-      { command: 'Invoke-Command -ComputerName GOGO-3 { klist -li 0x3e7 }', note: 'the tickets of SYSTEM (which VMMS runs as) on the source host' },
-      { command: 'Invoke-Command -ComputerName GOGO-3 { klist -li 0x3e7 purge }', note: 'drop them after changing delegation' },
-      { command: 'nltest /dsgetdc:contoso.com', note: 'which domain controller (and so which KDC) a machine uses' },
-    ],
-    rules: [],
-    related: ['constrained-delegation', 'spn'],
-  },
-  {
-    id: 'constrained-delegation',
-    short: 'Constrained delegation',
-    title: 'Kerberos constrained delegation (KCD)',
-    aliases: [
-      'constrained delegation', 'kerberos constrained delegation', 'kcd', 'delegation', 'msds-allowedtodelegateto',
-      'allowedtodelegateto', 'allowed to delegate to', 'double hop', 'double-hop', 's4u2proxy', 'delegation tab',
-    ],
-    explanation: [
-      'When you start a live migration from your workstation or a management server, you authenticate to the source host, GOGO-3. GOGO-3 then has to reach GOGO-4 as you: a second hop ("double hop"). Kerberos allows that hop only when GOGO-3 is trusted to delegate to that exact service.',
-      'The list of services lives on the source host\'s computer account, in the attribute msDS-AllowedToDelegateTo, as SPNs. When GOGO-3 asks the KDC for a ticket to GOGO-4 on your behalf (S4U2Proxy), the KDC checks that the SPN is in this list; if not, it refuses.',
-      'In Active Directory Users and Computers: the source host → Delegation tab → "Trust this computer for delegation to the specified services only" → "Use any authentication protocol" → Add the destination\'s services.',
-    ],
-    forLiveMigration:
-      'The source needs "Microsoft Virtual System Migration Service" of the destination, in both name forms (GOGO-4 and gogo-4.contoso.com); storage moves also need cifs of the destination, and VM files or ISOs on a share need cifs of the file server. Delegation is one-way: set the mirror entries on GOGO-4 to move VMs back. Both hosts must be in the same domain.',
-    validate: [
-      {
-        command: 'Get-ADComputer GOGO-3 -Properties msDS-AllowedToDelegateTo | Select -ExpandProperty msDS-AllowedToDelegateTo',
-        note: 'the services GOGO-3 may delegate to',
-      },
-      {
-        command: 'Get-ADComputer -Filter * -Properties msDS-AllowedToDelegateTo, TrustedForDelegation | Select Name, TrustedForDelegation, msDS-AllowedToDelegateTo',
-        note: 'every computer at once',
-      },
-      {
-        command: 'Get-ADComputer GOGO-4 -Properties msDS-AllowedToDelegateTo | Select -ExpandProperty msDS-AllowedToDelegateTo',
-        note: 'the mirror entries on GOGO-4, for moving VMs back',
-      },
-    ],
-    rules: ['KCD001', 'KCD002', 'KCD003', 'KCD012', 'KCD013', 'KCD014', 'KCD015', 'KCD016'],
-    related: ['protocol-transition', 'spn'],
-  },
-  {
-    id: 'protocol-transition',
-    short: 'Protocol transition',
-    title: 'Protocol transition ("Use any authentication protocol")',
-    aliases: [
-      'protocol transition', 'protocol-transition', 'any authentication protocol', 'use any authentication protocol',
-      'kerberos only', 'use kerberos only', 'trustedtoauthfordelegation', 'trusted to auth for delegation', 's4u2self', 's4u',
-    ],
-    explanation: [
-      'On the Delegation tab, "Use Kerberos only" lets the host delegate only a forwardable Kerberos ticket that you handed it. "Use any authentication protocol" also lets the host get a ticket for you from the KDC by itself (S4U2Self) and then delegate that. In AD this is the userAccountControl flag TRUSTED_TO_AUTH_FOR_DELEGATION (0x1000000).',
-      'Windows Server 2016 moved Hyper-V management from the WMI v1 provider over DCOM to WMI v2 over WinRM. WinRM runs as NETWORK SERVICE, while VMMS runs as SYSTEM, and the way WinRM authenticates you keeps your forwardable ticket where VMMS cannot use it. So VMMS has to get a ticket for you itself, which needs protocol transition.',
-    ],
-    forLiveMigration:
-      'On Windows Server 2016 and later the source host must use "Use any authentication protocol"; "Use Kerberos only" works only on 2012 R2 and earlier. With "Kerberos only" on 2016+, moves fail with 0x8009030E "No credentials are available in the security package".',
-    validate: [
-      {
-        command: 'Get-ADComputer GOGO-3 -Properties TrustedToAuthForDelegation, TrustedForDelegation, OperatingSystem | Select Name, TrustedToAuthForDelegation, TrustedForDelegation, OperatingSystem',
-        note: 'TrustedToAuthForDelegation must be True on 2016 and later',
-      },
-      {
-        command: 'Get-ADComputer GOGO-3 | Set-ADAccountControl -TrustedForDelegation $false -TrustedToAuthForDelegation $true',
-        note: 'the fix: specified services only, any authentication protocol',
-      },
-    ],
-    rules: ['KCD004', 'KCD006'],
-    related: ['constrained-delegation', 'unconstrained-delegation'],
-  },
-  {
-    id: 'unconstrained-delegation',
-    short: 'Unconstrained delegation',
-    title: 'Unconstrained delegation ("Trust this computer for delegation to any service")',
-    aliases: [
-      'unconstrained delegation', 'unconstrained', 'trusted for delegation', 'trustedfordelegation',
-      'delegation to any service', 'trust this computer for delegation to any service',
-    ],
-    explanation: [
-      'The first choice on the Delegation tab, "Trust this computer for delegation to any service (Kerberos only)", is the userAccountControl flag TRUSTED_FOR_DELEGATION (0x80000). Everyone who authenticates to such a host hands it a copy of their TGT, and the host can then act as them towards any service in the domain.',
-      'Domain controllers have it by design. On a Hyper-V host it is a security risk: whoever controls the host can reuse the TGTs of every admin who connected to it.',
-    ],
-    forLiveMigration:
-      'It does not make live migration work on Windows Server 2016 and later, because VMMS needs protocol transition, which only "Trust this computer for delegation to the specified services only" with "Use any authentication protocol" gives. A host with both flags set is a conflict. Switch to constrained delegation and list the destination\'s services.',
-    validate: [
-      {
-        command: "Get-ADComputer -Filter 'TrustedForDelegation -eq $true' -Properties TrustedForDelegation, PrimaryGroupID | Where PrimaryGroupID -ne 516 | Select Name",
-        note: 'computers other than domain controllers trusted for any service',
-      },
-      { command: 'Get-ADComputer GOGO-3 -Properties TrustedForDelegation, TrustedToAuthForDelegation', note: 'one host\'s flags' },
-    ],
-    rules: ['KCD005', 'KCD006'],
-    related: ['protocol-transition', 'constrained-delegation'],
-  },
-  {
-    id: 'protected-users',
-    short: 'Protected Users',
-    title: 'Protected Users and "Account is sensitive and cannot be delegated"',
-    aliases: [
-      'protected users', 'protected user', 'protected-users', 'sensitive', 'sensitive account', 'account is sensitive',
-      'account is sensitive and cannot be delegated', 'cannot be delegated', 'not delegated', 'not_delegated',
-      'accountnotdelegated',
-    ],
-    explanation: [
-      'Delegation acts as you, so the KDC also looks at your own account. If it is marked "Account is sensitive and cannot be delegated" (userAccountControl NOT_DELEGATED, 0x100000), or is a member of the Protected Users group, directly or through a nested group, the KDC refuses to delegate it.',
-      'That is on purpose: both exist to stop highly privileged accounts from being reused by other machines.',
-    ],
-    forLiveMigration:
-      'A migration started by such an account fails however well GOGO-3 and GOGO-4 are configured. Start migrations with an admin account that can be delegated; clear the flag or leave the group only if your security policy allows it.',
-    validate: [
-      { command: 'Get-ADUser alice -Properties AccountNotDelegated, MemberOf | Select Name, AccountNotDelegated', note: 'True means sensitive' },
-      { command: 'Get-ADGroupMember "Protected Users" -Recursive | Select Name', note: 'every member, nested groups resolved' },
-      { command: 'whoami /groups | findstr /i "Protected"', note: 'whether your current sign-in is in Protected Users' },
-    ],
-    rules: ['KCD010', 'KCD011'],
-    related: ['upn', 'constrained-delegation'],
-  },
-  {
-    id: 'duplicate-spn',
-    short: 'Duplicate SPNs',
-    title: 'Duplicate SPNs',
-    aliases: [
-      'duplicate spn', 'duplicate spns', 'duplicated spn', 'duplicated spns', 'spn duplicate', 'spn duplicates',
-      'setspn -x', '0x80090322', 'target principal name is incorrect',
-    ],
-    explanation: [
-      'An SPN must be registered on exactly one account in the forest. When two accounts hold the same one (often because someone once set a host\'s SPN by hand on a service account), the KDC cannot tell which account really runs the service.',
-      'Tickets for that service then fail, typically with 0x80090322 "The target principal name is incorrect". setspn -S refuses to add a duplicate (setspn -A does not check), and setspn -X -F lists the duplicates in the forest.',
-    ],
-    forLiveMigration:
-      'If the destination\'s migration SPN is also on another account, migrations to it fail even with delegation right. Keep the SPN on the host\'s computer account and remove it from the other account.',
-    validate: [
-      { command: 'setspn -X -F', note: 'every duplicate SPN in the forest' },
-      { command: 'setspn -Q "Microsoft Virtual System Migration Service/VMHOST2"', note: 'which accounts hold this SPN' },
-      { command: 'setspn -D "Microsoft Virtual System Migration Service/VMHOST2" svc-scvmm', note: 'the fix: remove it from the account that should not have it' },
-    ],
-    rules: ['KCD008'],
-    related: ['spn', 'kdc'],
-  },
-];
-
-/** The explain topic that best matches each rule, for "Explain" buttons on result cards. */
-export const RULE_TOPICS: Readonly<Record<string, string>> = {
-  KCD001: 'constrained-delegation',
-  KCD002: 'constrained-delegation',
-  KCD003: 'constrained-delegation',
-  KCD004: 'protocol-transition',
-  KCD005: 'unconstrained-delegation',
-  KCD006: 'protocol-transition',
-  KCD007: 'spn',
-  KCD008: 'duplicate-spn',
-  KCD010: 'protected-users',
-  KCD011: 'protected-users',
-  KCD012: 'constrained-delegation',
-  KCD013: 'constrained-delegation',
-  KCD014: 'constrained-delegation',
-  KCD015: 'constrained-delegation',
-  KCD016: 'constrained-delegation',
-  KCD017: 'spn',
-};
+/** The topic that explains each rule best (its first), for "Explain" buttons on result cards. */
+export const RULE_TOPICS: Readonly<Record<string, TopicId>> = Object.fromEntries(CHECKS.filter((c) => c.topics.length > 0).map((c) => [c.id, c.topics[0]!]));
 
 function normalise(input: string): string {
   return input
@@ -250,17 +27,17 @@ function normalise(input: string): string {
 }
 
 /** A topic by id, title or alias (case and punctuation ignored, "-" and " " alike); undefined otherwise. */
-export function findExplainTopic(input: string): ExplainTopic | undefined {
+export function findExplainTopic(input: string): Topic | undefined {
   const wanted = normalise(input);
   if (!wanted) return undefined;
   const loose = (s: string) => normalise(s).replace(/-/g, ' ');
-  return EXPLAIN_TOPICS.find(
+  return TOPICS.find(
     (t) => loose(t.id) === loose(wanted) || t.aliases.some((a) => loose(a) === loose(wanted)) || loose(t.title) === loose(wanted),
   );
 }
 
-function topicById(id: string): ExplainTopic {
-  const topic = EXPLAIN_TOPICS.find((t) => t.id === id);
+function topicById(id: string): Topic {
+  const topic = TOPICS.find((t) => t.id === id);
   if (!topic) throw new Error(`no explain topic ${id}`);
   return topic;
 }
@@ -273,11 +50,11 @@ function topicButtons(ids: readonly string[]): CardElement {
 }
 
 function topicListCard(asked: string, ctx: CardContext): AdaptiveCard {
-  const ids = EXPLAIN_TOPICS.map((t) => t.id);
+  const ids = TOPICS.map((t) => t.id);
   const body: CardElement[] = [
     text(asked.trim() ? `I have no explanation for "${md(asked, 60)}".` : 'What would you like explained?', { size: 'Medium', weight: 'Bolder' }),
     text('I can explain these Kerberos terms, the way they matter for Hyper-V live migration:'),
-    ...EXPLAIN_TOPICS.map((t) => text(`• **${md(t.title)}**: say "explain ${md(t.id)}"`, { spacing: 'None' })),
+    ...TOPICS.map((t) => text(`• **${md(t.title)}**: say "explain ${md(t.id)}"`, { spacing: 'None' })),
     // Hosts show a handful of buttons per row: split the list.
     topicButtons(ids.slice(0, 4)),
     topicButtons(ids.slice(4)),
@@ -300,7 +77,8 @@ export function explainCard(topic: string, ctx: CardContext): AdaptiveCard {
     text('**Check it yourself**', { spacing: 'Medium' }),
     codeBlock(found.validate.map((v) => `# ${v.note}\n${v.command}`).join('\n')),
   ];
-  if (found.rules.length > 0) body.push(text(`kcd rules about this: ${found.rules.join(', ')}`, { isSubtle: true, size: 'Small' }));
+  const rules = rulesAbout(found.id);
+  if (rules.length > 0) body.push(text(`kcd rules about this: ${rules.join(', ')}`, { isSubtle: true, size: 'Small' }));
   body.push(footer(ctx));
   return adaptiveCard(body, {
     actions: found.related.map((id) => submit(`Explain: ${topicById(id).short}`, { kcd: 'explain', topic: id })),

@@ -19,5 +19,5 @@ export { hostCard } from './host';
 export { scanCard } from './scan';
 export { subscribedCard, subscriptionsCard, summaryCard, unsubscribedCard, type SubscriptionView, type SummaryCardOptions } from './summary';
 export { helpCard, welcomeCard, WELCOME_QUESTIONS } from './help';
-export { EXPLAIN_TOPICS, RULE_TOPICS, explainCard, findExplainTopic, type ExplainTopic } from './explain';
+export { RULE_TOPICS, explainCard, findExplainTopic, rulesAbout } from './explain';
 export { errorCard, redactSecrets } from './error';

@@ -14,7 +14,8 @@ import {
   submit,
   text,
 } from './common';
-import { EXPLAIN_TOPICS, RULE_TOPICS } from './explain';
+import { TOPICS } from '../../domain/topics';
+import { RULE_TOPICS } from './explain';
 import { psName } from '../../fixes/powershell';
 import { md, oneLine } from './markdown';
 import type { AdaptiveCard, CardAction, CardContext, CardElement, CheckPairData } from './types';
@@ -72,8 +73,8 @@ function hostChecklist(source: string, dest: string): CardElement[] {
 
 /** Up to two "Explain" buttons for the topics behind the most serious findings. */
 export function explainActions(rules: readonly string[], limit = 2): CardAction[] {
-  const topics = [...new Set(rules.map((r) => RULE_TOPICS[r]).filter((t): t is string => t !== undefined))].slice(0, limit);
-  return topics.map((id) => submit(`Explain: ${EXPLAIN_TOPICS.find((t) => t.id === id)?.short ?? id}`, { kcd: 'explain', topic: id }));
+  const topics = [...new Set(rules.map((r) => RULE_TOPICS[r]).filter((t) => t !== undefined))].slice(0, limit);
+  return topics.map((id) => submit(`Explain: ${TOPICS.find((t) => t.id === id)?.short ?? id}`, { kcd: 'explain', topic: id }));
 }
 
 function build(report: PairReport, ctx: CardContext, limits: PairLimits): AdaptiveCard {

@@ -8,7 +8,6 @@ import {
   UnknownUserError,
 } from '../../../src/domain/errors';
 import {
-  EXPLAIN_TOPICS,
   RULE_TOPICS,
   WELCOME_QUESTIONS,
   cardSize,
@@ -16,13 +15,15 @@ import {
   explainCard,
   findExplainTopic,
   helpCard,
+  rulesAbout,
   redactSecrets,
   welcomeCard,
   type CommandHelpEntry,
 } from '../../../src/render/cards';
 import { CHECKS } from '../../../src/checks';
 import { helpEntries } from '../../../src/commands/registry';
-import { TOPICS } from '../../../src/commands/topics';
+import { findTopic } from '../../../src/commands/topics';
+import { TOPICS } from '../../../src/domain/topics';
 import { expectValidCard } from '../../support/validate-card';
 import { actions, codeText, demoCtx, visibleText } from './support';
 
@@ -36,7 +37,7 @@ const ENTRIES: CommandHelpEntry[] = [
 
 describe('explain cards', () => {
   test('the catalogue has the eight topics of the issue, each complete', () => {
-    expect(EXPLAIN_TOPICS.map((t) => t.id)).toEqual([
+    expect(TOPICS.map((t) => t.id)).toEqual([
       'upn',
       'spn',
       'kdc',
@@ -46,32 +47,36 @@ describe('explain cards', () => {
       'protected-users',
       'duplicate-spn',
     ]);
-    const ids = new Set(EXPLAIN_TOPICS.map((t) => t.id));
-    const rules = new Set(CHECKS.map((c) => c.id));
-    for (const t of EXPLAIN_TOPICS) {
+    const ids = new Set<string>(TOPICS.map((t) => t.id));
+    for (const t of TOPICS) {
       expect(t.title).toBeTruthy();
       expect(t.short.length).toBeLessThanOrEqual(30);
       expect(t.aliases.length).toBeGreaterThan(0);
       expect(t.explanation.length).toBeGreaterThan(0);
       expect(t.validate.length).toBeGreaterThan(0);
       for (const r of t.related) expect(ids.has(r)).toBe(true);
-      for (const r of t.rules) expect(rules.has(r)).toBe(true);
       for (const a of t.aliases) expect(a).toBe(a.toLowerCase());
     }
     for (const topic of Object.values(RULE_TOPICS)) expect(ids.has(topic)).toBe(true);
+    for (const c of CHECKS) for (const topic of c.topics) expect(ids.has(topic)).toBe(true);
+    // Each rule's first topic is its button; a topic card lists the rules that name it.
+    expect(RULE_TOPICS.KCD006).toBe('protocol-transition');
+    expect(rulesAbout('protected-users')).toEqual(['KCD010', 'KCD011']);
+    expect(rulesAbout('spn')).toEqual(['KCD007', 'KCD012', 'KCD017']);
     // No alias names two topics.
-    const aliases = EXPLAIN_TOPICS.flatMap((t) => t.aliases);
+    const aliases = TOPICS.flatMap((t) => t.aliases);
     expect(new Set(aliases).size).toBe(aliases.length);
   });
 
-  test('the parser\'s topic ids (src/commands/topics.ts) are exactly the cards\' topic ids', () => {
-    expect(TOPICS.map((t) => t.id).sort()).toEqual(EXPLAIN_TOPICS.map((t) => t.id).sort());
-    // Every topic id the parser produces opens its own card, not the topic list.
-    for (const t of TOPICS) expect(findExplainTopic(t.id)?.id).toBe(t.id);
+  test('one catalogue: every topic the parser finds in a sentence opens its own card, not the topic list', () => {
+    for (const t of TOPICS) {
+      expect(findExplainTopic(t.id)?.id).toBe(t.id);
+      for (const s of t.synonyms) expect(findTopic(`what is ${s}?`)).toBe(t.id);
+    }
   });
 
-  test.each(EXPLAIN_TOPICS.map((t) => [t.id]))('%s: valid card with the explanation and the commands that check it', (id) => {
-    const topic = EXPLAIN_TOPICS.find((t) => t.id === id)!;
+  test.each(TOPICS.map((t) => [t.id]))('%s: valid card with the explanation and the commands that check it', (id) => {
+    const topic = TOPICS.find((t) => t.id === id)!;
     const card = explainCard(id, demoCtx);
     expectValidCard(card);
     const visible = visibleText(card);
@@ -117,7 +122,7 @@ describe('explain cards', () => {
     expectValidCard(card);
     expect(visibleText(card)).toContain('I have no explanation for "quantum <b>foo</b>".');
     const topics = actions(card).map((a) => (a.data as { topic: string }).topic);
-    expect(topics).toEqual(EXPLAIN_TOPICS.map((t) => t.id));
+    expect(topics).toEqual(TOPICS.map((t) => t.id));
     expect(findExplainTopic('')).toBeUndefined();
     expectValidCard(explainCard('', demoCtx));
   });
