@@ -6,6 +6,7 @@ import type { Answer, AnswerOptions, Asker, CommandContext } from '../commands/c
 import { commandFor, commandForIntent, helpEntries, type Request } from '../commands/registry';
 import { fromSnapshot } from '../commands/host-vocabulary';
 import { parseCommand } from '../commands/parser';
+import { looksLikePaste } from '../diagnose/extract';
 import type { ParsedCommand } from '../commands/types';
 import type { Config } from '../config';
 import { DirectoryUnavailableError } from '../domain/errors';
@@ -63,6 +64,9 @@ export class Answerer {
    */
   async parse(text: string): Promise<ParsedCommand> {
     const parsed = parseCommand(text, await this.vocabulary());
+    // A pasted failure keeps its lines (the parser flattens whitespace): "/kcd diagnose <paste>" or the paste alone.
+    if (parsed.intent === 'diagnose') return { ...parsed, paste: text.replace(/^\s*\/?\s*(?:kcd\s+)?\S+\s*/i, '') };
+    if (parsed.via === 'natural' && looksLikePaste(text)) return { ...parsed, intent: 'diagnose', paste: text };
     if (!parsed.fresh || parsed.unresolved.length === 0) return parsed;
     return parseCommand(text, await this.vocabulary(await this.snapshot({ fresh: true })));
   }

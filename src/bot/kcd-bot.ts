@@ -25,6 +25,7 @@ import type { ConversationTarget } from '../summary/service';
 import { Answerer, type AnswerOptions, type Asker, type Request } from './answerer';
 import { parseCardPayload } from './card-payload';
 import { textWithoutBotMentions } from './mentions';
+import { looksLikePaste } from '../diagnose/extract';
 import { AccessCheck } from './access';
 import { callerOf, OPEN_POLICY, type AccessPolicy, type Caller } from './authorization';
 import type { GroupMembership } from './group-membership';
@@ -34,6 +35,8 @@ import { createLogger } from '../log';
 
 /** Longer messages are refused before parsing (Teams itself caps messages at about 28 KB of text). */
 export const MAX_MESSAGE_CHARS = 4000;
+/** A pasted failure (event text, Move-VM output with its position lines) may be longer. */
+export const MAX_PASTE_CHARS = 20_000;
 
 /** What the bot needs of a logger; a pino Logger (src/log.ts) is one. */
 export interface BotLogger {
@@ -268,10 +271,11 @@ export class KcdBot extends TeamsActivityHandler {
   }
 
   private async handleText(context: TurnContext, text: string): Promise<void> {
-    if (text.length > MAX_MESSAGE_CHARS) {
+    const limit = text.length > MAX_MESSAGE_CHARS && looksLikePaste(text.slice(0, MAX_MESSAGE_CHARS)) ? MAX_PASTE_CHARS : MAX_MESSAGE_CHARS;
+    if (text.length > limit) {
       await this.sendError(
         context,
-        new InputError(`That message is ${text.length} characters long; I read questions of up to ${MAX_MESSAGE_CHARS}.`, 'Ask one short question, e.g. "can gogo-3 migrate to gogo-4?".'),
+        new InputError(`That message is ${text.length} characters long; I read questions of up to ${MAX_MESSAGE_CHARS}, pasted errors of up to ${MAX_PASTE_CHARS}.`, 'Ask one short question, e.g. "can gogo-3 migrate to gogo-4?", or paste only the failed event or Move-VM error.'),
       );
       return;
     }

@@ -18,5 +18,13 @@ export function textWithoutBotMentions(activity: Pick<Activity, 'text' | 'entiti
     if (entity?.type !== 'mention' || !botId || entity.mentioned?.id !== botId) continue;
     if (typeof entity.text === 'string' && entity.text.length > 0) text = text.split(entity.text).join(' ');
   }
-  return text.replace(/<\/?at>/gi, ' ').replace(/&nbsp;/gi, ' ').replace(/\s+/g, ' ').trim();
+  // Line breaks stay (a pasted event is read line by line); other runs of white space become one space.
+  return text
+    .replace(/<\/?at>/gi, ' ')
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/&nbsp;/gi, ' ')
+    .replace(/[^\S\n]+/g, ' ')
+    .replace(/ ?\n ?/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
 }

@@ -40,6 +40,8 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
   env: Record<string, string | undefined>;
+  /** Standard input, read to the end (`kcd diagnose` with no text, or `-`). */
+  stdin?: () => Promise<string>;
 }
 
 export const EXIT = { ok: 0, findings: 1, input: 2, directory: 3 } as const;
@@ -223,6 +225,30 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
       const parsed = parseCommand(words.join(' '), fromSnapshot(snapshot));
       print(io, opts.json, () => parsedCommandJson(parsed), () => parsedCommandText(parsed));
       setExit(EXIT.ok);
+    });
+
+  program
+    .command('diagnose')
+    .description('what a failed live migration printed means: the hosts, codes and events in a pasted error, checked against AD')
+    .argument('[text...]', 'the pasted error (quoted); absent or - : read from standard input (multi-line pastes)')
+    .addOption(directoryOption())
+    .addOption(jsonOption())
+    .addHelpText('after', "\nExamples:\n  kcd diagnose \"Move-VM : ... failed at migration source 'GOGO-3' ... (0x8009030E)\"\n  Get-WinEvent -LogName Microsoft-Windows-Hyper-V-VMMS-Admin -MaxEvents 5 | Format-List | kcd diagnose --json")
+    .action(async (words: string[], opts: Common) => {
+      const fromStdin = words.length === 0 || (words.length === 1 && words[0] === '-');
+      if (fromStdin && !io.stdin) throw new InputError('There is no standard input to read the paste from.', 'Give the text as an argument: kcd diagnose "<the error>".');
+      const paste = fromStdin ? await io.stdin!() : words.join(' ');
+      if (paste.trim() === '') throw new InputError('The paste is empty.', 'Give the text of the failed move: kcd diagnose "<the error>", or pipe it in.');
+      const directory = session.directory(opts.directory);
+      const snapshot = await directory.snapshot();
+      const [{ diagnose }, { diagnosisJson, diagnosisText }] = await Promise.all([import('../diagnose/diagnose'), import('../render/diagnose')]);
+      const d = diagnose(snapshot, paste);
+      if (d.causes.length === 0 && !d.facts.source && !d.facts.destination && d.facts.hosts.length === 0) {
+        throw new InputError('I found no error code, event id or host names in that text.', 'Paste the whole error: the Move-VM output with its codes, or the event text with its Event ID and Computer lines.');
+      }
+      const label = directory.describe().label;
+      print(io, opts.json, () => diagnosisJson(d, label), () => diagnosisText(d, label));
+      setExit(d.report ? (d.report.ready ? EXIT.ok : EXIT.findings) : EXIT.input);
     });
 
   program

@@ -20,9 +20,10 @@ import type { ParsedFields } from './parsed-fields';
  * - `keyword-host`: `keyword` followed by a computer name, repeatable (`via fhost1`);
  * - `topic`: the rest of the text, mapped to an explain topic;
  * - `time`: a time of day (`7`, `07:30`, `7pm`);
- * - `time-zone`: an IANA zone (`Europe/Berlin`).
+ * - `time-zone`: an IANA zone (`Europe/Berlin`);
+ * - `text`: the rest of the message, as written (a pasted error).
  */
-export type ArgumentKind = 'host' | 'flag' | 'keyword-host' | 'topic' | 'time' | 'time-zone';
+export type ArgumentKind = 'host' | 'flag' | 'keyword-host' | 'topic' | 'time' | 'time-zone' | 'text';
 
 /** The booleans of a parsed command a flag argument can set. */
 export type FlagField = 'storage' | 'fresh';
@@ -106,6 +107,11 @@ export interface CommandDefinition<R extends { kcd: string } = { kcd: string }, 
   fillers?: readonly string[];
   /** Answering takes a moment (a fleet or a directory read): the chat shows "typing" first. */
   slow?: boolean;
+  /**
+   * False when the intent classifier does not learn this command from the corpus: it is reached by its slash
+   * form or by a rule (a pasted error is recognised by its codes and wording).
+   */
+  classified?: boolean;
   /** The request a parsed message makes, or undefined when a name is missing (a dialog asks for it). */
   request(parsed: ParsedFields): R | undefined;
   /** Answers the request; failures are thrown as typed errors and become error cards. */

@@ -15,6 +15,7 @@ export interface ParsedFields {
   topic?: string; // explain topic id, e.g. 'spn', 'upn', 'kdc', 'constrained-delegation', 'protocol-transition', 'unconstrained-delegation', 'protected-users', 'duplicate-spn'
   time?: string; // subscribe: "HH:MM" (24h)
   timeZone?: string; // subscribe: IANA zone, validated with Intl
+  paste?: string; // diagnose: the pasted error, as written
   asker: boolean; // the question is about "I"/"me" ("can I migrate…"): the bot checks the sender's own account
   /** Host-like words that matched no directory host, with up to 3 suggestions each (for "did you mean"). */
   unresolved: { text: string; suggestions: string[] }[];

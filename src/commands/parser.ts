@@ -134,16 +134,15 @@ function parseSlash(def: CommandDefinition<{ kcd: string }, RegistryIntent>, arg
     // The tokenizer splits "07:30"; take the time argument out of the text first.
     const time = TIME_ARGUMENT.exec(argText);
     if (time) {
-      result.time = parseTimeArgument(time[0]);
-      if (!result.time) return undefined;
+      // A time that cannot be read is kept as written, so the answer names it (never a silent default).
+      result.time = parseTimeArgument(time[0]) ?? time[0];
       argText = `${argText.slice(0, time.index)} ${argText.slice(time.index + time[0].length)}`;
     }
   }
   if (kinds.has('time-zone')) {
     const zone = ZONE_ARGUMENT.exec(argText);
     if (zone) {
-      result.timeZone = canonicalTimeZone(zone[0]);
-      if (!result.timeZone) return undefined;
+      result.timeZone = canonicalTimeZone(zone[0]) ?? zone[0];
       argText = `${argText.slice(0, zone.index)} ${argText.slice(zone.index + zone[0].length)}`;
     }
   }
@@ -156,6 +155,7 @@ function parseSlash(def: CommandDefinition<{ kcd: string }, RegistryIntent>, arg
   const tokens = tokenize(argText);
   const fillers = new Set([...COMMON_FILLERS, ...(def.fillers ?? []), ...(def.id === 'help' ? COMMANDS.flatMap((c) => [c.id, ...c.aliases]) : [])]);
 
+  if (kinds.has('text')) return argText.trim() ? { ...result, paste: argText.trim() } : undefined;
   if (kinds.has('topic')) {
     const topic = findTopic(argText);
     if (topic) return { ...result, topic };
@@ -339,7 +339,7 @@ function parseNatural(text: string, hosts: HostVocabulary, classifier: IntentCla
 
 /** Drops optional fields that are undefined, so results compare and serialise cleanly. */
 function withoutUndefined(command: ParsedCommand): ParsedCommand {
-  for (const key of ['source', 'destination', 'host', 'topic', 'time', 'timeZone'] as const) {
+  for (const key of ['source', 'destination', 'host', 'topic', 'time', 'timeZone', 'paste'] as const) {
     if (command[key] === undefined) delete command[key];
   }
   return command;

@@ -7,6 +7,7 @@
  */
 import type { CommandArgument, CommandDefinition, CommandOption } from './command';
 import { check } from './entries/check';
+import { diagnose } from './entries/diagnose';
 import { explain } from './entries/explain';
 import { help } from './entries/help';
 import { scan } from './entries/scan';
@@ -17,7 +18,7 @@ import { unsubscribe } from './entries/unsubscribe';
 
 export { COMMON_FILLERS, type ArgumentKind, type CommandArgument, type CommandDefinition, type CommandOption, type FlagField } from './command';
 
-const ENTRIES = [check, scan, explain, help, subscribe, unsubscribe, subscriptions, summary] as const;
+const ENTRIES = [check, scan, explain, help, subscribe, unsubscribe, subscriptions, summary, diagnose] as const;
 
 type Entry = (typeof ENTRIES)[number];
 type RequestOf<E> = E extends CommandDefinition<infer R, string> ? R : never;
@@ -34,6 +35,12 @@ export const COMMANDS: ReadonlyArray<CommandDefinition<{ kcd: string }, Registry
 
 /** Every intent the parser may produce, in registry order, then 'unknown'. */
 export const INTENTS: ReadonlyArray<RegistryIntent | 'unknown'> = [...new Set(ENTRIES.flatMap((c): readonly RegistryIntent[] => c.intents)), 'unknown'];
+
+/** The intents the classifier learns from the corpus (every command's but those reached only by a rule), then 'unknown'. */
+export const CLASSIFIED_INTENTS: ReadonlyArray<RegistryIntent | 'unknown'> = [
+  ...new Set(ENTRIES.filter((c) => c.classified !== false).flatMap((c): readonly RegistryIntent[] => c.intents)),
+  'unknown',
+];
 
 /** The command answering `intent`, if any. */
 export function commandForIntent(intent: string): CommandDefinition<{ kcd: string }, RegistryIntent> | undefined {

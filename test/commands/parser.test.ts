@@ -70,12 +70,13 @@ describe('parseCommand: slash and bare commands', () => {
     expect(parseCommand(text, hosts)).toEqual(expected({ via: 'slash', ...fields }));
   });
 
-  test('text that does not fit a command grammar is read as a question', () => {
+  test('text that does not fit a command grammar is read as a question; a bad time or zone stays as given', () => {
     expect(parseCommand('check if gogo-3 can go to gogo-4', hosts)).toEqual(expected({ intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4' }));
     expect(parseCommand('/kcd can gogo-3 migrate to gogo-4?', hosts)).toEqual(expected({ intent: 'check_pair', source: 'GOGO-3', destination: 'GOGO-4' }));
     expect(parseCommand('help me with gogo-3', hosts)).toMatchObject({ via: 'natural' });
-    expect(parseCommand('subscribe at 25:00', hosts)).toEqual(expected({ intent: 'subscribe' }));
-    expect(parseCommand('subscribe Mars/Olympus_Mons', hosts)).toEqual(expected({ intent: 'subscribe' }));
+    // A time or zone that cannot be read is kept as written, so the answer names it instead of using a default.
+    expect(parseCommand('subscribe at 25:00', hosts)).toEqual(expected({ intent: 'subscribe', via: 'slash', time: '25:00' }));
+    expect(parseCommand('subscribe Mars/Olympus_Mons', hosts)).toEqual(expected({ intent: 'subscribe', via: 'slash', timeZone: 'Mars/Olympus_Mons' }));
   });
 });
 
