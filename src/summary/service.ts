@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FleetReport } from '../checker';
-import { cachedFleetReport } from '../fleet-report-cache';
+import { cachedFleetReport } from '../checker/fleet-report-cache';
 import type { ServiceUrlPolicy } from '../http/service-url';
 import type { MigrationGroup } from '../domain/migration-group';
 import type { DirectorySnapshot } from '../domain/snapshot';
