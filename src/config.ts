@@ -10,10 +10,11 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { inspect } from 'node:util';
 import { z } from 'zod';
-import { canonicalTimeZone, parseTimeArgument } from './commands/schedule';
 import { ConfigError } from './domain/errors';
 import { DEFAULT_LDAP_TIMEOUT_MS, envValue } from './env-value';
 import type { MigrationGroup } from './domain/migration-group';
+import { REDACTED, redactUrlCredentials, replaceSecretValues } from './redaction';
+import { canonicalTimeZone, parseTimeArgument } from './time/time-of-day';
 
 // ---------------------------------------------------------------------------------------------------
 // Shape
@@ -413,14 +414,9 @@ const HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?)$/i;
 /** Looks like a DN: attribute=value pairs separated by commas. */
 const DN = /^\s*[a-z][a-z0-9-]*\s*=\s*[^,]+(,\s*[a-z][a-z0-9-]*\s*=\s*[^,]*)*$/i;
 
-/** Removes user:password@ from a URL before it is shown. */
-function safeUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
-}
-
 /** One LDAP URL, normalised (lower-case scheme, no trailing slash), or the reason it is refused. */
 export function parseLdapUrl(url: string): { url: string } | { problem: string } {
-  const shown = quote(safeUrl(url));
+  const shown = quote(redactUrlCredentials(url));
   const m = /^([a-z][a-z0-9+.-]*):\/\/(.*)$/i.exec(url);
   if (!m) return { problem: `${shown} is not a URL: use ldaps://host[:port], or ldap://host[:port] for StartTLS` };
   const scheme = m[1]!.toLowerCase();
@@ -759,7 +755,7 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     if (raw.MicrosoftAppId !== undefined) problems.push(...productionProblems(raw));
   }
 
-  if (problems.length > 0) throw new ConfigError(inVariableOrder(problems).map((p) => scrub(p, secrets)));
+  if (problems.length > 0) throw new ConfigError(inVariableOrder(problems).map((p) => replaceSecretValues(p, secrets)));
   const c = common.data!;
   const bot: BotConfig = {
     port: c.PORT,
@@ -822,13 +818,6 @@ function inVariableOrder(problems: readonly string[]): string[] {
     .map((x) => x.p);
 }
 
-/** Belt and braces: no secret (4 characters or more) survives in a message, whatever produced it. */
-function scrub(message: string, secrets: readonly string[]): string {
-  let out = message;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('[redacted]');
-  return out;
-}
-
 // ---------------------------------------------------------------------------------------------------
 // Daily summary (read separately: Config keeps its shape for the front ends that do not post summaries)
 // ---------------------------------------------------------------------------------------------------
@@ -885,7 +874,7 @@ export function readSummaryConfig(env: Record<string, string | undefined>): Summ
 // Redaction
 // ---------------------------------------------------------------------------------------------------
 
-export const REDACTED = '[redacted]';
+export { REDACTED };
 
 const mask = (secret: string) => (secret === '' ? '' : REDACTED);
 
