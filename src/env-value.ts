@@ -1,4 +1,4 @@
-/** How an environment variable is read (config.ts), and the LDAP timeout's default. */
+/** How an environment variable is read (src/config/reading.ts), and the LDAP timeout's default. */
 
 /** Empty and blank values mean unset (a copied .env.example leaves most variables empty); secrets are not trimmed. */
 export function envValue(v: string | undefined, trim = true): string | undefined {

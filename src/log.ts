@@ -11,7 +11,7 @@
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config, LogLevel } from './config';
-import { redactSecrets } from './render/cards/error';
+import { REDACTED, redactSecrets, replaceSecretValues } from './redaction';
 
 export type { Logger } from 'pino';
 
@@ -46,7 +46,7 @@ export const REDACT_PATHS: string[] = [
   'request.headers.authorization',
 ];
 
-export const LOG_REDACTED = '[redacted]';
+export const LOG_REDACTED = REDACTED;
 
 export interface LoggerOptions {
   level?: LogLevel;
@@ -75,8 +75,7 @@ function forms(secret: string): string[] {
 
 /** Scrubs one serialised line (exported for tests and for text that bypasses pino). */
 export function scrubLine(line: string, secrets: readonly string[] = []): string {
-  let out = line;
-  for (const secret of secrets) for (const form of forms(secret)) out = out.split(form).join(LOG_REDACTED);
+  const out = replaceSecretValues(line, secrets.flatMap(forms));
   return redactSecrets(out.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/g, `$1 ${LOG_REDACTED}`));
 }
 

@@ -18,7 +18,7 @@ import { GroupMembership } from './bot/group-membership';
 import { RateLimiter } from './bot/rate-limit';
 import { errorCard } from './render/cards';
 import { CardFactory, MessageFactory } from 'botbuilder';
-import type { Clock } from './scheduler/clock';
+import type { Clock } from './time/clock';
 import { checkActivityShape } from './bot/activity-shape';
 import { AccessCheck } from './bot/access';
 import type { AccessPolicy } from './bot/authorization';

@@ -12,6 +12,9 @@
  *   Allowed = listed user OR member of an allowed group.
  */
 import type { Activity } from 'botbuilder';
+import type { AccessDecision } from '../domain/access';
+
+export type { AccessDecision, RefusalReason } from '../domain/access';
 
 export interface AccessPolicy {
   /** Tenant ids allowed; empty: every tenant. */
@@ -26,12 +29,6 @@ export interface Caller {
   upn?: string;
 }
 
-export type AccessDecision =
-  | { allowed: true }
-  | { allowed: false; reason: RefusalReason; detail: string };
-
-/** tenant: another tenant; user: not listed (nor in an allowed group); membership: groups could not be checked. */
-export type RefusalReason = 'tenant' | 'user' | 'membership';
 
 export const OPEN_POLICY: AccessPolicy = { tenants: [], users: [] };
 

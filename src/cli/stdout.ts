@@ -13,10 +13,9 @@ const FILE_BUFFER_BYTES = 1 << 20;
  * Writes text to standard output (`fd`). When that is a regular file (`kcd scan --json > report.json`), the text
  * is encoded into a buffer of its own and written with fs.writeSync when the buffer is full and at `flush`:
  * Node's stream for a file first turns each string into a Buffer of its own, and a report given as a few large
- * strings must be flattened and, for one non-ASCII character, widened first (a 5 MB fleet report: 33–68 ms to
- * write, against a few ms host by host into one buffer; measured on the benchmark machine). Pipes and terminals
- * keep process.stdout (a pipe may be non-blocking, where writeSync would fail with EAGAIN), about 1 MB of text
- * per write.
+ * strings must be flattened and, for one non-ASCII character, widened first (measurements: bench/README.md,
+ * session 5). Pipes and terminals keep process.stdout (a pipe may be non-blocking, where writeSync would fail
+ * with EAGAIN), about 1 MB of text per write. Invariant: the bytes written are the texts, in order, whichever way.
  */
 export function stdoutWriter(fd = 1, stream: { write(s: string): unknown } = process.stdout): StdoutWriter {
   let regularFile = false;

@@ -22,7 +22,7 @@ export type Fix =
   /**
    * Delegate HOST to `services` (in NetBIOS and FQDN form) on every peer `peers` selects, adding only what its
    * msDS-AllowedToDelegateTo lacks: a fleet scan's fix when the missing entries are too many to list
-   * (FLEET_MAX_LISTED in src/fleet-summariser.ts). Rendered as a PowerShell loop that reads the current list first.
+   * (FLEET_MAX_LISTED in src/checker/fleet-summariser.ts). Rendered as a PowerShell loop that reads the current list first.
    */
   | { kind: 'delegate-to-peers'; host: string; services: string[]; peers: PeerQuery; missing: number; peerCount: number }
   /** Switch a computer to "Trust … specified services only / Use any authentication protocol". */

@@ -1,4 +1,4 @@
-/** userAccountControl bits the checker reads (see docs: kcd-rules.md). Tests are bitwise. */
+/** userAccountControl bits the checker reads (MS-ADTS "userAccountControl Bits"; the rules using them: README.md, "What is checked"). Tests are bitwise. */
 export const UAC = {
   ACCOUNTDISABLE: 0x2,
   WORKSTATION_TRUST_ACCOUNT: 0x1000,

@@ -26,13 +26,13 @@
 import { errorCard } from '../render/cards/error';
 import { summaryCard } from '../render/cards/summary';
 import type { AdaptiveCard } from '../render/cards/types';
-import type { AccessDecision } from '../bot/authorization';
+import type { AccessDecision } from '../domain/access';
 import type { ServiceUrlPolicy } from '../http/service-url';
 import type { StoredReference, Subscription } from '../store/state';
 import type { FleetScan, SummaryService } from '../summary/service';
 import { nextPost } from '../summary/service';
-import type { Clock } from './clock';
-import { lastOccurrence, localDate } from './times';
+import type { Clock } from '../time/clock';
+import { lastOccurrence, localDate } from '../time/daily-schedule';
 
 /** Sends a card to a stored conversation; rejects with an error carrying `statusCode` on HTTP failures. */
 export type Poster = (reference: StoredReference, card: AdaptiveCard) => Promise<void>;

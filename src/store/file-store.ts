@@ -18,7 +18,7 @@
  */
 import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { compactScanSchema, type CompactScan } from '../summary/compact';
+import { compactScanSchema, type CompactScan } from './compact-scan';
 import { writeFileAtomic } from './atomic';
 import { emptyState, referencedScans, stateSchema, StateStoreError, trimState, type State, type StateStore } from './state';
 

@@ -16,3 +16,4 @@ export {
 export { FileStateStore, type FileStateStoreOptions } from './file-store';
 export { MemoryStateStore } from './memory-store';
 export { writeFileAtomic } from './atomic';
+export { COMPACT_SCAN_FORMAT, compactScanSchema, type CompactScan } from './compact-scan';

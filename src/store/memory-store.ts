@@ -1,5 +1,5 @@
 /** A state store in memory with the same semantics as the file store (deep copies in and out): for tests and dry runs. */
-import type { CompactScan } from '../summary/compact';
+import type { CompactScan } from './compact-scan';
 import { emptyState, trimState, type State, type StateStore } from './state';
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;

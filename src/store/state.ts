@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { KcdError } from '../domain/errors';
-import type { CompactScan } from '../summary/compact';
+import type { CompactScan } from './compact-scan';
 
 export const STATE_FORMAT = 'kcd-state';
 /** Post log entries kept (the oldest are dropped). */

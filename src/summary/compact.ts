@@ -4,40 +4,11 @@
  * and keys are sorted), so the store can share one file between conversations (content addressed).
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import type { FleetReport } from '../checker';
 import type { Finding } from '../domain/finding';
+import { COMPACT_SCAN_FORMAT, type CompactScan } from '../store/compact-scan';
 
-export const COMPACT_SCAN_FORMAT = 'kcd-scan-summary';
-
-export interface CompactScan {
-  format: typeof COMPACT_SCAN_FORMAT;
-  version: 1;
-  /** The data source label ("demo directory", "ldaps://dc1.contoso.com"). */
-  directory: string;
-  /** When the directory data was read (ISO 8601). */
-  takenAt?: string;
-  totals: { hosts: number; hostsWithErrors: number; pairsExpected: number; pairsReady: number };
-  /** Every Hyper-V host → the keys of its error and warning findings (empty: nothing to report). */
-  hosts: Record<string, string[]>;
-  /** Hosts with at least one error (not ready), sorted. */
-  notReady: string[];
-}
-
-export const compactScanSchema = z.object({
-  format: z.literal(COMPACT_SCAN_FORMAT),
-  version: z.literal(1),
-  directory: z.string(),
-  takenAt: z.string().optional(),
-  totals: z.object({
-    hosts: z.number().int().nonnegative(),
-    hostsWithErrors: z.number().int().nonnegative(),
-    pairsExpected: z.number().int().nonnegative(),
-    pairsReady: z.number().int().nonnegative(),
-  }),
-  hosts: z.record(z.string(), z.array(z.string())),
-  notReady: z.array(z.string()),
-});
+export { COMPACT_SCAN_FORMAT, compactScanSchema, type CompactScan } from '../store/compact-scan';
 
 /**
  * A finding's identity across scans: "KCD001:3f9a0c12" = the rule, and 8 hex digits of a hash of its

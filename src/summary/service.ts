@@ -8,14 +8,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { FleetReport } from '../checker';
-import { cachedFleetReport } from '../fleet-report-cache';
+import { cachedFleetReport } from '../checker/fleet-report-cache';
 import type { ServiceUrlPolicy } from '../http/service-url';
 import type { MigrationGroup } from '../domain/migration-group';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import type { Directory } from '../directory/port';
 import { InputError } from '../domain/errors';
-import { systemClock, type Clock } from '../scheduler/clock';
-import { formatIn, formatLocal, isTimeOfDay, isTimeZone, localDate, nextOccurrence } from '../scheduler/times';
+import { systemClock, type Clock } from '../time/clock';
+import { formatIn, formatLocal, isTimeOfDay, isTimeZone, localDate, nextOccurrence } from '../time/daily-schedule';
 import type { StateStore, StoredReference, Subscriber, Subscription } from '../store/state';
 import { compactScan, scanId, type CompactScan } from './compact';
 import { buildSummary, type FleetSummary } from './model';

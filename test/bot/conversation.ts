@@ -8,7 +8,7 @@ import type { GroupMembership } from '../../src/bot/group-membership';
 import type { RateLimiter } from '../../src/bot/rate-limit';
 import { DemoDirectory } from '../../src/directory/demo-directory';
 import type { Directory } from '../../src/directory/port';
-import type { Clock } from '../../src/scheduler/clock';
+import type { Clock } from '../../src/time/clock';
 import type { StateStore } from '../../src/store/state';
 import { SummaryService, type SummaryDefaults } from '../../src/summary/service';
 

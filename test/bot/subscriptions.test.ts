@@ -1,6 +1,6 @@
 /** subscribe / unsubscribe / subscriptions / summary through the TestAdapter harness (channel msteams). */
 import { MemoryStateStore } from '../../src/store/memory-store';
-import { FakeClock } from '../scheduler/fake-clock';
+import { FakeClock } from '../time/fake-clock';
 import { MutableDirectory, names } from '../summary/fleet';
 import { visibleText } from '../render/cards/support';
 import { expectValidCard } from '../support/validate-card';

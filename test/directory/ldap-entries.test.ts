@@ -1,7 +1,6 @@
 /**
  * The streamed reader's entry conversion (src/directory/ldap/entries.ts) against the generic conversion it
- * replaced (bench/ldap-reference.ts), on entries shaped like what ldapts hands over, awkward cases included.
- * The same comparison against a real DC is in ldap-equivalence.dc.test.ts.
+ * replaced (test/support/ldap-reference.ts), on entries shaped like what ldapts hands over, awkward cases included.
  */
 import type { Entry } from 'ldapts';
 import { createInterner } from '../../src/domain/intern';

@@ -1,5 +1,5 @@
 /**
- * LdapMessageFramer (src/directory/ldap/message-framer.ts) cuts a connection's byte stream into whole LDAP
+ * LdapMessageFramer (src/directory/ldap/fast/message-framer.ts) cuts a connection's byte stream into whole LDAP
  * messages however the stream is chunked, reads each one's messageID and protocolOp tag, and hands anything that
  * is not LDAP on untouched.
  */

@@ -1,5 +1,5 @@
 /**
- * Reading pages ahead (src/directory/ldap/pages-ahead.ts) against the real Samba AD DC: the same pages and
+ * Reading pages ahead (src/directory/ldap/fast/pages-ahead.ts) against the real Samba AD DC: the same pages and
  * entries as ldapts's searchPaginated, each next page requested before the previous page's entries are parsed,
  * errors and early stops as searchPaginated has them, and a connection that stays usable.
  */

@@ -7,7 +7,7 @@
  * (http://localhost:<port>/_connector), taken from the message that subscribed.
  *
  * The bot runs in-process on the demo directory with a file state store in a temp directory and a clock
- * the test moves by hand (test/scheduler/fake-clock.ts): nothing waits for a real 08:00. What the card
+ * the test moves by hand (test/time/fake-clock.ts): nothing waits for a real 08:00. What the card
  * must say (the misconfigured hosts, their error counts and rule ids) comes from checkFleet on the same
  * demo directory, not from a list written here.
  *
@@ -20,11 +20,11 @@ import type { Locator, Page } from 'playwright-core';
 import { checkFleet, type FleetReport } from '../../src/checker';
 import { readConfig } from '../../src/config';
 import { DemoDirectory } from '../../src/directory/demo-directory';
-import { formatLocal, localDate, nextOccurrence } from '../../src/scheduler/times';
+import { formatLocal, localDate, nextOccurrence } from '../../src/time/daily-schedule';
 import { startServer, type RunningServer } from '../../src/server';
 import { FileStateStore } from '../../src/store/file-store';
 import type { State } from '../../src/store/state';
-import { FakeClock } from '../scheduler/fake-clock';
+import { FakeClock } from '../time/fake-clock';
 import { expectValidCard } from '../support/validate-card';
 import { REPO_ROOT, startPlayground, type RunningPlayground } from './playground';
 import { openConversationStream, type ConversationStream, type StreamEvent } from './stream';

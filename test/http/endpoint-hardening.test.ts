@@ -20,7 +20,7 @@ import { DemoDirectory } from '../../src/directory/demo-directory';
 import { startServer, type RunningServer, type ServerDeps } from '../../src/server';
 import { FileStateStore } from '../../src/store/file-store';
 import { emptyState, STATE_FORMAT } from '../../src/store/state';
-import { FakeClock } from '../scheduler/fake-clock';
+import { FakeClock } from '../time/fake-clock';
 import { LocalConnector, teamsMessage } from '../support/connector';
 
 jest.setTimeout(60_000);

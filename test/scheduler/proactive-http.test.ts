@@ -13,7 +13,7 @@ import { startServer, type RunningServer } from '../../src/server';
 import { FileStateStore } from '../../src/store/file-store';
 import { LocalConnector, teamsMessage } from '../support/connector';
 import { expectValidCard } from '../support/validate-card';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../time/fake-clock';
 
 const CHANNEL = '19:ops@thread.tacv2';
 

@@ -8,14 +8,14 @@ import { join } from 'node:path';
 import { DirectoryUnavailableError } from '../../src/domain/errors';
 import type { AdaptiveCard } from '../../src/render/cards';
 import { Scheduler, type Poster } from '../../src/scheduler/scheduler';
-import { localDate } from '../../src/scheduler/times';
+import { localDate } from '../../src/time/daily-schedule';
 import { FileStateStore } from '../../src/store/file-store';
 import { MemoryStateStore } from '../../src/store/memory-store';
 import type { StateStore, StoredReference } from '../../src/store/state';
 import { SummaryService, type ConversationTarget } from '../../src/summary/service';
 import { expectValidCard } from '../support/validate-card';
 import { MutableDirectory, names, type HostSpec } from '../summary/fleet';
-import { FakeClock } from './fake-clock';
+import { FakeClock } from '../time/fake-clock';
 
 interface Post {
   conversation: string;

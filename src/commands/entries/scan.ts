@@ -1,5 +1,5 @@
 /** `/kcd scan`: every Hyper-V host of the directory, totals and the worst hosts. */
-import { cachedFleetReport } from '../../fleet-report-cache';
+import { cachedFleetReport } from '../../checker/fleet-report-cache';
 import { scanCard } from '../../render/cards';
 import { defineCommand, FRESH_FLAG } from '../command';
 

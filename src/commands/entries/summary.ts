@@ -1,5 +1,5 @@
 /** `/kcd summary`: the summary now, diffed against this conversation's previous one. */
-import { cachedFleetReport } from '../../fleet-report-cache';
+import { cachedFleetReport } from '../../checker/fleet-report-cache';
 import { summaryCard } from '../../render/cards';
 import { buildSummary } from '../../summary/model';
 import { defineCommand, SUBSCRIPTION_FILLERS } from '../command';

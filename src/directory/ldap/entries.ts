@@ -5,8 +5,8 @@
  * it is asked for, and `asArray` maps and filters into new arrays; at 5,000 computers with ~100 values each
  * that churn was a visible share of the read. Here each entry's keys are walked once, values are copied once,
  * and every string value is interned (one string object per distinct value, see domain/intern.ts). The output
- * is the same as the generic helpers' (bench/ldap-reference.ts keeps the old conversion; the equivalence
- * check compares both against a real DC).
+ * is the same as the generic helpers' (test/support/ldap-reference.ts keeps that conversion as the oracle;
+ * test/directory/ldap-entries.test.ts compares both).
  */
 import type { Entry } from 'ldapts';
 import type { Interner } from '../../domain/intern';

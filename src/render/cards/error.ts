@@ -11,20 +11,10 @@ import {
   UnknownHostError,
   UnknownUserError,
 } from '../../domain/errors';
+import { redactSecrets } from '../../redaction';
 import { adaptiveCard, container, footer, submit, text } from './common';
 import { md } from './markdown';
 import type { AdaptiveCard, CardAction, CardContext, CardElement, CheckHostData, CheckPairData } from './types';
-
-/** Credentials in URLs and key=value secrets replaced by ***; then one line, capped. */
-export function redactSecrets(value: string): string {
-  return value
-    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^/@\s]*@/gi, '$1***@')
-    .replace(
-      /\b(password|passwd|pwd|secret|token|api[-_]?key|credentials?|bindpw)\b(\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi,
-      // Punctuation that ends the sentence stays; everything else of the value goes.
-      (_m, key: string, sep: string, value: string) => `${key}${sep}***${/^["']/.test(value) ? '' : (/[,;:.)\]]+$/.exec(value)?.[0] ?? '')}`,
-    );
-}
 
 /** Untrusted error text for a card: redacted, one line, capped, markdown-escaped. */
 function safe(value: string, max = 400): string {

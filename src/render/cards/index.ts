@@ -20,4 +20,5 @@ export { scanCard } from './scan';
 export { subscribedCard, subscriptionsCard, summaryCard, unsubscribedCard, type SubscriptionView, type SummaryCardOptions } from './summary';
 export { helpCard, welcomeCard, WELCOME_QUESTIONS } from './help';
 export { RULE_TOPICS, explainCard, findExplainTopic, rulesAbout } from './explain';
-export { errorCard, redactSecrets } from './error';
+export { errorCard } from './error';
+export { redactSecrets } from '../../redaction';

@@ -1,5 +1,5 @@
 /** Occurrences of daily times in IANA zones, across DST changes (croner as a pure calculator). */
-import { formatIn, formatLocal, isTimeOfDay, isTimeZone, lastOccurrence, localDate, nextOccurrence } from '../../src/scheduler/times';
+import { formatIn, formatLocal, isTimeOfDay, isTimeZone, lastOccurrence, localDate, nextOccurrence } from '../../src/time/daily-schedule';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());

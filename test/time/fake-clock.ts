@@ -1,5 +1,5 @@
 /** A clock tests move by hand: timers fire in order as time is advanced; nothing waits for real time. */
-import type { Clock } from '../../src/scheduler/clock';
+import type { Clock } from '../../src/time/clock';
 
 export class FakeClock implements Clock {
   private readonly timers = new Map<number, { at: number; fn: () => void }>();

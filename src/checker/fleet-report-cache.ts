@@ -4,9 +4,9 @@
  * one snapshot pays it once. Reports are treated as read-only by every consumer; the cache goes with the
  * snapshot (a WeakMap), so a refreshed directory computes afresh.
  */
-import { checkFleet, type FleetReport } from './checker';
-import type { MigrationGroup } from './domain/migration-group';
-import type { DirectorySnapshot } from './domain/snapshot';
+import { checkFleet, type FleetReport } from './index';
+import type { MigrationGroup } from '../domain/migration-group';
+import type { DirectorySnapshot } from '../domain/snapshot';
 
 const reports = new WeakMap<DirectorySnapshot, Map<string, FleetReport>>();
 

@@ -1,14 +1,14 @@
 /**
  * How a fleet scan keeps one host's pair findings bounded (PairFindingSummariser): the first findings per rule,
  * then one finding that counts the rest, with a fix that lists the missing entries or, past FLEET_MAX_LISTED,
- * loops over the migration group's peers. Used by checkFleet (src/checker.ts) only.
+ * loops over the migration group's peers. Used by checkFleet (src/checker/index.ts) only.
  */
-import { nameForms } from './checks/helpers';
-import type { Finding, Fix } from './domain/finding';
-import type { Computer } from './domain/model';
-import { peerQuery, type MigrationGroup } from './domain/migration-group';
-import type { DirectorySnapshot } from './domain/snapshot';
-import { CIFS, MIGRATION_SERVICE } from './domain/spn';
+import { nameForms } from '../checks/helpers';
+import type { Finding, Fix } from '../domain/finding';
+import type { Computer } from '../domain/model';
+import { peerQuery, type MigrationGroup } from '../domain/migration-group';
+import type { DirectorySnapshot } from '../domain/snapshot';
+import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
 
 /** Per host and rule, at most this many pair findings are kept in a fleet scan; the rest are summarised. */
 export const FLEET_FINDINGS_PER_RULE = 20;

@@ -1,12 +1,12 @@
-import { checkFleet, checkHost, checkPair, FLEET_FINDINGS_PER_RULE, FLEET_MAX_LISTED } from '../src/checker';
-import { InputError } from '../src/domain/errors';
-import { migrationPeers } from '../src/domain/migration-group';
-import { resolveHost } from '../src/domain/names';
-import { createSnapshot } from '../src/domain/snapshot';
-import { MIGRATION_SERVICE } from '../src/domain/spn';
-import { demoData } from '../src/directory/demo-directory';
-import { loadScenario, scenarioData } from './support/scenario';
-import { fleetData, names } from './summary/fleet';
+import { checkFleet, checkHost, checkPair, FLEET_FINDINGS_PER_RULE, FLEET_MAX_LISTED } from '../../src/checker';
+import { InputError } from '../../src/domain/errors';
+import { migrationPeers } from '../../src/domain/migration-group';
+import { resolveHost } from '../../src/domain/names';
+import { createSnapshot } from '../../src/domain/snapshot';
+import { MIGRATION_SERVICE } from '../../src/domain/spn';
+import { demoData } from '../../src/directory/demo-directory';
+import { loadScenario, scenarioData } from '../support/scenario';
+import { fleetData, names } from '../summary/fleet';
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];

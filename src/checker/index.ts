@@ -2,18 +2,18 @@
  * The shared delegation checker: pure functions from a DirectorySnapshot to reports. No I/O, no logging,
  * deterministic order. The bot, the CLI and the daily job are front ends to these three questions.
  */
-import { CHECKS, type Check, type HostRole } from './checks';
-import { SEVERITY_ORDER, type Finding } from './domain/finding';
-import type { Computer, User } from './domain/model';
-import { migrationGroups, migrationPeers, type MigrationGroup } from './domain/migration-group';
-import { CIFS, MIGRATION_SERVICE } from './domain/spn';
-import { groupAdvice, type FleetAdvice } from './domain/group-advice';
-import type { DirectorySnapshot } from './domain/snapshot';
-import { InputError } from './domain/errors';
-import { PairScreen, SCREENED_PAIR_RULES } from './checks/pair-screen';
-import { hostSurelyClean } from './checks/host-screen';
+import { CHECKS, type Check, type HostRole } from '../checks';
+import { SEVERITY_ORDER, type Finding } from '../domain/finding';
+import type { Computer, User } from '../domain/model';
+import { migrationGroups, migrationPeers, type MigrationGroup } from '../domain/migration-group';
+import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
+import { groupAdvice, type FleetAdvice } from '../domain/group-advice';
+import type { DirectorySnapshot } from '../domain/snapshot';
+import { InputError } from '../domain/errors';
+import { PairScreen, SCREENED_PAIR_RULES } from '../checks/pair-screen';
+import { hostSurelyClean } from '../checks/host-screen';
 import { PairFindingSummariser, type Dropped } from './fleet-summariser';
-import { classIds, missingSpns } from './checks/helpers';
+import { classIds, missingSpns } from '../checks/helpers';
 
 type PairCheck = Extract<Check, { scope: 'pair' }>;
 type HostCheck = Extract<Check, { scope: 'host' }>;

@@ -1,0 +1,273 @@
+/**
+ * Reading the environment: `readConfig(env)` and `readSummaryConfig(env)` are pure functions of the
+ * environment (the one I/O is reading KCD_LDAP_BIND_PASSWORD_FILE, through an injectable `readFile`).
+ * Every problem is reported at once in one ConfigError, in CONFIG_VARIABLES order; no message ever
+ * contains a password (the known secret values are replaced in every message, whatever produced it).
+ */
+import { readFileSync } from 'node:fs';
+import type { z } from 'zod';
+import { ConfigError } from '../domain/errors';
+import { envValue } from '../env-value';
+import { replaceSecretValues } from '../redaction';
+import { canonicalTimeZone, parseTimeArgument } from '../time/time-of-day';
+import { protect } from './redaction';
+import {
+  appTypeSchema,
+  booleanFlag,
+  commonSchema,
+  ldapSchema,
+  quote,
+  wholeNumber,
+  type BotConfig,
+  type Config,
+  type DirectoryConfig,
+  type LdapDirectoryConfig,
+  type ReadFile,
+  type SummaryConfig,
+} from './schema';
+import { CONFIG_VARIABLES } from './variables';
+
+type Raw = Record<string, string | undefined>;
+
+/** Empty and blank values mean unset (see env-value.ts). */
+const value = envValue;
+
+/** The variables this module reads, each named once here (test/config.test.ts scans for them). */
+function rawValues(env: Record<string, string | undefined>): Raw {
+  return {
+    KCD_LDAP_URL: value(env.KCD_LDAP_URL),
+    KCD_LDAP_BIND_DN: value(env.KCD_LDAP_BIND_DN),
+    KCD_LDAP_BIND_PASSWORD: value(env.KCD_LDAP_BIND_PASSWORD, false),
+    KCD_LDAP_BIND_PASSWORD_FILE: value(env.KCD_LDAP_BIND_PASSWORD_FILE),
+    KCD_LDAP_BASE_DN: value(env.KCD_LDAP_BASE_DN),
+    KCD_LDAP_CA_FILE: value(env.KCD_LDAP_CA_FILE),
+    KCD_LDAP_TLS_SERVERNAME: value(env.KCD_LDAP_TLS_SERVERNAME),
+    KCD_LDAP_TLS_INSECURE: value(env.KCD_LDAP_TLS_INSECURE),
+    KCD_LDAP_TIMEOUT_MS: value(env.KCD_LDAP_TIMEOUT_MS),
+    KCD_LDAP_FAST_PATH: value(env.KCD_LDAP_FAST_PATH),
+    KCD_MIGRATION_GROUP: value(env.KCD_MIGRATION_GROUP),
+    KCD_CACHE_TTL_SECONDS: value(env.KCD_CACHE_TTL_SECONDS),
+    KCD_LOG_LEVEL: value(env.KCD_LOG_LEVEL),
+    PORT: value(env.PORT),
+    KCD_BIND_HOST: value(env.KCD_BIND_HOST),
+    MicrosoftAppId: value(env.MicrosoftAppId),
+    MicrosoftAppPassword: value(env.MicrosoftAppPassword, false),
+    MicrosoftAppType: value(env.MicrosoftAppType),
+    MicrosoftAppTenantId: value(env.MicrosoftAppTenantId),
+    KCD_LOCAL_MODE: value(env.KCD_LOCAL_MODE),
+    KCD_ALLOWED_TENANTS: value(env.KCD_ALLOWED_TENANTS),
+    KCD_ALLOW_ANY_TENANT: value(env.KCD_ALLOW_ANY_TENANT),
+    KCD_ALLOWED_USERS: value(env.KCD_ALLOWED_USERS),
+    KCD_ALLOWED_GROUPS: value(env.KCD_ALLOWED_GROUPS),
+    KCD_RATE_LIMIT: value(env.KCD_RATE_LIMIT),
+  };
+}
+
+function issuesToProblems(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => `${String(issue.path[0] ?? '(environment)')}: ${issue.message}`);
+}
+
+function fileProblem(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return 'file not found';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  return code ? `cannot read it (${code})` : 'cannot read it';
+}
+
+const defaultReadFile: ReadFile = (path) => readFileSync(path, 'utf8');
+
+export interface ReadConfigOptions {
+  /**
+   * 'bot' (npm start) adds the authentication-mode rules: a bot reading a real directory needs MicrosoftAppId
+   * and MicrosoftAppPassword, or KCD_LOCAL_MODE=true. The CLI ('cli', the default) has no such rule.
+   */
+  purpose?: 'bot' | 'cli';
+}
+
+/**
+ * Reads and validates the configuration. Throws ConfigError listing every problem (never a password).
+ * `readFile` is used only for KCD_LDAP_BIND_PASSWORD_FILE, and only when KCD_LDAP_URL is set.
+ */
+export function readConfig(env: Record<string, string | undefined>, readFile: ReadFile = defaultReadFile, options: ReadConfigOptions = {}): Config {
+  const raw = rawValues(env);
+  const problems: string[] = [];
+  const secrets: string[] = [raw.KCD_LDAP_BIND_PASSWORD, raw.MicrosoftAppPassword].filter((s): s is string => s !== undefined);
+
+  const common = commonSchema.safeParse(raw);
+  if (!common.success) problems.push(...issuesToProblems(common.error.issues));
+
+  let directory: DirectoryConfig = { kind: 'demo' };
+  if (raw.KCD_LDAP_URL !== undefined) {
+    const ldap = ldapSchema.safeParse(raw);
+    if (!ldap.success) problems.push(...issuesToProblems(ldap.error.issues));
+    if (raw.KCD_LDAP_BIND_DN === undefined) {
+      problems.push('KCD_LDAP_BIND_DN: required when KCD_LDAP_URL is set (the account kcd binds as, e.g. svc-kcd@contoso.com)');
+    }
+    let bindPassword: string | undefined;
+    const passwordFile = raw.KCD_LDAP_BIND_PASSWORD_FILE;
+    if (raw.KCD_LDAP_BIND_PASSWORD !== undefined && passwordFile !== undefined) {
+      problems.push('KCD_LDAP_BIND_PASSWORD and KCD_LDAP_BIND_PASSWORD_FILE are both set: set only one of them');
+    } else if (raw.KCD_LDAP_BIND_PASSWORD !== undefined) {
+      bindPassword = raw.KCD_LDAP_BIND_PASSWORD;
+    } else if (passwordFile !== undefined) {
+      try {
+        const content = readFile(passwordFile).replace(/^\uFEFF/, '').replace(/[\r\n]+$/, '');
+        if (content === '') problems.push(`KCD_LDAP_BIND_PASSWORD_FILE: ${quote(passwordFile)} is empty`);
+        else {
+          bindPassword = content;
+          secrets.push(content);
+        }
+      } catch (error) {
+        problems.push(`KCD_LDAP_BIND_PASSWORD_FILE: cannot read ${quote(passwordFile)}: ${fileProblem(error)}`);
+      }
+    } else {
+      problems.push(
+        'KCD_LDAP_BIND_PASSWORD or KCD_LDAP_BIND_PASSWORD_FILE: one of them is required when KCD_LDAP_URL is set (the bind password, or a file holding it)',
+      );
+    }
+    if (ldap.success && raw.KCD_LDAP_BIND_DN !== undefined && bindPassword !== undefined) {
+      const v = ldap.data;
+      if (v.KCD_LDAP_URL.length === 0) problems.push('KCD_LDAP_URL: no URL given');
+      const config: LdapDirectoryConfig = {
+        kind: 'ldap',
+        urls: v.KCD_LDAP_URL,
+        bindDN: raw.KCD_LDAP_BIND_DN,
+        bindPassword,
+        tlsInsecure: v.KCD_LDAP_TLS_INSECURE,
+        timeoutMs: v.KCD_LDAP_TIMEOUT_MS,
+        fastPath: v.KCD_LDAP_FAST_PATH,
+      };
+      if (v.KCD_LDAP_BASE_DN !== undefined) config.baseDN = v.KCD_LDAP_BASE_DN;
+      if (v.KCD_LDAP_CA_FILE !== undefined) config.caFile = v.KCD_LDAP_CA_FILE;
+      if (v.KCD_LDAP_TLS_SERVERNAME !== undefined) config.tlsServername = v.KCD_LDAP_TLS_SERVERNAME;
+      directory = config;
+    }
+  }
+
+  // Bot: cross-variable rules (only when the app type itself is valid).
+  const appTypeResult = appTypeSchema.safeParse(raw.MicrosoftAppType);
+  const appType = appTypeResult.success ? appTypeResult.data : undefined;
+  if (appType === 'SingleTenant' || appType === 'UserAssignedMSI') {
+    if (raw.MicrosoftAppTenantId === undefined) problems.push(`MicrosoftAppTenantId: required when MicrosoftAppType is ${appType}`);
+    if (raw.MicrosoftAppId === undefined) problems.push(`MicrosoftAppId: required when MicrosoftAppType is ${appType}`);
+  }
+  if (appType !== undefined && appType !== 'UserAssignedMSI' && raw.MicrosoftAppId !== undefined && raw.MicrosoftAppPassword === undefined) {
+    problems.push(`MicrosoftAppPassword: required when MicrosoftAppId is set (MicrosoftAppType ${appType})`);
+  }
+  if (raw.MicrosoftAppPassword !== undefined && raw.MicrosoftAppId === undefined && appType !== 'SingleTenant' && appType !== 'UserAssignedMSI') {
+    problems.push('MicrosoftAppId: required when MicrosoftAppPassword is set');
+  }
+
+  // Authentication mode (the bot only): no credentials means local mode, which must be explicit for a real directory.
+  const localFlag = booleanFlag(false).safeParse(raw.KCD_LOCAL_MODE);
+  const explicitLocal = localFlag.success && localFlag.data;
+  if (options.purpose === 'bot') {
+    if (raw.MicrosoftAppId === undefined && raw.KCD_LDAP_URL !== undefined && !explicitLocal) {
+      problems.push(
+        'MicrosoftAppId and MicrosoftAppPassword: required to serve a real directory (KCD_LDAP_URL is set); without them the bot would accept unauthenticated requests. Set both (an Entra app registration), or set KCD_LOCAL_MODE=true for a lab',
+      );
+    }
+    if (raw.MicrosoftAppId !== undefined && explicitLocal) {
+      problems.push('KCD_LOCAL_MODE: true, but MicrosoftAppId is set: local mode runs without authentication; unset one of them');
+    }
+    if (raw.MicrosoftAppId !== undefined) problems.push(...productionProblems(raw));
+  }
+
+  if (problems.length > 0) throw new ConfigError(inVariableOrder(problems).map((p) => replaceSecretValues(p, secrets)));
+  const c = common.data!;
+  const bot: BotConfig = {
+    port: c.PORT,
+    bindHost: c.KCD_BIND_HOST ?? (raw.MicrosoftAppId === undefined ? '127.0.0.1' : '0.0.0.0'),
+    appId: raw.MicrosoftAppId ?? '',
+    appPassword: raw.MicrosoftAppPassword ?? '',
+    appType: c.MicrosoftAppType,
+    localMode: raw.MicrosoftAppId === undefined,
+    allowedTenants: c.KCD_ALLOWED_TENANTS,
+    anyTenant: c.KCD_ALLOW_ANY_TENANT,
+    allowedUsers: c.KCD_ALLOWED_USERS,
+    allowedGroups: c.KCD_ALLOWED_GROUPS,
+    rateLimit: c.KCD_RATE_LIMIT,
+  };
+  if (raw.MicrosoftAppTenantId !== undefined) bot.tenantId = raw.MicrosoftAppTenantId;
+  const config: Config = {
+    directory,
+    migrationGroup: c.KCD_MIGRATION_GROUP,
+    cacheTtlSeconds: c.KCD_CACHE_TTL_SECONDS,
+    logLevel: c.KCD_LOG_LEVEL,
+    bot,
+  };
+  return protect(config);
+}
+
+/**
+ * What a bot with an app id (production, reachable from the internet) must not run with: certificate
+ * checks off, or a real directory open to every tenant without saying so.
+ */
+function productionProblems(raw: Raw): string[] {
+  const problems: string[] = [];
+  const flag = (name: string) => {
+    const parsed = booleanFlag(false).safeParse(raw[name]);
+    return parsed.success && parsed.data;
+  };
+  if (raw.KCD_LDAP_URL !== undefined && flag('KCD_LDAP_TLS_INSECURE')) {
+    problems.push('KCD_LDAP_TLS_INSECURE: true, but MicrosoftAppId is set: a production bot verifies the DC certificate; set KCD_LDAP_CA_FILE to the CA that issued it');
+  }
+  const anyTenant = flag('KCD_ALLOW_ANY_TENANT');
+  if (anyTenant && raw.KCD_ALLOWED_TENANTS !== undefined) {
+    problems.push('KCD_ALLOW_ANY_TENANT: true, but KCD_ALLOWED_TENANTS is set: keep the allow-list and unset KCD_ALLOW_ANY_TENANT');
+  }
+  if (raw.KCD_LDAP_URL !== undefined && raw.KCD_ALLOWED_TENANTS === undefined && !anyTenant) {
+    problems.push(
+      "KCD_ALLOWED_TENANTS: required when the bot serves a real directory with MicrosoftAppId set: Bot Framework tokens name the bot, not the user's tenant, so without it users of any tenant that installs the app could read your AD. Set your tenant id (or, knowingly, KCD_ALLOW_ANY_TENANT=true)",
+    );
+  }
+  return problems;
+}
+
+/** Problems sorted by the variable they start with, in CONFIG_VARIABLES order (stable otherwise). */
+function inVariableOrder(problems: readonly string[]): string[] {
+  const rank = (p: string) => {
+    const i = CONFIG_VARIABLES.findIndex((v) => p.startsWith(`${v.name}:`) || p.startsWith(`${v.name} `));
+    return i === -1 ? CONFIG_VARIABLES.length : i;
+  };
+  return problems
+    .map((p, i) => ({ p, i, r: rank(p) }))
+    .sort((a, b) => a.r - b.r || a.i - b.i)
+    .map((x) => x.p);
+}
+
+/** The variables of the daily summary, each named once here (test/config.test.ts scans for them). */
+function summaryRawValues(env: Record<string, string | undefined>): Raw {
+  return {
+    KCD_STATE_DIR: value(env.KCD_STATE_DIR),
+    KCD_SUMMARY_DEFAULT_TIME: value(env.KCD_SUMMARY_DEFAULT_TIME),
+    KCD_SUMMARY_TIME_ZONE: value(env.KCD_SUMMARY_TIME_ZONE),
+    KCD_SCHEDULER_ENABLED: value(env.KCD_SCHEDULER_ENABLED),
+    KCD_MAX_SUBSCRIPTIONS_PER_TENANT: value(env.KCD_MAX_SUBSCRIPTIONS_PER_TENANT),
+  };
+}
+
+/** Reads the daily summary settings. Throws ConfigError listing every problem. */
+export function readSummaryConfig(env: Record<string, string | undefined>): SummaryConfig {
+  const raw = summaryRawValues(env);
+  const problems: string[] = [];
+  const time = raw.KCD_SUMMARY_DEFAULT_TIME === undefined ? '08:00' : parseTimeArgument(raw.KCD_SUMMARY_DEFAULT_TIME);
+  if (time === undefined) problems.push(`KCD_SUMMARY_DEFAULT_TIME: expected a time of day such as 08:00 (24-hour clock), got ${quote(raw.KCD_SUMMARY_DEFAULT_TIME)}`);
+  const timeZone = raw.KCD_SUMMARY_TIME_ZONE === undefined ? 'UTC' : canonicalTimeZone(raw.KCD_SUMMARY_TIME_ZONE);
+  if (timeZone === undefined) problems.push(`KCD_SUMMARY_TIME_ZONE: expected an IANA time zone such as Europe/Berlin or UTC, got ${quote(raw.KCD_SUMMARY_TIME_ZONE)}`);
+  const enabled = booleanFlag(true).safeParse(raw.KCD_SCHEDULER_ENABLED);
+  if (!enabled.success) problems.push(...enabled.error.issues.map((issue) => `KCD_SCHEDULER_ENABLED: ${issue.message}`));
+  const perTenant = wholeNumber('a whole number of subscriptions (1-10000)', 1, 50)
+    .refine((n) => n <= 10_000, { error: (issue) => `expected a whole number of subscriptions (1-10000), got ${quote(issue.input)}` })
+    .safeParse(raw.KCD_MAX_SUBSCRIPTIONS_PER_TENANT);
+  if (!perTenant.success) problems.push(...perTenant.error.issues.map((issue) => `KCD_MAX_SUBSCRIPTIONS_PER_TENANT: ${issue.message}`));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    stateDir: raw.KCD_STATE_DIR ?? './data',
+    defaultTime: time!,
+    timeZone: timeZone!,
+    schedulerEnabled: enabled.data!,
+    maxSubscriptionsPerTenant: perTenant.data!,
+  };
+}
