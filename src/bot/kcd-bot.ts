@@ -105,6 +105,15 @@ function conversationOf(context: TurnContext): ConversationTarget {
   return { reference: TurnContext.getConversationReference(context.activity), ...(by ? { by } : {}), subscriber: { ...caller } };
 }
 
+/**
+ * "Typing…" before a slow answer helps in a personal or group chat. In a channel it shows nowhere useful, and the
+ * Agents Playground drops the typing activity of a channel thread ("Invalid conversation id …;messageid=…")
+ * and with it, at times, the answer that follows: a channel gets the answer alone.
+ */
+export function typingHelps(activity: Pick<TurnContext['activity'], 'conversation'>): boolean {
+  return activity.conversation?.conversationType !== 'channel' && !/;messageid=/i.test(activity.conversation?.id ?? '');
+}
+
 function cardActivity(card: AdaptiveCard) {
   const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
   if (card.fallbackText) activity.summary = card.fallbackText.slice(0, 200);
@@ -244,7 +253,7 @@ export class KcdBot extends TeamsActivityHandler {
   }
 
   private async sendAnswer(context: TurnContext, request: Request, options: AnswerOptions = {}): Promise<void> {
-    if (Answerer.isSlow(request)) await context.sendActivity({ type: ActivityTypes.Typing });
+    if (Answerer.isSlow(request) && typingHelps(context.activity)) await context.sendActivity({ type: ActivityTypes.Typing });
     const answer = await this.answererFor(context).answer(request, this.correlation(context), conversationOf(context), options);
     this.log(context).info({ conversation: context.activity.conversation?.id, kind: request.kcd, answer: answer.summary }, 'answered');
     await context.sendActivity(cardActivity(answer.card));
@@ -264,7 +273,11 @@ export class KcdBot extends TeamsActivityHandler {
         await this.sendError(context, new InputError(`That button's data was not understood (${result.problem}).`, 'Ask again in words, e.g. "can gogo-3 migrate to gogo-4?", or type /kcd help.'));
         return;
       }
-      if (result.payload.kcd === 'ask') return this.handleText(context, result.payload.text);
+      if (result.payload.kcd === 'ask') {
+        // "As if typed": an open prompt (did you mean …, which host?) reads the activity's text.
+        activity.text = result.payload.text;
+        return this.handleText(context, result.payload.text);
+      }
       return this.sendAnswer(context, result.payload);
     }
     return this.handleText(context, textWithoutBotMentions(activity));
