@@ -324,6 +324,13 @@ export class KcdBot extends TeamsActivityHandler {
       await context.sendActivity(reply);
       return;
     }
+    if (parsed.intent === 'unknown' && parsed.refused) {
+      // A request to change or run something: say so, then what the bot can do (never a scan instead).
+      const reply = cardActivity(answerer.help());
+      reply.text = `I can't do that ("${parsed.refused.slice(0, 40)}"): I only read Active Directory and check Kerberos delegation for live migration; I never change or run anything. Here is what I can do:`;
+      await context.sendActivity(reply);
+      return;
+    }
     const request = Answerer.requestOf(parsed);
     // A typed "fresh" ("/kcd check gogo-3 fresh", "re-read AD") reads AD now, like the Re-check button.
     if (request) return this.sendAnswer(context, request, { fresh: parsed.fresh });

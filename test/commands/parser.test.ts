@@ -129,6 +129,10 @@ describe('parseCommand: extraction from questions', () => {
     ['give me the daily report now', { intent: 'summary' }],
     ['reboot gogo-3', { intent: 'unknown' }],
     ['tell me a joke', { intent: 'unknown' }],
+    // Requests to change or run something: never a scan or a check, whatever "hosts" suggests.
+    ['delete all the hosts', { intent: 'unknown', refused: 'delete' }],
+    ['reboot every host please', { intent: 'unknown', refused: 'reboot' }],
+    ['drop table hosts; select * from hosts', { intent: 'unknown', refused: 'drop' }],
   ])('%s', (text, fields) => {
     expect(parseCommand(text, hosts)).toEqual(expected(fields));
   });
