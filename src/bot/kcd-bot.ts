@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { CHECK_DIALOG, CheckDialog, type CheckDialogOptions } from '../../dialogs/check-dialog';
 import type { ParsedCommand } from '../commands/types';
 import { InputError, UnknownHostError } from '../domain/errors';
+import { hostNameProblem, notAHostName } from '../domain/names';
 import type { AdaptiveCard } from '../render/cards';
 import type { ConversationTarget } from '../summary/service';
 import { Answerer, type AnswerOptions, type Asker, type Request } from './answerer';
@@ -141,9 +142,9 @@ export class KcdBot extends TeamsActivityHandler {
         },
         unknown: async (step, name) => {
           const answerer = this.answererFor(step.context);
-          const snapshot = await answerer.snapshot();
-          const suggestions = (await answerer.vocabulary(snapshot)).suggest(name);
-          await step.context.sendActivity(cardActivity(answerer.error(new UnknownHostError(name, suggestions), this.correlation(step.context))));
+          const problem = hostNameProblem(name);
+          const error = problem ? notAHostName(name, problem) : new UnknownHostError(name, (await answerer.vocabulary(await answerer.snapshot())).suggest(name));
+          await step.context.sendActivity(cardActivity(answerer.error(error, this.correlation(step.context))));
         },
       }),
     );

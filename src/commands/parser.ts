@@ -194,6 +194,12 @@ function parseSlash(def: CommandDefinition<{ kcd: string }, RegistryIntent>, arg
         i += found.used - 1;
         continue;
       }
+      // Too long for a host name: kept as the name given, so the answer refuses it as such (never a scan instead).
+      const word = trimWord(token);
+      if (word.length > MAX_LABEL && /^[\p{L}\p{N}][\p{L}\p{N}._$-]*$/u.test(word)) {
+        positional.push({ typed: word, name: word, resolved: true, index: i });
+        continue;
+      }
     }
     if (fillers.has(lower)) continue;
     return undefined;
