@@ -8,6 +8,7 @@
  * Never throws; looks at the first MAX_INPUT characters only.
  */
 import { displayable } from '../domain/names';
+import { looksLikePaste } from '../diagnose/extract';
 import { defaultIntentClassifier, OPERATE_CUE, type IntentClassifier } from './intent-classifier';
 import { isEnglishWord, looksLikeHostName, trimWord, type HostVocabulary } from './host-vocabulary';
 import { COMMANDS, COMMON_FILLERS, findCommand, type CommandArgument, type CommandDefinition, type RegistryIntent } from './registry';
@@ -155,7 +156,8 @@ function parseSlash(def: CommandDefinition<{ kcd: string }, RegistryIntent>, arg
   const tokens = tokenize(argText);
   const fillers = new Set([...COMMON_FILLERS, ...(def.fillers ?? []), ...(def.id === 'help' ? COMMANDS.flatMap((c) => [c.id, ...c.aliases]) : [])]);
 
-  if (kinds.has('text')) return argText.trim() ? { ...result, paste: argText.trim() } : undefined;
+  // A paste must look like one ("diagnose gogo-3" is a question about a host, read as such).
+  if (kinds.has('text')) return looksLikePaste(argText) ? { ...result, paste: argText.trim() } : undefined;
   if (kinds.has('topic')) {
     const topic = findTopic(argText);
     if (topic) return { ...result, topic };
