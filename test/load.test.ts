@@ -76,8 +76,12 @@ class CountingConnector {
     return this;
   }
 
-  /** Resolves when conversation `id` has `count` replies (rejects after `timeoutMs`). */
-  waitFor(id: string, count: number, timeoutMs = 30_000): Promise<void> {
+  /**
+   * Resolves when conversation `id` has `count` replies; rejects after `timeoutMs`, which only catches a reply that
+   * never comes: on a shared 2-core machine a busy neighbour stretches replies past 30 s (measured: p95 31 s with
+   * six CPU hogs running), and how long replies take is the bench's to measure, not this test's.
+   */
+  waitFor(id: string, count: number, timeoutMs = 180_000): Promise<void> {
     if ((this.replies.get(id) ?? 0) >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -232,4 +236,4 @@ test(`load: ${CONVERSATIONS} concurrent conversations for ${SECONDS} s over HTTP
   // Per-conversation structures hold one entry per conversation (plus the warm-up), not one per message.
   expect(sizes.dialogStates).toBeLessThanOrEqual(CONVERSATIONS + 1);
   expect(sizes.rateLimitBuckets).toBeLessThanOrEqual(CONVERSATIONS + 1);
-}, (SECONDS + 60) * 1000);
+}, (SECONDS + 240) * 1000);
