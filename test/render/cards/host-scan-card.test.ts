@@ -32,10 +32,11 @@ describe('host card', () => {
     expect(recheck.fallback).toEqual({ type: 'Action.Submit', title: 'Re-check', data: { kcd: 'check', host: 'GOGO-3' } });
   });
 
-  test.each(DEMO_HYPERV)('demo host %s: valid card with a footer', (name) => {
+  test.each(DEMO_HYPERV)('demo host %s: valid card with a footer, and no command-line hint (it means nothing in Teams)', (name) => {
     const card = hostCard(demoHost(name), demoCtx);
     expectValidCard(card);
     expect(visibleText(card)).toContain('Data: demo directory · read 2026-03-02 12:03 UTC');
+    expect(visibleText(card)).not.toContain('--json');
   });
 
   test('a host without peers says so and has no table', () => {
