@@ -62,6 +62,15 @@ describe('host card', () => {
 });
 
 describe('scan card', () => {
+  test('rule ids and counts sit in fixed-width columns, so they never wrap mid-word at a narrow card width', () => {
+    const card = scanCard(checkFleet(demoSnapshot(), {}), demoCtx);
+    const tables = objects(card).filter((o) => o.type === 'Table') as Array<{ columns: Array<{ width: unknown }> }>;
+    expect(tables.map((t) => t.columns.map((c) => c.width))).toEqual([
+      ['76px', 1, '84px', '64px'],
+      [3, '64px', 2, 3],
+    ]);
+  });
+
   test('demo directory: totals, most common problems, worst hosts first', () => {
     const report = checkFleet(demoSnapshot());
     const card = scanCard(report, demoCtx);
