@@ -25,6 +25,12 @@ describe('host card', () => {
     expect(visible).toContain('All fixes');
   });
 
+  test('each fix is shown once: one PowerShell block (the merged script), no block per finding', () => {
+    const card = hostCard(demoHost('GOGO-3'), demoCtx);
+    const blocks = objects(card).filter((o) => o.type === 'Container' && o.style === 'emphasis' && visibleText(o).includes('Set-ADComputer'));
+    expect(blocks).toHaveLength(1);
+  });
+
   test('Re-check is Action.Execute with {kcd: check, host} and a Submit fallback', () => {
     const card = hostCard(demoHost('GOGO-3'), demoCtx);
     const recheck = card.actions!.find((a) => a.type === 'Action.Execute')!;
