@@ -7,6 +7,7 @@
  *
  * Run: npx jest --selectProjects e2e   (globalSetup installs chromium with apt-get when missing)
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { readConfig } from '../../src/config';
@@ -23,6 +24,7 @@ jest.setTimeout(180_000);
 const SCREENSHOTS = path.join(REPO_ROOT, 'docs', 'screenshots');
 const PAIR_SCREENSHOT = path.join(SCREENSHOTS, 'playground-pair-card.png');
 const EXPLAIN_SCREENSHOT = path.join(SCREENSHOTS, 'playground-explain-card.png');
+const DIAGNOSIS_SCREENSHOT = path.join(SCREENSHOTS, 'playground-diagnosis-card.png');
 
 /** The conversation ids and the current user come from .m365agentsplayground.yml. */
 const PERSONAL_CHAT = 'personal-chat-kcd';
@@ -117,6 +119,21 @@ describe('kcd-bot in the Microsoft 365 Agents Playground', () => {
 
     await showFromTop(card, 60);
     await screenshot(EXPLAIN_SCREENSHOT);
+  });
+
+  test('a multi-line Move-VM error pasted into the chat is answered with the diagnosis card', async () => {
+    await markCardsSeen();
+    const paste = readFileSync(path.join(REPO_ROOT, 'test', 'fixtures', 'pastes', 'move-vm-no-credentials-gogo3-gogo4-storage.txt'), 'utf8');
+    await ui.sendLines(page, paste.trimEnd().split('\n'));
+    const card = await newCard();
+    const text = await card.innerText();
+    expect(text).toContain('What the failure says');
+    expect(text).toContain('GOGO-3 → GOGO-4');
+    expect(text).toContain('AD explains it: KCD001, KCD002, KCD004');
+    expect(text).toContain('Set-ADComputer');
+
+    await showFromTop(card, 60);
+    await screenshot(DIAGNOSIS_SCREENSHOT);
   });
 
   test('"/kcd help" shows the help card', async () => {

@@ -45,6 +45,16 @@ export async function send(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Types a multi-line paste (Shift+Enter between lines, as a person pasting into Teams gets) and sends it. */
+export async function sendLines(page: Page, lines: readonly string[]): Promise<void> {
+  await page.locator(COMPOSE).first().click();
+  for (const [i, line] of lines.entries()) {
+    if (i > 0) await page.keyboard.press('Shift+Enter');
+    await page.keyboard.insertText(line);
+  }
+  await page.keyboard.press('Enter');
+}
+
 /** Types "@kcd", picks the bot in the mention picker (a real mention, as in Teams), then the rest. */
 export async function sendMentioning(page: Page, text: string): Promise<void> {
   await page.locator(COMPOSE).first().click();
