@@ -210,8 +210,8 @@ export class DemoDirectory implements Directory {
   describe() {
     return { kind: 'demo' as const, label: DEMO_LABEL };
   }
-  async snapshot(): Promise<DirectorySnapshot> {
-    return (this.cached ??= createSnapshot(demoData()));
+  snapshot(): Promise<DirectorySnapshot> {
+    return Promise.resolve((this.cached ??= createSnapshot(demoData())));
   }
   async findUser(name: string): Promise<User | undefined> {
     const snapshot = await this.snapshot();
