@@ -17,6 +17,9 @@ export default defineConfig(
     },
     plugins: { 'import-x': importX },
     settings: {
+      // Without the extensions and the parser, import-x does not read .ts dependencies and finds no cycle.
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
       'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
     },
     rules: {
