@@ -8,7 +8,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  globalIgnores(['dist/', 'coverage/', 'bench/work/', 'test/artifacts/', 'devTools/', 'data/', 'test/fixtures/lint/']),
+  globalIgnores(['dist/', 'coverage/', 'bench/work/', 'test/artifacts/', 'devTools/', 'data/', 'test/fixtures/lint/', '.stryker-tmp/', 'reports/']),
   {
     files: ['**/*.ts'],
     extends: [js.configs.recommended, tseslint.configs.recommendedTypeChecked],

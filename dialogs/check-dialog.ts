@@ -3,9 +3,24 @@
  * directory does not know, and "to which host?" / "from which host?" when one end is missing. State lives in the
  * per-conversation-per-user dialog state, so two people in one channel do not answer each other's prompts.
  */
+import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
 import { ChoiceFactory, ChoicePrompt, ComponentDialog, ListStyle, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
 import type { FoundChoice } from 'botbuilder-dialogs';
 import type { Request } from '../src/bot/answerer';
+import { adaptiveCard, text } from '../src/render/cards/common';
+import { askButton } from '../src/render/cards/help';
+
+/**
+ * The question and its choices as an Adaptive Card: each choice an Action.Submit that "asks" the name (in Teams
+ * it is posted as the user's message; in the Agents Playground the bot reads the button's data), where a hero
+ * card's imBack buttons do nothing in the Playground.
+ */
+function choiceCard(question: string, choices: readonly string[]): Partial<Activity> {
+  const card = adaptiveCard([text(question, { weight: 'Bolder' }), { type: 'ActionSet', actions: choices.map((c) => askButton(c)) }], {
+    fallbackText: `${question} ${choices.join(', ')}`,
+  });
+  return MessageFactory.attachment(CardFactory.adaptiveCard(card));
+}
 
 export const CHECK_DIALOG = 'kcd-check';
 const CHOICE = 'kcd-choice';
@@ -76,11 +91,12 @@ export class CheckDialog extends ComponentDialog {
       await this.hooks.unknown(step, next.text, options);
       return step.endDialog();
     }
+    const choices = [...next.suggestions.slice(0, MAX_CHOICES - 1), CANCEL];
     return step.prompt(CHOICE, {
-      prompt: `I don't know a host called "${next.text}". Did you mean one of these?`,
-      retryPrompt: 'Pick one of the hosts, or Cancel.',
-      choices: ChoiceFactory.toChoices([...next.suggestions.slice(0, MAX_CHOICES - 1), CANCEL]),
-      style: ListStyle.heroCard,
+      prompt: choiceCard(`I don't know a host called "${next.text}". Did you mean one of these?`, choices),
+      retryPrompt: choiceCard('Pick one of the hosts, or Cancel.', choices),
+      choices: ChoiceFactory.toChoices(choices),
+      style: ListStyle.none,
     });
   }
 
@@ -107,11 +123,12 @@ export class CheckDialog extends ComponentDialog {
       await step.context.sendActivity(`I found no other Hyper-V host to pair with ${known}.`);
       return step.endDialog();
     }
+    const offered = [...choices, CANCEL];
     return step.prompt(CHOICE, {
-      prompt: options.source ? `Migrate from ${known} to which host?` : `Migrate to ${known} from which host?`,
-      retryPrompt: 'Pick a host, or Cancel.',
-      choices: ChoiceFactory.toChoices([...choices, CANCEL]),
-      style: ListStyle.heroCard,
+      prompt: choiceCard(options.source ? `Migrate from ${known} to which host?` : `Migrate to ${known} from which host?`, offered),
+      retryPrompt: choiceCard('Pick a host, or Cancel.', offered),
+      choices: ChoiceFactory.toChoices(offered),
+      style: ListStyle.none,
     });
   }
 

@@ -2,7 +2,9 @@
  * Load: 200 concurrent conversations for 30 seconds over HTTP on loopback (the real restify server and
  * CloudAdapter, replies delivered to a local connector). Each conversation asks, waits for its reply, thinks
  * 1.5 s (under the 8-per-10-s rate limit, which stays on), and asks again. Asserted: no HTTP error, no lost
- * reply, no "slow down", and memory: the heap retained after a full GC grows by less than a bound tied to the
+ * reply, no "slow down", no generic error card ("Something went wrong": an exception the bot caught), no
+ * unexpected exception in the log (error level, or an answer summarised as an untyped error), every verdict
+ * card equal to the checker's answer on the same directory, and memory: the heap retained after a full GC grows by less than a bound tied to the
  * number of conversations, and the per-conversation structures hold one entry per conversation. Reported:
  * requests, replies, p50/p95 latency, RSS and retained heap (start, middle, end), structure sizes.
  * KCD_LOAD_SECONDS / KCD_LOAD_CONVERSATIONS change the duration and the number of conversations.
@@ -15,18 +17,27 @@ import { CachedDirectory } from '../src/directory/cached-directory';
 import { DemoDirectory } from '../src/directory/demo-directory';
 import { createLogger } from '../src/log';
 import { startServer, type RunningServer } from '../src/server';
+import { demoData } from '../src/directory/demo-directory';
+import { createSnapshot } from '../src/domain/snapshot';
+import { cardsOf, isGenericErrorReply, recordOfPinoLine, unexpectedErrors, VerdictOracle, type LogRecord } from './support/reply-audit';
+import type { Activity } from 'botbuilder';
 
 const SECONDS = Number(process.env.KCD_LOAD_SECONDS ?? 30);
 const CONVERSATIONS = Number(process.env.KCD_LOAD_CONVERSATIONS ?? 200);
 const THINK_MS = 1500;
 const QUESTIONS = ['can gogo-3 migrate to gogo-4?', 'check gogo-5', 'scan', 'help', 'explain KCD001', '/kcd check gogo-1 gogo-2', 'is gogo-4 ready?'];
 
-/** A minimal connector: counts replies per conversation and wakes the one waiting conversation. */
+/**
+ * A minimal connector: counts replies per conversation and wakes the one waiting conversation. It keeps the
+ * texts, the generic error replies and the first reply of each distinct card (by fallback text), not every card.
+ */
 class CountingConnector {
   server?: Server;
   url = '';
   readonly replies = new Map<string, number>();
   readonly texts: string[] = [];
+  readonly genericErrors: string[] = [];
+  readonly distinctCards = new Map<string, Record<string, unknown>>();
   private readonly waiters = new Map<string, () => void>();
   typing = 0;
 
@@ -36,7 +47,7 @@ class CountingConnector {
       req.on('data', (c) => (body += c));
       req.on('end', () => {
         const id = decodeURIComponent(/\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '')?.[1] ?? '');
-        let activity: { type?: string; text?: string } = {};
+        let activity: Partial<Activity> = {};
         try {
           activity = JSON.parse(body);
         } catch {
@@ -49,6 +60,11 @@ class CountingConnector {
           return;
         }
         if (activity.text) this.texts.push(activity.text);
+        if (isGenericErrorReply(activity)) this.genericErrors.push(`${id}: ${activity.summary ?? activity.text}`);
+        for (const card of cardsOf(activity)) {
+          const key = String(card.fallbackText);
+          if (!this.distinctCards.has(key)) this.distinctCards.set(key, card);
+        }
         this.replies.set(id, (this.replies.get(id) ?? 0) + 1);
         this.waiters.get(id)?.();
       });
@@ -60,8 +76,12 @@ class CountingConnector {
     return this;
   }
 
-  /** Resolves when conversation `id` has `count` replies (rejects after `timeoutMs`). */
-  waitFor(id: string, count: number, timeoutMs = 30_000): Promise<void> {
+  /**
+   * Resolves when conversation `id` has `count` replies; rejects after `timeoutMs`, which only catches a reply that
+   * never comes: on a shared 2-core machine a busy neighbour stretches replies past 30 s (measured: p95 31 s with
+   * six CPU hogs running), and how long replies take is the bench's to measure, not this test's.
+   */
+  waitFor(id: string, count: number, timeoutMs = 180_000): Promise<void> {
     if ((this.replies.get(id) ?? 0) >= count) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -103,8 +123,10 @@ function retainedHeap(): number {
 
 test(`load: ${CONVERSATIONS} concurrent conversations for ${SECONDS} s over HTTP`, async () => {
   const connector = await new CountingConnector().start();
-  const errors: string[] = [];
-  const logger = createLogger({ level: 'error', destination: { write: (line: string) => void errors.push(line) } });
+  // Info and up: the answerer logs each answer's summary (a caught exception's class among them) at info.
+  // Only the unexpected ones are kept, so the log does not count in the retained heap.
+  const errors: LogRecord[] = [];
+  const logger = createLogger({ level: 'info', destination: { write: (line: string) => void errors.push(...unexpectedErrors([recordOfPinoLine(line)])) } });
   const running: RunningServer = await startServer(
     { config: readConfig({}), directory: new CachedDirectory(new DemoDirectory(), { ttlMs: 300_000 }), logger, lookupMember: async () => ({ upn: 'labadmin@contoso.com' }) },
     0,
@@ -183,10 +205,13 @@ test(`load: ${CONVERSATIONS} concurrent conversations for ${SECONDS} s over HTTP
   const replies = [...connector.replies.entries()].filter(([id]) => id.startsWith('load-')).reduce((a, [, b]) => a + b, 0);
   const sorted = [...latencies].sort((a, b) => a - b);
   const slowDowns = connector.texts.filter((t) => /asking faster/.test(t)).length;
+  const oracle = new VerdictOracle(createSnapshot(demoData()), readConfig({}).migrationGroup);
+  const verdictDifferences = [...connector.distinctCards.values()].flatMap((card) => oracle.differences(card));
   console.log(
     [
       `load: ${CONVERSATIONS} conversations, ${elapsed.toFixed(1)} s over HTTP on loopback`,
-      `  requests ${requests}, replies ${replies} (${(replies / elapsed).toFixed(1)}/s), typing indicators ${connector.typing}, HTTP errors ${httpErrors.length}, slow-down replies ${slowDowns}, error log lines ${errors.length}`,
+      `  requests ${requests}, replies ${replies} (${(replies / elapsed).toFixed(1)}/s), typing indicators ${connector.typing}, HTTP errors ${httpErrors.length}, slow-down replies ${slowDowns}, generic error replies ${connector.genericErrors.length}, unexpected errors logged ${errors.length}`,
+      `  verdict cards compared with the checker: ${connector.distinctCards.size} distinct cards (${JSON.stringify(oracle.compared)}), ${verdictDifferences.length} differences`,
       `  latency (request → reply at the connector): p50 ${percentile(sorted, 50).toFixed(1)} ms, p95 ${percentile(sorted, 95).toFixed(1)} ms, max ${(sorted[sorted.length - 1] ?? NaN).toFixed(1)} ms`,
       `  RSS: start ${mb(rssStart)}, end ${mb(rssEnd)}`,
       `  heap after full GC: start ${mb(heapStart)}, middle ${mb(heapMiddle)}, end ${mb(heapEnd)} (retained growth ${mb(heapEnd - heapStart)})`,
@@ -194,7 +219,12 @@ test(`load: ${CONVERSATIONS} concurrent conversations for ${SECONDS} s over HTTP
     ].join('\n'),
   );
   expect(httpErrors).toEqual([]);
+  expect(connector.genericErrors).toEqual([]);
   expect(errors).toEqual([]);
+  expect(verdictDifferences).toEqual([]);
+  expect(oracle.compared.pair).toBeGreaterThan(0);
+  expect(oracle.compared.host).toBeGreaterThan(0);
+  expect(oracle.compared.scan).toBeGreaterThan(0);
   expect(replies).toBe(requests);
   expect(slowDowns).toBe(0);
   expect(requests).toBeGreaterThan(CONVERSATIONS);
@@ -206,4 +236,4 @@ test(`load: ${CONVERSATIONS} concurrent conversations for ${SECONDS} s over HTTP
   // Per-conversation structures hold one entry per conversation (plus the warm-up), not one per message.
   expect(sizes.dialogStates).toBeLessThanOrEqual(CONVERSATIONS + 1);
   expect(sizes.rateLimitBuckets).toBeLessThanOrEqual(CONVERSATIONS + 1);
-}, (SECONDS + 60) * 1000);
+}, (SECONDS + 240) * 1000);

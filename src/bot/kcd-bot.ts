@@ -20,6 +20,7 @@ import { randomUUID } from 'node:crypto';
 import { CHECK_DIALOG, CheckDialog, type CheckDialogOptions } from '../../dialogs/check-dialog';
 import type { ParsedCommand } from '../commands/types';
 import { InputError, UnknownHostError } from '../domain/errors';
+import { hostNameProblem, notAHostName } from '../domain/names';
 import type { AdaptiveCard } from '../render/cards';
 import type { ConversationTarget } from '../summary/service';
 import { Answerer, type AnswerOptions, type Asker, type Request } from './answerer';
@@ -108,6 +109,15 @@ function conversationOf(context: TurnContext): ConversationTarget {
   return { reference: TurnContext.getConversationReference(context.activity), ...(by ? { by } : {}), subscriber: { ...caller } };
 }
 
+/**
+ * "Typing…" before a slow answer helps in a personal or group chat. In a channel it shows nowhere useful, and the
+ * Agents Playground drops the typing activity of a channel thread ("Invalid conversation id …;messageid=…")
+ * and with it, at times, the answer that follows: a channel gets the answer alone.
+ */
+export function typingHelps(activity: Pick<TurnContext['activity'], 'conversation'>): boolean {
+  return activity.conversation?.conversationType !== 'channel' && !/;messageid=/i.test(activity.conversation?.id ?? '');
+}
+
 function cardActivity(card: AdaptiveCard) {
   const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
   if (card.fallbackText) activity.summary = card.fallbackText.slice(0, 200);
@@ -135,9 +145,9 @@ export class KcdBot extends TeamsActivityHandler {
         },
         unknown: async (step, name) => {
           const answerer = this.answererFor(step.context);
-          const snapshot = await answerer.snapshot();
-          const suggestions = (await answerer.vocabulary(snapshot)).suggest(name);
-          await step.context.sendActivity(cardActivity(answerer.error(new UnknownHostError(name, suggestions), this.correlation(step.context))));
+          const problem = hostNameProblem(name);
+          const error = problem ? notAHostName(name, problem) : new UnknownHostError(name, (await answerer.vocabulary(await answerer.snapshot())).suggest(name));
+          await step.context.sendActivity(cardActivity(answerer.error(error, this.correlation(step.context))));
         },
       }),
     );
@@ -247,7 +257,7 @@ export class KcdBot extends TeamsActivityHandler {
   }
 
   private async sendAnswer(context: TurnContext, request: Request, options: AnswerOptions = {}): Promise<void> {
-    if (Answerer.isSlow(request)) await context.sendActivity({ type: ActivityTypes.Typing });
+    if (Answerer.isSlow(request) && typingHelps(context.activity)) await context.sendActivity({ type: ActivityTypes.Typing });
     const answer = await this.answererFor(context).answer(request, this.correlation(context), conversationOf(context), options);
     this.log(context).info({ conversation: context.activity.conversation?.id, kind: request.kcd, answer: answer.summary }, 'answered');
     await context.sendActivity(cardActivity(answer.card));
@@ -267,7 +277,11 @@ export class KcdBot extends TeamsActivityHandler {
         await this.sendError(context, new InputError(`That button's data was not understood (${result.problem}).`, 'Ask again in words, e.g. "can gogo-3 migrate to gogo-4?", or type /kcd help.'));
         return;
       }
-      if (result.payload.kcd === 'ask') return this.handleText(context, result.payload.text);
+      if (result.payload.kcd === 'ask') {
+        // "As if typed": an open prompt (did you mean …, which host?) reads the activity's text.
+        activity.text = result.payload.text;
+        return this.handleText(context, result.payload.text);
+      }
       return this.sendAnswer(context, result.payload);
     }
     return this.handleText(context, textWithoutBotMentions(activity));
@@ -311,6 +325,13 @@ export class KcdBot extends TeamsActivityHandler {
       // One reply: the question and the help card in one message.
       const reply = cardActivity(answerer.help());
       reply.text = 'Which hosts? For example: "can gogo-3 migrate to gogo-4?" or /kcd check gogo-3 gogo-4.';
+      await context.sendActivity(reply);
+      return;
+    }
+    if (parsed.intent === 'unknown' && parsed.refused) {
+      // A request to change or run something: say so, then what the bot can do (never a scan instead).
+      const reply = cardActivity(answerer.help());
+      reply.text = `I can't do that ("${parsed.refused.slice(0, 40)}"): I only read Active Directory and check Kerberos delegation for live migration; I never change or run anything. Here is what I can do:`;
       await context.sendActivity(reply);
       return;
     }

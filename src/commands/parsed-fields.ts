@@ -16,6 +16,8 @@ export interface ParsedFields {
   time?: string; // subscribe: "HH:MM" (24h)
   timeZone?: string; // subscribe: IANA zone, validated with Intl
   paste?: string; // diagnose: the pasted error, as written
+  refused?: string; // unknown: the action asked for that kcd does not do ("delete", "reboot"), for "I can't do that"
+
   asker: boolean; // the question is about "I"/"me" ("can I migrate…"): the bot checks the sender's own account
   /** Host-like words that matched no directory host, with up to 3 suggestions each (for "did you mean"). */
   unresolved: { text: string; suggestions: string[] }[];

@@ -8,6 +8,7 @@
  * Never throws; looks at the first MAX_INPUT characters only.
  */
 import { displayable } from '../domain/names';
+import { looksLikePaste } from '../diagnose/extract';
 import { defaultIntentClassifier, OPERATE_CUE, type IntentClassifier } from './intent-classifier';
 import { isEnglishWord, looksLikeHostName, trimWord, type HostVocabulary } from './host-vocabulary';
 import { COMMANDS, COMMON_FILLERS, findCommand, type CommandArgument, type CommandDefinition, type RegistryIntent } from './registry';
@@ -155,7 +156,8 @@ function parseSlash(def: CommandDefinition<{ kcd: string }, RegistryIntent>, arg
   const tokens = tokenize(argText);
   const fillers = new Set([...COMMON_FILLERS, ...(def.fillers ?? []), ...(def.id === 'help' ? COMMANDS.flatMap((c) => [c.id, ...c.aliases]) : [])]);
 
-  if (kinds.has('text')) return argText.trim() ? { ...result, paste: argText.trim() } : undefined;
+  // A paste must look like one ("diagnose gogo-3" is a question about a host, read as such).
+  if (kinds.has('text')) return looksLikePaste(argText) ? { ...result, paste: argText.trim() } : undefined;
   if (kinds.has('topic')) {
     const topic = findTopic(argText);
     if (topic) return { ...result, topic };
@@ -192,6 +194,12 @@ function parseSlash(def: CommandDefinition<{ kcd: string }, RegistryIntent>, arg
       if (found) {
         positional.push(found.mention);
         i += found.used - 1;
+        continue;
+      }
+      // Too long for a host name: kept as the name given, so the answer refuses it as such (never a scan instead).
+      const word = trimWord(token);
+      if (word.length > MAX_LABEL && /^[\p{L}\p{N}][\p{L}\p{N}._$-]*$/u.test(word)) {
+        positional.push({ typed: word, name: word, resolved: true, index: i });
         continue;
       }
     }
@@ -236,6 +244,9 @@ const NOT_ASKER = /\b(?:tell|show|give|send|let|help|for|remind|notify)\s+me\b|\
 /** Words that make a request with a host a delegation question rather than a chore ("reboot gogo-3"). */
 const KCD_CUE =
   /\b(?:migrat\w*|mov(?:e|es|ed|ing)|delegat\w*|kcd|kerberos|spns?|check\w*|ready|evacuat\w*|drain\w*|where can|peers?|trust\w*|protocol|authentication|constrained|wrong|broken|status|health\w*|ok|okay|fine|correct\w*|right|properly|problems?|issues?|errors?|fail\w*|fix\w*|misconfigur\w*|set up|configured)\b/i;
+/** Requests to change or run something (kcd only reads): never answered with a check or a scan. */
+const UNSUPPORTED_ACTION =
+  /\b(?:delete|remove|drop|erase|wipe|format|kill|uninstall|disable|rm\s+-|sudo|select\s+\S+\s+from|insert\s+into|truncate|drop\s+table|exec(?:ute)?\s+(?:this|the|a|my)?\s*(?:command|script|query|sql))\b/i;
 /** An explicit request for an explanation, for explain without a known topic. */
 const EXPLAIN_CUE = /\b(?:explain\w*|expain|define|definition|meaning)\b/i;
 /** The whole fleet rather than one host. */
@@ -294,6 +305,9 @@ function parseNatural(text: string, hosts: HostVocabulary, classifier: IntentCla
   let intent: Intent = classifier.classify(cleaned, isHost).intent;
   // Consistency: each rule turns a guess that cannot be acted on into one that can.
   if ((intent === 'check_host' || intent === 'check_pair') && OPERATE_CUE.test(lower) && !KCD_CUE.test(lower)) intent = 'unknown';
+  // "delete all the hosts", "reboot every host": not a scan, whatever the word "hosts" suggests.
+  const refused = !KCD_CUE.test(lower) ? (UNSUPPORTED_ACTION.exec(lower) ?? (intent === 'scan' ? OPERATE_CUE.exec(lower) : null)) : null;
+  if (refused && (intent === 'check_host' || intent === 'check_pair' || intent === 'scan' || intent === 'unknown')) intent = 'unknown';
   if (intent === 'explain' && !topic && !EXPLAIN_CUE.test(lower)) intent = 'unknown';
   if ((intent === 'unknown' || intent === 'help') && topic && hostMentions.length === 0 && /\?|\b(?:what|why|how|explain)\b/.test(lower)) intent = 'explain';
   if (intent === 'check_host' && hostMentions.length >= 2) intent = 'check_pair';
@@ -302,6 +316,7 @@ function parseNatural(text: string, hosts: HostVocabulary, classifier: IntentCla
   if ((intent === 'summary' || intent === 'subscriptions') && parseTimeOfDay(cleaned)) intent = 'subscribe';
 
   const result = empty(intent, 'natural');
+  if (refused && intent === 'unknown') result.refused = refused[0].trim();
   if (!SHARED_STORAGE.test(lower) && !NO_STORAGE.test(lower) && STORAGE.test(lower) && ['check_pair', 'check_host', 'scan'].includes(intent)) {
     result.storage = true;
   }
@@ -339,7 +354,7 @@ function parseNatural(text: string, hosts: HostVocabulary, classifier: IntentCla
 
 /** Drops optional fields that are undefined, so results compare and serialise cleanly. */
 function withoutUndefined(command: ParsedCommand): ParsedCommand {
-  for (const key of ['source', 'destination', 'host', 'topic', 'time', 'timeZone', 'paste'] as const) {
+  for (const key of ['source', 'destination', 'host', 'topic', 'time', 'timeZone', 'paste', 'refused'] as const) {
     if (command[key] === undefined) delete command[key];
   }
   return command;

@@ -7,7 +7,7 @@ import type { Computer, DirectoryData, Group, SpnAccount, User } from '../domain
 import { createSnapshot, type DirectorySnapshot } from '../domain/snapshot';
 import { MIGRATION_SERVICE } from '../domain/spn';
 import { UAC } from '../domain/uac';
-import type { Directory } from './port';
+import type { Directory, SnapshotOptions } from './port';
 
 export const DEMO_LABEL = 'demo directory';
 
@@ -207,11 +207,15 @@ export function demoData(now: Date = new Date()): DirectoryData {
 
 export class DemoDirectory implements Directory {
   private cached?: DirectorySnapshot;
+  /** `now`: when a read happens (tests move it); the snapshot's takenAt is the time of the read. */
+  constructor(private readonly now: () => Date = () => new Date()) {}
   describe() {
     return { kind: 'demo' as const, label: DEMO_LABEL };
   }
-  snapshot(): Promise<DirectorySnapshot> {
-    return Promise.resolve((this.cached ??= createSnapshot(demoData())));
+  /** The same snapshot every time, except when asked for a fresh read: a new one, read now (its time is now). */
+  snapshot(options: SnapshotOptions = {}): Promise<DirectorySnapshot> {
+    if (options.fresh) return Promise.resolve((this.cached = createSnapshot(demoData(this.now()))));
+    return Promise.resolve((this.cached ??= createSnapshot(demoData(this.now()))));
   }
   async findUser(name: string): Promise<User | undefined> {
     const snapshot = await this.snapshot();

@@ -1,5 +1,5 @@
 import { JaroWinklerDistance } from 'natural/lib/natural/distance';
-import { UnknownHostError, UnknownHostsError, UnknownUserError } from './errors';
+import { InputError, UnknownHostError, UnknownHostsError, UnknownUserError } from './errors';
 import type { Computer, User } from './model';
 import type { DirectorySnapshot } from './snapshot';
 
@@ -39,10 +39,36 @@ export function findHost(snapshot: DirectorySnapshot, input: string): Computer |
   return snapshot.computersByName.get(key) ?? snapshot.computersByName.get(normaliseName(input));
 }
 
-/** Like findHost, but an unknown name is an input error with "did you mean" suggestions (Hyper-V hosts first). */
+/**
+ * Why `input` cannot name a computer at all (not merely an unknown one, which gets "did you mean"), or
+ * undefined: a DNS name has at most 253 characters and 63 in each label.
+ */
+export function hostNameProblem(input: string): string | undefined {
+  const name = input.trim().replace(/\$$/, '');
+  if (name.length > 253) return `${name.length} characters; a host name has at most 253`;
+  const long = name.split('.').find((label) => label.length > 63);
+  if (long !== undefined) return `a part of ${long.length} characters; each part of a host name has at most 63`;
+  return undefined;
+}
+
+/** The answer to a name that cannot be a host name (hostNameProblem), as an input error. */
+export function notAHostName(input: string, problem: string): InputError {
+  const shown = displayable(input);
+  return new InputError(
+    `"${shown.slice(0, 60)}${shown.length > 60 ? '…' : ''}" cannot be a host name (${problem}).`,
+    'Give the computer name (GOGO-3), its DNS name (gogo-3.contoso.com) or its account name (GOGO-3$).',
+  );
+}
+
+/**
+ * Like findHost, but an unknown name is an input error with "did you mean" suggestions (Hyper-V hosts first),
+ * and a name that cannot be a host name is refused as such.
+ */
 export function resolveHost(snapshot: DirectorySnapshot, input: string): Computer {
   const found = findHost(snapshot, input);
   if (found) return found;
+  const problem = hostNameProblem(input);
+  if (problem) throw notAHostName(input, problem);
   const hyperV = snapshot.hyperVHosts.map((h) => h.name);
   const others = snapshot.data.computers.map((c) => c.name).filter((n) => !hyperV.includes(n));
   const suggestions = suggest(input, hyperV);

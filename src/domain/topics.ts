@@ -116,6 +116,8 @@ export const TOPICS: readonly Topic[] = [
       'delegation tab', 'kerberos delegation', 'delegation', 'resource based delegation', 'resource-based delegation',
       'resource based constrained delegation', 'resource-based constrained delegation', 'rbcd',
       'msds-allowedtoactonbehalfofotheridentity', 'allowedtoactonbehalfofotheridentity',
+      // The problem KCD solves, under the names admins give it.
+      'double hop', 'double-hop', 'kerberos double hop', 'kerberos double-hop', 'second hop', 'two hop', 'two-hop',
     ],
     explanation: [
       'When you start a live migration from your workstation or a management server, you authenticate to the source host, GOGO-3. GOGO-3 then has to reach GOGO-4 as you: a second hop ("double hop"). Kerberos allows that hop only when GOGO-3 is trusted to delegate to that exact service.',

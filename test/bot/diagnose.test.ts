@@ -10,7 +10,7 @@ import { expectValidCard } from '../support/validate-card';
 const paste = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', 'pastes', name), 'utf8');
 const quiet = { info: () => undefined, error: () => undefined };
 
-describe('pasted failures in chat', () => {
+describe('pasted failures and typing, over HTTP', () => {
   let connector: LocalConnector;
   let running: RunningServer;
   beforeAll(async () => {
@@ -50,5 +50,25 @@ describe('pasted failures in chat', () => {
     const card = await ask('can gogo-3 migrate to gogo-4?', 'question');
     expect(card).not.toContain('What the failure says');
     expect(card).toContain('KCD001');
+  });
+
+  describe('typing indicators', () => {
+    test.each([
+      ['a channel thread', '19:ops@thread.tacv2;messageid=1772400000000', 'channel', false],
+      ['a channel', '19:ops@thread.tacv2', 'channel', false],
+      ['a personal chat', 'a:personal-typing', 'personal', true],
+      ['a group chat', '19:group@thread.v2', 'groupChat', true],
+    ])('%s: a slow answer (/kcd scan) arrives; typing only outside channels', async (_name, conversationId, conversationType, typing) => {
+      const before = connector.received.length;
+      await fetch(`${running.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(teamsMessage(connector, '/kcd scan', { conversationId, conversationType })),
+      });
+      const [reply] = await connector.waitForMessages(1, conversationId);
+      expect(JSON.stringify(reply!.activity.attachments![0]!.content)).toContain('VMHOST2');
+      const sent = connector.received.slice(before).filter((r) => r.conversationId === conversationId);
+      expect(sent.some((r) => r.activity.type === 'typing')).toBe(typing);
+    });
   });
 });

@@ -1,4 +1,5 @@
 /** Conversations with the bot through TestAdapter on channel msteams: commands, questions, dialogs, bad input. */
+import { DemoDirectory } from '../../src/directory/demo-directory';
 import { CachedDirectory } from '../../src/directory/cached-directory';
 import { demoData } from '../../src/directory/demo-directory';
 import type { Directory } from '../../src/directory/port';
@@ -99,6 +100,18 @@ describe('dialogs', () => {
     expect(cardText(answer)).toContain('KCD004');
   });
 
+  test('the choices are Adaptive Card buttons (no hero-card imBack), and pressing one answers the prompt', async () => {
+    const c = conversation();
+    const ask = await c.say('/kcd check gogo-33 gogo-4');
+    const json = JSON.stringify(ask);
+    expect(json).toContain('application/vnd.microsoft.card.adaptive');
+    expect(json).not.toContain('application/vnd.microsoft.card.hero');
+    expect(json).toContain('"kcd":"ask","text":"GOGO-3"');
+    // The Agents Playground sends the button's data without text (Action.Submit).
+    const answer = await c.say({ text: '', value: { kcd: 'ask', text: 'GOGO-3', msteams: { type: 'imBack', value: 'GOGO-3' } } });
+    expect(cardText(answer)).toContain('KCD004');
+  });
+
   test('Cancel leaves the question; a new command starts over', async () => {
     const c = conversation();
     await c.say('can I move VMs from gogo-3?');
@@ -156,6 +169,24 @@ describe('Teams specifics', () => {
     expect(body?.statusCode).toBe(200);
     expectValidCard(body?.value);
     expect(JSON.stringify(body?.value)).toContain('KCD001');
+  });
+});
+
+describe('the time a card shows is the time of the read that answered', () => {
+  test('a Re-check three minutes after the question says "read just now" with the new read\'s time', async () => {
+    let now = new Date('2026-12-06T20:00:00Z');
+    const c = conversation({ directory: new DemoDirectory(() => now) });
+    expect(cardText(await c.say('/kcd check gogo-3 gogo-4'))).toContain('20:00');
+    now = new Date('2026-12-06T20:03:00Z');
+    const replies = await c.say({
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: { action: { type: 'Action.Execute', verb: 'recheck', data: { kcd: 'check', source: 'GOGO-3', destination: 'GOGO-4', storage: false, fileServers: [] } } },
+    });
+    const card = JSON.stringify(replies.find((r) => r.type === 'invokeResponse')?.value);
+    expect(card).toContain('read just now');
+    expect(card).toContain('20:03');
+    expect(card).not.toContain('20:00');
   });
 });
 

@@ -43,3 +43,51 @@ describe('bad times and zones are named, and change nothing', () => {
     expect((await new FileStateStore(dir).read()).subscriptions).toEqual([]);
   });
 });
+
+describe('requests for things kcd does not do get "I can\'t do that", never a scan', () => {
+  let connector: LocalConnector;
+  let running: RunningServer;
+  beforeAll(async () => {
+    connector = await new LocalConnector().start();
+    running = await startServer({ config: readConfig({}), directory: new DemoDirectory(), logger: quiet }, 0, '127.0.0.1');
+  });
+  afterAll(async () => {
+    await running.close();
+    await connector.stop();
+  });
+
+  test.each(['delete all the hosts', 'drop table hosts; select * from hosts', 'run rm -rf / on all hosts', 'reboot every host please', 'shut down all hyper-v hosts'])('%s', async (text) => {
+    const conversationId = `refuse-${text.length}`;
+    await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(teamsMessage(connector, text, { conversationId })) });
+    const [reply] = await connector.waitForMessages(1, conversationId);
+    expect(reply!.activity.text).toContain("I can't do that");
+    const card = JSON.stringify(reply!.activity.attachments![0]!.content);
+    expect(card).toContain('/kcd check');
+    expect(card).not.toContain('VMHOST2');
+  });
+});
+
+describe('a name that cannot be a host name is refused as such', () => {
+  let connector: LocalConnector;
+  let running: RunningServer;
+  beforeAll(async () => {
+    connector = await new LocalConnector().start();
+    running = await startServer({ config: readConfig({}), directory: new DemoDirectory(), logger: quiet }, 0, '127.0.0.1');
+  });
+  afterAll(async () => {
+    await running.close();
+    await connector.stop();
+  });
+
+  test.each([
+    ['a 300-character name', `/kcd check ${'a'.repeat(300)}`],
+    ['a label of 64 characters in a pair', `/kcd check gogo-3 ${'b'.repeat(64)}.contoso.com`],
+  ])('%s', async (_name, text) => {
+    const conversationId = `long-${text.length}`;
+    await fetch(`${running.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(teamsMessage(connector, text, { conversationId })) });
+    const [reply] = await connector.waitForMessages(1, conversationId);
+    const card = JSON.stringify(reply!.activity.attachments![0]!.content);
+    expect(card).toContain('cannot be a host name');
+    expect(card).not.toContain('VMHOST2');
+  });
+});

@@ -1,25 +1,37 @@
 /**
- * Intent accuracy on utterances the classifier was not trained on. The corpus is split deterministically
- * (every 5th utterance of each intent held out); the classifier is trained on the rest, then every
- * held-out utterance goes through the full parser (classifier + consistency rules) with the demo
- * directory's host names. A 5-fold rotation of the same split is reported too.
+ * Intent accuracy, measured two ways:
+ * - 5-fold cross-validation over the corpus: within each intent, every 5th utterance (rotating) is held
+ *   out, the classifier is trained on the rest, and each held-out utterance goes through the full parser
+ *   (classifier + consistency rules) with the demo directory's host names. The figure is the mean over all
+ *   utterances (each is held out exactly once), not the best fold. The corpus's keywords and rules were
+ *   written with all of it in view, so this figure flatters the parser somewhat.
+ * - The frozen test set (test/fixtures/intents/frozen-questions.json): questions written after the parser
+ *   and never used to tune a keyword, regex or weight, parsed with the classifier the bot uses (trained on
+ *   the whole corpus).
+ * Each threshold sits about a point below the figure measured when it was set (README, "Tests").
  */
-import { CORPUS, splitCorpus, type LabelledUtterance } from '../../src/commands/corpus';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CORPUS, type LabelledUtterance } from '../../src/commands/corpus';
 import { fromSnapshot } from '../../src/commands/host-vocabulary';
 import { IntentClassifier } from '../../src/commands/intent-classifier';
 import { parseCommand } from '../../src/commands/parser';
 import { CLASSIFIED_INTENTS } from '../../src/commands/registry';
+import type { Intent } from '../../src/commands/types';
 import { createSnapshot } from '../../src/domain/snapshot';
 import { demoData } from '../../src/directory/demo-directory';
 
 const hosts = fromSnapshot(createSnapshot(demoData()));
 
+/** About a point below the figures measured when set: five-fold mean 95.4% (1151/1206), frozen set 91.3% (137/150). */
+const FIVE_FOLD_MIN = 0.944;
+const FROZEN_MIN = 0.9;
+
 function percent(n: number, of: number): string {
   return `${((100 * n) / of).toFixed(1)}% (${n}/${of})`;
 }
 
-function evaluate(train: readonly LabelledUtterance[], heldOut: readonly LabelledUtterance[]) {
-  const classifier = IntentClassifier.train(train);
+function evaluate(classifier: IntentClassifier, heldOut: readonly LabelledUtterance[]) {
   let parser = 0;
   let classifierOnly = 0;
   const misses: string[] = [];
@@ -29,7 +41,14 @@ function evaluate(train: readonly LabelledUtterance[], heldOut: readonly Labelle
     if (got === u.intent) parser++;
     else misses.push(`${u.intent} → ${got}: ${u.text}`);
   }
-  return { parser, classifierOnly, misses, trainingMs: classifier.trainingMs };
+  return { parser, classifierOnly, misses };
+}
+
+function frozenSet(): LabelledUtterance[] {
+  const file = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'intents', 'frozen-questions.json'), 'utf8')) as {
+    questions: Record<Intent, string[]>;
+  };
+  return Object.entries(file.questions).flatMap(([intent, texts]) => texts.map((text) => ({ text, intent: intent as Intent })));
 }
 
 describe('the utterance corpus', () => {
@@ -48,19 +67,17 @@ describe('the utterance corpus', () => {
   });
 });
 
-describe('intent accuracy', () => {
-  test('on the held-out part of the corpus (every 5th utterance) is at least 95%', () => {
-    const { train, heldOut } = splitCorpus();
-    const result = evaluate(train, heldOut);
-    console.log(
-      `intent accuracy on held-out corpus: ${percent(result.parser, heldOut.length)}\n` +
-        `  classifier alone: ${percent(result.classifierOnly, heldOut.length)}; trained on ${train.length} utterances in ${result.trainingMs.toFixed(0)} ms\n` +
-        `  misses:\n    ${result.misses.join('\n    ')}`,
-    );
-    expect(result.parser / heldOut.length).toBeGreaterThanOrEqual(0.95);
+describe('the frozen test set', () => {
+  test('covers every intent and shares no question with the corpus', () => {
+    const frozen = frozenSet();
+    for (const intent of CLASSIFIED_INTENTS) expect({ intent, questions: frozen.filter((u) => u.intent === intent).length }).toEqual({ intent, questions: 15 });
+    const corpus = new Set(CORPUS.map((u) => u.text.trim().toLowerCase()));
+    expect(frozen.filter((u) => corpus.has(u.text.trim().toLowerCase()))).toEqual([]);
   });
+});
 
-  test('in 5-fold rotation of the split (each utterance held out once)', () => {
+describe('intent accuracy', () => {
+  test(`5-fold cross-validation: the mean over every utterance is at least ${(100 * FIVE_FOLD_MIN).toFixed(1)}%`, () => {
     let parser = 0;
     let classifierOnly = 0;
     const folds: string[] = [];
@@ -73,18 +90,26 @@ describe('intent accuracy', () => {
         seen.set(u.intent, n);
         (n % 5 === fold ? heldOut : train).push(u);
       }
-      const result = evaluate(train, heldOut);
+      const result = evaluate(IntentClassifier.train(train), heldOut);
       parser += result.parser;
       classifierOnly += result.classifierOnly;
       folds.push(percent(result.parser, heldOut.length));
     }
-    console.log(`intent accuracy, 5-fold: ${percent(parser, CORPUS.length)} (folds: ${folds.join(', ')}); classifier alone: ${percent(classifierOnly, CORPUS.length)}`);
-    expect(parser / CORPUS.length).toBeGreaterThanOrEqual(0.93);
+    console.log(
+      `intent accuracy, 5-fold mean: ${percent(parser, CORPUS.length)} (folds: ${folds.join(', ')}); classifier alone: ${percent(classifierOnly, CORPUS.length)}`,
+    );
+    expect(parser / CORPUS.length).toBeGreaterThanOrEqual(FIVE_FOLD_MIN);
   });
 
-  test('training on the whole corpus stays well under a second', () => {
+  test(`on the frozen test set (never used for tuning) is at least ${(100 * FROZEN_MIN).toFixed(1)}%`, () => {
+    const frozen = frozenSet();
     const classifier = IntentClassifier.train(CORPUS);
-    console.log(`training on ${CORPUS.length} utterances: ${classifier.trainingMs.toFixed(0)} ms`);
-    expect(classifier.trainingMs).toBeLessThan(3000);
+    const result = evaluate(classifier, frozen);
+    console.log(
+      `intent accuracy on the frozen test set: ${percent(result.parser, frozen.length)}; classifier alone: ${percent(result.classifierOnly, frozen.length)}\n` +
+        `  trained on the whole corpus (${CORPUS.length} utterances) in ${classifier.trainingMs.toFixed(0)} ms\n` +
+        `  misses:\n    ${result.misses.join('\n    ')}`,
+    );
+    expect(result.parser / frozen.length).toBeGreaterThanOrEqual(FROZEN_MIN);
   });
 });

@@ -111,6 +111,12 @@ describe('parseCommand: extraction from questions', () => {
     ['what is a TGT', { intent: 'explain', topic: 'kdc' }],
     ['what does "use any authentication protocol" mean?', { intent: 'explain', topic: 'protocol-transition' }],
     ['why is unconstrained delegation dangerous', { intent: 'explain', topic: 'unconstrained-delegation' }],
+    // Concepts under the names admins give them.
+    ['what is the double hop problem?', { intent: 'explain', topic: 'constrained-delegation' }],
+    ["what's the second hop issue", { intent: 'explain', topic: 'constrained-delegation' }],
+    ['explain the kerberos double-hop', { intent: 'explain', topic: 'constrained-delegation', via: 'slash' }],
+    ['what is S4U?', { intent: 'explain', topic: 'protocol-transition' }],
+    ['what is KCD', { intent: 'explain', topic: 'constrained-delegation' }],
     ['what are duplicate SPNs', { intent: 'explain', topic: 'duplicate-spn' }],
     ['tell me about protected users', { intent: 'explain', topic: 'protected-users' }],
     ['what is a upn', { intent: 'explain', topic: 'upn' }],
@@ -123,6 +129,10 @@ describe('parseCommand: extraction from questions', () => {
     ['give me the daily report now', { intent: 'summary' }],
     ['reboot gogo-3', { intent: 'unknown' }],
     ['tell me a joke', { intent: 'unknown' }],
+    // Requests to change or run something: never a scan or a check, whatever "hosts" suggests.
+    ['delete all the hosts', { intent: 'unknown', refused: 'delete' }],
+    ['reboot every host please', { intent: 'unknown', refused: 'reboot' }],
+    ['drop table hosts; select * from hosts', { intent: 'unknown', refused: 'drop' }],
   ])('%s', (text, fields) => {
     expect(parseCommand(text, hosts)).toEqual(expected(fields));
   });

@@ -34,9 +34,15 @@ describe('host names', () => {
   test.each(['*)(objectClass=*', 'gogo-3)(|(cn=*', '*', 'Jürgen', 'x'.repeat(300), 'gogo-3\u0000', ''])(
     'hostile or odd input %j is refused as input, never resolved to another host',
     (input) => {
-      expect(() => resolveHost(snapshot, input)).toThrow(UnknownHostError);
+      // An unknown name gets "did you mean" (UnknownHostError); one too long to be a host name is refused as such.
+      expect(() => resolveHost(snapshot, input)).toThrow(input.length > 253 ? /cannot be a host name/ : UnknownHostError);
     },
   );
+
+  test('a label longer than 63 characters cannot be a host name; a long valid FQDN is only unknown', () => {
+    expect(() => resolveHost(snapshot, `${'b'.repeat(64)}.contoso.com`)).toThrow(/cannot be a host name \(a part of 64 characters/);
+    expect(() => resolveHost(snapshot, `${'b'.repeat(63)}.contoso.com`)).toThrow(UnknownHostError);
+  });
 
   test('messages never echo control characters or unbounded input', () => {
     try {

@@ -1,6 +1,8 @@
 import type { Finding } from '../../src/domain/finding';
 import { psName, psQuote, renderFix, renderFixScript } from '../../src/fixes/powershell';
-import { loadScenario } from '../support/scenario';
+import { createSnapshot } from '../../src/domain/snapshot';
+import { resolveUserIn } from '../../src/domain/names';
+import { loadScenario, scenarioData } from '../support/scenario';
 import { askScenario } from '../support/run-scenario';
 
 const M = 'Microsoft Virtual System Migration Service';
@@ -47,14 +49,25 @@ describe('PowerShell fixes', () => {
       finding({ kind: 'computer', host: 'H1', addDelegation: [`${M}/H2`] }),
       finding({ kind: 'computer', host: 'H1', removeDelegation: [`${M}/GONE`] }, 'KCD012'),
       finding({ kind: 'computer', host: 'h1', addDelegation: [`${M}/h2`] }),
-      finding({ kind: 'user-delegable', user: 'alice' }, 'KCD010'),
       finding({ kind: 'register-spn', host: 'H2', spns: [`${M}/h2.lab.test`] }, 'KCD007'),
     ]);
     expect(script.match(/Set-ADComputer/g)).toHaveLength(1);
     expect(script).toContain("-Add @{'msDS-AllowedToDelegateTo'=@(\n  'Microsoft Virtual System Migration Service/H2')}");
     expect(script).toContain("-Remove @{'msDS-AllowedToDelegateTo'=@(\n  'Microsoft Virtual System Migration Service/GONE')}");
-    expect(script).toContain('Set-ADAccountControl -Identity alice -AccountNotDelegated $false');
     expect(script).toContain(`setspn -S '${M}/h2.lab.test' H2`);
+  });
+
+  test('the sensitive-user fix names the account as Set-ADAccountControl -Identity accepts it (sAMAccountName, not UPN)', () => {
+    for (const id of ['sensitive-user', 'sensitive-user-other-flags']) {
+      const scenario = loadScenario(id);
+      const snapshot = createSnapshot(scenarioData(scenario));
+      const user = resolveUserIn(snapshot, scenario.question.as!);
+      const kcd010 = askScenario(scenario, snapshot).findings.filter((f) => f.rule === 'KCD010');
+      expect(kcd010).toHaveLength(1);
+      expect(user.userPrincipalName).toContain('@');
+      const lines = renderFixScript(kcd010).split('\n');
+      expect(lines).toContain(`Set-ADAccountControl -Identity ${user.samAccountName} -AccountNotDelegated $false`);
+    }
   });
 
   test('a single finding renders on its own', () => {

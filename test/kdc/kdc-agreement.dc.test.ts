@@ -4,8 +4,10 @@
  * (`kinit -f SRC$`, then `kvno -U USER -P cifs/DEST` and `cifs/dest.lab.test`).
  *
  * The generated dimensions are the ones Samba's KDC enforces as Windows' KDC does: the cifs entries (each
- * name form, and written in another letter case: SPNs compare case-insensitively), protocol transition, a
- * sensitive user, and a disabled source. Sources run Windows Server 2019 (on 2012 R2 "Kerberos only" is
+ * name form, and written in another letter case: SPNs compare case-insensitively), protocol transition, the
+ * user's account-control bits (NOT_DELEGATED alone or with other bits, other bits without it), and a
+ * disabled source. About a third are granted. Where the KDC refuses with a reason (the source's logon
+ * revoked, or S4U2Proxy refused with KDC_ERR_BADOPTION), that reason is the one kcd's findings give. Sources run Windows Server 2019 (on 2012 R2 "Kerberos only" is
  * right, but the client's own forwardable TGT is used there, which kvno -U cannot imitate).
  *
  * Left to the LDAP scenario tests, because Samba 4.17's KDC is more lenient than Windows' there (measured
@@ -28,11 +30,30 @@ const BIN = join(__dirname, '..', '..', 'bin', 'kcd.js');
 const M = 'Microsoft Virtual System Migration Service';
 const PASSWORD = 'Host-Pa55word!-kdc';
 
+/** userAccountControl bits besides NORMAL_ACCOUNT (0x200) that a user account can carry. */
+const DONT_EXPIRE_PASSWORD = 0x10000;
+const PASSWD_NOTREQD = 0x20;
+const TRUSTED_FOR_DELEGATION = 0x80000;
+const TRUSTED_TO_AUTH_FOR_DELEGATION = 0x1000000;
+const NOT_DELEGATED = 0x100000;
+
+/** The initiating user's account-control bits besides NORMAL_ACCOUNT: only NOT_DELEGATED may matter. */
+const USER_VARIANTS: ReadonlyArray<{ sensitive: boolean; otherUac: number }> = [
+  { sensitive: false, otherUac: 0 },
+  { sensitive: false, otherUac: DONT_EXPIRE_PASSWORD },
+  { sensitive: false, otherUac: PASSWD_NOTREQD | DONT_EXPIRE_PASSWORD },
+  { sensitive: false, otherUac: TRUSTED_FOR_DELEGATION },
+  { sensitive: false, otherUac: TRUSTED_TO_AUTH_FOR_DELEGATION },
+  { sensitive: true, otherUac: 0 },
+  { sensitive: true, otherUac: DONT_EXPIRE_PASSWORD },
+  { sensitive: true, otherUac: PASSWD_NOTREQD | TRUSTED_TO_AUTH_FOR_DELEGATION },
+];
+
 interface Dimensions {
   cifsShort: boolean;
   cifsFqdn: boolean;
   protocolTransition: boolean;
-  sensitiveUser: boolean;
+  user: { sensitive: boolean; otherUac: number };
   /** Entries written in upper case (CIFS/DST.LAB.TEST): must make no difference. */
   upperCase: boolean;
   sourceDisabled?: boolean;
@@ -49,30 +70,57 @@ function scenarioFor(d: Dimensions, i: number): Scenario {
       { name: 'SRC', hyperV: true, os: '2019', delegation: d.protocolTransition ? 'protocol-transition' : 'member', disabled: d.sourceDisabled, delegateTo },
       { name: 'DST', hyperV: true, os: '2019' },
     ],
-    users: [{ name: 'u', sensitive: d.sensitiveUser }],
+    users: [{ name: 'u', ...d.user }],
     question: { source: 'SRC', destination: 'DST', storage: true, as: 'u' },
     expect: [],
     ready: false,
   };
 }
 
-/** All 32 combinations of the five dimensions, plus a disabled source. */
+/**
+ * Three sweeps, each in both letter cases: the host settings (cifs entries, protocol transition) with an
+ * ordinary user; every user variant on a fully configured pair (where the user alone decides); sensitive
+ * users on pairs missing something. Plus a disabled source. About a third of the cases are granted.
+ */
 function generate(): Dimensions[] {
   const out: Dimensions[] = [];
-  for (let bits = 0; bits < 32; bits++) {
-    out.push({
-      cifsShort: (bits & 1) !== 0,
-      cifsFqdn: (bits & 2) !== 0,
-      protocolTransition: (bits & 4) !== 0,
-      sensitiveUser: (bits & 8) !== 0,
-      upperCase: (bits & 16) !== 0,
-    });
+  for (const upperCase of [false, true]) {
+    for (let bits = 0; bits < 8; bits++) {
+      out.push({ cifsShort: (bits & 1) !== 0, cifsFqdn: (bits & 2) !== 0, protocolTransition: (bits & 4) !== 0, user: USER_VARIANTS[0]!, upperCase });
+    }
+    for (const user of USER_VARIANTS.slice(1)) out.push({ cifsShort: true, cifsFqdn: true, protocolTransition: true, user, upperCase });
+    out.push({ cifsShort: true, cifsFqdn: false, protocolTransition: true, user: USER_VARIANTS[5]!, upperCase });
+    out.push({ cifsShort: true, cifsFqdn: true, protocolTransition: false, user: USER_VARIANTS[6]!, upperCase });
   }
-  out.push({ cifsShort: true, cifsFqdn: true, protocolTransition: true, sensitiveUser: false, upperCase: false, sourceDisabled: true });
+  out.push({ cifsShort: true, cifsFqdn: true, protocolTransition: true, user: USER_VARIANTS[1]!, upperCase: false, sourceDisabled: true });
   return out;
 }
 
-async function kdcGrants(facts: LabFacts, names: ScenarioNames): Promise<{ granted: boolean; why: string }> {
+/**
+ * Why the KDC refused, as a class both sides can name: the source's own logon refused (a disabled account:
+ * KDC_ERR_CLIENT_REVOKED), or the delegated ticket refused (S4U2Proxy: KDC_ERR_BADOPTION, whether the entry
+ * is missing, the evidence ticket is not forwardable because of "Kerberos only", or the user is sensitive).
+ */
+type RefusalClass = 'source-revoked' | 'delegation-refused' | 'other';
+
+function refusalClassOf(stage: 'kinit' | 'kvno', stderr: string): RefusalClass {
+  if (stage === 'kinit' && /credentials have been revoked|CLIENT_REVOKED/i.test(stderr)) return 'source-revoked';
+  if (stage === 'kvno' && /can't fulfill requested option|BADOPTION/i.test(stderr)) return 'delegation-refused';
+  return 'other';
+}
+
+/** The refusal class the checker's findings predict (KCD009: the source is disabled). */
+function predictedRefusal(rules: readonly string[]): RefusalClass {
+  return rules.includes('KCD009') ? 'source-revoked' : 'delegation-refused';
+}
+
+interface KdcOutcome {
+  granted: boolean;
+  why: string;
+  refusal?: RefusalClass;
+}
+
+async function kdcGrants(facts: LabFacts, names: ScenarioNames): Promise<KdcOutcome> {
   const env = kerberosEnv(facts, names.prefix.replace(/-$/, ''));
   const principal = `${names.host('SRC')}$@${facts.realm}`;
   const kinit = await new Promise<{ ok: boolean; stderr: string }>((resolve) => {
@@ -83,24 +131,25 @@ async function kdcGrants(facts: LabFacts, names: ScenarioNames): Promise<{ grant
     child.on('exit', (code) => resolve({ ok: code === 0, stderr }));
     child.stdin.end(`${PASSWORD}\n`);
   });
-  if (!kinit.ok) return { granted: false, why: `kinit: ${kinit.stderr.trim()}` };
+  if (!kinit.ok) return { granted: false, why: `kinit: ${kinit.stderr.trim()}`, refusal: refusalClassOf('kinit', kinit.stderr) };
   for (const spn of [`cifs/${names.host('DST')}`, `cifs/${names.fqdn('DST')}`]) {
     try {
       await run('kvno', ['-U', names.user('u'), '-P', spn], { env, timeout: 30_000 });
     } catch (e) {
-      return { granted: false, why: `kvno ${spn}: ${String((e as { stderr?: string }).stderr ?? e).trim()}` };
+      const stderr = String((e as { stderr?: string }).stderr ?? e).trim();
+      return { granted: false, why: `kvno ${spn}: ${stderr}`, refusal: refusalClassOf('kvno', stderr) };
     }
   }
   return { granted: true, why: 'granted' };
 }
 
-async function kcdSaysReady(facts: LabFacts, names: ScenarioNames): Promise<boolean> {
+async function kcdVerdict(facts: LabFacts, names: ScenarioNames): Promise<{ ready: boolean; rules: string[] }> {
   const args = [BIN, 'check', names.host('SRC'), names.host('DST'), '--storage', '--as', names.user('u'), '--json'];
   const result = await run(process.execPath, args, { env: labCliEnv(facts), timeout: 60_000 }).catch((e: { code?: number; stdout?: string }) => e);
-  const out = JSON.parse(String(result.stdout)) as { ready?: boolean; error?: unknown };
+  const out = JSON.parse(String(result.stdout)) as { ready?: boolean; error?: unknown; findings?: Array<{ rule: string }> };
   if (out.error !== undefined) throw new Error(`kcd failed: ${JSON.stringify(out.error)}`);
   expect((result as { code?: number }).code ?? 0).toBe(out.ready ? 0 : 1);
-  return out.ready === true;
+  return { ready: out.ready === true, rules: [...new Set((out.findings ?? []).map((f) => f.rule))].sort() };
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -125,19 +174,34 @@ describe('verdicts confirmed by the real KDC', () => {
     await loadScenarios(labFacts(), cases, { password: PASSWORD });
   });
 
-  test(`kcd check agrees with S4U2Proxy on ${cases.length} generated scenarios`, async () => {
+  test(`kcd check agrees with S4U2Proxy on ${cases.length} generated scenarios, and names the KDC's reason`, async () => {
     const facts = labFacts();
     const outcomes = await mapLimit(cases, 4, async (c) => {
-      const [kcd, kdc] = await Promise.all([kcdSaysReady(facts, c.names), kdcGrants(facts, c.names)]);
-      return { ...c, kcd, kdc: kdc.granted, why: kdc.why };
+      const [kcd, kdc] = await Promise.all([kcdVerdict(facts, c.names), kdcGrants(facts, c.names)]);
+      return { ...c, kcd, kdc };
     });
-    const agree = outcomes.filter((o) => o.kcd === o.kdc);
-    const granted = outcomes.filter((o) => o.kdc).length;
-    console.log(`KDC agreement: ${agree.length}/${outcomes.length} scenarios (KDC granted ${granted}, refused ${outcomes.length - granted})`);
-    const disagreements = outcomes.filter((o) => o.kcd !== o.kdc).map((o) => ({ dimensions: o.d, kcd: o.kcd, kdc: o.kdc, why: o.why }));
+    const granted = outcomes.filter((o) => o.kdc.granted).length;
+    const refused = outcomes.filter((o) => !o.kdc.granted);
+    const classified = refused.filter((o) => o.kdc.refusal !== 'other');
+    const agree = outcomes.filter((o) => o.kcd.ready === o.kdc.granted);
+    console.log(
+      `KDC agreement: ${agree.length}/${outcomes.length} scenarios (KDC granted ${granted}, refused ${refused.length}, ` +
+        `${classified.length} refusals with a reason class: ${classified.filter((o) => o.kdc.refusal === 'source-revoked').length} source revoked, ` +
+        `${classified.filter((o) => o.kdc.refusal === 'delegation-refused').length} delegation refused)`,
+    );
+    const disagreements = outcomes
+      .filter((o) => o.kcd.ready !== o.kdc.granted)
+      .map((o) => ({ dimensions: o.d, kcd: o.kcd, kdc: o.kdc }));
     expect(disagreements).toEqual([]);
-    // Both outcomes occur, so the comparison can fail either way.
-    expect(granted).toBeGreaterThan(0);
-    expect(granted).toBeLessThan(outcomes.length);
+    // Where the KDC names its reason, it is the one kcd's findings give (KCD009 ↔ the source's logon revoked).
+    const wrongReason = classified
+      .filter((o) => predictedRefusal(o.kcd.rules) !== o.kdc.refusal)
+      .map((o) => ({ dimensions: o.d, rules: o.kcd.rules, kdc: o.kdc }));
+    expect(wrongReason).toEqual([]);
+    // Both outcomes occur in good number, so the comparison can fail either way; and the KDC names a reason
+    // for every refusal here (an unclassified one shows its text in the disagreement lists above).
+    expect(granted / outcomes.length).toBeGreaterThanOrEqual(0.25);
+    expect(refused.length / outcomes.length).toBeGreaterThanOrEqual(0.25);
+    expect(refused.filter((o) => o.kdc.refusal === 'other').map((o) => o.kdc.why)).toEqual([]);
   });
 });

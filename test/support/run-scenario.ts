@@ -21,3 +21,8 @@ export function askScenario(s: Scenario, snapshot?: DirectorySnapshot, names = n
 export function ruleIds(report: { findings: { rule: string }[] }): string[] {
   return [...new Set(report.findings.map((f) => f.rule))].sort();
 }
+
+/** The scenario's expected rule ids in ruleIds' order (sorted, each once). */
+export function expectedIds(s: Scenario): string[] {
+  return [...new Set(s.expect)].sort();
+}

@@ -12,7 +12,7 @@ import {
   type LabEntry,
   type LabFacts,
 } from '../ad-lab/lab';
-import { LAB_BASE_DN, osOf, spnsOf, uacOf, ScenarioNames, type Scenario } from './scenario';
+import { LAB_BASE_DN, osOf, spnsOf, uacOf, userUacOf, ScenarioNames, type Scenario } from './scenario';
 
 export const PROTECTED_USERS_DN = `CN=Protected Users,CN=Users,${LAB_BASE_DN}`;
 
@@ -46,7 +46,7 @@ export function scenarioEntries(s: Scenario, names: ScenarioNames, options: Load
       userEntry({
         name: names.user(u.name),
         upn: `${names.user(u.name)}@lab.test`,
-        userAccountControl: 0x200 | (u.sensitive ? 0x100000 : 0),
+        userAccountControl: userUacOf(u),
         password: options.password,
       }),
     );

@@ -12,7 +12,8 @@ import type { Computer, DirectoryData, Group, User } from '../../src/domain/mode
 import { MIGRATION_SERVICE } from '../../src/domain/spn';
 import { UAC } from '../../src/domain/uac';
 
-export type OsSpec = '2012r2' | '2016' | '2019' | '2022' | 'unknown';
+/** `2016-name-only`: operatingSystem recorded, operatingSystemVersion not (the year decides). */
+export type OsSpec = '2012r2' | '2016' | '2016-name-only' | '2019' | '2022' | 'unknown';
 
 export interface HostSpec {
   name: string;
@@ -36,6 +37,8 @@ export interface HostSpec {
 export interface UserSpec {
   name: string;
   sensitive?: boolean;
+  /** userAccountControl bits besides NORMAL_ACCOUNT and NOT_DELEGATED (e.g. 0x10000 DONT_EXPIRE_PASSWORD). */
+  otherUac?: number;
   groups?: string[];
 }
 
@@ -59,10 +62,8 @@ export interface Scenario {
   groups?: GroupSpec[];
   serviceAccounts?: ServiceAccountSpec[];
   question: { source: string; destination: string; storage?: boolean; fileServers?: string[]; as?: string };
-  /** Rule ids the pair question must produce (each at least once). */
+  /** Exactly the rule ids the pair question produces (each at least once; no other rule fires). */
   expect: string[];
-  /** Rule ids it must not produce. */
-  absent?: string[];
   /** Whether the pair is ready (no error finding). */
   ready: boolean;
   /** Whether the real Samba DC can hold this scenario (a second domain or duplicate SPNs cannot be written there). */
@@ -128,12 +129,19 @@ export function uacOf(h: HostSpec): number {
   return base | (h.disabled ? UAC.ACCOUNTDISABLE : 0);
 }
 
+/** NORMAL_ACCOUNT, plus NOT_DELEGATED when sensitive, plus whatever other bits the fixture names. */
+export function userUacOf(u: UserSpec): number {
+  return 0x200 | (u.sensitive ? UAC.NOT_DELEGATED : 0) | (u.otherUac ?? 0);
+}
+
 export function osOf(h: HostSpec): { operatingSystem?: string; operatingSystemVersion?: string } {
   switch (h.os ?? '2019') {
     case '2012r2':
       return { operatingSystem: 'Windows Server 2012 R2 Datacenter', operatingSystemVersion: '6.3 (9600)' };
     case '2016':
       return { operatingSystem: 'Windows Server 2016 Datacenter', operatingSystemVersion: '10.0 (14393)' };
+    case '2016-name-only':
+      return { operatingSystem: 'Windows Server 2016 Standard' };
     case '2019':
       return { operatingSystem: 'Windows Server 2019 Datacenter', operatingSystemVersion: '10.0 (17763)' };
     case '2022':
@@ -197,7 +205,7 @@ export function scenarioData(s: Scenario, names = new ScenarioNames('')): Direct
     userPrincipalName: `${names.user(u.name)}@${LAB_DOMAIN}`,
     distinguishedName: `CN=${names.user(u.name)},CN=Users,${LAB_BASE_DN}`,
     domain: LAB_DOMAIN,
-    userAccountControl: 0x200 | (u.sensitive ? UAC.NOT_DELEGATED : 0),
+    userAccountControl: userUacOf(u),
     memberOf: (u.groups ?? []).map(groupDn),
   }));
   const groups: Group[] = [

@@ -103,7 +103,6 @@ function build(report: HostReport, ctx: CardContext, limits: HostLimits): Adapti
       maxRules: limits.maxRules,
       withFix: limits.withFix,
       whyOnce: true,
-      moreHint: `all of them: kcd host ${md(name)} --json`,
     }),
     ...fixScriptBlock(report.findings, { maxLines: limits.scriptLines, fullScriptHint: `kcd host ${name}` }),
     footer(ctx),

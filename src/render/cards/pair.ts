@@ -109,7 +109,6 @@ function build(report: PairReport, ctx: CardContext, limits: PairLimits): Adapti
       perRule: limits.perRule,
       maxRules: limits.maxRules,
       withFix: limits.withFix,
-      moreHint: `all of them: kcd check ${md(src)} ${md(dst)} --json`,
     }),
     ...fixScriptBlock(report.findings, {
       purgeOn: [src],

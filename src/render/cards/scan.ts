@@ -60,7 +60,11 @@ function cell(items: CardElement[]): CardElement {
   return { type: 'TableCell', items };
 }
 
-function table(widths: number[], header: string[], rows: CardElement[][][]): CardElement {
+/**
+ * A table whose short columns (rule ids, counts) have fixed pixel widths, so that at the narrow card width of
+ * Teams and the Playground "KCD002" and "Findings" never wrap mid-word; the text columns share the rest.
+ */
+function table(widths: Array<number | `${number}px`>, header: string[], rows: CardElement[][][]): CardElement {
   return {
     type: 'Table',
     columns: widths.map((width) => ({ width })),
@@ -112,7 +116,7 @@ function build(report: FleetReport, ctx: CardContext, limits: ScanLimits): Adapt
     body.push(text('**Most common problems**', { separator: true, spacing: 'Medium' }));
     body.push(
       table(
-        [1, 4, 1, 1],
+        ['76px', 1, '84px', '64px'],
         ['Rule', 'Problem', 'Findings', 'Hosts'],
         rules.slice(0, limits.topRules).map((r) => [[text(md(r.rule))], [text(md(ruleTitle(r.rule)))], [text(n(r.findings))], [text(n(r.hosts))]]),
       ),
@@ -126,7 +130,7 @@ function build(report: FleetReport, ctx: CardContext, limits: ScanLimits): Adapt
     body.push(text('**Hosts with the most errors**', { separator: true, spacing: 'Medium' }));
     body.push(
       table(
-        [3, 1, 2, 3],
+        [3, '64px', 2, 3],
         ['Host', 'Errors', 'Can migrate to', 'Top rules'],
         worst.slice(0, limits.worstHosts).map((w) => [
           [text(md(w.host.host.name))],

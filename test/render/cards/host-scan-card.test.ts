@@ -32,10 +32,11 @@ describe('host card', () => {
     expect(recheck.fallback).toEqual({ type: 'Action.Submit', title: 'Re-check', data: { kcd: 'check', host: 'GOGO-3' } });
   });
 
-  test.each(DEMO_HYPERV)('demo host %s: valid card with a footer', (name) => {
+  test.each(DEMO_HYPERV)('demo host %s: valid card with a footer, and no command-line hint (it means nothing in Teams)', (name) => {
     const card = hostCard(demoHost(name), demoCtx);
     expectValidCard(card);
     expect(visibleText(card)).toContain('Data: demo directory · read 2026-03-02 12:03 UTC');
+    expect(visibleText(card)).not.toContain('--json');
   });
 
   test('a host without peers says so and has no table', () => {
@@ -61,6 +62,15 @@ describe('host card', () => {
 });
 
 describe('scan card', () => {
+  test('rule ids and counts sit in fixed-width columns, so they never wrap mid-word at a narrow card width', () => {
+    const card = scanCard(checkFleet(demoSnapshot(), {}), demoCtx);
+    const tables = objects(card).filter((o) => o.type === 'Table') as Array<{ columns: Array<{ width: unknown }> }>;
+    expect(tables.map((t) => t.columns.map((c) => c.width))).toEqual([
+      ['76px', 1, '84px', '64px'],
+      [3, '64px', 2, 3],
+    ]);
+  });
+
   test('demo directory: totals, most common problems, worst hosts first', () => {
     const report = checkFleet(demoSnapshot());
     const card = scanCard(report, demoCtx);
