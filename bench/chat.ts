@@ -151,7 +151,7 @@ async function startBot(hosts: number, mode: ChatMode): Promise<{ url: string; p
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, KCD_BENCH_RATE_LIMIT: mode === 'saturated' ? 'off' : 'on' },
   });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`chat-server exited early (${code})`)));
     lines.on('line', (line) => {

@@ -427,7 +427,7 @@ export async function runDc(opts: { hosts: number; runs: number; peerRuns: numbe
         const ms = performance.now() - t0;
         results.forEach((r, i) => check(r, `ldapsearch #${i + 1}`));
         const cpus = [root, ...results].map((r) => r.cpuMs);
-        if (cpus.every((c) => c !== undefined)) cpu(cpus.reduce((sum, c) => sum + c!, 0));
+        if (cpus.every((c) => c !== undefined)) cpu(cpus.reduce((sum, c) => sum + c, 0));
         const computers = countDn(f('computers'));
         if (computers < opts.hosts) throw new Error(`ldapsearch returned ${computers} computers, expected at least ${opts.hosts}`);
         return ms;

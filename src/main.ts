@@ -95,8 +95,8 @@ export async function main(): Promise<void> {
     await directory.close().catch(() => undefined);
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }
 
 /** Who can reach the bound address, for the banner. */

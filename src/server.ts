@@ -153,7 +153,7 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
           serviceUrls,
           authorize: async (sub) => {
             const known = { ...(sub.subscriber ?? {}), tenantId: sub.subscriber?.tenantId ?? sub.reference.conversation.tenantId };
-            const { decision } = await subscriberAccess.decide(known, async () => sub.subscriber?.upn);
+            const { decision } = await subscriberAccess.decide(known, () => Promise.resolve(sub.subscriber?.upn));
             return decision;
           },
         })

@@ -127,7 +127,7 @@ export class Answerer {
 
   /** The sender's own AD account, checked like `--as`; when it cannot be found the card says so. */
   private async askerAccount(): Promise<{ user?: User; asker: NonNullable<CardContext['asker']> }> {
-    const who = this.deps.lookupAsker ? await this.deps.lookupAsker().catch((e: unknown) => ({ problem: String(e) }) as Asker) : { problem: 'not in Teams' };
+    const who = this.deps.lookupAsker ? await this.deps.lookupAsker().catch((e: unknown): Asker => ({ problem: String(e) })) : { problem: 'not in Teams' };
     if (!who.upn) return { asker: { checked: false, note: `Your account was not checked: ${who.problem ?? 'Teams did not tell me who you are'}.` } };
     let user: User | undefined;
     try {

@@ -41,6 +41,7 @@ export class BoundedMemoryStorage implements Storage {
     return this.entries.size;
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so that a refusal below is a rejection, as from botbuilder's storages
   async read(keys: string[]): Promise<StoreItems> {
     if (!keys) throw new ReferenceError('Keys are required when reading.');
     const now = this.now();
@@ -50,11 +51,12 @@ export class BoundedMemoryStorage implements Storage {
       const entry = this.entries.get(key);
       if (!entry) continue;
       this.touch(key, entry, now);
-      data[key] = { ...JSON.parse(entry.json), eTag: entry.eTag };
+      data[key] = { ...(JSON.parse(entry.json) as object), eTag: entry.eTag };
     }
     return data;
   }
 
+  // eslint-disable-next-line @typescript-eslint/require-await -- async so that a refusal below is a rejection, as from botbuilder's storages
   async write(changes: StoreItems): Promise<void> {
     if (!changes) throw new ReferenceError('Changes are required when writing.');
     const now = this.now();
@@ -68,8 +70,9 @@ export class BoundedMemoryStorage implements Storage {
     this.prune(now);
   }
 
-  async delete(keys: string[]): Promise<void> {
+  delete(keys: string[]): Promise<void> {
     for (const key of keys) this.entries.delete(key);
+    return Promise.resolve();
   }
 
   /** Moves `key` to the most recently used end. */

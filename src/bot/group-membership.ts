@@ -37,6 +37,7 @@ const norm = (s: string) => s.trim().toLowerCase();
 const isDn = (s: string) => /^\s*[A-Za-z][\w-]*\s*=/.test(s) && s.includes(',');
 const UAC_ACCOUNTDISABLE = 0x2;
 /** UPNs are name@domain, well under 1 KB, without control characters. */
+// eslint-disable-next-line no-control-regex -- control characters are what this expression looks for
 const PLAUSIBLE_UPN = /^[^@\s\u0000-\u001f\u007f]+@[^@\s\u0000-\u001f\u007f]+$/;
 
 /** The allowed group the user reaches first (direct groups before nested ones), if any. Pure. */

@@ -38,6 +38,9 @@ import { createLogger } from '../log';
 export const MAX_MESSAGE_CHARS = 4000;
 /** A pasted failure (event text, Move-VM output with its position lines) may be longer. */
 export const MAX_PASTE_CHARS = 20_000;
+// An activity's type is a plain string: compared with these, not with the enum members themselves.
+const MESSAGE: string = ActivityTypes.Message;
+const INVOKE: string = ActivityTypes.Invoke;
 
 /** What the bot needs of a logger; a pino Logger (src/log.ts) is one. */
 export interface BotLogger {
@@ -218,20 +221,20 @@ export class KcdBot extends TeamsActivityHandler {
       decision.reason === 'membership' ? 'refused: group membership could not be checked' : 'refused: not on the allow-list',
     );
     const card = refusalCard(decision.reason, this.correlation(context));
-    if (activity.type === ActivityTypes.Message) await context.sendActivity(cardActivity(card));
-    else if (activity.type === ActivityTypes.Invoke) await this.sendInvokeCard(context, card);
+    if (activity.type === MESSAGE) await context.sendActivity(cardActivity(card));
+    else if (activity.type === INVOKE) await this.sendInvokeCard(context, card);
     return false;
   }
 
   /** Rate limit per user and channel: over it, a "slow down" reply instead of an answer. */
   private async withinRate(context: TurnContext, log: BotLogger): Promise<boolean> {
     const activity = context.activity;
-    if (!this.rateLimiter || (activity.type !== ActivityTypes.Message && activity.type !== ActivityTypes.Invoke)) return true;
+    if (!this.rateLimiter || (activity.type !== MESSAGE && activity.type !== INVOKE)) return true;
     const decision = this.rateLimiter.take(rateKey(activity));
     if (decision.allowed) return true;
     if (decision.firstRefusal) log.info({ conversation: activity.conversation?.id, retryAfterMs: decision.retryAfterMs }, 'rate limited');
     const words = slowDownText(decision.retryAfterMs);
-    if (activity.type === ActivityTypes.Message) await context.sendActivity(MessageFactory.text(words));
+    if (activity.type === MESSAGE) await context.sendActivity(MessageFactory.text(words));
     else await this.sendInvokeCard(context, { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: words, wrap: true }] } as unknown as AdaptiveCard);
     return false;
   }

@@ -12,7 +12,7 @@ const reports = new WeakMap<DirectorySnapshot, Map<string, FleetReport>>();
 
 export function cachedFleetReport(snapshot: DirectorySnapshot, group: MigrationGroup): FleetReport {
   let bySnapshot = reports.get(snapshot);
-  if (!bySnapshot) reports.set(snapshot, (bySnapshot = new Map()));
+  if (!bySnapshot) reports.set(snapshot, (bySnapshot = new Map<string, FleetReport>()));
   const key = JSON.stringify(group);
   let report = bySnapshot.get(key);
   if (!report) bySnapshot.set(key, (report = checkFleet(snapshot, { group })));

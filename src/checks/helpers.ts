@@ -79,7 +79,7 @@ function classFacts(snapshot: DirectorySnapshot, target: Computer, serviceClass:
   if (lastSnapshot?.deref() === snapshot) perSnapshot = lastFacts!;
   else {
     perSnapshot = factsCache.get(snapshot);
-    if (!perSnapshot) factsCache.set(snapshot, (perSnapshot = new Map()));
+    if (!perSnapshot) factsCache.set(snapshot, (perSnapshot = new Map<Computer, TargetFacts>()));
     lastSnapshot = new WeakRef(snapshot);
     lastFacts = perSnapshot;
     lastTarget = undefined;
@@ -94,7 +94,7 @@ function classFacts(snapshot: DirectorySnapshot, target: Computer, serviceClass:
   }
   if (serviceClass === MIGRATION_SERVICE) return (facts.migration ??= newClassFacts(snapshot, target, serviceClass));
   if (serviceClass === CIFS) return (facts.cifs ??= newClassFacts(snapshot, target, serviceClass));
-  const other = (facts.other ??= new Map());
+  const other = (facts.other ??= new Map<string, ClassFacts>());
   let found = other.get(serviceClass);
   if (!found) other.set(serviceClass, (found = newClassFacts(snapshot, target, serviceClass)));
   return found;

@@ -108,7 +108,7 @@ async function readSummaryState(file: string): Promise<CompactScan | undefined> 
   if (!parsed?.success) {
     throw new InputError(`${file} is not a summary state file written by kcd scan --summary --state.`, 'Give another file name, or delete this one to start over (the next summary then has no "what changed").');
   }
-  return parsed.data as CompactScan;
+  return parsed.data;
 }
 
 function print(io: CliIo, json: boolean | undefined, asJson: () => unknown, asText: () => string): void {

@@ -18,7 +18,7 @@ const FILE_BUFFER_BYTES = 1 << 20;
  * with EAGAIN), about 1 MB of text per write. Invariant: the bytes written are the texts, in order, whichever way.
  */
 export function stdoutWriter(fd = 1, stream: { write(s: string): unknown } = process.stdout): StdoutWriter {
-  let regularFile = false;
+  let regularFile: boolean;
   try {
     regularFile = fstatSync(fd).isFile();
   } catch {
@@ -40,7 +40,7 @@ export function stdoutWriter(fd = 1, stream: { write(s: string): unknown } = pro
     };
     return Object.assign(writeStream, { flush: flushStream });
   }
-  let buffer = Buffer.allocUnsafe(FILE_BUFFER_BYTES);
+  const buffer = Buffer.allocUnsafe(FILE_BUFFER_BYTES);
   let used = 0;
   const writeAll = (bytes: Buffer, length: number) => {
     for (let at = 0; at < length; ) at += writeSync(fd, bytes, at, length - at);

@@ -11,6 +11,7 @@
  * (`defaultIntentClassifier()`), not at module load: CLI commands that never parse text pay nothing, and
  * a server can call it once at start-up.
  */
+// eslint-disable-next-line @typescript-eslint/triple-slash-reference -- ts-jest compiles file by file and sees only declarations referenced
 /// <reference path="./natural-modules.d.ts" />
 import BayesClassifier from 'natural/lib/natural/classifiers/bayes_classifier';
 import { JaroWinklerDistance } from 'natural/lib/natural/distance';

@@ -18,6 +18,7 @@ export function cleanText(input: unknown): string {
   const raw = typeof input === 'string' ? input : '';
   return raw
     .slice(0, MAX_INPUT)
+    // eslint-disable-next-line no-control-regex -- control characters are what this expression looks for
     .replace(/[\u0000-\u001f\u007f-\u009f\u00ad\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]/g, ' ')
     .replace(/[\u2018\u2019\u02bc\u0060\u00b4]/g, "'")
     .replace(/[\u201c\u201d\u201e]/g, '"')

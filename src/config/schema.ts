@@ -101,11 +101,6 @@ const HOST = /^(\[[0-9a-f:.]+\]|[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?)$/i;
 /** Looks like a DN: attribute=value pairs separated by commas. */
 const DN = /^\s*[a-z][a-z0-9-]*\s*=\s*[^,]+(,\s*[a-z][a-z0-9-]*\s*=\s*[^,]*)*$/i;
 
-/** Removes user:password@ from a URL before it is shown. */
-function safeUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
-}
-
 /** One LDAP URL, normalised (lower-case scheme, no trailing slash), or the reason it is refused. */
 export function parseLdapUrl(url: string): { url: string } | { problem: string } {
   const shown = quote(redactUrlCredentials(url));
@@ -237,6 +232,7 @@ const rateLimitSchema = z
   });
 
 function validGroupItem(item: string): boolean {
+  // eslint-disable-next-line no-control-regex -- control characters are what this expression looks for
   if (item.length > 512 || /[\u0000-\u001f\u007f]/.test(item)) return false;
   if (!item.includes('=')) return true;
   // A DN: every part attribute=value (escaped commas inside values are kept with their part).

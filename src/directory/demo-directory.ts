@@ -213,9 +213,9 @@ export class DemoDirectory implements Directory {
     return { kind: 'demo' as const, label: DEMO_LABEL };
   }
   /** The same snapshot every time, except when asked for a fresh read: a new one, read now (its time is now). */
-  async snapshot(options: SnapshotOptions = {}): Promise<DirectorySnapshot> {
-    if (options.fresh) return (this.cached = createSnapshot(demoData(this.now())));
-    return (this.cached ??= createSnapshot(demoData(this.now())));
+  snapshot(options: SnapshotOptions = {}): Promise<DirectorySnapshot> {
+    if (options.fresh) return Promise.resolve((this.cached = createSnapshot(demoData(this.now()))));
+    return Promise.resolve((this.cached ??= createSnapshot(demoData(this.now()))));
   }
   async findUser(name: string): Promise<User | undefined> {
     const snapshot = await this.snapshot();

@@ -340,6 +340,7 @@ export class LdapDirectory implements Directory {
   async findUser(name: string): Promise<User | undefined> {
     const value = name.trim();
     // No account name holds control characters; some servers (Samba) end a value at NUL, so never send one.
+    // eslint-disable-next-line no-control-regex -- control characters are what this expression looks for
     if (value.length === 0 || value.length > 1024 || /[\u0000-\u001f\u007f]/.test(value)) return undefined;
     const baseDN = await this.baseDN();
     const entries = await this.search(baseDN, userLookupFilter(value), USER_ATTRIBUTES, { sizeLimit: 10 });
@@ -705,6 +706,7 @@ async function settleAll<T extends readonly unknown[]>(cancel: Cancellation, pro
     }),
   );
   const settled = await Promise.allSettled(watched);
+  // eslint-disable-next-line @typescript-eslint/only-throw-error -- the first failure, rethrown as it came
   if (cancel.reason !== undefined) throw cancel.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

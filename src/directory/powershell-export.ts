@@ -59,7 +59,7 @@ function unwrapTopLevel(value: unknown): unknown {
   if (isPlainObject(value)) {
     const keys = Object.keys(value).map((k) => k.toLowerCase());
     const v = get(value, 'value');
-    if (Array.isArray(v?.value) && keys.every((k) => k === 'value' || k === 'count')) return v!.value;
+    if (Array.isArray(v?.value) && keys.every((k) => k === 'value' || k === 'count')) return v.value;
   }
   return value;
 }

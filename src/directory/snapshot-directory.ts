@@ -42,7 +42,7 @@ const NEITHER_FORMAT =
 function describeJsonShape(value: unknown): string {
   if (Array.isArray(value)) {
     if (value.length === 0) return 'an empty array';
-    const first = value[0];
+    const first: unknown = value[0];
     return isPlainObject(first) ? `an array of objects with keys ${keyList(first)}` : `an array of ${first === null ? 'null' : typeof first}`;
   }
   if (isPlainObject(value)) return `an object with keys ${keyList(value)}`;

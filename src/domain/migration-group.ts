@@ -121,10 +121,11 @@ export function peerQuery(snapshot: DirectorySnapshot, host: Computer, group: Mi
       const ou = comma === -1 ? host.distinguishedName : host.distinguishedName.slice(comma + 1);
       return { domain: host.domain, searchBase: ou, scope: 'onelevel', label: `the Hyper-V hosts in ${ou}` };
     }
-    case 'ou':
+    case 'ou': {
       // domainOfDn skips the first RDN (an object's own name); an OU given as the domain root has none to skip.
       const domain = domainOfDn(/^\s*DC=/i.test(group.dn) ? `OU=x,${group.dn}` : group.dn);
       return { domain: domain || host.domain, searchBase: group.dn, scope: 'subtree', label: `the Hyper-V hosts under ${group.dn}` };
+    }
     case 'group': {
       // The group's DNs as the snapshot matched them (by DN or by name): the loop asks AD for their members.
       const wanted = group.name.toLowerCase();

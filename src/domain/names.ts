@@ -102,6 +102,7 @@ export function resolveUserIn(snapshot: DirectorySnapshot, input: string): User 
 
 /** Names echoed back in messages: control characters made visible, length capped. */
 export function displayable(input: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this expression looks for
   const clean = input.replace(/[\u0000-\u001f\u007f]/g, '?');
   return clean.length > 80 ? `${clean.slice(0, 77)}...` : clean;
 }

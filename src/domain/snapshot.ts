@@ -1,4 +1,4 @@
-import type { Computer, DirectoryData, Group, SpnAccount, User } from './model';
+import type { Computer, DirectoryData, Group, User } from './model';
 import { CIFS, MIGRATION_SERVICE, parseSpnMappings } from './spn';
 import { matchesJoined, SpnTable } from './spn-table';
 import { hasFlag } from './uac';
@@ -421,7 +421,7 @@ export class SnapshotBuilder {
     this.setSpnMappings(data.spnMappings);
     const { spnIndex, duplicateSpnHolders, computerOf, formFacts } = this;
     const spnAliases = this.spnAliases!;
-    for (const a of data.spnAccounts as SpnAccount[]) {
+    for (const a of data.spnAccounts) {
       const own = [{ samAccountName: a.samAccountName, distinguishedName: a.distinguishedName, isComputer: false }];
       for (const spn of a.servicePrincipalNames) spnIndex.add(spn, own, duplicateSpnHolders);
     }

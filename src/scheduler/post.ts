@@ -21,6 +21,7 @@ export function adapterPoster(adapter: CloudAdapter, appId: string): Poster {
         failure = error;
       }
     });
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the send's own error, rethrown as it came
     if (failure !== undefined) throw failure;
   };
 }

@@ -89,7 +89,7 @@ export class FileStateStore implements StateStore {
       const issue = parsed.error.issues[0];
       throw new StateStoreError(this.file, `unexpected content at ${issue?.path.join('.') || '(top)'}: ${issue?.message ?? 'invalid'}`);
     }
-    return parsed.data as State;
+    return parsed.data;
   }
 
   update<T>(change: (state: State) => T): Promise<T> {
@@ -169,7 +169,7 @@ export class FileStateStore implements StateStore {
     if (!SCAN_ID.test(id)) return undefined;
     try {
       const parsed = compactScanSchema.safeParse(JSON.parse(await readFile(join(this.scanDir, `${id}.json`), 'utf8')));
-      return parsed.success ? (parsed.data as CompactScan) : undefined;
+      return parsed.success ? parsed.data : undefined;
     } catch {
       // Missing or damaged: the summary is then shown without "what changed", never refused.
       return undefined;

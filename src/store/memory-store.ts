@@ -13,8 +13,8 @@ export class MemoryStateStore implements StateStore {
     return 'memory';
   }
 
-  async read(): Promise<State> {
-    return clone(this.state);
+  read(): Promise<State> {
+    return Promise.resolve(clone(this.state));
   }
 
   update<T>(change: (state: State) => T): Promise<T> {
@@ -29,12 +29,13 @@ export class MemoryStateStore implements StateStore {
     return run;
   }
 
-  async saveScan(id: string, scan: CompactScan): Promise<void> {
+  saveScan(id: string, scan: CompactScan): Promise<void> {
     if (!this.scans.has(id)) this.scans.set(id, clone(scan));
+    return Promise.resolve();
   }
 
-  async loadScan(id: string): Promise<CompactScan | undefined> {
+  loadScan(id: string): Promise<CompactScan | undefined> {
     const scan = this.scans.get(id);
-    return scan ? clone(scan) : undefined;
+    return Promise.resolve(scan ? clone(scan) : undefined);
   }
 }

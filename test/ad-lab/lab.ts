@@ -909,7 +909,7 @@ function toAttributes(entry: LabEntry): Attribute[] {
     const values = list.some((v) => Buffer.isBuffer(v))
       ? list.map((v) => (Buffer.isBuffer(v) ? v : Buffer.from(String(v), 'utf8')))
       : list.map((v) => String(v));
-    return new Attribute({ type, values: values as Buffer[] | string[] });
+    return new Attribute({ type, values });
   });
 }
 

@@ -11,5 +11,5 @@ export const explain = defineCommand<{ kcd: 'explain'; topic: string }, 'explain
   examples: ['/kcd explain protocol-transition', '/kcd explain spn'],
   intents: ['explain'],
   request: (parsed) => ({ kcd: 'explain', topic: parsed.topic ?? '' }),
-  handle: async (request, ctx) => ({ card: explainCard(request.topic, ctx.cardContext()), summary: `explain ${request.topic}` }),
+  handle: (request, ctx) => Promise.resolve({ card: explainCard(request.topic, ctx.cardContext()), summary: `explain ${request.topic}` }),
 });

@@ -10,5 +10,5 @@ export const help = defineCommand<{ kcd: 'help' }, 'help'>({
   intents: ['help'],
   fillers: ['me', 'with', 'on', 'for', 'about'],
   request: () => ({ kcd: 'help' }),
-  handle: async (_request, ctx) => ({ card: ctx.helpCard(), summary: 'help' }),
+  handle: (_request, ctx) => Promise.resolve({ card: ctx.helpCard(), summary: 'help' }),
 });

@@ -15,7 +15,7 @@ export function trustingAlso(caPem: string): SecureContext {
   let context = secureContexts.get(caPem);
   if (!context) {
     const fromBuiltIn = createSecureContext();
-    const native = (fromBuiltIn as SecureContext & { context?: { addCACert?: (pem: string) => void } }).context;
+    const native = (fromBuiltIn as { context?: { addCACert?: (pem: string) => void } }).context;
     if (typeof native?.addCACert === 'function') {
       native.addCACert(caPem);
       context = fromBuiltIn;

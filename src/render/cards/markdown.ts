@@ -34,6 +34,7 @@ export function escapeMarkdown(text: string): string {
 
 /** Control characters (tabs and newlines included) as spaces: AD values are one line on a card. */
 export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this expression looks for
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
 }
 

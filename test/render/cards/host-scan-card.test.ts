@@ -18,7 +18,7 @@ describe('host card', () => {
     expect(visible).toContain('GOGO-3 → peer');
     expect(visible).toContain('peer → GOGO-3');
     // GOGO-3 → GOGO-4 blocked by KCD001 and KCD004; GOGO-4 → GOGO-3 ready (checker test fixes these facts).
-    const row = (table!.rows as unknown[]).find((r) => visibleText(r).startsWith('GOGO-4'))!;
+    const row = table!.rows.find((r) => visibleText(r).startsWith('GOGO-4'))!;
     expect(visibleText(row)).toMatch(/GOGO-4\n❌ .*KCD001.*\n✅ ready/);
     expect(visibleText(row)).toContain('KCD004');
     expect(codeText(card)).toContain('Set-ADComputer -Identity GOGO-3');

@@ -141,5 +141,5 @@ export function codeText(card: unknown): string {
 
 /** The card's actions, body ActionSets included. */
 export function actions(card: unknown): Array<Record<string, unknown>> {
-  return objects(card).filter((o) => typeof o.type === 'string' && (o.type as string).startsWith('Action.') && o.title !== undefined);
+  return objects(card).filter((o) => typeof o.type === 'string' && o.type.startsWith('Action.') && o.title !== undefined);
 }

@@ -227,7 +227,7 @@ class ReadAhead {
   #toSink(bytes: Buffer, sink: EntrySink): void {
     try {
       this.#parsedEntry = undefined;
-      this.#entryParser.read(bytes, new Map([[String(sink.request.messageId), { message: sink.request }]]) as never);
+      this.#entryParser.read(bytes, new Map([[String(sink.request.messageId), { message: sink.request }]]));
       const entry = this.#parsedEntry as SearchEntry | undefined;
       if (entry === undefined) throw new Error(`an entry of the search could not be parsed (message ${sink.request.messageId})`);
       sink.take(viewOf(entry.toObject(sink.request.attributes, sink.request.explicitBufferAttributes)));
@@ -289,7 +289,7 @@ function decodeDone(bytes: Buffer, request: SearchRequest): SearchResponse | und
     done = message as SearchResponse;
   });
   parser.on('error', () => undefined);
-  parser.read(bytes, new Map([[String(request.messageId), { message: request }]]) as never);
+  parser.read(bytes, new Map([[String(request.messageId), { message: request }]]));
   return done;
 }
 
