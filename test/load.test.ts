@@ -49,7 +49,7 @@ class CountingConnector {
         const id = decodeURIComponent(/\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '')?.[1] ?? '');
         let activity: Partial<Activity> = {};
         try {
-          activity = JSON.parse(body);
+          activity = JSON.parse(body) as Partial<Activity>;
         } catch {
           // counted as a message below
         }
@@ -128,7 +128,7 @@ test(`load: ${CONVERSATIONS} concurrent conversations for ${SECONDS} s over HTTP
   const errors: LogRecord[] = [];
   const logger = createLogger({ level: 'info', destination: { write: (line: string) => void errors.push(...unexpectedErrors([recordOfPinoLine(line)])) } });
   const running: RunningServer = await startServer(
-    { config: readConfig({}), directory: new CachedDirectory(new DemoDirectory(), { ttlMs: 300_000 }), logger, lookupMember: async () => ({ upn: 'labadmin@contoso.com' }) },
+    { config: readConfig({}), directory: new CachedDirectory(new DemoDirectory(), { ttlMs: 300_000 }), logger, lookupMember: () => Promise.resolve({ upn: 'labadmin@contoso.com' }) },
     0,
     '127.0.0.1',
   );
@@ -179,7 +179,7 @@ test(`load: ${CONVERSATIONS} concurrent conversations for ${SECONDS} s over HTTP
               recipient: { id: 'bot-1', name: 'kcd' },
               channelData: { tenant: { id: 'tenant-1' } },
             }),
-          }).catch((e: unknown) => ({ ok: false, status: 0, statusText: String(e), text: async () => '' }));
+          }).catch((e: unknown) => ({ ok: false, status: 0, statusText: String(e), text: () => Promise.resolve('') }));
           if (!res.ok) httpErrors.push(`${res.status} ${res.statusText}`);
           await res.text();
           await connector.waitFor(id, sent);

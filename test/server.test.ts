@@ -15,7 +15,7 @@ describe('the bot over HTTP', () => {
   beforeAll(async () => {
     connector = await new LocalConnector().start();
     running = await startServer(
-      { config: readConfig({}), directory: new DemoDirectory(), logger: quiet, lookupMember: async () => ({ upn: 'alice@contoso.com' }) },
+      { config: readConfig({}), directory: new DemoDirectory(), logger: quiet, lookupMember: () => Promise.resolve({ upn: 'alice@contoso.com' }) },
       0,
       '127.0.0.1',
     );

@@ -429,7 +429,7 @@ interface Listener {
 export function listenersOn(ports: readonly number[]): Listener[] {
   const inodes = new Map<string, number>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
+    let text: string;
     try {
       text = readFileSync(table, 'utf8');
     } catch {
@@ -563,7 +563,7 @@ export async function acquireLabLock(log: (msg: string) => void = () => undefine
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
-    let owner = NaN;
+    let owner: number;
     try {
       owner = Number(readFileSync(LAB_LOCK_FILE, 'utf8').trim());
     } catch {
@@ -941,7 +941,7 @@ export async function loadEntries(
           try {
             await client.add(entry.dn, toAttributes(entry));
           } catch (err) {
-            throw new Error(`adding ${entry.dn} failed: ${(err as Error).message}`);
+            throw new Error(`adding ${entry.dn} failed: ${(err as Error).message}`, { cause: err });
           }
           added += 1;
           if (opts.onProgress && added % 100 === 0) opts.onProgress(added);
@@ -956,6 +956,7 @@ export async function loadEntries(
 
 /** Entries as LDIF (binary values base64, `attr:: …`), e.g. for ldapadd or a fixture file. */
 export function toLdif(entries: readonly LabEntry[]): string {
+  // eslint-disable-next-line no-control-regex -- LDIF's SAFE-STRING is defined by control-character ranges (RFC 2849)
   const safe = (s: string) => /^[\x01-\x09\x0b\x0c\x0e-\x1f\x21-\x39\x3b\x3d-\x7f][\x01-\x09\x0b\x0c\x0e-\x7f]*$/.test(s) && !s.endsWith(' ');
   const line = (type: string, v: string | Buffer) => {
     if (Buffer.isBuffer(v)) return `${type}:: ${v.toString('base64')}`;

@@ -16,15 +16,16 @@ describe('BoundedMemoryStorage', () => {
   test('reads back copies with eTags; a stale eTag is refused, "*" and none overwrite; delete removes the key', async () => {
     const s = new BoundedMemoryStorage();
     await s.write({ a: { n: 1 } });
-    const first = await s.read(['a', 'missing']);
-    expect(first).toEqual({ a: { n: 1, eTag: expect.any(String) } });
+    type Item = { n: number; eTag: string };
+    const first = (await s.read(['a', 'missing'])) as { a: Item };
+    expect(first).toEqual({ a: { n: 1, eTag: expect.any(String) as unknown } });
     first.a.n = 99; // a copy: the stored value is unchanged
-    expect((await s.read(['a'])).a.n).toBe(1);
+    expect(((await s.read(['a'])) as { a: Item }).a.n).toBe(1);
     await s.write({ a: { n: 2, eTag: first.a.eTag } });
     await expect(s.write({ a: { n: 3, eTag: first.a.eTag } })).rejects.toThrow(/eTag conflict/);
     await s.write({ a: { n: 4, eTag: '*' } });
     await s.write({ a: { n: 5 } });
-    expect((await s.read(['a'])).a.n).toBe(5);
+    expect(((await s.read(['a'])) as { a: Item }).a.n).toBe(5);
     await s.delete(['a']);
     expect(s.size).toBe(0);
     expect(await s.read(['a'])).toEqual({});
@@ -76,7 +77,7 @@ describe('the bot through many conversations', () => {
       answerer: (lookupAsker) => new Answerer({ directory, config, lookupAsker }),
       dialogState: new PrivateConversationState(storage),
       logger: quiet,
-      lookupMember: async () => ({ upn: 'labadmin@contoso.com' }),
+      lookupMember: () => Promise.resolve({ upn: 'labadmin@contoso.com' }),
       rateLimit,
     });
     const adapterFor = (id: string) =>

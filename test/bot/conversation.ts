@@ -67,7 +67,7 @@ export function conversation(options: ConversationOptions = {}): Conversation {
     answerer: (lookupAsker) => new Answerer({ directory, config, lookupAsker, summaries }),
     dialogState: new PrivateConversationState(new MemoryStorage()),
     logger: options.logger ?? quiet,
-    lookupMember: async () => options.asker ?? { upn: 'labadmin@contoso.com' },
+    lookupMember: () => Promise.resolve(options.asker ?? { upn: 'labadmin@contoso.com' }),
     rateLimit: options.rateLimit ?? false,
     ...(options.access ? { access: options.access } : {}),
     ...(options.groupMembership ? { groupMembership: options.groupMembership } : {}),

@@ -197,14 +197,14 @@ describe('Re-check reads AD afresh', () => {
     let reads = 0;
     const inner: Directory = {
       describe: () => ({ kind: 'demo', label: 'demo directory' }),
-      snapshot: async () => {
+      snapshot: () => {
         reads++;
         const data = demoData();
         if (fixed) data.computers.find((c) => c.name === 'GOGO-3')!.allowedToDelegateTo.push('Microsoft Virtual System Migration Service/gogo-4.contoso.com');
-        return createSnapshot(data);
+        return Promise.resolve(createSnapshot(data));
       },
-      findUser: async () => undefined,
-      close: async () => undefined,
+      findUser: () => Promise.resolve(undefined),
+      close: () => Promise.resolve(),
     };
     let now = 0;
     const directory = new CachedDirectory(inner, { ttlMs: 300_000, now: () => (now += 10_000) });
@@ -295,7 +295,7 @@ describe('Re-check reads AD afresh', () => {
     let now = 0;
     const inner: Directory = {
       describe: () => ({ kind: 'demo', label: 'demo directory' }),
-      snapshot: async () => {
+      snapshot: () => {
         const data = demoData();
         if (joined) {
           // GOGO-9: a copy of GOGO-4 under a new name.
@@ -310,10 +310,10 @@ describe('Re-check reads AD afresh', () => {
             servicePrincipalNames: gogo4.servicePrincipalNames.map(rename),
           });
         }
-        return createSnapshot(data);
+        return Promise.resolve(createSnapshot(data));
       },
-      findUser: async () => undefined,
-      close: async () => undefined,
+      findUser: () => Promise.resolve(undefined),
+      close: () => Promise.resolve(),
     };
     const c = conversation({ directory: new CachedDirectory(inner, { ttlMs: 300_000, now: () => (now += 10_000) }) });
     await c.say('/kcd scan');
@@ -333,12 +333,12 @@ describe('Re-check reads AD afresh', () => {
     let now = 0;
     const inner: Directory = {
       describe: () => ({ kind: 'demo', label: 'demo directory' }),
-      snapshot: async () => {
-        if (fail) throw new Error('connect ECONNREFUSED 192.0.2.1:636');
-        return createSnapshot(demoData());
+      snapshot: () => {
+        if (fail) return Promise.reject(new Error('connect ECONNREFUSED 192.0.2.1:636'));
+        return Promise.resolve(createSnapshot(demoData()));
       },
-      findUser: async () => undefined,
-      close: async () => undefined,
+      findUser: () => Promise.resolve(undefined),
+      close: () => Promise.resolve(),
     };
     const c = conversation({ directory: new CachedDirectory(inner, { ttlMs: 300_000, now: () => (now += 10_000) }) });
     await c.say('/kcd check gogo-3 gogo-4');

@@ -52,7 +52,7 @@ describe('logs never carry a secret', () => {
     const config = readConfig(env, undefined, { purpose: 'bot' });
     const logger = createLogger({ level: config.logLevel, destination, secrets: configSecrets(config) });
     const directory = new CachedDirectory(openDirectory([], config, (m) => logger.warn({}, m)), { ttlMs: 60_000 });
-    const running = await startServer({ config, directory, logger, lookupMember: async () => ({ upn: 'alice@contoso.com' }) }, 0, '127.0.0.1');
+    const running = await startServer({ config, directory, logger, lookupMember: () => Promise.resolve({ upn: 'alice@contoso.com' }) }, 0, '127.0.0.1');
     try {
       const res = await fetch(`${running.url}/api/messages`, {
         method: 'POST',
@@ -292,7 +292,7 @@ describe('when AD cannot be read', () => {
         if (down) throw new DirectoryUnavailableError('ldaps://dc1.lab.test', 'connection refused (ECONNREFUSED)', 'Check the DC.');
         return demo.findUser(n);
       },
-      close: async () => undefined,
+      close: () => Promise.resolve(),
     };
     const directory = new CachedDirectory(inner, { ttlMs: 1000, now: () => now });
     const c = conversation({ directory });

@@ -62,11 +62,12 @@ function ensureEmojiFont(): void {
   }
 }
 
-export default async function globalSetup(): Promise<void> {
+export default function globalSetup(): Promise<void> {
   ensureChromium();
   ensureEmojiFont();
   const cli = playgroundCli();
   if (!existsSync(cli)) {
-    throw new Error(`The Agents Playground is not installed (${cli} missing): run npm install (devDependency @microsoft/m365agentsplayground).`);
+    return Promise.reject(new Error(`The Agents Playground is not installed (${cli} missing): run npm install (devDependency @microsoft/m365agentsplayground).`));
   }
+  return Promise.resolve();
 }

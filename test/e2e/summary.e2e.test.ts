@@ -236,6 +236,6 @@ describe('the daily summary in the Microsoft 365 Agents Playground', () => {
 
   test('no turn or post failed in the bot', () => {
     expect(botLog.filter((l) => l.level === 'error')).toEqual([]);
-    expect(botLog).toContainEqual(expect.objectContaining({ message: 'daily summary posted', fields: expect.objectContaining({ conversation: `msteams:${CHANNEL.id}` }) }));
+    expect(botLog).toContainEqual(expect.objectContaining({ message: 'daily summary posted', fields: expect.objectContaining({ conversation: `msteams:${CHANNEL.id}` }) as unknown }));
   });
 });

@@ -95,7 +95,7 @@ export async function showFromTop(page: Page, card: Locator, above = 110): Promi
   }
   await card.evaluate((node: unknown, offset: number) => {
     const el = node as Box;
-    const { getComputedStyle } = globalThis as unknown as { getComputedStyle(b: Box): { overflowY: string } };
+    const getComputedStyle = (b: Box) => (globalThis as unknown as { getComputedStyle(this: void, b: Box): { overflowY: string } }).getComputedStyle(b);
     el.scrollIntoView({ block: 'start' });
     for (let p = el.parentElement; p; p = p.parentElement) {
       if (/(auto|scroll)/.test(getComputedStyle(p).overflowY) && p.scrollHeight > p.clientHeight) {

@@ -19,7 +19,7 @@ import { readConfig } from '../../src/config';
 import { DemoDirectory } from '../../src/directory/demo-directory';
 import { startServer, type RunningServer, type ServerDeps } from '../../src/server';
 import { FileStateStore } from '../../src/store/file-store';
-import { emptyState, STATE_FORMAT } from '../../src/store/state';
+import { emptyState, STATE_FORMAT, type State } from '../../src/store/state';
 import { FakeClock } from '../time/fake-clock';
 import { LocalConnector, teamsMessage } from '../support/connector';
 
@@ -68,7 +68,7 @@ describe('1. the body is screened before anything parses it', () => {
     expect(bomb.length).toBeLessThan(256 * 1024);
     const refused = await post(running.url, bomb, { 'content-type': 'application/json', 'content-encoding': 'gzip' });
     expect(refused.status).toBe(415);
-    expect(JSON.parse(refused.body)).toMatchObject({ code: 'UnsupportedMediaType', message: expect.stringContaining('uncompressed') });
+    expect(JSON.parse(refused.body)).toMatchObject({ code: 'UnsupportedMediaType', message: expect.stringContaining('uncompressed') as unknown });
     const res = await say(running.url, teamsMessage(connector, 'help', { conversationId: 'still-alive' }));
     expect(res.status).toBeLessThan(300);
     await connector.waitForMessages(1, 'still-alive');
@@ -137,7 +137,7 @@ describe('2. local mode is loopback only', () => {
       for (const serviceUrl of ['http://169.254.169.254/latest/', 'https://smba.trafficmanager.net/amer/', 'http://10.1.2.3:8080/']) {
         const res = await say(running.url, teamsMessage(connector, '/kcd subscribe', { conversationId: 'relay', serviceUrl }));
         expect(res.status).toBe(400);
-        expect(JSON.parse(res.body).message).toContain('serviceUrl is not allowed');
+        expect((JSON.parse(res.body) as { message: string }).message).toContain('serviceUrl is not allowed');
       }
       expect(connector.received).toHaveLength(0);
       expect((await new FileStateStore(dir).read()).subscriptions).toEqual([]);
@@ -186,9 +186,9 @@ describe('3. stored service URLs are checked when state is loaded and before eve
     try {
       expect(logs.some((l) => l.message.startsWith('stored subscription refused') && l.level === 'warn')).toBe(true);
       await clock.advanceTo('2026-03-02T08:00:30Z', () => running.scheduler!.idle());
-      const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
-      expect(state.posts).toContainEqual(expect.objectContaining({ status: 'refused', detail: expect.stringContaining('service URL not allowed') }));
-      expect(state.posts.filter((p: { status: string }) => p.status === 'posted')).toEqual([]);
+      const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as State;
+      expect(state.posts).toContainEqual(expect.objectContaining({ status: 'refused', detail: expect.stringContaining('service URL not allowed') as unknown }));
+      expect(state.posts.filter((p) => p.status === 'posted')).toEqual([]);
       expect(connector.received).toHaveLength(0);
       expect(state.subscriptions).toHaveLength(1);
     } finally {
@@ -248,7 +248,7 @@ describe('5. subscriptions, rate limits, the fleet report, /healthz', () => {
       await clock.advanceTo('2026-03-02T08:00:30Z', () => running.scheduler!.idle());
       expect(connector.messages('a:alice')).toHaveLength(1);
       const state = await new FileStateStore(dir).read();
-      expect(state.posts).toContainEqual(expect.objectContaining({ status: 'refused', detail: expect.stringContaining('subscriber not allowed') }));
+      expect(state.posts).toContainEqual(expect.objectContaining({ status: 'refused', detail: expect.stringContaining('subscriber not allowed') as unknown }));
       expect(state.subscriptions).toHaveLength(1);
       expect(logs).toContainEqual(expect.objectContaining({ level: 'warn', message: 'daily summary refused' }));
     } finally {
@@ -296,9 +296,9 @@ describe('5. subscriptions, rate limits, the fleet report, /healthz', () => {
         config: readConfig({ KCD_ALLOWED_USERS: 'alice@contoso.com', KCD_RATE_LIMIT: '3/60' }),
         directory: new DemoDirectory(),
         logger: collectingLogger([]),
-        lookupMember: async () => {
+        lookupMember: () => {
           lookups++;
-          return { upn: 'alice@contoso.com' };
+          return Promise.resolve({ upn: 'alice@contoso.com' });
         },
       },
       0,

@@ -23,6 +23,6 @@ describe('the header screen of request bodies', () => {
 
   test('a refused encoding says which one and asks for identity', () => {
     const refusal = screenHeaders({ 'content-type': 'application/json', 'content-encoding': 'gzip' }, max);
-    expect(refusal).toMatchObject({ status: 415, headers: { 'accept-encoding': 'identity' }, message: expect.stringContaining('"gzip"') });
+    expect(refusal).toMatchObject({ status: 415, headers: { 'accept-encoding': 'identity' }, message: expect.stringContaining('"gzip"') as unknown });
   });
 });

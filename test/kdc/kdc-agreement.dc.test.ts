@@ -35,7 +35,6 @@ const DONT_EXPIRE_PASSWORD = 0x10000;
 const PASSWD_NOTREQD = 0x20;
 const TRUSTED_FOR_DELEGATION = 0x80000;
 const TRUSTED_TO_AUTH_FOR_DELEGATION = 0x1000000;
-const NOT_DELEGATED = 0x100000;
 
 /** The initiating user's account-control bits besides NORMAL_ACCOUNT: only NOT_DELEGATED may matter. */
 const USER_VARIANTS: ReadonlyArray<{ sensitive: boolean; otherUac: number }> = [
@@ -153,7 +152,7 @@ async function kcdVerdict(facts: LabFacts, names: ScenarioNames): Promise<{ read
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   await Promise.all(
     Array.from({ length: limit }, async () => {

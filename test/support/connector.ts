@@ -49,7 +49,7 @@ export class LocalConnector {
       return;
     }
     try {
-      this.received.push({ path: req.url ?? '', conversationId, authorization: req.headers.authorization, activity: JSON.parse(body || '{}') });
+      this.received.push({ path: req.url ?? '', conversationId, authorization: req.headers.authorization, activity: JSON.parse(body || '{}') as ReceivedActivity['activity'] });
     } catch {
       this.received.push({ path: req.url ?? '', conversationId, activity: {} });
     }

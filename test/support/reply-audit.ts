@@ -117,7 +117,7 @@ export class VerdictOracle {
   differences(card: Record<string, unknown>, asked?: CheckData): string[] {
     const q = asked ?? questionOf(card);
     if (!q) return [];
-    const said = String(card.fallbackText ?? '');
+    const said = typeof card.fallbackText === 'string' ? card.fallbackText : '';
     if (q.kcd === 'scan') {
       this.compared.scan++;
       const t = checkFleet(this.snapshot, { group: this.group }).totals;
@@ -145,7 +145,7 @@ export class VerdictOracle {
     if (said !== expected) out.push(`pair ${q.source} → ${q.destination}: card says "${said}", checker "${expected}"`);
     const rules = [...new Set(report.findings.map((f) => f.rule))].sort();
     const shown = rulesShown(card);
-    if (JSON.stringify(shown) !== JSON.stringify(rules)) out.push(`pair ${q.source} → ${q.destination}: card shows rules ${shown}, checker finds ${rules}`);
+    if (JSON.stringify(shown) !== JSON.stringify(rules)) out.push(`pair ${q.source} → ${q.destination}: card shows rules ${shown.join(',')}, checker finds ${rules.join(',')}`);
     return out;
   }
 }

@@ -17,8 +17,8 @@
  */
 import type * as ACModule from 'adaptivecards';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC: typeof ACModule = require('adaptivecards/dist/adaptivecards.js');
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the package's main entry does not load in Node (stack-notes)
+const AC = require('adaptivecards/dist/adaptivecards.js') as typeof ACModule;
 
 export const MAX_CARD_VERSION = { major: 1, minor: 5 };
 export const MAX_CARD_BYTES = 80 * 1024;

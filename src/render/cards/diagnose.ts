@@ -13,7 +13,7 @@ function causeElements(d: Diagnosis): CardElement[] {
   return d.causes.map((c) => {
     const what = c.code !== undefined ? md(c.code) : `event ${c.event}`;
     const items: CardElement[] = [text(`**${what}**: ${md(c.meaning, 400)}`, { spacing: 'Small' })];
-    if (c.explainedBy.length > 0) items.push(text(`✅ AD explains it: ${c.explainedBy.join(', ')} (below)`, { color: 'Attention', spacing: 'None' }));
+    if (c.explainedBy.length > 0) items.push(text(`**AD explains it: ${c.explainedBy.join(', ')}** (below)`, { color: 'Attention', spacing: 'None' }));
     else if (c.known) {
       items.push(text(d.report ? 'AD does not explain it for this pair. Look here:' : 'Outside AD, look here:', { spacing: 'None', isSubtle: true }));
       for (const n of c.notInAd) items.push(text(`• ${md(n, 400)}`, { spacing: 'None' }));
