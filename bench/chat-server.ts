@@ -16,9 +16,9 @@ async function main(): Promise<void> {
   const snap = createSnapshot(syntheticDirectory(hosts));
   const inner: Directory = {
     describe: () => ({ kind: 'snapshot', label: `synthetic ${hosts} Hyper-V hosts` }),
-    snapshot: async () => snap,
-    findUser: async () => undefined,
-    close: async () => undefined,
+    snapshot: () => Promise.resolve(snap),
+    findUser: () => Promise.resolve(undefined),
+    close: () => Promise.resolve(),
   };
   const config = readConfig({ KCD_MIGRATION_GROUP: 'parent-ou', KCD_CACHE_TTL_SECONDS: '300', KCD_LOG_LEVEL: 'silent' });
   const directory = new CachedDirectory(inner, { ttlMs: config.cacheTtlSeconds * 1000 });
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   // KCD_BENCH_RATE_LIMIT=off: no per-conversation rate limit (the saturated run); otherwise the bot's default.
   const rateLimit = process.env.KCD_BENCH_RATE_LIMIT === 'off' ? { rateLimit: false as const } : {};
   const running = await startServer(
-    { config, directory, logger: quiet, lookupMember: async () => ({ upn: 'alice@lab.test' }), ...rateLimit },
+    { config, directory, logger: quiet, lookupMember: () => Promise.resolve({ upn: 'alice@lab.test' }), ...rateLimit },
     0,
     '127.0.0.1',
   );

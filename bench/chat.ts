@@ -76,7 +76,7 @@ class TimingConnector {
         const conversationId = decodeURIComponent(match?.[1] ?? '');
         let activity: { type?: string; summary?: string; attachments?: Array<{ content?: unknown }> } = {};
         try {
-          activity = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+          activity = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as typeof activity;
         } catch {
           // counted as a failure below
         }

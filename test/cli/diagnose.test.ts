@@ -3,14 +3,16 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program';
+import type { diagnosisJson } from '../../src/render/diagnose';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'kcd.js');
+type DiagnosisJson = ReturnType<typeof diagnosisJson>;
 const paste = (name: string) => readFileSync(join(__dirname, '..', 'fixtures', 'pastes', name), 'utf8');
 
 async function cli(args: string[], stdin?: string) {
   let stdout = '';
   let stderr = '';
-  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: {}, ...(stdin !== undefined ? { stdin: async () => stdin } : {}) });
+  const code = await runCli(args, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s), env: {}, ...(stdin !== undefined ? { stdin: () => Promise.resolve(stdin) } : {}) });
   return { code, stdout, stderr };
 }
 
@@ -31,7 +33,7 @@ describe('kcd diagnose', () => {
   test('a Move-VM paste on standard input (the bin, piped): one JSON object, exit 1 for a not-ready pair', async () => {
     const { code, stdout } = await bin(['diagnose', '--json'], paste('move-vm-no-credentials-gogo3-gogo4-storage.txt'));
     expect(code).toBe(1);
-    const out = JSON.parse(stdout);
+    const out = JSON.parse(stdout) as DiagnosisJson;
     expect(Object.keys(out)).toEqual(['source', 'destination', 'storage', 'fileServers', 'codes', 'events', 'causes', 'check']);
     expect(out).toMatchObject({ source: 'GOGO-3', destination: 'GOGO-4', storage: true, codes: ['0x8009030E'], events: [] });
     expect(out.causes[0]).toMatchObject({ code: '0x8009030E', explainedBy: ['KCD001', 'KCD002', 'KCD004'] });
@@ -49,9 +51,9 @@ describe('kcd diagnose', () => {
   test('an unknown host: "did you mean", check null, exit 2', async () => {
     const { code, stdout } = await cli(['diagnose', '--json', "failed at migration source 'GOGO3' with host 'GOGO-4' (0x8009030E)"]);
     expect(code).toBe(2);
-    const out = JSON.parse(stdout);
+    const out = JSON.parse(stdout) as DiagnosisJson;
     expect(out.check).toBeNull();
-    expect(out.unknown).toEqual([{ role: 'source', name: 'GOGO3', suggestions: expect.arrayContaining(['GOGO-3']) }]);
+    expect(out.unknown).toEqual([{ role: 'source', name: 'GOGO3', suggestions: expect.arrayContaining(['GOGO-3']) as unknown }]);
   });
 
   test('text with nothing to diagnose, or nothing at all, is an input error (exit 2) saying what to paste', async () => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../../src/cli/program';
+import type { ParsedCommandJson } from '../../src/commands/output';
 import { demoData } from '../../src/directory/demo-directory';
 import { serializeSnapshot } from '../../src/directory/snapshot-format';
 
@@ -12,6 +13,8 @@ async function cli(args: string[], env: Record<string, string | undefined> = {})
   return { code, stdout, stderr };
 }
 
+const parsed = (stdout: string) => JSON.parse(stdout) as ParsedCommandJson;
+
 const KEYS = ['intent', 'source', 'destination', 'host', 'storage', 'fresh', 'fileServers', 'topic'];
 
 describe('kcd parse', () => {
@@ -19,7 +22,7 @@ describe('kcd parse', () => {
     const { code, stdout, stderr } = await cli(['parse', 'can gogo3 migrate to GoGo-4.contoso.com with storage via fhost1?', '--json']);
     expect(code).toBe(0);
     expect(stderr).toBe('');
-    const out = JSON.parse(stdout);
+    const out = parsed(stdout);
     expect(Object.keys(out)).toEqual(expect.arrayContaining(KEYS));
     expect(out).toMatchObject({
       intent: 'check_pair',
@@ -35,7 +38,7 @@ describe('kcd parse', () => {
   });
 
   test('the text may come as separate words, and slash commands work', async () => {
-    const out = JSON.parse((await cli(['parse', '/kcd', 'check', 'gogo-2', '--json'])).stdout);
+    const out = parsed((await cli(['parse', '/kcd', 'check', 'gogo-2', '--json'])).stdout);
     expect(out).toMatchObject({ intent: 'check_host', host: 'GOGO-2', source: null, destination: null, via: 'slash' });
   });
 
@@ -73,7 +76,7 @@ describe('kcd parse', () => {
   test.each([['tell me a joke'], [''], ['*)(objectClass=*'], ['\u0000\u0007'], ['x'.repeat(10_000)]])('any text exits 0 (%#)', async (text) => {
     const { code, stdout } = await cli(['parse', text, '--json']);
     expect(code).toBe(0);
-    expect(['unknown', 'help']).toContain(JSON.parse(stdout).intent);
+    expect(['unknown', 'help']).toContain(parsed(stdout).intent);
   });
 
   test.each([[['parse']], [['parse', '--json']], [['parse', 'hello', '--bogus']]])('argument errors exit 2: %j', async (args) => {
@@ -100,10 +103,10 @@ describe('kcd parse', () => {
       );
       const file = join(dir, 'renamed.json');
       writeFileSync(file, serializeSnapshot({ ...data, computers: renamed }));
-      const fromFile = JSON.parse((await cli(['parse', 'can hyp3 migrate to hyp-4.contoso.com?', '--json', '--directory', file])).stdout);
+      const fromFile = parsed((await cli(['parse', 'can hyp3 migrate to hyp-4.contoso.com?', '--json', '--directory', file])).stdout);
       expect(fromFile).toMatchObject({ intent: 'check_pair', source: 'HYP-3', destination: 'HYP-4', unresolved: [] });
-      const gone = JSON.parse((await cli(['parse', 'can gogo-3 migrate to gogo-4?', '--json', '--directory', file])).stdout);
-      expect(gone.unresolved.map((u: { text: string }) => u.text)).toEqual(['gogo-3', 'gogo-4']);
+      const gone = parsed((await cli(['parse', 'can gogo-3 migrate to gogo-4?', '--json', '--directory', file])).stdout);
+      expect(gone.unresolved.map((u) => u.text)).toEqual(['gogo-3', 'gogo-4']);
     });
   });
 });

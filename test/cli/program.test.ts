@@ -4,6 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runCli } from '../../src/cli/program';
+import type { fleetJson, hostJson, pairJson } from '../../src/render/json';
+
+/** The --json shapes the tests read (src/render/json.ts), and the error object of reportError. */
+type PairJson = ReturnType<typeof pairJson>;
+type HostJson = ReturnType<typeof hostJson>;
+type FleetJson = ReturnType<typeof fleetJson>;
+interface ErrorJson {
+  error: { code: string; message: string; remediation: string; suggestions?: string[]; unknown?: { name: string; suggestions: string[] }[] };
+}
+const parsed = <T>(stdout: string) => JSON.parse(stdout) as T;
 
 const run = promisify(execFile);
 const BIN = join(__dirname, '..', '..', 'bin', 'kcd.js');
@@ -19,7 +29,7 @@ describe('kcd check', () => {
   test('--json prints exactly one JSON object with the documented shape; exit 1 on error findings', async () => {
     const { code, stdout } = await cli(['check', 'GOGO-3', 'GOGO-4', '--json']);
     expect(code).toBe(1);
-    const out = JSON.parse(stdout);
+    const out = parsed<PairJson>(stdout);
     expect(out).toMatchObject({ source: 'GOGO-3', destination: 'GOGO-4', ready: false, directory: 'demo directory' });
     expect(out.findings.length).toBeGreaterThan(0);
     for (const f of out.findings) {
@@ -28,7 +38,7 @@ describe('kcd check', () => {
       expect(['error', 'warning', 'info']).toContain(f.severity);
       expect(typeof f.fix).toBe('string');
     }
-    expect(out.findings.map((f: { rule: string }) => f.rule)).toEqual(['KCD001', 'KCD004']);
+    expect(out.findings.map((f) => f.rule)).toEqual(['KCD001', 'KCD004']);
   });
 
   test('a ready pair exits 0', async () => {
@@ -39,7 +49,7 @@ describe('kcd check', () => {
 
   test('storage, file servers and the initiating user are all checked', async () => {
     const { stdout } = await cli(['check', 'GOGO-3', 'GOGO-4', '--storage', '--file-server', 'FHOST1', '--as', 'bob-t0', '--json']);
-    const rules = JSON.parse(stdout).findings.map((f: { rule: string }) => f.rule);
+    const rules = parsed<PairJson>(stdout).findings.map((f) => f.rule);
     expect(rules).toEqual(expect.arrayContaining(['KCD001', 'KCD002', 'KCD003', 'KCD004', 'KCD011']));
   });
 
@@ -58,7 +68,7 @@ describe('kcd check', () => {
     expect(text.stderr).toContain('Did you mean GOGO-3');
     const json = await cli(['check', 'gogo3', 'GOGO-4', '--json']);
     expect(json.code).toBe(2);
-    expect(JSON.parse(json.stdout).error).toMatchObject({ code: 'unknown-host', suggestions: expect.arrayContaining(['GOGO-3']) });
+    expect(parsed<ErrorJson>(json.stdout).error).toMatchObject({ code: 'unknown-host', suggestions: expect.arrayContaining(['GOGO-3']) as unknown });
   });
 
   test('every unknown host of one check is reported at once, each with its suggestions', async () => {
@@ -69,18 +79,18 @@ describe('kcd check', () => {
     expect(text.stderr).toContain('"fhost9" in the directory. Did you mean FHOST1');
     const json = await cli(['check', 'gogo3', 'GOGO-4', '--file-server', 'fhost9', '--json']);
     expect(json.code).toBe(2);
-    const error = JSON.parse(json.stdout).error;
+    const error = parsed<ErrorJson>(json.stdout).error;
     expect(error.code).toBe('unknown-host');
     expect(error.unknown).toEqual([
-      { name: 'gogo3', suggestions: expect.arrayContaining(['GOGO-3']) },
-      { name: 'fhost9', suggestions: expect.arrayContaining(['FHOST1']) },
+      { name: 'gogo3', suggestions: expect.arrayContaining(['GOGO-3']) as unknown },
+      { name: 'fhost9', suggestions: expect.arrayContaining(['FHOST1']) as unknown },
     ]);
   });
 
   test('an unknown user exits 2', async () => {
     const { code, stdout } = await cli(['check', 'GOGO-3', 'GOGO-4', '--as', 'labadmn', '--json']);
     expect(code).toBe(2);
-    expect(JSON.parse(stdout).error).toMatchObject({ code: 'unknown-user', suggestions: ['labadmin'] });
+    expect(parsed<ErrorJson>(stdout).error).toMatchObject({ code: 'unknown-user', suggestions: ['labadmin'] });
   });
 
   test.each([[['check', 'GOGO-3']], [['check', 'a', 'b', 'c']], [['frobnicate']], [['check', 'GOGO-3', 'GOGO-4', '--bogus']], [['check', 'GOGO-3', 'GOGO-3']]])(
@@ -114,20 +124,20 @@ describe('kcd host and kcd scan', () => {
   test('host --json lists peers both ways and findings in the same shape', async () => {
     const { code, stdout } = await cli(['host', 'gogo-4', '--json']);
     expect(code).toBe(1);
-    const out = JSON.parse(stdout);
+    const out = parsed<HostJson>(stdout);
     expect(out.host).toBe('GOGO-4');
-    expect(out.peers.find((p: { peer: string }) => p.peer === 'GOGO-2')).toMatchObject({ outbound: { ready: true } });
+    expect(out.peers.find((p) => p.peer === 'GOGO-2')).toMatchObject({ outbound: { ready: true } });
     for (const f of out.findings) expect(Object.keys(f)).toEqual(expect.arrayContaining(['rule', 'severity', 'subject', 'message', 'fix']));
   });
 
   test('scan --json has totals and per-host entries with findings', async () => {
     const { code, stdout } = await cli(['scan', '--json']);
     expect(code).toBe(1);
-    const out = JSON.parse(stdout);
+    const out = parsed<FleetJson>(stdout);
     expect(out.totals.hosts).toBe(out.hosts.length);
-    const gogo3 = out.hosts.find((h: { host: string }) => h.host === 'GOGO-3');
-    expect(gogo3.ready).toBe(false);
-    expect(gogo3.findings.map((f: { rule: string }) => f.rule)).toContain('KCD004');
+    const gogo3 = out.hosts.find((h) => h.host === 'GOGO-3');
+    expect(gogo3?.ready).toBe(false);
+    expect(gogo3?.findings.map((f) => f.rule)).toContain('KCD004');
   });
 });
 
@@ -139,8 +149,8 @@ describe('kcd snapshot', () => {
   test('a snapshot file answers exactly like the directory it was taken from', async () => {
     const file = join(dir, 'demo.json');
     expect((await cli(['snapshot', '--out', file])).code).toBe(0);
-    const fromDemo = JSON.parse((await cli(['check', 'GOGO-3', 'GOGO-4', '--storage', '--as', 'alice', '--json'])).stdout);
-    const fromFile = JSON.parse((await cli(['check', 'GOGO-3', 'GOGO-4', '--storage', '--as', 'alice', '--json', '--directory', file])).stdout);
+    const fromDemo = parsed<PairJson>((await cli(['check', 'GOGO-3', 'GOGO-4', '--storage', '--as', 'alice', '--json'])).stdout);
+    const fromFile = parsed<PairJson>((await cli(['check', 'GOGO-3', 'GOGO-4', '--storage', '--as', 'alice', '--json', '--directory', file])).stdout);
     expect(fromFile.findings).toEqual(fromDemo.findings);
     expect(fromFile.directory).not.toBe('demo directory');
   });
@@ -151,11 +161,11 @@ describe('kcd snapshot', () => {
     const args = ['check', 'GOGO-3', 'GOGO-4', '--storage', '--as', 'bob', '--json'];
     const fromExport = await cli([...args, ...exportFiles]);
     expect(fromExport.code).toBe(1);
-    const exported = JSON.parse(fromExport.stdout);
-    expect(exported.findings.map((f: { rule: string }) => f.rule)).toContain('KCD010');
+    const exported = parsed<PairJson>(fromExport.stdout);
+    expect(exported.findings.map((f) => f.rule)).toContain('KCD010');
     const converted = join(dir, 'converted.json');
     expect((await cli(['snapshot', '--out', converted, ...exportFiles])).code).toBe(0);
-    const fromConverted = JSON.parse((await cli([...args, '--directory', converted])).stdout);
+    const fromConverted = parsed<PairJson>((await cli([...args, '--directory', converted])).stdout);
     expect(fromConverted.findings).toEqual(exported.findings);
   });
 
@@ -171,7 +181,7 @@ describe('kcd snapshot', () => {
 describe('the kcd bin', () => {
   test('runs as a program with the documented exit codes', async () => {
     const ok = await run(process.execPath, [BIN, 'check', 'GOGO-4', 'GOGO-2', '--json'], { env: { PATH: process.env.PATH } });
-    expect(JSON.parse(ok.stdout).ready).toBe(true);
+    expect(parsed<PairJson>(ok.stdout).ready).toBe(true);
     await expect(run(process.execPath, [BIN, 'check', 'GOGO-3', 'GOGO-4'], { env: { PATH: process.env.PATH } })).rejects.toMatchObject({ code: 1 });
     await expect(run(process.execPath, [BIN, 'check', 'nope', 'GOGO-4'], { env: { PATH: process.env.PATH } })).rejects.toMatchObject({ code: 2 });
   });

@@ -7,15 +7,15 @@ function down(url: string): Directory & { calls: number } {
   const d = {
     calls: 0,
     describe: () => ({ kind: 'ldap' as const, label: url }),
-    snapshot: async () => {
+    snapshot: () => {
       d.calls++;
-      throw new DirectoryUnavailableError(url, 'connection refused', 'Check that the DC is running.');
+      return Promise.reject(new DirectoryUnavailableError(url, 'connection refused', 'Check that the DC is running.'));
     },
-    findUser: async () => {
+    findUser: () => {
       d.calls++;
-      throw new DirectoryUnavailableError(url, 'connection refused', 'Check that the DC is running.');
+      return Promise.reject(new DirectoryUnavailableError(url, 'connection refused', 'Check that the DC is running.'));
     },
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
   return d;
 }
@@ -39,7 +39,7 @@ describe('FailoverDirectory', () => {
   });
 
   test('other errors are answers, not reasons to fail over', async () => {
-    const broken: Directory = { ...new DemoDirectory(), describe: () => ({ kind: 'snapshot', label: 'x' }), snapshot: async () => { throw new SnapshotFileError('x.json', 'bad'); }, findUser: async () => undefined, close: async () => undefined };
+    const broken: Directory = { ...new DemoDirectory(), describe: () => ({ kind: 'snapshot', label: 'x' }), snapshot: () => Promise.reject(new SnapshotFileError('x.json', 'bad')), findUser: () => Promise.resolve(undefined), close: () => Promise.resolve() };
     const second = down('ldaps://dc2');
     await expect(new FailoverDirectory([broken, second]).snapshot()).rejects.toBeInstanceOf(SnapshotFileError);
     expect(second.calls).toBe(0);

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { InvalidCredentialsError, StrongAuthRequiredError } from 'ldapts';
 import { describeFailure, scrub } from '../../src/directory/ldap/failure';
 import {
@@ -73,7 +74,7 @@ describe('configuration', () => {
   it('never shows the password when inspected or serialised', () => {
     const d = new LdapDirectory(options());
     expect(JSON.stringify(d)).not.toContain(SECRET);
-    expect(require('node:util').inspect(d, { depth: 5, showHidden: true })).not.toContain(SECRET);
+    expect(inspect(d, { depth: 5, showHidden: true })).not.toContain(SECRET);
   });
 });
 

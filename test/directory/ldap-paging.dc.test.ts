@@ -2,7 +2,7 @@
  * Paging against a real Samba AD DC: 1,100 Hyper-V-like hosts, more than Samba's (and AD's) MaxPageSize of 1000,
  * so an unpaged search would stop at 1000 (sizeLimitExceeded) and the adapter must page to see them all.
  */
-import { Client, type ClientOptions } from 'ldapts';
+import { Client, type ClientOptions, type Filter } from 'ldapts';
 import { readFileSync } from 'node:fs';
 import { LdapDirectory } from '../../src/directory/ldap-directory';
 import { labFacts, loadEntries, MIGRATION_SERVICE_CLASS, ringClusterEntries, uniqueName } from '../ad-lab/lab';
@@ -54,7 +54,7 @@ describe('paged reads of more than MaxPageSize computers', () => {
     // that is not used), per search (its base and filter).
     const pagesPerSearch = new Map<string, number>();
     const createClient = (o: ClientOptions) => {
-      const client = new Client(o) as unknown as { _send: (req: { constructor: { name: string }; baseDN?: string; filter?: object }) => Promise<unknown> };
+      const client = new Client(o) as unknown as { _send: (req: { constructor: { name: string }; baseDN?: string; filter?: Filter }) => Promise<unknown> };
       const send = client._send.bind(client);
       client._send = (req) => {
         if (req.constructor.name === 'SearchRequest') {

@@ -8,9 +8,6 @@
 import type { Client, ClientOptions, Entry, SearchOptions, SearchResult } from 'ldapts';
 import { COMPUTER_FILTER, GROUP_FILTER, LdapDirectory, SPN_ACCOUNT_FILTER } from '../../src/directory/ldap-directory';
 import { DirectoryUnavailableError } from '../../src/domain/errors';
-import { SnapshotBuilder } from '../../src/domain/snapshot';
-
-const originalBuild = SnapshotBuilder.prototype.build;
 
 const BASE = 'DC=lab,DC=test';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -29,23 +26,25 @@ class FakeClient {
   readonly requested: string[] = [];
   open = 0;
   constructor(private readonly script: Script) {}
-  async bind(): Promise<void> {
+  bind(): Promise<void> {
     this.script.events?.push('bind');
     this.isBound = true;
+    return Promise.resolve();
   }
-  async unbind(): Promise<void> {
+  unbind(): Promise<void> {
     this.isConnected = false;
     this.isBound = false;
+    return Promise.resolve();
   }
-  async search(base: string, options: SearchOptions = {}): Promise<SearchResult> {
-    if (base === '') return { searchEntries: [{ dn: '', defaultNamingContext: BASE }], searchReferences: [] };
+  search(base: string, options: SearchOptions = {}): Promise<SearchResult> {
+    if (base === '') return Promise.resolve({ searchEntries: [{ dn: '', defaultNamingContext: BASE }], searchReferences: [] });
     const ranged = options.attributes?.find((a) => a.startsWith('memberOf;range='));
     if (ranged) {
       // The rest of a ranged memberOf (AD's MaxValRange), asked for after the search, outside its permit.
       this.requested.push(`${base} ${ranged}`);
-      return { searchEntries: [{ dn: base, 'memberOf;range=2-*': ['CN=g3,DC=lab,DC=test'] }], searchReferences: [] };
+      return Promise.resolve({ searchEntries: [{ dn: base, 'memberOf;range=2-*': ['CN=g3,DC=lab,DC=test'] }], searchReferences: [] });
     }
-    return { searchEntries: [], searchReferences: [] };
+    return Promise.resolve({ searchEntries: [], searchReferences: [] });
   }
   async *searchPaginated(_base: string, options: SearchOptions): AsyncGenerator<SearchResult> {
     const filter = String(options.filter);
@@ -192,7 +191,10 @@ describe('readData: streamed searches side by side', () => {
           const c = new FakeClient(script);
           const original = c.searchPaginated.bind(c);
           c.searchPaginated = async function* (base: string, options: SearchOptions) {
-            if (String(options.filter) !== COMPUTER_FILTER || failed) return yield* original(base, options);
+            if (String(options.filter) !== COMPUTER_FILTER || failed) {
+              yield* original(base, options);
+              return;
+            }
             // The connection of the first computer search drops after its first page.
             failed = true;
             yield { searchEntries: computers(0, 2), searchReferences: [] };

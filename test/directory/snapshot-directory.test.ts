@@ -66,9 +66,9 @@ describe('SnapshotDirectory', () => {
   it('reads each file once and caches the snapshot', async () => {
     const reads: string[] = [];
     const dir = new SnapshotDirectory(LAB, {
-      readFile: async (path) => {
+      readFile: (path) => {
         reads.push(path);
-        return readFileSync(path);
+        return Promise.resolve(readFileSync(path));
       },
     });
     const [a, b] = await Promise.all([dir.snapshot(), dir.snapshot()]);
@@ -81,12 +81,12 @@ describe('SnapshotDirectory', () => {
   it('tries again after a failed read', async () => {
     let calls = 0;
     const dir = new SnapshotDirectory('flaky.json', {
-      readFile: async () => {
+      readFile: () => {
         calls += 1;
-        if (calls === 1) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
-        return readFileSync(LAB);
+        if (calls === 1) return Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }));
+        return Promise.resolve(readFileSync(LAB));
       },
-      stat: async () => ({ mtime: new Date('2025-03-14T09:30:00Z') }),
+      stat: () => Promise.resolve({ mtime: new Date('2025-03-14T09:30:00Z') }),
     });
     await expectSnapshotError(dir.snapshot(), 'flaky.json', 'permission denied');
     const snapshot = await dir.snapshot();

@@ -11,6 +11,7 @@ import { readConfig } from '../../src/config';
 import { DemoDirectory } from '../../src/directory/demo-directory';
 import { startServer, type RunningServer } from '../../src/server';
 import { FileStateStore } from '../../src/store/file-store';
+import type { State } from '../../src/store/state';
 import { LocalConnector, teamsMessage } from '../support/connector';
 import { expectValidCard } from '../support/validate-card';
 import { FakeClock } from '../time/fake-clock';
@@ -102,14 +103,14 @@ describe('daily summaries posted proactively over HTTP', () => {
     const personalPosts = connector.messages(personal.id);
     expect(cardOf(personalPosts[personalPosts.length - 1]!)).toContain('Daily summary');
 
-    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
-    expect(state.subscriptions.map((s: { reference: { conversation: { id: string } } }) => s.reference.conversation.id).sort()).toEqual([CHANNEL, personal.id].sort());
-    expect(state.posts.filter((p: { status: string }) => p.status === 'removed').map((p: { detail: string }) => p.detail)).toEqual([
+    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as State;
+    expect(state.subscriptions.map((s) => s.reference.conversation.id).sort()).toEqual([CHANNEL, personal.id].sort());
+    expect(state.posts.filter((p) => p.status === 'removed').map((p) => p.detail)).toEqual([
       expect.stringContaining('403'),
       expect.stringContaining('404'),
     ]);
     for (const status of [403, 404]) {
-      expect(logs).toContainEqual(expect.objectContaining({ message: expect.stringContaining('unsubscribed'), fields: expect.objectContaining({ status }) }));
+      expect(logs).toContainEqual(expect.objectContaining({ message: expect.stringContaining('unsubscribed') as unknown, fields: expect.objectContaining({ status }) as unknown }));
     }
 
     // Nothing more that day, one more the next day.

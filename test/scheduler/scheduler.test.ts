@@ -299,9 +299,9 @@ describe('failures', () => {
     const state = await h.store.read();
     expect(state.subscriptions.map((x) => x.reference.conversation.id)).toEqual(['conv-ok']);
     expect(state.posts.filter((p) => p.status === 'removed')).toEqual([
-      expect.objectContaining({ key: 'msteams:conv-gone', detail: expect.stringContaining(String(status)) }),
+      expect.objectContaining({ key: 'msteams:conv-gone', detail: expect.stringContaining(String(status)) as unknown }),
     ]);
-    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'info', message: expect.stringContaining('unsubscribed'), fields: expect.objectContaining({ status }) }));
+    expect(h.logs).toContainEqual(expect.objectContaining({ level: 'info', message: expect.stringContaining('unsubscribed') as unknown, fields: expect.objectContaining({ status }) as unknown }));
   });
 
   test('a transient failure (500) is retried after the retry delay and posts once', async () => {
@@ -332,6 +332,7 @@ describe('failures', () => {
     await s.stop();
     state = await h.store.read();
     expect(h.posted().map((p) => p.at)).toEqual(['2026-03-03T08:00:00.000Z']);
+    expect(state.subscriptions[0]!.lastPostedDate).toBe('2026-03-03');
   });
 
   test('an unreadable directory is retried; after three failed scans the channel gets an error card, once', async () => {

@@ -6,6 +6,7 @@ import { runCli } from '../../src/cli/program';
 import { readSummaryConfig } from '../../src/config';
 import { ConfigError } from '../../src/domain/errors';
 import { serializeSnapshot } from '../../src/directory/snapshot-format';
+import type { FleetSummary } from '../../src/summary/model';
 import { fleetData, names } from './fleet';
 
 async function cli(args: string[]) {
@@ -34,10 +35,10 @@ describe('kcd scan --summary', () => {
 
   test('--json prints the summary model (the card\'s content) as one JSON object', async () => {
     const { stdout } = await cli(['scan', '--summary', '--json']);
-    const out = JSON.parse(stdout);
+    const out = JSON.parse(stdout) as FleetSummary;
     expect(out).toMatchObject({ format: 'kcd-summary', version: 1, directory: 'demo directory', totals: { hosts: 8, hostsWithErrors: 7, pairsReady: 4, pairsExpected: 42 } });
-    expect(out.hosts[0]).toEqual(expect.objectContaining({ host: 'HV-OLD', errors: 25, top: expect.any(Array) }));
-    expect(out.matrices[0].hosts).toHaveLength(7);
+    expect(out.hosts[0]).toEqual(expect.objectContaining({ host: 'HV-OLD', errors: 25, top: expect.any(Array) as unknown }));
+    expect(out.matrices[0]?.hosts).toHaveLength(7);
     expect(out.changes).toBeUndefined();
   });
 
@@ -56,7 +57,7 @@ describe('kcd scan --summary', () => {
 
     const second = await cli(['scan', '--summary', '--state', state, '--directory', day2, '--json']);
     expect(second.code).toBe(1);
-    const out = JSON.parse(second.stdout);
+    const out = JSON.parse(second.stdout) as FleetSummary;
     expect(out.changes).toMatchObject({
       since: '2026-03-01T06:00:00.000Z',
       newProblems: [expect.objectContaining({ host: 'HV1', rule: 'KCD001', count: 2 }), expect.objectContaining({ host: 'HV1', rule: 'KCD002', count: 2 })],

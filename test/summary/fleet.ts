@@ -71,13 +71,13 @@ export class MutableDirectory implements Directory {
   describe() {
     return { kind: 'snapshot' as const, label: 'test fleet' };
   }
-  async snapshot(): Promise<DirectorySnapshot> {
+  snapshot(): Promise<DirectorySnapshot> {
     this.snapshots++;
-    if (this.failWith) throw this.failWith;
-    return createSnapshot(fleetData(this.specs, new Date(this.now()).toISOString()));
+    if (this.failWith) return Promise.reject(this.failWith);
+    return Promise.resolve(createSnapshot(fleetData(this.specs, new Date(this.now()).toISOString())));
   }
-  async findUser() {
-    return undefined;
+  findUser() {
+    return Promise.resolve(undefined);
   }
   async close() {}
 }
