@@ -164,6 +164,17 @@ describe('the daily summary in the Microsoft 365 Agents Playground', () => {
     expect(stream!.events.filter(isChannelSummary)).toHaveLength(0);
   });
 
+  test('in the channel, a slow answer ("@kcd scan") appears, with no typing indicator before it', async () => {
+    await markCardsSeen(page);
+    const before = stream!.events.length;
+    await sendMentioning(page, 'scan');
+    const text = await (await newCard(page)).innerText();
+    expect(text).toContain('Hyper-V hosts');
+    const sent = stream!.events.slice(before).filter((e) => (e.actionConversationId ?? '').startsWith(CHANNEL.id));
+    expect(sent.some((e) => e.action === 'createMessage')).toBe(true);
+    expect(sent.filter((e) => e.action === 'typing')).toEqual([]);
+  });
+
   test('at 08:00 Berlin time the summary card is posted proactively in the channel: the checker\'s misconfigured hosts and rule ids', async () => {
     const due = nextOccurrence(SCHEDULE, clock.now());
     await markCardsSeen(page);
