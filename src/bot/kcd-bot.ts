@@ -22,7 +22,7 @@ import type { ParsedCommand } from '../commands/types';
 import { InputError, UnknownHostError } from '../domain/errors';
 import { hostNameProblem, notAHostName } from '../domain/names';
 import type { AdaptiveCard } from '../render/cards';
-import type { ConversationTarget } from '../summary/service';
+import { channelOf, type ConversationTarget } from '../summary/service';
 import { Answerer, type AnswerOptions, type Asker, type Request } from './answerer';
 import { parseCardPayload } from './card-payload';
 import { textWithoutBotMentions } from './mentions';
@@ -86,7 +86,7 @@ export interface KcdBotDeps {
  * ("19:…@thread.tacv2;messageid=123") share their channel's bucket, so a new thread is not a new allowance.
  */
 export function rateKey(activity: Partial<Pick<TurnContext['activity'], 'conversation' | 'from' | 'channelId'>>): string {
-  const conversation = (activity.conversation?.id ?? '(none)').replace(/;messageid=[^;]*$/i, '');
+  const conversation = channelOf(activity.conversation?.id ?? '(none)');
   const sender = activity.from?.aadObjectId || activity.from?.id || '(unknown)';
   return `${activity.channelId ?? ''}|${conversation}|${sender}`;
 }

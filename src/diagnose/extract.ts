@@ -23,6 +23,8 @@ export interface PasteFacts {
   hosts: string[];
 }
 
+import { knownEvent } from './knowledge';
+
 /** A host name as Windows prints it: NetBIOS or FQDN (no spaces, no path characters). */
 const HOST = String.raw`[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62})*`;
 const QUOTED = String.raw`['"‘’“”]?(${HOST})['"‘’“”]?`;
@@ -86,7 +88,7 @@ export function extractFacts(paste: string): PasteFacts {
   const computer = COMPUTER.exec(text)?.[1] ?? MACHINE_NAME.exec(text)?.[1];
   if (computer) {
     // Migration events are logged on the source; others (14050) on the host they are about.
-    const onSource = events.some((id) => id === 20306 || id === 21502 || id === 21024);
+    const onSource = events.some((id) => knownEvent(id)?.loggedOnSource === true);
     if (onSource && !source) source = computer;
     else if (!onSource) hosts.push(computer);
   }

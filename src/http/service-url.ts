@@ -64,8 +64,4 @@ export class ServiceUrlPolicy {
   problem(url: unknown): string | undefined {
     return serviceUrlProblem(url, this.mode);
   }
-
-  allows(url: unknown): boolean {
-    return this.problem(url) === undefined;
-  }
 }

@@ -76,7 +76,7 @@ export function tenantOf(sub: Pick<Subscription, 'subscriber' | 'reference'>): s
 }
 
 /** A Teams channel thread ("19:…@thread.tacv2;messageid=123") posts to and subscribes its channel. */
-function channelOf(conversationId: string): string {
+export function channelOf(conversationId: string): string {
   return conversationId.replace(/;messageid=\d+$/i, '');
 }
 

@@ -41,6 +41,6 @@ describe('service URLs the bot may talk to', () => {
   test('the policy follows the app id', () => {
     expect(ServiceUrlPolicy.forAppId('').mode).toBe('loopback');
     expect(ServiceUrlPolicy.forAppId('3f2e1d0c-9b8a-4766-a554-433221100ffe').mode).toBe('microsoft');
-    expect(ServiceUrlPolicy.forAppId('').allows(42)).toBe(false);
+    expect(ServiceUrlPolicy.forAppId('').problem(42)).toBe('it is not a URL');
   });
 });
