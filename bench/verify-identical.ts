@@ -5,6 +5,7 @@
  *   node dist/bench/verify-identical.js check <dir>   # after it: exit 1 on the first difference
  *
  * Covers the JSON fleet report (src/render/json) for synthetic 1k and 10k fleets (parent-ou, storage on and off),
+ * a synthetic 1.5k fleet as one domain group (storage on and off),
  * the demo fleet (domain and parent-ou groups, storage on and off), every demo host report, and every ordered
  * pair of demo computers (storage on and off, plus with file server FHOST1 and each demo user).
  */
@@ -51,6 +52,14 @@ function* outputs(sizes: number[]): Generator<Output> {
         text: () => JSON.stringify(fleetJson(checkFleet(snapshot, { group: { kind: 'parent-ou' }, storage }), 'synthetic'), null, 1),
       };
     }
+  }
+  // One domain group of separate clusters: nearly every pair is missing, so most take checkFleet's counting path.
+  const clusters = createSnapshot(syntheticDirectory(1500));
+  for (const storage of [true, false]) {
+    yield {
+      name: `synthetic-1500-domain-${storage}`,
+      text: () => JSON.stringify(fleetJson(checkFleet(clusters, { group: { kind: 'domain' }, storage }), 'synthetic'), null, 1),
+    };
   }
 }
 

@@ -3,17 +3,18 @@
  * deterministic order. The bot, the CLI and the daily job are front ends to these three questions.
  */
 import { CHECKS, type Check, type HostRole } from '../checks';
-import { SEVERITY_ORDER, type Finding } from '../domain/finding';
+import { hasErrors, SEVERITY_ORDER, type Finding } from '../domain/finding';
+
+export { hasErrors } from '../domain/finding';
 import type { Computer, User } from '../domain/model';
 import { migrationGroups, migrationPeers, type MigrationGroup } from '../domain/migration-group';
-import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
 import { groupAdvice, type FleetAdvice } from '../domain/group-advice';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import { InputError } from '../domain/errors';
-import { PairScreen, SCREENED_PAIR_RULES } from '../checks/pair-screen';
+import { PairScreen } from '../checks/pair-screen';
+import { countKnown, COUNTED_READY, knownDest, NOT_COUNTED, type MemberFacts, type MemberNeeds } from './fleet-counting';
 import { hostSurelyClean } from '../checks/host-screen';
 import { PairFindingSummariser, type Dropped } from './fleet-summariser';
-import { classIds, missingSpns } from '../checks/helpers';
 
 type PairCheck = Extract<Check, { scope: 'pair' }>;
 type HostCheck = Extract<Check, { scope: 'host' }>;
@@ -24,8 +25,6 @@ const HOST_CHECKS = CHECKS.filter((c): c is HostCheck => c.scope === 'host');
 const USER_CHECKS = CHECKS.filter((c): c is UserCheck => c.scope === 'user');
 /** In host and fleet questions both directions are evaluated, so the reverse-direction hint is redundant. */
 const PAIR_CHECKS_BOTH_WAYS = PAIR_CHECKS.filter((c) => c.id !== 'KCD016');
-/** The pair screen speaks for exactly these rules; should the catalogue change without it, fleets run every rule. */
-const SCREEN_COVERS_PAIR_CHECKS = PAIR_CHECKS_BOTH_WAYS.map((c) => c.id).join() === SCREENED_PAIR_RULES.join();
 
 export interface PairOptions {
   storage?: boolean;
@@ -138,9 +137,6 @@ export function normaliseFindings(findings: Iterable<Finding>): Finding[] {
     .map((k) => k.f);
 }
 
-export function hasErrors(findings: readonly Finding[]): boolean {
-  return findings.some((f) => f.severity === 'error');
-}
 
 const HOST_CHECKS_BY_ROLE: Record<HostRole, readonly HostCheck[]> = {
   source: HOST_CHECKS.filter((c) => c.roles.includes('source')),
@@ -241,64 +237,6 @@ export function checkHost(snapshot: DirectorySnapshot, host: Computer, options: 
 
 export { FLEET_FINDINGS_PER_RULE, FLEET_MAX_LISTED } from './fleet-summariser';
 
-/**
- * What pairs SOURCE → DEST can find, for DEST alone, when SOURCE is in DEST's domain and there are no file
- * servers (the other screened rules' conditions, restated): with no resource-based delegation on DEST (KCD014,
- * and KCD001/KCD002 defer to it), only KCD001/KCD002 (SOURCE's missing entries) and KCD007 (DEST lacks an SPN:
- * the same findings whatever the source) can speak; KCD013 needs two domains, KCD003 file servers.
- * undefined: DEST has resource-based delegation (the rules decide per pair).
- */
-function destOnlyFindings(snapshot: DirectorySnapshot, dest: Computer, storage: boolean): readonly Finding[] | undefined {
-  if (dest.allowedToActOnBehalfOf.length > 0) return undefined;
-  if (missingSpns(snapshot, dest, MIGRATION_SERVICE).length === 0 && (!storage || missingSpns(snapshot, dest, CIFS).length === 0)) return NO_FINDINGS;
-  // KCD007 reads DEST alone (the source is not looked at).
-  return DEST_SPN_CHECK.check({ snapshot, source: dest, dest, storage, fileServers: [] });
-}
-
-/** KCD007, typed as the pair rule it is. */
-const DEST_SPN_CHECK = PAIR_CHECKS.find((c) => c.id === 'KCD007')!;
-
-/** A form slot of a member without that form (no dNSHostName). */
-const NO_FORM = -2;
-
-/** Per group member, filled on first use by checkFleet's fast path (most fleets never take it). */
-interface MemberFacts {
-  /** destOnlyFindings per member; undefined: not known yet; null: the rules decide. */
-  readonly dest: Array<readonly Finding[] | null | undefined>;
-  /**
-   * The delegation-target ids of each member's migration (slots 0, 1) and cifs (2, 3) forms, as classIds gives
-   * them (-1: nobody lists it); NO_FORM where the form does not exist.
-   */
-  readonly formIds: Int32Array;
-}
-
-/** destOnlyFindings for member j (`dest`), with its form slots filled; null when the rules must decide. */
-function knownDest(snapshot: DirectorySnapshot, storage: boolean, dest: Computer, j: number, facts: MemberFacts): readonly Finding[] | null {
-  let known = facts.dest[j];
-  if (known === undefined) {
-    known = (SCREEN_COVERS_PAIR_CHECKS ? destOnlyFindings(snapshot, dest, storage) : undefined) ?? null;
-    facts.dest[j] = known;
-    if (known) {
-      classIds(snapshot, dest, MIGRATION_SERVICE).forEach((id, f) => (facts.formIds[j * 4 + f] = id));
-      if (storage) classIds(snapshot, dest, CIFS).forEach((id, f) => (facts.formIds[j * 4 + 2 + f] = id));
-    }
-  }
-  return known;
-}
-
-/**
- * Which of member j's form slots (see MemberFacts) SOURCE does not list, as bits: what missingEntries
- * finds for KCD001 (bits 0, 1) and KCD002 (bits 2, 3).
- */
-function missingForms(screen: PairScreen, source: Computer, formIds: Int32Array, j: number): number {
-  let mask = 0;
-  for (let s = 0; s < 4; s++) {
-    const id = formIds[j * 4 + s]!;
-    if (id !== NO_FORM && !screen.lists(source, id)) mask |= 1 << s;
-  }
-  return mask;
-}
-
 /** The group of a host that is in none (one shared array: checkFleet keeps facts per members array). */
 const NO_MEMBERS: readonly Computer[] = Object.freeze([]);
 
@@ -330,7 +268,7 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
   const group = options.group ?? { kind: 'domain' };
   const groups = migrationGroups(snapshot, group);
   // Nearly every pair is clean: the screen says so without running the rules (which run for the rest).
-  const screen = SCREEN_COVERS_PAIR_CHECKS ? new PairScreen(snapshot, storage) : undefined;
+  const screen = new PairScreen(snapshot, storage, PAIR_CHECKS_BOTH_WAYS);
   const byRule: Record<string, number> = {};
   let errors = 0;
   let warnings = 0;
@@ -347,10 +285,10 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
       const handles = new Int32Array(members.length);
       const targetFindings = new Array<Finding[]>(members.length);
       const targetBlocks = new Uint8Array(members.length);
-      const memberFacts: MemberFacts = { dest: new Array<readonly Finding[] | null | undefined>(members.length), formIds: new Int32Array(members.length * 4).fill(NO_FORM) };
+      const memberFacts: MemberFacts = new Array<MemberNeeds | null | undefined>(members.length);
       for (let j = 0; j < members.length; j++) {
         const m = members[j]!;
-        handles[j] = screen ? screen.freshHandle(m) : -1;
+        handles[j] = screen.freshHandle(m);
         targetFindings[j] = hostFindings(snapshot, m, 'target');
         targetBlocks[j] = hasErrors(targetFindings[j]!) ? 1 : 0;
       }
@@ -372,33 +310,24 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     let summariser: PairFindingSummariser | undefined;
     let peersTotal = 0;
     let peersReady = 0;
-    // Looked up until found; once a rule is summarised it stays so for the rest of the host's pairs.
-    let migrationDropped: Dropped | undefined;
-    let cifsDropped: Dropped | undefined;
+    // Per rule, the summary of this host's findings once there is one (it stays so for the rest of its pairs).
+    let dropped: Array<Dropped | undefined> | undefined;
     for (let j = 0; j < members.length; j++) {
       const peer = members[j]!;
       if (peer === host) continue;
       peersTotal++;
-      if (screen?.cleanFor(host, peer, handles[j]!)) {
+      if (screen.cleanFor(host, peer, handles[j]!)) {
         if (!ownBlocks && targetBlocks[j] === 0) peersReady++;
         continue;
       }
-      // Only KCD001/KCD002 (SOURCE's missing entries, already summarised for this host: the usual case in a
-      // large group after the first peers) and DEST's own KCD007 can speak for this pair: count the missing
-      // entries instead of building findings that would be dropped. Anything else takes the rules' path below.
-      const destOnly = summariser && screen && peer.domain === host.domain ? knownDest(snapshot, storage, peer, j, memberFacts) : null;
-      if (destOnly) {
-        const missing = missingForms(screen!, host, memberFacts.formIds, j);
-        const migration = missing & 3;
-        const cifs = missing >>> 2;
-        if (migration !== 0) migrationDropped ??= summariser!.summarising(`KCD001|${host.name}`);
-        if (cifs !== 0) cifsDropped ??= summariser!.summarising(`KCD002|${host.name}`);
-        if ((migration === 0 || migrationDropped) && (cifs === 0 || cifsDropped)) {
-          if (migration !== 0) summariser!.dropMissing(migrationDropped!, peer, MIGRATION_SERVICE, migration);
-          if (cifs !== 0) summariser!.dropMissing(cifsDropped!, peer, CIFS, cifs);
-          if (destOnly.length > 0) summariser!.add(destOnly);
-          // KCD001, KCD002 and KCD007 are errors.
-          if (missing === 0 && destOnly.length === 0 && !ownBlocks && targetBlocks[j] === 0) peersReady++;
+      // When the rules can tell from the peer alone (destNeeds) and every rule whose entries this host lacks
+      // is already summarised for it (the usual case in a large group after the first peers), count the
+      // missing entries instead of building findings that would be dropped. Anything else takes the rules' path.
+      const known = summariser && peer.domain === host.domain ? knownDest(snapshot, PAIR_CHECKS_BOTH_WAYS, storage, peer, j, memberFacts) : null;
+      if (known) {
+        const counted = countKnown(PAIR_CHECKS_BOTH_WAYS, summariser!, screen, host, peer, known, (dropped ??= new Array<Dropped | undefined>(PAIR_CHECKS_BOTH_WAYS.length)));
+        if (counted !== NOT_COUNTED) {
+          if (counted === COUNTED_READY && !ownBlocks && targetBlocks[j] === 0) peersReady++;
           continue;
         }
       }

@@ -1,6 +1,8 @@
 import { MIGRATION_SERVICE } from '../domain/spn';
-import { missingEntries, resourceBasedAllows } from './helpers';
+import { entriesOf, missingEntries, PER_PAIR, resourceBasedAllows } from './helpers';
 import type { Check } from './types';
+
+const MIGRATION_ENTRIES = entriesOf(MIGRATION_SERVICE);
 
 /** SOURCE must list the migration service of DEST, in both name forms, in msDS-AllowedToDelegateTo. */
 export const KCD001: Check = {
@@ -9,6 +11,8 @@ export const KCD001: Check = {
   title: 'Migration-service delegation missing',
   topics: ['constrained-delegation'],
   scope: 'pair',
+  // Resource-based delegation on DEST: whether it names SOURCE decides.
+  needs: (_snapshot, dest) => (dest.allowedToActOnBehalfOf.length > 0 ? PER_PAIR : MIGRATION_ENTRIES),
   check({ snapshot, source, dest }) {
     if (resourceBasedAllows(source, dest)) return []; // KCD014 speaks for this pair
     const missing = missingEntries(snapshot, source, dest, MIGRATION_SERVICE);

@@ -1,6 +1,8 @@
 import { CIFS } from '../domain/spn';
-import { missingEntries, resourceBasedAllows } from './helpers';
+import { entriesOf, missingEntries, PER_PAIR, QUIET, resourceBasedAllows } from './helpers';
 import type { Check } from './types';
+
+const CIFS_ENTRIES = entriesOf(CIFS);
 
 /** A storage move also needs cifs on DEST, in both name forms. */
 export const KCD002: Check = {
@@ -9,6 +11,7 @@ export const KCD002: Check = {
   title: 'cifs delegation to the destination missing (storage moves)',
   topics: ['constrained-delegation'],
   scope: 'pair',
+  needs: (_snapshot, dest, storage) => (!storage ? QUIET : dest.allowedToActOnBehalfOf.length > 0 ? PER_PAIR : CIFS_ENTRIES),
   check({ snapshot, source, dest, storage }) {
     if (!storage || resourceBasedAllows(source, dest)) return [];
     const missing = missingEntries(snapshot, source, dest, CIFS);

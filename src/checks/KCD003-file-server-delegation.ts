@@ -1,5 +1,5 @@
 import { CIFS } from '../domain/spn';
-import { missingEntries, resourceBasedAllows } from './helpers';
+import { missingEntries, QUIET, resourceBasedAllows } from './helpers';
 import type { Check } from './types';
 
 /** VM files or ISOs on an SMB share: SOURCE must delegate to cifs on the file server. */
@@ -9,6 +9,7 @@ export const KCD003: Check = {
   title: 'cifs delegation to the SMB file server missing',
   topics: ['constrained-delegation'],
   scope: 'pair',
+  needs: () => QUIET, // file servers only
   check({ snapshot, source, fileServers }) {
     if (fileServers.length === 0) return [];
     return fileServers

@@ -1,3 +1,4 @@
+import { QUIET } from './helpers';
 import type { Check } from './types';
 
 /** Classic constrained delegation (msDS-AllowedToDelegateTo) does not cross domains. */
@@ -7,6 +8,7 @@ export const KCD013: Check = {
   title: 'Source and destination in different domains',
   topics: ['constrained-delegation'],
   scope: 'pair',
+  needs: () => QUIET, // SOURCE in DEST's domain, no file servers
   check({ source, dest, fileServers }) {
     if (fileServers.length === 0 && dest.domain === source.domain) return [];
     return [dest, ...fileServers]

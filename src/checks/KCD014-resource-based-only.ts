@@ -1,5 +1,5 @@
 import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
-import { missingEntries, resourceBasedAllows } from './helpers';
+import { missingEntries, PER_PAIR, QUIET, resourceBasedAllows } from './helpers';
 import type { Check } from './types';
 
 /** Only resource-based delegation allows the pair: the KDC may grant it, but it is not documented for live migration. */
@@ -9,6 +9,7 @@ export const KCD014: Check = {
   title: 'Only resource-based delegation allows this pair',
   topics: ['constrained-delegation'],
   scope: 'pair',
+  needs: (_snapshot, dest) => (dest.allowedToActOnBehalfOf.length > 0 ? PER_PAIR : QUIET),
   check({ snapshot, source, dest, storage, fileServers }) {
     if (fileServers.length === 0 && !resourceBasedAllows(source, dest)) return [];
     const targets = [dest, ...fileServers].filter((t) => resourceBasedAllows(source, t));

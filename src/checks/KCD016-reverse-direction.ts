@@ -1,5 +1,5 @@
 import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
-import { missingEntries, resourceBasedAllows } from './helpers';
+import { missingEntries, PER_PAIR, resourceBasedAllows } from './helpers';
 import type { Check } from './types';
 
 /** Delegation is one-way: moving the VM back needs the mirror entries on DEST. */
@@ -9,6 +9,7 @@ export const KCD016: Check = {
   title: 'Reverse direction not configured',
   topics: ['constrained-delegation'],
   scope: 'pair',
+  needs: () => PER_PAIR, // what DEST lists for SOURCE decides
   check({ snapshot, source, dest, storage }) {
     if (resourceBasedAllows(dest, source)) return [];
     const missing = [MIGRATION_SERVICE, ...(storage ? [CIFS] : [])].flatMap((c) => missingEntries(snapshot, dest, source, c));

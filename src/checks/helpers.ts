@@ -1,6 +1,8 @@
 import type { Computer } from '../domain/model';
 import { delegationIdsOf, FORM_CLASSES, hasId, type DirectorySnapshot, type SpnHolder } from '../domain/snapshot';
 import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
+import type { Finding } from '../domain/finding';
+import type { PairNeeds } from './types';
 
 /** The names a migration can be addressed by: NetBIOS (GOGO-4) and, when known, the FQDN. */
 export function nameForms(c: Computer): string[] {
@@ -166,6 +168,28 @@ export function missingSpns(snapshot: DirectorySnapshot, target: Computer, servi
     facts.missingSpns = missing ?? NONE;
   }
   return facts.missingSpns;
+}
+
+/**
+ * Whether `target` answers to `serviceClass/<form>` for every name form (missingSpns is empty), from what
+ * createSnapshot learnt when it learnt it: fleet screens ask for every host without building its facts.
+ */
+export function answersToEvery(snapshot: DirectorySnapshot, target: Computer, serviceClass: string): boolean {
+  const slot = FORM_CLASSES.indexOf(serviceClass) * 2;
+  if (slot >= 0) {
+    const forms = target.dnsHostName ? 0b11 : 0b01; // as nameFormAt
+    if ((((snapshot.formFacts.get(target)?.held ?? 0) >>> slot) & forms) === forms) return true;
+  }
+  return missingSpns(snapshot, target, serviceClass).length === 0;
+}
+
+/** PairNeeds: the rule has nothing to say for any source (shared: asked once per host of a fleet). */
+export const QUIET: PairNeeds = Object.freeze({ kind: 'findings', findings: Object.freeze<Finding[]>([]) });
+/** PairNeeds: only the rule's check can tell. */
+export const PER_PAIR: PairNeeds = Object.freeze({ kind: 'per-pair' });
+/** PairNeeds: SOURCE's missing entries of these classes on DEST, one finding each. */
+export function entriesOf(...serviceClasses: string[]): PairNeeds {
+  return Object.freeze({ kind: 'entries', serviceClasses: Object.freeze(serviceClasses) });
 }
 
 /** Windows Server 2016 is NT 10.0; 2012 R2 is 6.3. Unknown (absent) is treated as 2016 or later. */

@@ -1,22 +1,56 @@
+import type { Finding, Severity } from '../domain/finding';
 import type { Computer } from '../domain/model';
-import { delegationIdsOf, type DirectorySnapshot } from '../domain/snapshot';
-import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
-import { classIds, missingSpns } from './helpers';
+import { delegationIdsOf, FORM_CLASSES, type DirectorySnapshot } from '../domain/snapshot';
+import { classIds } from './helpers';
+import type { Check } from './types';
+
+type PairCheck = Extract<Check, { scope: 'pair' }>;
+
+/** A missing-entries statement of one rule about one DEST (see PairNeeds `entries`). */
+export interface NeededEntries {
+  rule: string;
+  /** The rule's severity: its findings' too. */
+  severity: Severity;
+  serviceClass: string;
+}
+
+/** What the rules say about every SOURCE → DEST from DEST alone (a SOURCE in DEST's domain, no file servers). */
+export interface DestNeeds {
+  /** The findings every such pair gets whatever the source, in rule order. */
+  findings: readonly Finding[];
+  /** The entries each source must list, per rule and class, in rule order; one finding per missing entry. */
+  entries: readonly NeededEntries[];
+}
+
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 
 /**
- * The pair rules a screen speaks for: every pair rule that host and fleet questions run (KCD016 is left out
- * there). A test compares this list with the catalogue, so a new pair rule cannot slip past the screen.
+ * The rules' statements about DEST (Check.needs), put together; undefined when some rule can only tell per pair.
+ * The rules state their own conditions: nothing here knows what a rule checks.
  */
-export const SCREENED_PAIR_RULES: readonly string[] = ['KCD001', 'KCD002', 'KCD003', 'KCD007', 'KCD013', 'KCD014'];
+export function destNeeds(snapshot: DirectorySnapshot, rules: readonly PairCheck[], dest: Computer, storage: boolean): DestNeeds | undefined {
+  let findings: Finding[] | undefined;
+  let entries: NeededEntries[] | undefined;
+  for (const rule of rules) {
+    const needs = rule.needs(snapshot, dest, storage);
+    if (needs.kind === 'per-pair') return undefined;
+    if (needs.kind === 'findings') {
+      if (needs.findings.length > 0) (findings ??= []).push(...needs.findings);
+      continue;
+    }
+    for (const serviceClass of needs.serviceClasses) (entries ??= []).push({ rule: rule.id, severity: rule.severity, serviceClass });
+  }
+  return { findings: findings ?? NO_FINDINGS, entries: entries ?? [] };
+}
 
 /**
- * A conservative "nothing to report" test for SOURCE → DEST pairs without file servers, for fleet scans.
+ * A "nothing to report" test for SOURCE → DEST pairs without file servers, for fleet scans: clean when SOURCE is
+ * in DEST's domain, no rule needs to look at the pair itself, none has findings for DEST whatever the source,
+ * and SOURCE lists every entry the rules need (destNeeds). When it says "maybe", the caller runs the rules.
  *
- * Why: a fleet of 50,000 hosts has about a million pairs and nearly all are clean, yet running the six pair
- * rules on each costs a dozen calls and lookups per pair. The screen answers with a few array reads: when it
- * says clean, every screened rule returns [] for the pair (the rules' own conditions, restated: same domain,
- * no resource-based delegation on DEST, DEST answers to its migration (and cifs) SPNs, SOURCE lists every
- * needed entry). When it says "maybe", the caller runs the rules, so a screen that is too cautious only costs time.
+ * Why: a fleet of 50,000 hosts has about a million pairs and nearly all are clean, yet running the pair rules
+ * on each costs a dozen calls and lookups per pair. Here each DEST is asked once and each pair costs a few
+ * array reads.
  */
 export class PairScreen {
   /** Per delegation-target id: the source number that last listed it (no clearing between sources). */
@@ -24,9 +58,9 @@ export class PairScreen {
   private source: Computer | undefined;
   private sourceNumber = 0;
   /**
-   * Per DEST: where its needed target ids start in `pool` (pool[start] is their count), or -1 when DEST alone
-   * already gives some pair a finding. One growing buffer rather than an array per host: fewer objects for
-   * the young generation to copy.
+   * Per DEST: where its needed target ids start in `pool` (pool[start] is their count), or -1 when some pair
+   * with DEST must be judged by the rules. One growing buffer rather than an array per host: fewer objects
+   * for the young generation to copy.
    */
   private readonly needs = new Map<Computer, number>();
   private pool = new Int32Array(4096);
@@ -35,11 +69,12 @@ export class PairScreen {
   constructor(
     private readonly snapshot: DirectorySnapshot,
     private readonly storage: boolean,
+    private readonly rules: readonly PairCheck[],
   ) {
     this.listedBy = new Int32Array(snapshot.delegationTargetById.length);
   }
 
-  /** Whether SOURCE → DEST surely has no finding from the screened rules (no file servers). */
+  /** Whether SOURCE → DEST surely has no finding from the rules (no file servers). */
   clean(source: Computer, dest: Computer): boolean {
     return this.cleanFor(source, dest, this.handle(dest));
   }
@@ -61,13 +96,14 @@ export class PairScreen {
 
   /** clean(source, dest), with `start` = handle(dest). */
   cleanFor(source: Computer, dest: Computer, start: number): boolean {
-    if (start < 0 || source.domain !== dest.domain) return false; // KCD013
+    // The rules' statements hold for a SOURCE in DEST's domain only.
+    if (start < 0 || source.domain !== dest.domain) return false;
     if (source !== this.source) this.select(source);
     const listedBy = this.listedBy;
     const pool = this.pool;
     const n = this.sourceNumber;
     const end = start + 1 + pool[start]!;
-    for (let i = start + 1; i < end; i++) if (listedBy[pool[i]!] !== n) return false; // KCD001, KCD002
+    for (let i = start + 1; i < end; i++) if (listedBy[pool[i]!] !== n) return false;
     return true;
   }
 
@@ -86,58 +122,38 @@ export class PairScreen {
   }
 
   private needsOf(dest: Computer): number {
-    // KCD014, and KCD001/KCD002 defer to it: resource-based delegation on DEST.
-    if (dest.allowedToActOnBehalfOf.length > 0) return -1;
-    // At most 4 ids (2 forms, 2 classes) and their count: room for them first, so the usual case writes them
-    // straight into the pool (no array per host).
-    if (this.used + 5 > this.pool.length) {
+    const needs = destNeeds(this.snapshot, this.rules, dest, this.storage);
+    if (needs === undefined || needs.findings.length > 0) return -1;
+    const start = this.used;
+    let at = start + 1;
+    for (const { serviceClass } of needs.entries) {
+      at = this.writeIds(dest, serviceClass, at);
+      if (at < 0) return -1; // an entry nobody lists: every source misses it
+    }
+    this.pool[start] = at - start - 1;
+    this.used = at;
+    return start;
+  }
+
+  /** Writes the target ids of `serviceClass/<form>` of DEST from `at`; the next free slot, or -1 when one is unlisted. */
+  private writeIds(dest: Computer, serviceClass: string, at: number): number {
+    if (at + 2 > this.pool.length) {
       const grown = new Int32Array(this.pool.length * 2);
       grown.set(this.pool);
       this.pool = grown;
     }
-    const start = this.used;
-    const count = this.learntNeeds(dest, start + 1);
-    if (count >= 0) {
-      this.pool[start] = count;
-      this.used += count + 1;
-      return start;
-    }
-    const ids = this.askedNeeds(dest);
-    if (ids === undefined) return -1;
-    this.pool[start] = ids.length;
-    for (let i = 0; i < ids.length; i++) this.pool[start + 1 + i] = ids[i]!;
-    this.used += ids.length + 1;
-    return start;
-  }
-
-  /**
-   * The ids from what createSnapshot learnt (FormFacts), written to the pool from `at`, and their count; -1
-   * when it did not learn all the screen needs (the pool past `at` is then left as scratch).
-   */
-  private learntNeeds(dest: Computer, at: number): number {
-    const learnt = this.snapshot.formFacts.get(dest);
-    if (!learnt) return -1;
-    // Slots: migration (0, 1) and, for storage moves, cifs (2, 3); the FQDN forms (1, 3) only with a dNSHostName.
+    // What createSnapshot learnt, when it learnt every form (no per-target facts built); else the rules' helper.
+    const slot = FORM_CLASSES.indexOf(serviceClass) * 2;
+    const learnt = slot >= 0 ? this.snapshot.formFacts.get(dest) : undefined;
     const forms = dest.dnsHostName ? 2 : 1;
-    let count = 0;
-    for (let k = 0; k < (this.storage ? 2 : 1); k++) {
-      for (let f = 0; f < forms; f++) {
-        const slot = k * 2 + f;
-        // KCD007 (DEST answers to the SPN) and KCD001/KCD002 (some source lists it).
-        if (((learnt.held >>> slot) & 1) === 0 || learnt.ids[slot]! < 0) return -1;
-        this.pool[at + count++] = learnt.ids[slot]!;
-      }
+    if (learnt && learnt.ids[slot]! >= 0 && (forms === 1 || learnt.ids[slot + 1]! >= 0)) {
+      for (let f = 0; f < forms; f++) this.pool[at++] = learnt.ids[slot + f]!;
+      return at;
     }
-    return count;
-  }
-
-  /** The same, asking the rules' helpers; undefined when some pair with DEST surely has a finding. */
-  private askedNeeds(dest: Computer): number[] | undefined {
-    // KCD007: DEST must answer to the SPNs.
-    if (missingSpns(this.snapshot, dest, MIGRATION_SERVICE).length > 0) return undefined;
-    if (this.storage && missingSpns(this.snapshot, dest, CIFS).length > 0) return undefined;
-    const ids = [...classIds(this.snapshot, dest, MIGRATION_SERVICE), ...(this.storage ? classIds(this.snapshot, dest, CIFS) : [])];
-    // An entry nobody lists (id -1) is missing from every source.
-    return ids.some((id) => id < 0) ? undefined : ids;
+    for (const id of classIds(this.snapshot, dest, serviceClass)) {
+      if (id < 0) return -1;
+      this.pool[at++] = id;
+    }
+    return at;
   }
 }

@@ -38,9 +38,29 @@ interface RuleMeta {
   topics: readonly TopicId[];
 }
 
+/**
+ * What a pair rule can tell about SOURCE → DEST from DEST alone, for any SOURCE in DEST's domain and no file
+ * servers. Fleet scans judge about a million pairs by it instead of calling check per pair (pair-screen.ts),
+ * so it must be exact: a test holds every rule's statement against its check over every pair of the fixtures.
+ * - `findings`: check returns these whatever the source ([]: the rule is quiet for every such source).
+ * - `entries`: check returns one finding per `class/<form>` entry of DEST (classes in order, then nameForms
+ *   order) that SOURCE's msDS-AllowedToDelegateTo lacks (missingEntries), none when it lists them all; each
+ *   with subject SOURCE, data `{ spn, target: DEST }` and a fix adding that one entry to SOURCE.
+ * - `per-pair`: only check can tell.
+ */
+export type PairNeeds =
+  | { readonly kind: 'findings'; readonly findings: readonly Finding[] }
+  | { readonly kind: 'entries'; readonly serviceClasses: readonly string[] }
+  | { readonly kind: 'per-pair' };
+
 /** A rule is data plus a pure function: it returns findings and never throws or logs. */
 export type Check =
-  | (RuleMeta & { scope: 'pair'; check(ctx: PairContext): Finding[] })
+  | (RuleMeta & {
+      scope: 'pair';
+      check(ctx: PairContext): Finding[];
+      /** See PairNeeds; `storage` as in PairContext. Cheap: asked once per host of a fleet. */
+      needs(snapshot: DirectorySnapshot, dest: Computer, storage: boolean): PairNeeds;
+    })
   | (RuleMeta & {
       scope: 'host';
       roles: readonly HostRole[];

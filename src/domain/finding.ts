@@ -5,6 +5,10 @@ export type Severity = 'error' | 'warning' | 'info';
 
 export const SEVERITY_ORDER: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
+export function hasErrors(findings: readonly Finding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}
+
 /**
  * A fix as data, so fixes for one host merge into one `Set-ADComputer` call and the whole list can be
  * rendered as PowerShell (src/fixes/powershell.ts).

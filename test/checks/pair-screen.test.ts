@@ -1,39 +1,97 @@
-import { CHECKS } from '../../src/checks';
-import { PairScreen, SCREENED_PAIR_RULES } from '../../src/checks/pair-screen';
+import { CHECKS, type Check } from '../../src/checks';
+import { missingEntries } from '../../src/checks/helpers';
+import { PairScreen } from '../../src/checks/pair-screen';
 import { createSnapshot, type DirectorySnapshot } from '../../src/domain/snapshot';
 import { demoData } from '../../src/directory/demo-directory';
 import { loadScenarios, scenarioData } from '../support/scenario';
 
-const screened = CHECKS.filter((c) => SCREENED_PAIR_RULES.includes(c.id));
+type PairCheck = Extract<Check, { scope: 'pair' }>;
+const PAIR_RULES = CHECKS.filter((c): c is PairCheck => c.scope === 'pair');
+/** Host and fleet questions evaluate both directions, so they leave out the reverse-direction hint. */
+const FLEET_RULES = PAIR_RULES.filter((c) => c.id !== 'KCD016');
 
-/** Every ordered pair the screen calls clean must get no finding from any screened rule. */
-function verdicts(snapshot: DirectorySnapshot, storage: boolean): { clean: number; maybe: number } {
-  const screen = new PairScreen(snapshot, storage);
-  let clean = 0;
-  let maybe = 0;
-  for (const source of snapshot.data.computers) {
-    for (const dest of snapshot.data.computers) {
-      if (source === dest) continue;
-      if (!screen.clean(source, dest)) {
-        maybe++;
-        continue;
-      }
-      clean++;
-      for (const rule of screened) {
-        if (rule.scope !== 'pair') continue;
-        const found = rule.check({ snapshot, source, dest, storage, fileServers: [] });
-        expect({ rule: rule.id, source: source.name, dest: dest.name, found }).toEqual({ rule: rule.id, source: source.name, dest: dest.name, found: [] });
-      }
-    }
-  }
-  return { clean, maybe };
+function snapshots(): Array<{ name: string; snapshot: DirectorySnapshot }> {
+  return [
+    { name: 'demo', snapshot: createSnapshot(demoData(new Date(0))) },
+    ...loadScenarios().map((s) => ({ name: s.id, snapshot: createSnapshot(scenarioData(s)) })),
+  ];
 }
 
-describe('the fleet pair screen', () => {
-  test('speaks for every pair rule of host and fleet questions (all but KCD016)', () => {
-    const pairRules = CHECKS.filter((c) => c.scope === 'pair' && c.id !== 'KCD016').map((c) => c.id);
-    expect([...SCREENED_PAIR_RULES]).toEqual(pairRules);
+/** Every ordered pair of distinct computers of one domain: what Check.needs speaks about. */
+function* sameDomainPairs(snapshot: DirectorySnapshot) {
+  for (const source of snapshot.data.computers) {
+    for (const dest of snapshot.data.computers) if (source !== dest && source.domain === dest.domain) yield { source, dest };
+  }
+}
+
+describe("each pair rule's own statement about a destination (Check.needs)", () => {
+  test.each(PAIR_RULES.map((r) => [r.id, r] as const))('%s: what it states from DEST alone is what check finds for every source', (_id, rule) => {
+    const kinds = { findings: 0, entries: 0, 'per-pair': 0 };
+    for (const { name, snapshot } of snapshots()) {
+      for (const storage of [true, false]) {
+        for (const { source, dest } of sameDomainPairs(snapshot)) {
+          const needs = rule.needs(snapshot, dest, storage);
+          kinds[needs.kind]++;
+          if (needs.kind === 'per-pair') continue;
+          const found = rule.check({ snapshot, source, dest, storage, fileServers: [] });
+          const where = { snapshot: name, storage, source: source.name, dest: dest.name };
+          if (needs.kind === 'findings') {
+            expect({ ...where, found }).toEqual({ ...where, found: needs.findings });
+            continue;
+          }
+          const spns = needs.serviceClasses.flatMap((c) => missingEntries(snapshot, source, dest, c));
+          const stated = spns.map((spn) => ({
+            rule: rule.id,
+            severity: rule.severity,
+            subject: source.name,
+            data: { spn, target: dest.name },
+            fix: { kind: 'computer', host: source.name, addDelegation: [spn] },
+          }));
+          const shape = found.map(({ rule, severity, subject, data, fix }) => ({ rule, severity, subject, data, fix }));
+          expect({ ...where, found: shape }).toEqual({ ...where, found: stated });
+        }
+      }
+    }
+    // The fixtures reach the statement a rule of fleet questions makes (not only "per-pair", which says nothing).
+    if (FLEET_RULES.includes(rule)) expect(kinds.findings + kinds.entries).toBeGreaterThan(0);
   });
+
+  test('the fixtures reach every kind of statement, and findings that are not empty', () => {
+    const seen = new Set<string>();
+    for (const { snapshot } of snapshots()) {
+      for (const dest of snapshot.data.computers) {
+        for (const rule of PAIR_RULES) {
+          const needs = rule.needs(snapshot, dest, true);
+          seen.add(needs.kind === 'findings' && needs.findings.length > 0 ? 'findings+' : needs.kind);
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual(['entries', 'findings', 'findings+', 'per-pair']);
+  });
+});
+
+describe('the fleet pair screen', () => {
+  /** Every ordered pair the screen calls clean must get no finding from any of its rules. */
+  function verdicts(snapshot: DirectorySnapshot, storage: boolean): { clean: number; maybe: number } {
+    const screen = new PairScreen(snapshot, storage, FLEET_RULES);
+    let clean = 0;
+    let maybe = 0;
+    for (const source of snapshot.data.computers) {
+      for (const dest of snapshot.data.computers) {
+        if (source === dest) continue;
+        if (!screen.clean(source, dest)) {
+          maybe++;
+          continue;
+        }
+        clean++;
+        for (const rule of FLEET_RULES) {
+          const found = rule.check({ snapshot, source, dest, storage, fileServers: [] });
+          expect({ rule: rule.id, source: source.name, dest: dest.name, found }).toEqual({ rule: rule.id, source: source.name, dest: dest.name, found: [] });
+        }
+      }
+    }
+    return { clean, maybe };
+  }
 
   test.each([true, false])('never calls a pair with findings clean: demo directory, storage %s', (storage) => {
     const { clean, maybe } = verdicts(createSnapshot(demoData(new Date(0))), storage);
@@ -47,5 +105,12 @@ describe('the fleet pair screen', () => {
       for (const storage of [true, false]) clean += verdicts(createSnapshot(scenarioData(scenario)), storage).clean;
     }
     expect(clean).toBeGreaterThan(0);
+  });
+
+  test('a rule that can only tell per pair keeps every pair into that destination from the screen', () => {
+    const snapshot = createSnapshot(demoData(new Date(0)));
+    const everyPairPerPair: PairCheck = { ...FLEET_RULES[0]!, needs: () => ({ kind: 'per-pair' }) };
+    const screen = new PairScreen(snapshot, true, [...FLEET_RULES, everyPairPerPair]);
+    for (const { source, dest } of sameDomainPairs(snapshot)) expect(screen.clean(source, dest)).toBe(false);
   });
 });
