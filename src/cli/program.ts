@@ -242,13 +242,14 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
       const directory = session.directory(opts.directory);
       const snapshot = await directory.snapshot();
       const [{ diagnose }, { diagnosisJson, diagnosisText }] = await Promise.all([import('../diagnose/diagnose'), import('../render/diagnose')]);
-      const d = diagnose(snapshot, paste);
+      const d = diagnose(snapshot, paste, { group: config.migrationGroup });
       if (d.causes.length === 0 && !d.facts.source && !d.facts.destination && d.facts.hosts.length === 0) {
         throw new InputError('I found no error code, event id or host names in that text.', 'Paste the whole error: the Move-VM output with its codes, or the event text with its Event ID and Computer lines.');
       }
       const label = directory.describe().label;
       print(io, opts.json, () => diagnosisJson(d, label), () => diagnosisText(d, label));
-      setExit(d.report ? (d.report.ready ? EXIT.ok : EXIT.findings) : EXIT.input);
+      const checked = d.report ?? d.hostReport;
+      setExit(checked ? (checked.ready ? EXIT.ok : EXIT.findings) : EXIT.input);
     });
 
   program

@@ -4,7 +4,9 @@
  * KCD001, KCD004") or, when none does, what outside AD causes it and what to try next. A code kcd does not
  * know is named as unknown, never dropped. Pure: a snapshot in, a Diagnosis out.
  */
-import { checkPair, type PairReport } from '../checker';
+import { checkHost, checkPair, type HostReport, type PairReport } from '../checker';
+import type { Finding } from '../domain/finding';
+import type { MigrationGroup } from '../domain/migration-group';
 import { UnknownHostError } from '../domain/errors';
 import type { Computer } from '../domain/model';
 import { resolveHost } from '../domain/names';
@@ -34,6 +36,11 @@ export interface Diagnosis {
   facts: PasteFacts;
   /** The pair checked, when both hosts were named and found. */
   report?: PairReport;
+  /**
+   * When the paste names one host and no pair (an event such as 14050 about the host it was logged on, or only
+   * a source or only a destination): that host checked against its migration group.
+   */
+  hostReport?: HostReport;
   causes: Cause[];
   /** Names the paste gives that the directory does not know (with "did you mean"). */
   unknown: UnknownName[];
@@ -51,29 +58,41 @@ function resolve(snapshot: DirectorySnapshot, name: string, role: UnknownName['r
   }
 }
 
-function cause(entry: KnownCause | undefined, id: { code: string } | { event: number }, report: PairReport | undefined): Cause {
+function cause(entry: KnownCause | undefined, id: { code: string } | { event: number }, findings: readonly Finding[]): Cause {
   if (!entry) {
     const what = 'code' in id ? `error code ${id.code}` : `event ${id.event}`;
     return { ...id, known: false, meaning: `kcd does not know ${what}: look it up with the text that came with it.`, explainedBy: [], notInAd: [] };
   }
-  const found = new Set(report?.findings.filter((f) => f.severity !== 'info').map((f) => f.rule) ?? []);
+  const found = new Set(findings.filter((f) => f.severity !== 'info').map((f) => f.rule));
   return { ...id, known: true, meaning: entry.meaning, explainedBy: entry.rules.filter((r) => found.has(r)), notInAd: [...entry.notInAd] };
 }
 
-export function diagnose(snapshot: DirectorySnapshot, paste: string): Diagnosis {
+export interface DiagnoseOptions {
+  /** The migration group a host named alone is checked in (KCD_MIGRATION_GROUP); default: its domain. */
+  group?: MigrationGroup;
+}
+
+export function diagnose(snapshot: DirectorySnapshot, paste: string, options: DiagnoseOptions = {}): Diagnosis {
   const facts = extractFacts(paste);
   const unknown: UnknownName[] = [];
   const source = facts.source ? resolve(snapshot, facts.source, 'source', unknown) : undefined;
   const dest = facts.destination ? resolve(snapshot, facts.destination, 'destination', unknown) : undefined;
   const fileServers = facts.fileServers.map((f) => resolve(snapshot, f, 'file server', unknown)).filter((c): c is Computer => c !== undefined);
-  for (const h of facts.hosts) resolve(snapshot, h, 'host', unknown);
+  const named = facts.hosts.map((h) => resolve(snapshot, h, 'host', unknown)).filter((c): c is Computer => c !== undefined);
   const missing: string[] = [];
   if (!facts.source) missing.push('the source host (the paste does not say where the move started)');
   if (!facts.destination) missing.push('the destination host');
   const report = source && dest ? checkPair(snapshot, source, dest, { storage: facts.storage, fileServers }) : undefined;
+  // One host and no pair: what AD says about that host is what can explain the paste.
+  const alone = report ? [] : [...new Set([...(source ? [source] : []), ...(dest ? [dest] : []), ...named])];
+  // A move's paste says whether it moved storage; a host named only by an event gets kcd host's default (storage on).
+  const storage = source || dest ? facts.storage : undefined;
+  const hostReport = alone.length === 1 ? checkHost(snapshot, alone[0]!, { storage, group: options.group }) : undefined;
+  // A host report covers the host's peers too: only the findings about the host itself explain what it logged.
+  const findings = report?.findings ?? hostReport?.findings.filter((f) => f.subject === hostReport.host.name) ?? [];
   const causes = [
-    ...facts.codes.map((code) => cause(knownCode(code), { code }, report)),
-    ...facts.events.map((event) => cause(knownEvent(event), { event }, report)),
+    ...facts.codes.map((code) => cause(knownCode(code), { code }, findings)),
+    ...facts.events.map((event) => cause(knownEvent(event), { event }, findings)),
   ];
-  return { facts, ...(report ? { report } : {}), causes, unknown, missing };
+  return { facts, ...(report ? { report } : {}), ...(hostReport ? { hostReport } : {}), causes, unknown, missing };
 }

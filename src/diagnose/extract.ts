@@ -4,7 +4,8 @@
  * written (the diagnosis resolves them against the directory).
  *
  * Hosts are taken only from the phrases that name them ("failed at migration source 'X'", "with host 'Y'",
- * -DestinationHost Y, "to destination host 'Y'", an event's Computer field, "started it on X", "from X to Y"):
+ * -DestinationHost Y, "to destination host 'Y'", an event's Computer field, "started it on X", "from X to Y", and
+ * in a sentence about the move, "moving vm01 to gogo-4" / "migrating it from gogo-3" for names shaped like hosts):
  * VM names ("operation for 'VM01'"), GUIDs, paths and position lines are never hosts.
  */
 
@@ -29,11 +30,19 @@ import { knownEvent } from './knowledge';
 const HOST = String.raw`[A-Za-z0-9][A-Za-z0-9-]{0,62}(?:\.[A-Za-z0-9][A-Za-z0-9-]{0,62})*`;
 const QUOTED = String.raw`['"‘’“”]?(${HOST})['"‘’“”]?`;
 
+/**
+ * A host named in a sentence of the user's own ("moving vm01 to gogo-4 failed", "from X to Y"): a quoted name, or
+ * one shaped like a host name (a digit, a hyphen or a dot in it), so "to the new host" names nobody.
+ */
+const HOSTLIKE = String.raw`['"‘’“”]?((?:(?<=['"‘’“”])|(?=[A-Za-z0-9.-]*[0-9.-]))${HOST})['"‘’“”]?(?![\w-])`;
+const MOVING = String.raw`\b(?:mov|migrat|live[- ]migrat)\w*\b[^.\n]{0,60}?`;
+
 const SOURCE_PATTERNS: readonly RegExp[] = [
   new RegExp(String.raw`failed at (?:the )?migration source\s+${QUOTED}`, 'i'),
   new RegExp(String.raw`at (?:the )?source host\s+${QUOTED}`, 'i'),
   new RegExp(String.raw`\bI (?:started|ran|launched|kicked off) (?:it|the (?:move|migration)|the Move-VM)? ?(?:on|from)\s+${QUOTED}`, 'i'),
-  new RegExp(String.raw`\bfrom\s+${QUOTED}\s+to\s+(?:host\s+)?${QUOTED}`, 'i'),
+  new RegExp(String.raw`\bfrom\s+${HOSTLIKE}\s+to\s+(?:host\s+)?${HOSTLIKE}`, 'i'),
+  new RegExp(String.raw`${MOVING}\bfrom\s+(?:host\s+)?${HOSTLIKE}`, 'i'),
 ];
 
 const DESTINATION_PATTERNS: readonly RegExp[] = [
@@ -41,7 +50,8 @@ const DESTINATION_PATTERNS: readonly RegExp[] = [
   new RegExp(String.raw`to (?:the )?destination host\s+${QUOTED}`, 'i'),
   new RegExp(String.raw`failed at (?:the )?migration destination\s+${QUOTED}`, 'i'),
   new RegExp(String.raw`(?:migration|connection) with host\s+${QUOTED}`, 'i'),
-  new RegExp(String.raw`\bfrom\s+${QUOTED}\s+to\s+(?:host\s+)?${QUOTED}`, 'i'),
+  new RegExp(String.raw`\bfrom\s+${HOSTLIKE}\s+to\s+(?:host\s+)?${HOSTLIKE}`, 'i'),
+  new RegExp(String.raw`${MOVING}\bto\s+(?:host\s+)?${HOSTLIKE}`, 'i'),
 ];
 
 const CODE = /\b0x([0-9a-f]{8})\b/gi;

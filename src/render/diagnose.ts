@@ -1,7 +1,7 @@
 /** A diagnosis (src/diagnose/) as `kcd diagnose --json` prints it, and as text. */
 import type { Diagnosis } from '../diagnose/diagnose';
-import { pairJson } from './json';
-import { pairText } from './text';
+import { hostJson, pairJson } from './json';
+import { hostText, pairText } from './text';
 
 export function diagnosisJson(d: Diagnosis, directory: string) {
   return {
@@ -21,7 +21,16 @@ export function diagnosisJson(d: Diagnosis, directory: string) {
     ...(d.unknown.length > 0 ? { unknown: d.unknown } : {}),
     ...(d.missing.length > 0 ? { missing: d.missing } : {}),
     check: d.report ? pairJson(d.report, directory) : null,
+    // One host named and no pair: the object `kcd host --json` prints for it.
+    ...(d.hostReport ? { host: hostJson(d.hostReport, directory) } : {}),
   };
+}
+
+/** Why the "look here" list is shown: what was checked and found no rule to blame. */
+export function notExplained(d: Diagnosis): string {
+  if (d.report) return 'AD does not explain it for this pair';
+  if (d.hostReport) return `AD does not explain it for ${d.hostReport.host.name}`;
+  return 'Outside AD';
 }
 
 function causeLines(d: Diagnosis): string[] {
@@ -31,7 +40,7 @@ function causeLines(d: Diagnosis): string[] {
     const lines = [`${what}: ${c.meaning}`];
     if (c.explainedBy.length > 0) lines.push(`    AD explains it: ${c.explainedBy.join(', ')} (below).`);
     else if (c.known) {
-      lines.push(d.report ? '    AD does not explain it for this pair; look here:' : '    Outside AD, look here:');
+      lines.push(`    ${notExplained(d)}; look here:`);
       for (const n of c.notInAd) lines.push(`    - ${n}`);
     }
     return lines;
@@ -44,6 +53,7 @@ export function diagnosisText(d: Diagnosis, directory: string): string {
   lines.push(...causeLines(d), '');
   for (const u of d.unknown) lines.push(`The ${u.role} "${u.name}" is not in the directory${u.suggestions.length ? `; did you mean ${u.suggestions.join(', ')}?` : '.'}`);
   if (d.missing.length > 0) lines.push(`No pair check: the paste does not name ${d.missing.join(' or ')}. Run kcd check <source> <destination>.`);
+  if (d.hostReport) lines.push(`The paste names one host: ${d.hostReport.host.name}, checked against its migration group.`, '', hostText(d.hostReport, directory));
   if (d.report) lines.push(pairText(d.report, directory));
   return lines.join('\n').trimEnd();
 }

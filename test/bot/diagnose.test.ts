@@ -31,6 +31,14 @@ describe('pasted failures and typing, over HTTP', () => {
     return JSON.stringify(card);
   }
 
+  test('an Event Viewer paste of 14050 gets the diagnosis and the host check of the host that logged it', async () => {
+    const card = await ask(paste('event-14050-gogo5.txt'), 'paste-14050');
+    expect(card).toContain('What the failure says');
+    expect(card).toContain('names one host: **GOGO-5**');
+    expect(card).toContain('AD explains it: KCD007');
+    expect(card).toContain('setspn -S');
+  });
+
   test('a multi-line Move-VM paste gets the diagnosis and the pair\'s fixes', async () => {
     const card = await ask(paste('move-vm-no-credentials-gogo3-gogo4-storage.txt'), 'paste-1');
     expect(card).toContain('What the failure says');

@@ -48,6 +48,17 @@ describe('kcd diagnose', () => {
     expect(stdout).toContain('TCP 6600');
   });
 
+  test('an event about one host (14050): that host checked as kcd host checks it, exit 1 when it is not ready', async () => {
+    const { code, stdout } = await cli(['diagnose', '--json'], paste('event-14050-gogo5.txt'));
+    expect(code).toBe(1);
+    const out = JSON.parse(stdout) as DiagnosisJson & { host?: { host: string; ready: boolean } };
+    expect(out.check).toBeNull();
+    expect(out.host).toMatchObject({ host: 'GOGO-5', ready: false });
+    expect(out.causes[0]).toMatchObject({ event: 14050, explainedBy: ['KCD007'] });
+    const host = await cli(['host', 'GOGO-5', '--json']);
+    expect(out.host).toEqual(JSON.parse(host.stdout));
+  });
+
   test('an unknown host: "did you mean", check null, exit 2', async () => {
     const { code, stdout } = await cli(['diagnose', '--json', "failed at migration source 'GOGO3' with host 'GOGO-4' (0x8009030E)"]);
     expect(code).toBe(2);

@@ -1,7 +1,7 @@
 /** A diagnosis against the demo directory: the rules that explain each code, the rest named, unknown hosts with suggestions. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkPair } from '../../src/checker';
+import { checkHost, checkPair } from '../../src/checker';
 import { diagnose } from '../../src/diagnose/diagnose';
 import { KNOWN_CODES, KNOWN_EVENTS } from '../../src/diagnose/knowledge';
 import { CHECKS } from '../../src/checks';
@@ -54,6 +54,42 @@ describe('diagnose', () => {
     const json = JSON.stringify(card);
     expect(json).toContain('AD explains it: KCD001, KCD007');
     expect(json).toContain('Set-ADComputer');
+  });
+
+  test('an event about the host it was logged on (14050) checks that host: AD explains it when the host lacks its SPNs', () => {
+    const d = diagnose(snapshot, paste('event-14050-gogo5.txt'));
+    expect(d.report).toBeUndefined();
+    const expected = checkHost(snapshot, resolveHost(snapshot, 'GOGO-5'));
+    expect(d.hostReport?.host.name).toBe('GOGO-5');
+    expect(d.hostReport?.findings).toEqual(expected.findings);
+    expect(d.causes).toEqual([expect.objectContaining({ event: 14050, known: true, explainedBy: ['KCD007'] })]);
+    const json = diagnosisJson(d, 'demo directory');
+    expect(json.check).toBeNull();
+    expect(json.host).toMatchObject({ host: 'GOGO-5', ready: false });
+    const card = diagnosisCard(d, { directoryLabel: 'demo directory' });
+    expectValidCard(card);
+    const text = JSON.stringify(card);
+    expect(text).toContain('AD explains it: KCD007');
+    expect(text).toContain('setspn -S');
+  });
+
+  test('the same event from a host whose SPNs are in place: AD does not explain it for that host, the service is named', () => {
+    const d = diagnose(snapshot, paste('event-14050-gogo5.txt').replace('GOGO-5.contoso.com', 'GOGO-2.contoso.com'));
+    expect(d.hostReport?.host.name).toBe('GOGO-2');
+    expect(d.causes).toEqual([expect.objectContaining({ event: 14050, explainedBy: [], notInAd: [expect.stringContaining('Virtual Machine Management service')] })]);
+    expect(JSON.stringify(diagnosisCard(d, { directoryLabel: 'demo directory' }))).toContain('AD does not explain it for GOGO-2');
+  });
+
+  test('a paste that names only the source checks the source: its own findings explain the code, not its peers\'', () => {
+    const d = diagnose(snapshot, "Virtual machine migration operation for 'VM01' failed at migration source 'GOGO-3'. (0x8009030E)");
+    expect(d.report).toBeUndefined();
+    expect(d.hostReport?.host.name).toBe('GOGO-3');
+    const own = new Set(d.hostReport!.findings.filter((f) => f.subject === 'GOGO-3' && f.severity !== 'info').map((f) => f.rule));
+    expect(d.causes[0]!.explainedBy).toEqual(KNOWN_CODES[0]!.rules.filter((r) => own.has(r)));
+    expect(d.causes[0]!.explainedBy.length).toBeGreaterThan(0);
+    // GOGO-5 lacks an SPN (KCD007 about GOGO-5 is among GOGO-3's host findings) but that is not GOGO-3's doing.
+    expect(d.hostReport!.findings.some((f) => f.rule === 'KCD007' && f.subject === 'GOGO-5')).toBe(true);
+    expect(d.causes[0]!.explainedBy).not.toContain('KCD007');
   });
 
   test('the knowledge table: every code and event has a meaning, a source, and rule ids that exist', () => {

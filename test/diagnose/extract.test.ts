@@ -50,6 +50,26 @@ describe('extractFacts', () => {
     });
   });
 
+  test.each([
+    ['the destination of a move in the user\'s words', 'moving vm01 to gogo-4 failed with 0x8009030E', { destination: 'gogo-4' }],
+    ['the source of a move in the user\'s words', 'Live migrating web01 from GOGO-3 failed (0x8009030E)', { source: 'GOGO-3' }],
+    ['an FQDN at the end of a sentence', 'I was moving the vm to gogo-4.contoso.com. It failed: 0x8009030E', { destination: 'gogo-4.contoso.com' }],
+    ['a quoted name of any shape', "move to 'HYPERV' failed 0x8009030E", { destination: 'HYPERV' }],
+    ['"from X to Y" with quoted names of any shape', "from 'ALPHA' to 'BETA' failed 0x8009030E", { source: 'ALPHA', destination: 'BETA' }],
+  ])('%s', (_name, text, hosts) => {
+    const facts = extractFacts(text);
+    expect({ source: facts.source, destination: facts.destination }).toEqual({ source: undefined, destination: undefined, ...hosts });
+  });
+
+  test.each([
+    ['"the new host"', 'migrating VM01 from gogo-3 to the new host failed (0x8009030E)', { source: 'gogo-3' }],
+    ['plain words', 'moving the vm from home to work failed 0x8009030E', {}],
+    ['a path', 'moving files to C:\\VMs failed 0x80070005', {}],
+  ])('words that are not host names are not taken as hosts: %s', (_name, text, hosts) => {
+    const facts = extractFacts(text);
+    expect({ source: facts.source, destination: facts.destination }).toEqual({ source: undefined, destination: undefined, ...hosts });
+  });
+
   test('paths, position lines and GUIDs never become hosts', () => {
     const facts = extractFacts("At line:1 char:1\n+ ~~~~~~\nC:\\ClusterStorage\\Volume1\\VM01 {5C3F9A0E-2B7D-4E51-9C1A-0D2B7E1F4A21} (0x80070005)");
     expect(facts).toEqual({ storage: false, fileServers: [], codes: ['0x80070005'], events: [], hosts: [] });

@@ -18,8 +18,9 @@ export const diagnose = defineCommand<{ kcd: 'diagnose'; text: string }, 'diagno
   request: (parsed) => (parsed.paste ? { kcd: 'diagnose', text: parsed.paste } : undefined),
   async handle(request, ctx) {
     const snapshot = await ctx.snapshot();
-    const d = diagnosePaste(snapshot, request.text);
-    const verdict = d.report ? (d.report.ready ? 'ready' : 'not ready') : 'no pair';
+    const d = diagnosePaste(snapshot, request.text, { group: ctx.migrationGroup });
+    const checked = d.report ?? d.hostReport;
+    const verdict = checked ? `${d.report ? 'pair' : 'host'} ${checked.ready ? 'ready' : 'not ready'}` : 'no pair';
     return { card: diagnosisCard(d, ctx.cardContext(snapshot)), summary: `diagnose ${d.facts.codes.join(',') || '-'} ${d.facts.events.join(',') || '-'}: ${verdict}` };
   },
 });

@@ -3,6 +3,8 @@
  * pair's findings) or where else to look, hosts the directory does not know, then the pair's own card.
  */
 import type { Diagnosis } from '../../diagnose/diagnose';
+import { notExplained } from '../diagnose';
+import { hostCard } from './host';
 import { adaptiveCard, container, footer, submit, text } from './common';
 import { md } from './markdown';
 import { pairCard } from './pair';
@@ -15,7 +17,7 @@ function causeElements(d: Diagnosis): CardElement[] {
     const items: CardElement[] = [text(`**${what}**: ${md(c.meaning, 400)}`, { spacing: 'Small' })];
     if (c.explainedBy.length > 0) items.push(text(`**AD explains it: ${c.explainedBy.join(', ')}** (below)`, { color: 'Attention', spacing: 'None' }));
     else if (c.known) {
-      items.push(text(d.report ? 'AD does not explain it for this pair. Look here:' : 'Outside AD, look here:', { spacing: 'None', isSubtle: true }));
+      items.push(text(`${md(notExplained(d), 120)}. Look here:`, { spacing: 'None', isSubtle: true }));
       for (const n of c.notInAd) items.push(text(`• ${md(n, 400)}`, { spacing: 'None' }));
     }
     return container(items, { spacing: 'Small' });
@@ -41,13 +43,14 @@ export function diagnosisCard(d: Diagnosis, ctx: CardContext): AdaptiveCard {
     const destination = d.unknown.find((u) => u.role === 'destination')?.suggestions[0] ?? d.facts.destination;
     actions.push(submit(`Check ${source} → ${destination}`, { kcd: 'check', source, destination, storage: d.facts.storage, fileServers: [] }));
   }
-  if (!d.report) {
+  const checked = d.report ? pairCard(d.report, ctx) : d.hostReport ? hostCard(d.hostReport, ctx) : undefined;
+  if (!checked) {
     body.push(footer(ctx));
     return adaptiveCard(body, { actions, fallbackText: `Diagnosis: ${d.causes.map((c) => c.code ?? `event ${c.event}`).join(', ') || 'no code'}` });
   }
-  const pair = pairCard(d.report, ctx);
-  return adaptiveCard([...body, container(pair.body, { separator: true, spacing: 'Large' })], {
-    actions: [...(pair.actions ?? []), ...actions],
-    fallbackText: `Diagnosis: ${d.causes.map((c) => c.code ?? `event ${c.event}`).join(', ') || 'no code'}; ${pair.fallbackText ?? ''}`,
+  if (d.hostReport) body.push(text(`Your paste names one host: **${md(d.hostReport.host.name, 80)}**, checked against its migration group below.`, { isSubtle: true }));
+  return adaptiveCard([...body, container(checked.body, { separator: true, spacing: 'Large' })], {
+    actions: [...(checked.actions ?? []), ...actions],
+    fallbackText: `Diagnosis: ${d.causes.map((c) => c.code ?? `event ${c.event}`).join(', ') || 'no code'}; ${checked.fallbackText ?? ''}`,
   });
 }
