@@ -156,7 +156,7 @@ function domainFigures(report: FleetReport): DomainFigures {
     }
     return { chars, bytes, chunks };
   });
-  const advice = report.advice ?? [];
+  const advice = (report.advice ?? []).filter((a) => a.kind === 'separate-clusters');
   return {
     findings,
     maxHostFindings,

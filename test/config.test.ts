@@ -37,7 +37,7 @@ describe('readConfig', () => {
     const config = readConfig({}, noFile);
     expect(config).toEqual<Config>({
       directory: { kind: 'demo' },
-      migrationGroup: { kind: 'domain' },
+      migrationGroup: { kind: 'auto' },
       cacheTtlSeconds: 300,
       logLevel: 'info',
       bot: { port: 3978, bindHost: '127.0.0.1', appId: '', appPassword: '', appType: 'MultiTenant', localMode: true, allowedTenants: [], anyTenant: false, allowedUsers: [], allowedGroups: [], rateLimit: { capacity: 8, windowMs: 10_000 } },
@@ -118,6 +118,8 @@ describe('readConfig', () => {
   });
 
   it.each([
+    ['auto', { kind: 'auto' }],
+    ['Delegation', { kind: 'delegation' }],
     ['domain', { kind: 'domain' }],
     ['parent-ou', { kind: 'parent-ou' }],
     ['ou:OU=Hyper-V,DC=contoso,DC=com', { kind: 'ou', dn: 'OU=Hyper-V,DC=contoso,DC=com' }],

@@ -180,8 +180,12 @@ test(`load: ${CONVERSATIONS} concurrent conversations for ${SECONDS} s over HTTP
               channelData: { tenant: { id: 'tenant-1' } },
             }),
           }).catch((e: unknown) => ({ ok: false, status: 0, statusText: String(e), text: () => Promise.resolve('') }));
-          if (!res.ok) httpErrors.push(`${res.status} ${res.statusText}`);
           await res.text();
+          if (!res.ok) {
+            // No turn ran, so no reply will come: stop this conversation and let the assertion name the status.
+            httpErrors.push(`${id}: ${res.status} ${res.statusText}`);
+            break;
+          }
           await connector.waitFor(id, sent);
           latencies.push(performance.now() - start);
           await new Promise((r) => setTimeout(r, THINK_MS));

@@ -7,7 +7,7 @@ import { hasErrors, SEVERITY_ORDER, type Finding } from '../domain/finding';
 
 export { hasErrors } from '../domain/finding';
 import type { Computer, User } from '../domain/model';
-import { migrationGroups, migrationPeers, type MigrationGroup } from '../domain/migration-group';
+import { migrationGroups, migrationPeers, resolvedFleetGroup, resolvedGroup, type MigrationGroup } from '../domain/migration-group';
 import { groupAdvice, type FleetAdvice } from '../domain/group-advice';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import { InputError } from '../domain/errors';
@@ -220,7 +220,7 @@ export interface GroupOptions {
 /** One host against every peer in its migration group, both directions. */
 export function checkHost(snapshot: DirectorySnapshot, host: Computer, options: GroupOptions = {}): HostReport {
   const storage = options.storage ?? true;
-  const group = options.group ?? { kind: 'domain' };
+  const group = resolvedGroup(snapshot, host, options.group ?? { kind: 'auto' });
   const cache = new HostFindingCache(snapshot);
   const all: Finding[] = [];
   const peers = migrationPeers(snapshot, host, group).map((peer) => {
@@ -265,7 +265,7 @@ function ownTargetFindings(snapshot: DirectorySnapshot, host: Computer, members:
  */
 export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = {}): FleetReport {
   const storage = options.storage ?? true;
-  const group = options.group ?? { kind: 'domain' };
+  const group = resolvedFleetGroup(snapshot, options.group ?? { kind: 'auto' });
   const groups = migrationGroups(snapshot, group);
   // Nearly every pair is clean: the screen says so without running the rules (which run for the rest).
   const screen = new PairScreen(snapshot, storage, PAIR_CHECKS_BOTH_WAYS);

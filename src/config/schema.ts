@@ -251,8 +251,10 @@ const migrationGroupSchema = z
   .string()
   .optional()
   .transform((text, ctx): MigrationGroup => {
-    if (text === undefined) return { kind: 'domain' };
+    if (text === undefined) return { kind: 'auto' };
     const lower = text.toLowerCase();
+    if (lower === 'auto') return { kind: 'auto' };
+    if (lower === 'delegation') return { kind: 'delegation' };
     if (lower === 'domain') return { kind: 'domain' };
     if (lower === 'parent-ou') return { kind: 'parent-ou' };
     const m = /^(ou|group)\s*:\s*(.*)$/i.exec(text);
@@ -269,7 +271,7 @@ const migrationGroupSchema = z
     }
     ctx.addIssue({
       code: 'custom',
-      message: `expected domain, parent-ou, ou:<DN> or group:<DN or name>, got ${quote(text)}`,
+      message: `expected auto, delegation, domain, parent-ou, ou:<DN> or group:<DN or name>, got ${quote(text)}`,
     });
     return z.NEVER;
   });

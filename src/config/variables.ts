@@ -97,9 +97,9 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'KCD_MIGRATION_GROUP',
     section: 'checks',
     description:
-      'Which Hyper-V hosts are expected to migrate to each other in host and fleet checks: domain (every host of a domain), parent-ou (hosts in the same OU), ou:<DN> (hosts under that OU), or group:<DN or name> (members of that AD group).',
+      'Which Hyper-V hosts are expected to migrate to each other in host and fleet checks: auto (domain for a domain of at most 300 Hyper-V hosts, else delegation), delegation (the hosts connected by delegation, as clusters are built), domain (every host of a domain), parent-ou (hosts in the same OU), ou:<DN> (hosts under that OU), or group:<DN or name> (members of that AD group).',
     example: 'ou:OU=Hyper-V,DC=contoso,DC=com',
-    default: 'domain',
+    default: 'auto',
   },
   {
     name: 'KCD_CACHE_TTL_SECONDS',

@@ -7,7 +7,8 @@
  * fix: a host would need 4 × (hosts − 1) entries, far more than AD keeps on one object (about 1,200 values).
  */
 import type { Computer } from './model';
-import { parentDn, type MigrationGroup } from './migration-group';
+import { delegationComponents } from './delegation-graph';
+import { AUTO_FULL_MESH_MAX_HOSTS, parentDn, resolvedGroup, type MigrationGroup } from './migration-group';
 import { delegationIdsOf, type DirectorySnapshot } from './snapshot';
 
 /** A domain group is looked at from this many Hyper-V hosts on (the largest Hyper-V cluster has 64 nodes). */
@@ -15,7 +16,22 @@ export const ADVICE_MIN_HOSTS = 64;
 /** The share of delegating hosts that must delegate only within their own OU for the group to look split. */
 export const ADVICE_WITHIN_OU_SHARE = 0.8;
 
-export interface FleetAdvice {
+export type FleetAdvice = SeparateClusters | InferredGroups;
+
+/** The groups `delegation` (or `auto`, for a large domain) found: a note on what was checked as a group. */
+export interface InferredGroups {
+  kind: 'inferred-groups';
+  migrationGroup: MigrationGroup['kind'];
+  domain: string;
+  hosts: number;
+  /** Groups of hosts connected by delegation, largest first: a name (the first host) and the size. */
+  groups: Array<{ name: string; hosts: number }>;
+  /** Hosts with no delegation to or from any peer, checked with the other such hosts of their OU. */
+  withoutPeers: number;
+  message: string;
+}
+
+export interface SeparateClusters {
   kind: 'separate-clusters';
   /** The group as configured, and which one (the domain). */
   migrationGroup: MigrationGroup['kind'];
@@ -45,17 +61,52 @@ export function groupAdvice(
   groups: ReadonlyMap<Computer, readonly Computer[]>,
   storage: boolean,
 ): FleetAdvice[] {
-  if (group.kind !== 'domain') return [];
-  const out: FleetAdvice[] = [];
+  if (group.kind !== 'domain' && group.kind !== 'auto' && group.kind !== 'delegation') return [];
+  const out: FleetAdvice[] = [...inferredGroups(snapshot, group, groups)];
   for (const members of new Set(groups.values())) {
-    if (members.length <= ADVICE_MIN_HOSTS) continue;
+    if (members.length <= ADVICE_MIN_HOSTS || resolvedGroup(snapshot, members[0]!, group).kind !== 'domain') continue;
     const advice = separateClusters(snapshot, members, storage);
     if (advice) out.push(advice);
   }
   return out.sort((a, b) => (a.domain < b.domain ? -1 : a.domain > b.domain ? 1 : 0));
 }
 
-function separateClusters(snapshot: DirectorySnapshot, members: readonly Computer[], storage: boolean): FleetAdvice | undefined {
+/** How many inferred groups a note names; the rest are counted. */
+const NAMED_GROUPS = 10;
+
+/** One note per domain whose hosts were grouped by delegation. */
+function inferredGroups(snapshot: DirectorySnapshot, group: MigrationGroup, groups: ReadonlyMap<Computer, readonly Computer[]>): InferredGroups[] {
+  const { componentOf, isolated } = delegationComponents(snapshot);
+  const byDomain = new Map<string, { hosts: number; withoutPeers: number; groups: Set<readonly Computer[]> }>();
+  for (const [host, members] of groups) {
+    if (resolvedGroup(snapshot, host, group).kind !== 'delegation') continue;
+    let d = byDomain.get(host.domain);
+    if (!d) byDomain.set(host.domain, (d = { hosts: 0, withoutPeers: 0, groups: new Set() }));
+    d.hosts++;
+    if (isolated.has(host)) d.withoutPeers++;
+    else if (componentOf.has(host)) d.groups.add(members);
+  }
+  return [...byDomain].map(([domain, d]) => {
+    const sized = [...d.groups].map((m) => ({ name: m[0]!.name, hosts: m.length })).sort((a, b) => b.hosts - a.hosts || (a.name < b.name ? -1 : 1));
+    const named = sized.slice(0, NAMED_GROUPS).map((g) => `${g.name}'s (${n(g.hosts)})`).join(', ');
+    const more = sized.length > NAMED_GROUPS ? ` and ${n(sized.length - NAMED_GROUPS)} more` : '';
+    return {
+      kind: 'inferred-groups' as const,
+      migrationGroup: group.kind,
+      domain,
+      hosts: d.hosts,
+      groups: sized,
+      withoutPeers: d.withoutPeers,
+      message:
+        `The ${n(d.hosts)} Hyper-V hosts of ${domain} were checked in the ${n(sized.length)} group${sized.length === 1 ? '' : 's'} ` +
+        `their delegation connects (KCD_MIGRATION_GROUP=${group.kind}${group.kind === 'auto' ? `: more than ${n(AUTO_FULL_MESH_MAX_HOSTS)} hosts, too many for one full mesh` : ''}): ` +
+        `${named}${more}.` +
+        (d.withoutPeers > 0 ? ` ${n(d.withoutPeers)} host${d.withoutPeers === 1 ? ' has' : 's have'} no delegation to or from any peer and ${d.withoutPeers === 1 ? 'was' : 'were'} checked with the other such hosts of ${d.withoutPeers === 1 ? 'its' : 'their'} OU.` : ''),
+    };
+  });
+}
+
+function separateClusters(snapshot: DirectorySnapshot, members: readonly Computer[], storage: boolean): SeparateClusters | undefined {
   // Holders are matched by DN as stored, as the rules match them (helpers.isHeldBy).
   const ouOf = new Map<string, string>();
   for (const m of members) ouOf.set(m.distinguishedName, parentDn(m.distinguishedName));

@@ -1,14 +1,21 @@
+import { delegationComponents } from './delegation-graph';
 import type { Computer } from './model';
 import { domainOfDn, transitiveGroups, type DirectorySnapshot } from './snapshot';
 
 /**
  * Which Hyper-V hosts a host is expected to migrate to and from.
- * - domain: every Hyper-V host of the same domain (the default);
+ * - auto (the default): `domain` for a domain whose Hyper-V hosts AD can configure as one full mesh
+ *   (AUTO_FULL_MESH_MAX_HOSTS), `delegation` for a larger one;
+ * - delegation: the hosts connected by delegation (delegation-graph.ts); a host with no delegation to or from
+ *   any peer falls back to the other such hosts of its OU;
+ * - domain: every Hyper-V host of the same domain;
  * - parent-ou: hosts in the same OU (one OU per cluster or site is a common layout);
  * - ou: only hosts under the given OU, as one group;
  * - group: only members (direct or nested) of the given AD group, by DN or name.
  */
 export type MigrationGroup =
+  | { kind: 'auto' }
+  | { kind: 'delegation' }
   | { kind: 'domain' }
   | { kind: 'parent-ou' }
   | { kind: 'ou'; dn: string }
@@ -16,6 +23,10 @@ export type MigrationGroup =
 
 export function describeMigrationGroup(group: MigrationGroup): string {
   switch (group.kind) {
+    case 'auto':
+      return `all Hyper-V hosts of the same domain, or the hosts connected by delegation in a domain of more than ${AUTO_FULL_MESH_MAX_HOSTS}`;
+    case 'delegation':
+      return 'the Hyper-V hosts connected by delegation';
     case 'domain':
       return 'all Hyper-V hosts of the same domain';
     case 'parent-ou':
@@ -25,6 +36,41 @@ export function describeMigrationGroup(group: MigrationGroup): string {
     case 'group':
       return `Hyper-V hosts in group ${group.name}`;
   }
+}
+
+/**
+ * The most Hyper-V hosts of one domain `auto` still checks as one group: a full mesh needs 4 entries per peer
+ * (migration service and cifs, two name forms) and AD keeps about 1,200 values on an object, so 300 peers.
+ */
+export const AUTO_FULL_MESH_MAX_HOSTS = 300;
+
+/** Hyper-V hosts per domain (for `auto`), once per snapshot. */
+const hostsPerDomain = new WeakMap<DirectorySnapshot, Map<string, number>>();
+
+function domainHosts(snapshot: DirectorySnapshot, domain: string): number {
+  let counts = hostsPerDomain.get(snapshot);
+  if (!counts) {
+    counts = new Map();
+    for (const h of snapshot.hyperVHosts) counts.set(h.domain, (counts.get(h.domain) ?? 0) + 1);
+    hostsPerDomain.set(snapshot, counts);
+  }
+  return counts.get(domain) ?? 0;
+}
+
+/** The group `auto` resolves to for `host`'s domain. */
+export function resolvedGroup(snapshot: DirectorySnapshot, host: Computer, group: MigrationGroup): MigrationGroup {
+  if (group.kind !== 'auto') return group;
+  return domainHosts(snapshot, host.domain) > AUTO_FULL_MESH_MAX_HOSTS ? { kind: 'delegation' } : { kind: 'domain' };
+}
+
+/**
+ * The group a fleet report states: `auto` resolved when it resolves the same way for every domain (so a demo or
+ * a small estate reads "all Hyper-V hosts of the same domain", as before `auto`), else `auto` itself.
+ */
+export function resolvedFleetGroup(snapshot: DirectorySnapshot, group: MigrationGroup): MigrationGroup {
+  if (group.kind !== 'auto') return group;
+  const kinds = new Set(snapshot.hyperVHosts.map((h) => resolvedGroup(snapshot, h, group).kind));
+  return kinds.size === 1 && kinds.has('delegation') ? { kind: 'delegation' } : kinds.size <= 1 ? { kind: 'domain' } : group;
 }
 
 /** The parent DN of `dn`, lower-cased ("" for a root). */
@@ -53,6 +99,13 @@ function inGroup(snapshot: DirectorySnapshot, c: Computer, name: string): boolea
 /** The key of the group a host belongs to, or undefined when it belongs to none. */
 function groupKey(snapshot: DirectorySnapshot, c: Computer, group: MigrationGroup): string | undefined {
   switch (group.kind) {
+    case 'auto':
+      return groupKey(snapshot, c, resolvedGroup(snapshot, c, group));
+    case 'delegation': {
+      const component = delegationComponents(snapshot).componentOf.get(c);
+      // Only Hyper-V hosts are in the graph; a computer without the SPN is asked about by name (migrationPeers).
+      return component !== undefined ? `#${component}` : `ou|${parentDn(c.distinguishedName)}`;
+    }
     case 'domain':
       return c.domain;
     case 'parent-ou':
@@ -107,6 +160,11 @@ export interface PeerQuery {
   scope: 'subtree' | 'onelevel';
   /** Only members, nested too, of one of these groups (DNs). */
   memberOf?: string[];
+  /**
+   * Exactly these computers (sAMAccountNames), for a group no LDAP filter selects (`delegation`: who delegates
+   * to whom); searchBase, scope and memberOf are then not used.
+   */
+  names?: string[];
   /** What is selected, for the script's comment ("all Hyper-V hosts of contoso.com"). */
   label: string;
 }
@@ -114,6 +172,13 @@ export interface PeerQuery {
 /** The query for the peers of `host` in `group` (same selection as groupKey, restated as LDAP). */
 export function peerQuery(snapshot: DirectorySnapshot, host: Computer, group: MigrationGroup): PeerQuery {
   switch (group.kind) {
+    case 'auto':
+      return peerQuery(snapshot, host, resolvedGroup(snapshot, host, group));
+    case 'delegation': {
+      const peers = migrationPeers(snapshot, host, group);
+      const names = peers.map((p) => p.samAccountName);
+      return { domain: host.domain, scope: 'subtree', names, label: `the ${peers.length} Hyper-V hosts connected to ${host.name} by delegation` };
+    }
     case 'domain':
       return { domain: host.domain, scope: 'subtree', label: `all Hyper-V hosts of ${host.domain}` };
     case 'parent-ou': {

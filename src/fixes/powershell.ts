@@ -74,7 +74,9 @@ function renderPeerLoop(fix: PeerFix, change?: ComputerChange): string {
     `  $server = [string](Get-ADDomainController -DomainName ${psQuote(q.domain)} -Discover -Writable).HostName`,
     `  $self = Get-ADComputer -Identity ${psQuote(fix.host)} -Server $server -Properties 'msDS-AllowedToDelegateTo'`,
     "  $have = @($self.'msDS-AllowedToDelegateTo')",
-    `  $peers = @(Get-ADComputer ${search} | Where-Object { $_.DistinguishedName -ne $self.DistinguishedName })`,
+    q.names !== undefined
+      ? `  $peers = @(foreach ($name in ${psInline(q.names)}) { Get-ADComputer -Identity $name -Server $server -Properties 'dNSHostName' })`
+      : `  $peers = @(Get-ADComputer ${search} | Where-Object { $_.DistinguishedName -ne $self.DistinguishedName })`,
     `  $services = ${psInline(fix.services)}`,
     '  $wanted = @(foreach ($peer in $peers) { foreach ($service in $services) { foreach ($form in @($peer.Name, $peer.DNSHostName)) { if ($form) { "$service/$form" } } } })',
   ];

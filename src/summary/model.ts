@@ -7,7 +7,7 @@ import { checkHost, type FleetHost, type FleetReport } from '../checker';
 import { CHECKS } from '../checks';
 import type { Severity } from '../domain/finding';
 import type { Computer } from '../domain/model';
-import { describeMigrationGroup, migrationGroups, type MigrationGroup } from '../domain/migration-group';
+import { describeMigrationGroup, migrationGroups, resolvedGroup, type MigrationGroup } from '../domain/migration-group';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import { compactScan, findingKey, isProblem, type CompactScan } from './compact';
 import { diffScans, type FleetDiff } from './diff';
@@ -110,9 +110,12 @@ function summariseHost(h: FleetHost): SummaryHost {
   return { host: h.host.name, ready: h.ready, errors, warnings, peersReady: h.peersReady, peersTotal: h.peersTotal, top };
 }
 
-function groupLabel(group: MigrationGroup, members: readonly Computer[]): string {
+function groupLabel(snapshot: DirectorySnapshot, configured: MigrationGroup, members: readonly Computer[]): string {
   const first = members[0]!;
+  const group = resolvedGroup(snapshot, first, configured);
   switch (group.kind) {
+    case 'delegation':
+      return `${first.name}'s group`;
     case 'domain':
       return first.domain;
     case 'parent-ou': {
@@ -137,7 +140,7 @@ function matrices(report: FleetReport, snapshot: DirectorySnapshot): { matrices:
         const h = byHost.get(m);
         return h !== undefined && h.peersReady < h.peersTotal;
       }),
-      label: groupLabel(report.group, members),
+      label: groupLabel(snapshot, report.group, members),
     }))
     .sort((a, b) => Number(b.blocked) - Number(a.blocked) || cmp(a.label, b.label));
   const out = eligible.slice(0, MAX_MATRICES).map(({ members, label }): ReadinessMatrix => {

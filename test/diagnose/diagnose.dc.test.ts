@@ -37,6 +37,8 @@ describe('kcd diagnose on the lab DC', () => {
   const source = `${prefix}S`.slice(0, 15);
   const dest = `${prefix}D`.slice(0, 15);
   const fine = `${prefix}F`.slice(0, 15);
+  // VMMS registered only the NetBIOS form of its migration SPN (event 14050 for the FQDN).
+  const halfRegistered = `${prefix}H`.slice(0, 15);
 
   beforeAll(async () => {
     const fqdn = (n: string) => `${n.toLowerCase()}.${facts.domain}`;
@@ -51,6 +53,7 @@ describe('kcd diagnose on the lab DC', () => {
         userAccountControl: UAC_WORKSTATION_TRUST_ACCOUNT | UAC_TRUSTED_TO_AUTH_FOR_DELEGATION,
         delegateTo: [`${MIGRATION_SERVICE_CLASS}/${dest}`, `${MIGRATION_SERVICE_CLASS}/${fqdn(dest)}`],
       }),
+      computerEntry({ name: halfRegistered, spns: [`${MIGRATION_SERVICE_CLASS}/${halfRegistered}`] }),
     ]);
   });
 
@@ -74,5 +77,21 @@ describe('kcd diagnose on the lab DC', () => {
     expect(code).toBe(0);
     expect(out.check?.ready).toBe(true);
     expect(out.causes).toEqual([expect.objectContaining({ code: '0x8007274D', explainedBy: [], notInAd: expect.arrayContaining([expect.stringContaining('TCP 6600')]) as unknown }) as unknown]);
+  });
+
+  test('14050 copied from Event Viewer on a host whose FQDN migration SPN is missing: that host checked, KCD007 explains it', async () => {
+    const paste = [
+      'Log Name:      Microsoft-Windows-Hyper-V-VMMS-Admin',
+      'Event ID:      14050',
+      `Computer:      ${halfRegistered.toLowerCase()}.${facts.domain}`,
+      'Description:',
+      'Failed to register service principal name.',
+    ].join('\n');
+    const { code, out } = await diagnose(paste);
+    expect(code).toBe(1);
+    expect(out.check).toBeNull();
+    const host = (out as { host?: { host: string; ready: boolean } }).host;
+    expect(host).toMatchObject({ host: halfRegistered, ready: false });
+    expect(out.causes).toEqual([expect.objectContaining({ event: 14050, known: true, explainedBy: ['KCD007'] }) as unknown]);
   });
 });

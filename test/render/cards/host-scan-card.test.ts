@@ -54,7 +54,7 @@ describe('host card', () => {
 
   test('a host in a 5,000-host domain group: not-ready peers first, the rest counted, under the budget', () => {
     const { snapshot } = largeFleet();
-    const report = checkHost(snapshot, resolveHost(snapshot, 'HV00007'));
+    const report = checkHost(snapshot, resolveHost(snapshot, 'HV00007'), { group: { kind: 'domain' } });
     expect(report.peers.length).toBe(4999);
     const card = hostCard(report, demoCtx);
     expectValidCard(card);
