@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --only eval|dc|chat[,…]] [--quick]`: the benchmark of issue 6. Never part of `npm test`.
+ * `npm run bench [-- --only eval|export|dc|chat[,…]] [--quick]`: the benchmark of issue 6. Never part of `npm test`.
  *
  * Prints one table (medians of several runs) and writes it to bench/results.md, with the machine's cores and
  * the date; the raw numbers of each part go to bench/results.json, so `--only dc` refreshes the DC rows and
@@ -8,6 +8,9 @@
  *   eval  checkFleet (+ createSnapshot) on synthetic directories of 1,000 / 10,000 / 50,000 Hyper-V hosts,
  *         each run in its own process: time, peak RSS, µs per host. Then 5,000 hosts checked as ONE domain group
  *         (KCD_MIGRATION_GROUP=domain): checkFleet time, the JSON report's size, findings, advice (measured only).
+ *   export  a 20,000-host `Get-ADComputer | ConvertTo-Json` export in one OU, clusters of 16 (bench/export.ts):
+ *         `kcd scan --json --directory <file>` end to end with the default group: wall and CPU time, peak RSS,
+ *         the report's size.
  *   dc    the Samba lab DC with 5,000 Hyper-V hosts: `kcd scan --json --directory ldap` vs ldapsearch (the floor)
  *         vs ldapdomaindump (the peer).
  *   chat  p50/p95 of `/kcd check A B` replies over HTTP at 20 concurrent conversations, warm cache, 10,000 hosts.
@@ -23,9 +26,10 @@ import { runChat, type ChatResult } from './chat';
 import { runDc, type DcResult } from './dc';
 import { runDomainEval, runEval, type DomainEvalRow, type EvalRow } from './eval';
 import { fmtInt, fmtMb, fmtMs, fmtRatio, log } from './stats';
+import { runExportScan, type ExportRun } from './export';
 
-type Part = 'eval' | 'dc' | 'chat';
-const PARTS: Part[] = ['eval', 'dc', 'chat'];
+type Part = 'eval' | 'export' | 'dc' | 'chat';
+const PARTS: Part[] = ['eval', 'export', 'dc', 'chat'];
 
 const BENCH_DIR = resolve(__dirname, '..', '..', 'bench');
 const RESULTS_JSON = join(BENCH_DIR, 'results.json');
@@ -43,6 +47,9 @@ export const TARGETS = {
   e2eRatio: 1.3,
   eval50kMs: 2000,
   eval50kMb: 500,
+  /** Issue 18: a 20,000-host export in one OU, `kcd scan --json` end to end. */
+  exportMs: 5000,
+  exportMb: 1024,
   chatP95Ms: 100,
   /** Not an issue target: per-host cost at the largest size ÷ at the smallest, for "grows linearly". */
   linearity: 1.5,
@@ -68,6 +75,8 @@ export interface Results {
   eval?: PartRecord<EvalRow[]>;
   /** The eval part's one-domain-group run (absent in results.json files written before it existed). */
   evalDomain?: PartRecord<DomainEvalRow>;
+  /** A 20,000-host `Get-ADComputer | ConvertTo-Json` export in one OU (clusters of 16), `kcd scan --json`. */
+  export?: PartRecord<ExportRun[]>;
   dc?: PartRecord<DcResult>;
   chat?: PartRecord<ChatResult[]>;
 }
@@ -128,7 +137,7 @@ export function parseArgs(argv: string[]): Options {
         break;
       case '--help':
       case '-h':
-        process.stdout.write(`usage: npm run bench [-- --only eval|dc|chat[,…]] [--quick] [--render] [--eval-sizes 1000,10000,50000] [--domain-hosts 5000 (0: skip)] [--dc-hosts 5000] [--chat-seconds 30] [--chat-conversations 20] [--no-write]\n`);
+        process.stdout.write(`usage: npm run bench [-- --only eval|export|dc|chat[,…]] [--quick] [--render] [--eval-sizes 1000,10000,50000] [--domain-hosts 5000 (0: skip)] [--dc-hosts 5000] [--chat-seconds 30] [--chat-conversations 20] [--no-write]\n`);
         process.exit(0);
       // falls through (never reached)
       default:
@@ -202,6 +211,8 @@ export function renderTable(results: Results): string {
   }
   const dom = results.evalDomain?.result;
   if (dom) rows.push(domainRow(dom));
+  const exp = results.export?.result;
+  if (exp && exp.length > 0) rows.push(exportRow(exp));
   const dc = results.dc?.result;
   if (dc) {
     for (const r of dc.rows) {
@@ -277,6 +288,24 @@ function domainRow(d: DomainEvalRow): string[] {
     '— (measured: output bounded, no crash)',
     `${fmtInt(d.findings)} findings (${(d.findings / d.hosts).toFixed(1)} per host, at most ${fmtInt(d.maxHostFindings)}), ` +
       `${fmtInt(d.loopFixes)} loop fixes, JSON ${(d.jsonBytes / 1024 / d.hosts).toFixed(1)} KB per host, ${advice}`,
+  ];
+}
+
+/** The median run (by wall time) of the export scans, with the goal of issue 18. */
+function exportRow(runs: ExportRun[]): string[] {
+  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
+  const r = sorted[Math.floor(sorted.length / 2)]!;
+  const holds = r.wallMs < TARGETS.exportMs && r.peakRssMb < TARGETS.exportMb;
+  return [
+    'End to end: kcd scan --json --directory export.json (KCD_MIGRATION_GROUP=auto, the default)',
+    `${fmtInt(r.hosts)} hosts in one OU, clusters of 16 (${fmtInt(r.faulty)} with a fault; export ${fmtMb(r.exportMb)})`,
+    String(runs.length),
+    `${fmtMs(r.wallMs)} (CPU ${fmtMs(r.cpuMs)})`,
+    `${((r.wallMs * 1000) / r.hosts).toFixed(0)} µs`,
+    fmtMb(r.peakRssMb),
+    '',
+    `< ${TARGETS.exportMs / 1000} s and < ${TARGETS.exportMb / 1024} GB; report linear in findings`,
+    `${yesNo(holds)} (report ${fmtMb(r.reportBytes / 1024 / 1024)}, ${(r.reportBytes / r.hosts / 1024).toFixed(1)} KB per host; groups: ${r.groups}; exit ${r.exitCode})`,
   ];
 }
 
@@ -427,6 +456,13 @@ async function main(): Promise<void> {
       results.evalDomain = { at: stamp(), quick: opts.quick, machine: machine(beforeDomain), result };
       save();
     }
+  }
+  if (opts.only.includes('export')) {
+    const before = loadavg();
+    const result: ExportRun[] = [];
+    for (let i = 0; i < (opts.quick ? 1 : 3); i++) result.push(await runExportScan(20_000));
+    results.export = { at: stamp(), quick: opts.quick, machine: machine(before), result };
+    save();
   }
   if (opts.only.includes('chat')) {
     const before = loadavg();
