@@ -29,6 +29,8 @@ const optionalString = z.string().nullish();
 const stringList = z.array(z.string());
 /** Lists a hand-edited file may leave out; `kcd snapshot` always writes them. */
 const optionalList = stringList.optional();
+/** msDS-SupportedEncryptionTypes: absent or null when the attribute is not set. */
+const encryptionTypes = z.number().int().nonnegative().max(0xffffffff).nullish();
 
 export const sourceInfoSchema = z.object({
   kind: z.enum(['demo', 'ldap', 'snapshot']),
@@ -48,6 +50,7 @@ export const computerSchema = z.object({
   allowedToActOnBehalfOf: optionalList,
   operatingSystem: optionalString,
   operatingSystemVersion: optionalString,
+  supportedEncryptionTypes: encryptionTypes,
   memberOf: optionalList,
 });
 
@@ -59,6 +62,7 @@ export const userSchema = z.object({
   userAccountControl: z.number().int().nonnegative(),
   memberOf: optionalList,
   protectedUsers: z.boolean().nullish(),
+  supportedEncryptionTypes: encryptionTypes,
 });
 
 export const groupSchema = z.object({
@@ -111,6 +115,7 @@ function canonicalComputer(c: Loose<Computer> & Pick<Computer, 'name' | 'samAcco
   out.allowedToActOnBehalfOf = [...(c.allowedToActOnBehalfOf ?? [])];
   if (c.operatingSystem != null) out.operatingSystem = c.operatingSystem;
   if (c.operatingSystemVersion != null) out.operatingSystemVersion = c.operatingSystemVersion;
+  if (c.supportedEncryptionTypes != null) out.supportedEncryptionTypes = c.supportedEncryptionTypes;
   out.memberOf = [...(c.memberOf ?? [])];
   return out as unknown as Computer;
 }
@@ -123,6 +128,7 @@ function canonicalUser(u: Loose<User> & Pick<User, 'samAccountName' | 'distingui
   out.userAccountControl = u.userAccountControl;
   out.memberOf = [...(u.memberOf ?? [])];
   if (u.protectedUsers != null) out.protectedUsers = u.protectedUsers;
+  if (u.supportedEncryptionTypes != null) out.supportedEncryptionTypes = u.supportedEncryptionTypes;
   return out as unknown as User;
 }
 

@@ -13,7 +13,8 @@ export type TopicId =
   | 'protocol-transition'
   | 'unconstrained-delegation'
   | 'protected-users'
-  | 'duplicate-spn';
+  | 'duplicate-spn'
+  | 'rc4';
 
 export interface Topic {
   id: TopicId;
@@ -250,6 +251,34 @@ export const TOPICS: readonly Topic[] = [
       { command: 'setspn -D "Microsoft Virtual System Migration Service/VMHOST2" svc-scvmm', note: 'the fix: remove it from the account that should not have it' },
     ],
     related: ['spn', 'kdc'],
+  },
+  {
+    id: 'rc4',
+    short: 'RC4 and AES',
+    title: 'RC4 hardening and Kerberos encryption types',
+    aliases: [
+      'rc4', 'rc4 hardening', 'aes', 'encryption type', 'encryption types', 'kerberos encryption types', 'kerberos encryption type',
+      'msds-supportedencryptiontypes', 'supportedencryptiontypes', 'kerberosencryptiontype', 'cve-2026-20833', 'kb5073381',
+      'rc4defaultdisablementphase', 'etype', 'enctype',
+    ],
+    synonyms: [
+      'rc4', 'rc4-hmac', 'rc4 hardening', 'arcfour', 'aes', 'aes128', 'aes256', 'encryption type', 'encryption types',
+      'kerberos encryption types', 'msds-supportedencryptiontypes', 'supportedencryptiontypes', 'kerberosencryptiontype',
+      'cve-2026-20833', 'kb5073381', 'rc4defaultdisablementphase', 'kdcsvc',
+    ],
+    explanation: [
+      'Kerberos tickets are encrypted with a key of the account they are for. Which encryption types the KDC may use for an account is the attribute msDS-SupportedEncryptionTypes: 0x4 RC4, 0x8 AES128, 0x10 AES256 (0x1 and 0x2 are the long-disabled DES). Not set means "the domain controllers\' default".',
+      'RC4 is weak, and Microsoft is switching it off (CVE-2026-20833, KB5073381). Domain controllers updated since April 2026 use AES only for accounts without an explicit msDS-SupportedEncryptionTypes; since July 2026 the rollback value RC4DefaultDisablementPhase is no longer read. An account set explicitly to RC4 only (0x4) still gets RC4 tickets, but only for as long as the domain controllers still allow RC4. KDCSVC events 201-209 in the System log of each DC report the RC4 use that remains.',
+    ],
+    forLiveMigration:
+      'The source host, the destination, the SMB file servers and you (the admin who starts the move) all take part in the delegated tickets. An RC4-only account among them works today and fails on the day RC4 is switched off on the DCs. Set AES128 and AES256 on it now, then purge the tickets.',
+    validate: [
+      { command: 'Get-ADComputer GOGO-4 -Properties msDS-SupportedEncryptionTypes, KerberosEncryptionType | Select Name, msDS-SupportedEncryptionTypes, KerberosEncryptionType', note: 'empty or with AES128/AES256 is fine; RC4 alone (4) is not' },
+      { command: "Get-ADObject -LDAPFilter '(&(msDS-SupportedEncryptionTypes=*)(!(msDS-SupportedEncryptionTypes:1.2.840.113556.1.4.804:=24)))' -Properties msDS-SupportedEncryptionTypes | Select Name, msDS-SupportedEncryptionTypes", note: 'every account with an explicit setting that allows no AES' },
+      { command: 'Get-WinEvent -ComputerName DC1 -FilterHashtable @{ LogName = \'System\'; ProviderName = \'Microsoft-Windows-Kerberos-Key-Distribution-Center\'; Id = 201..209 } -MaxEvents 20', note: 'the RC4 use a DC reports (KDCSVC events 201-209)' },
+      { command: 'Set-ADComputer GOGO-4 -KerberosEncryptionType AES128,AES256', note: 'the fix (users: Set-ADUser alice -KerberosEncryptionType AES128,AES256)' },
+    ],
+    related: ['kdc', 'constrained-delegation'],
   },
 ];
 

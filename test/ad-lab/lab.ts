@@ -792,6 +792,8 @@ export interface ComputerSpec {
   allowedToActOnBehalfOfSids?: string[];
   operatingSystem?: string;
   operatingSystemVersion?: string;
+  /** msDS-SupportedEncryptionTypes (0x4 RC4, 0x18 AES); left unset when undefined. */
+  supportedEncryptionTypes?: number;
   /** Set a password (unicodePwd) so `kinit -f NAME$` works; slower to load. */
   password?: string;
   description?: string;
@@ -819,6 +821,7 @@ export function computerEntry(spec: ComputerSpec): LabEntry {
   }
   if (spec.operatingSystem) attributes.operatingSystem = spec.operatingSystem;
   if (spec.operatingSystemVersion) attributes.operatingSystemVersion = spec.operatingSystemVersion;
+  if (spec.supportedEncryptionTypes !== undefined) attributes['msDS-SupportedEncryptionTypes'] = spec.supportedEncryptionTypes;
   if (spec.password) attributes.unicodePwd = unicodePwd(spec.password);
   if (spec.description) attributes.description = spec.description;
   return { dn: `CN=${name},${spec.container ?? `CN=Computers,${LAB_BASE_DN}`}`, attributes };
@@ -835,6 +838,8 @@ export interface UserSpec {
   password?: string;
   spns?: string[];
   description?: string;
+  /** msDS-SupportedEncryptionTypes (0x4 RC4, 0x18 AES); left unset when undefined. */
+  supportedEncryptionTypes?: number;
 }
 
 export function userEntry(spec: UserSpec): LabEntry {
@@ -844,6 +849,7 @@ export function userEntry(spec: UserSpec): LabEntry {
     userAccountControl: spec.userAccountControl ?? UAC_NORMAL_ACCOUNT,
   };
   if (spec.upn) attributes.userPrincipalName = spec.upn;
+  if (spec.supportedEncryptionTypes !== undefined) attributes['msDS-SupportedEncryptionTypes'] = spec.supportedEncryptionTypes;
   if (spec.password) attributes.unicodePwd = unicodePwd(spec.password);
   if (spec.spns?.length) attributes.servicePrincipalName = spec.spns;
   if (spec.description) attributes.description = spec.description;

@@ -24,13 +24,13 @@ describe('the built-in demo directory', () => {
   test('every rule fires somewhere in it', async () => {
     const snapshot = await directory.snapshot();
     const fired = new Set<string>();
-    const fs = resolveHost(snapshot, 'FHOST1');
+    const fileServers = [resolveHost(snapshot, 'FHOST1'), resolveHost(snapshot, 'NAS1')];
     const users = snapshot.data.users;
     for (const source of snapshot.hyperVHosts) {
       for (const dest of snapshot.hyperVHosts) {
         if (source === dest) continue;
         for (const user of users) {
-          for (const f of checkPair(snapshot, source, dest, { storage: true, fileServers: [fs], user }).findings) fired.add(f.rule);
+          for (const f of checkPair(snapshot, source, dest, { storage: true, fileServers, user }).findings) fired.add(f.rule);
         }
       }
     }

@@ -31,6 +31,7 @@ function sampleData(): DirectoryData {
         allowedToActOnBehalfOf: [],
         operatingSystem: 'Windows Server 2022 Datacenter',
         operatingSystemVersion: '10.0 (20348)',
+        supportedEncryptionTypes: 0x1c,
         memberOf: ['CN=Hyper-V Hosts,OU=Groups,DC=contoso,DC=com'],
       },
       {
@@ -55,6 +56,7 @@ function sampleData(): DirectoryData {
         userAccountControl: 512,
         memberOf: ['CN=Tier0 Admins,OU=Groups,DC=contoso,DC=com'],
         protectedUsers: false,
+        supportedEncryptionTypes: 0x4,
       },
       { samAccountName: 'svc', distinguishedName: 'CN=svc,DC=contoso,DC=com', domain: 'contoso.com', userAccountControl: 66048, memberOf: [] },
     ],
@@ -110,6 +112,7 @@ describe('serializeSnapshot / parseSnapshotFile', () => {
       computers: [
         {
           memberOf: c.memberOf,
+          supportedEncryptionTypes: c.supportedEncryptionTypes,
           operatingSystemVersion: c.operatingSystemVersion,
           operatingSystem: c.operatingSystem,
           allowedToActOnBehalfOf: c.allowedToActOnBehalfOf,

@@ -71,6 +71,8 @@ export function toComputer(entry: Entry, sidNames: ReadonlyMap<string, string>, 
   if (os) computer.operatingSystem = os;
   const osVersion = asString(getAttribute(entry, 'operatingSystemVersion'));
   if (osVersion) computer.operatingSystemVersion = osVersion;
+  const encryptionTypes = asNumber(getAttribute(entry, 'msDS-SupportedEncryptionTypes'));
+  if (encryptionTypes !== undefined) computer.supportedEncryptionTypes = encryptionTypes >>> 0;
   return computer;
 }
 

@@ -32,6 +32,8 @@ export interface HostSpec {
   rbcdFrom?: string[];
   /** Domain other than the lab's (unit tests only). */
   domain?: string;
+  /** msDS-SupportedEncryptionTypes (absent: not set). */
+  encryptionTypes?: number;
 }
 
 export interface UserSpec {
@@ -40,6 +42,8 @@ export interface UserSpec {
   /** userAccountControl bits besides NORMAL_ACCOUNT and NOT_DELEGATED (e.g. 0x10000 DONT_EXPIRE_PASSWORD). */
   otherUac?: number;
   groups?: string[];
+  /** msDS-SupportedEncryptionTypes (absent: not set). */
+  encryptionTypes?: number;
 }
 
 export interface GroupSpec {
@@ -185,6 +189,7 @@ export function scenarioData(s: Scenario, names = new ScenarioNames('')): Direct
       allowedToDelegateTo: (h.delegateTo ?? []).map((t) => names.expand(t, s.hosts)),
       allowedToActOnBehalfOf: (h.rbcdFrom ?? []).map((n) => `${names.host(n)}$`),
       ...osOf(h),
+      ...(h.encryptionTypes !== undefined ? { supportedEncryptionTypes: h.encryptionTypes } : {}),
       memberOf: [],
     };
   });
@@ -207,6 +212,7 @@ export function scenarioData(s: Scenario, names = new ScenarioNames('')): Direct
     domain: LAB_DOMAIN,
     userAccountControl: userUacOf(u),
     memberOf: (u.groups ?? []).map(groupDn),
+    ...(u.encryptionTypes !== undefined ? { supportedEncryptionTypes: u.encryptionTypes } : {}),
   }));
   const groups: Group[] = [
     { distinguishedName: groupDn('Protected Users'), name: 'Protected Users', sid: 'S-1-5-21-1-2-3-525', memberOf: [] },

@@ -36,7 +36,7 @@ const ENTRIES: CommandHelpEntry[] = [
 ];
 
 describe('explain cards', () => {
-  test('the catalogue has the eight topics of the issue, each complete', () => {
+  test('the catalogue has the topics of the issues, each complete', () => {
     expect(TOPICS.map((t) => t.id)).toEqual([
       'upn',
       'spn',
@@ -46,6 +46,7 @@ describe('explain cards', () => {
       'unconstrained-delegation',
       'protected-users',
       'duplicate-spn',
+      'rc4',
     ]);
     const ids = new Set<string>(TOPICS.map((t) => t.id));
     for (const t of TOPICS) {
@@ -63,6 +64,8 @@ describe('explain cards', () => {
     expect(RULE_TOPICS.KCD006).toBe('protocol-transition');
     expect(rulesAbout('protected-users')).toEqual(['KCD010', 'KCD011']);
     expect(rulesAbout('spn')).toEqual(['KCD007', 'KCD012', 'KCD017']);
+    expect(rulesAbout('rc4')).toEqual(['KCD018', 'KCD019']);
+    expect(findExplainTopic('RC4')?.id).toBe('rc4');
     // No alias names two topics.
     const aliases = TOPICS.flatMap((t) => t.aliases);
     expect(new Set(aliases).size).toBe(aliases.length);
