@@ -188,9 +188,15 @@ function demoGroups(): Group[] {
   ];
 }
 
+/**
+ * krbtgt as every domain has it: a disabled normal account. Not marked sensitive (KCD020) anywhere in the demo:
+ * that stops every delegation of its domain, so it would change the answers the demo gives today.
+ */
+const KRBTGT = 0x200 | UAC.ACCOUNTDISABLE;
+
 function demoSpnAccounts(): SpnAccount[] {
   return [
-    { samAccountName: 'krbtgt', distinguishedName: `CN=krbtgt,CN=Users,${CONTOSO}`, servicePrincipalNames: ['kadmin/changepw'] },
+    { samAccountName: 'krbtgt', distinguishedName: `CN=krbtgt,CN=Users,${CONTOSO}`, servicePrincipalNames: ['kadmin/changepw'], userAccountControl: KRBTGT },
     // SCVMM's service account once had the migration SPN of VMHOST2 set by hand: a duplicate (KCD008).
     {
       samAccountName: 'svc-scvmm',

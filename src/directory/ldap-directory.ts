@@ -99,7 +99,7 @@ export const COMPUTER_ATTRIBUTES = [
   'memberOf',
   'objectSid',
 ];
-export const SPN_ACCOUNT_ATTRIBUTES = ['sAMAccountName', 'distinguishedName', 'servicePrincipalName', 'objectSid'];
+export const SPN_ACCOUNT_ATTRIBUTES = ['sAMAccountName', 'distinguishedName', 'servicePrincipalName', 'objectSid', 'userAccountControl'];
 export const GROUP_ATTRIBUTES = ['cn', 'distinguishedName', 'objectSid', 'memberOf'];
 const USER_ATTRIBUTES = [
   'sAMAccountName',

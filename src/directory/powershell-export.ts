@@ -31,9 +31,10 @@ export const COMPUTER_EXPORT_COMMAND =
  * user's own domain; the group's name is localised) in tokenGroups, which lists every security group the
  * user is in, nested ones included. An empty tokenGroups means the reader may not see it (every user has
  * at least its primary group there): ProtectedUsers is then null, "unknown", rather than a wrong false.
+ * krbtgt is in the list for its flags: marked sensitive, it stops every delegation of the domain (KCD020).
  */
 export const USER_EXPORT_COMMAND =
-  "'alice','bob' | ForEach-Object { Get-ADUser -Identity $_ -Properties userAccountControl,memberOf,userPrincipalName,tokenGroups,msDS-SupportedEncryptionTypes } | " +
+  "'alice','bob','krbtgt' | ForEach-Object { Get-ADUser -Identity $_ -Properties userAccountControl,memberOf,userPrincipalName,tokenGroups,msDS-SupportedEncryptionTypes } | " +
   "Select-Object SamAccountName,UserPrincipalName,DistinguishedName,userAccountControl,MemberOf,msDS-SupportedEncryptionTypes," +
   "@{n='ProtectedUsers';e={ $pu = \"$($_.SID.AccountDomainSid)-525\"; " +
   'if ($_.tokenGroups.Count) { [bool]($_.tokenGroups | Where-Object Value -eq $pu) } else { $null } }} | ' +

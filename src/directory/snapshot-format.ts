@@ -76,6 +76,7 @@ export const spnAccountSchema = z.object({
   samAccountName: name,
   distinguishedName: name,
   servicePrincipalNames: stringList,
+  userAccountControl: z.number().int().nonnegative().nullish(),
 });
 
 /** The whole file. Unknown keys are ignored (dropped), so later minor additions stay readable. */
@@ -139,12 +140,14 @@ function canonicalGroup(g: Loose<Group> & Pick<Group, 'distinguishedName' | 'nam
   return out as unknown as Group;
 }
 
-function canonicalSpnAccount(a: SpnAccount): SpnAccount {
-  return {
+function canonicalSpnAccount(a: Loose<SpnAccount> & Pick<SpnAccount, 'samAccountName' | 'distinguishedName'>): SpnAccount {
+  const out: SpnAccount = {
     samAccountName: a.samAccountName,
     distinguishedName: a.distinguishedName,
-    servicePrincipalNames: [...a.servicePrincipalNames],
+    servicePrincipalNames: [...(a.servicePrincipalNames ?? [])],
   };
+  if (a.userAccountControl != null) out.userAccountControl = a.userAccountControl;
+  return out;
 }
 
 /** DirectoryData with every object's keys in model.ts order and absent optionals left out. */
@@ -216,7 +219,7 @@ export function parseSnapshotValue(file: string, value: unknown): DirectoryData 
       computers: f.computers as Computer[],
       users: (f.users ?? []) as User[],
       groups: (f.groups ?? []) as Group[],
-      spnAccounts: f.spnAccounts ?? [],
+      spnAccounts: (f.spnAccounts ?? []) as SpnAccount[],
       spnMappings: f.spnMappings ?? [],
     }),
   );

@@ -65,6 +65,8 @@ export interface SpnAccount {
   samAccountName: string;
   distinguishedName: string;
   servicePrincipalNames: string[];
+  /** Read for krbtgt (which holds kadmin/changepw): marked sensitive, it stops every delegation (KCD020). */
+  userAccountControl?: number;
 }
 
 export type SourceKind = 'demo' | 'ldap' | 'snapshot';

@@ -1053,3 +1053,29 @@ async function readDomainSid(facts: LabFacts): Promise<string> {
 export function kerberosEnv(facts: LabFacts, cacheName = 'default'): NodeJS.ProcessEnv {
   return { ...process.env, KRB5_CONFIG: facts.krb5Conf, KRB5CCNAME: `FILE:${join(facts.dir, `krb5cc_${cacheName}`)}` };
 }
+
+/** The lab domain's krbtgt (one per domain, shared by every test of a run). */
+export const KRBTGT_DN = `CN=krbtgt,CN=Users,${LAB_BASE_DN}`;
+
+/**
+ * Runs `fn` while the lab's krbtgt is marked "sensitive and cannot be delegated", then puts its
+ * userAccountControl back as it was, whatever happens. The dc project runs one test file at a time
+ * (--maxWorkers=1), so no other test sees the flag; call it outside any concurrent KDC work of the same file.
+ */
+export async function withSensitiveKrbtgt<T>(facts: LabFacts, fn: () => Promise<T>): Promise<T> {
+  const client = await adminClient(facts);
+  let original: string;
+  try {
+    const { searchEntries } = await client.search(KRBTGT_DN, { scope: 'base', attributes: ['userAccountControl'] });
+    original = String(searchEntries[0]?.userAccountControl);
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
+  if (!/^\d+$/.test(original)) throw new Error(`cannot read krbtgt's userAccountControl (${original})`);
+  await replaceAttribute(facts, KRBTGT_DN, 'userAccountControl', [String(Number(original) | UAC_NOT_DELEGATED)]);
+  try {
+    return await fn();
+  } finally {
+    await replaceAttribute(facts, KRBTGT_DN, 'userAccountControl', [original]);
+  }
+}

@@ -1,5 +1,9 @@
+import { checkFleet, checkHost } from '../../src/checker';
 import { CHECKS } from '../../src/checks';
-import { loadScenarios } from '../support/scenario';
+import { resolveHost } from '../../src/domain/names';
+import { createSnapshot } from '../../src/domain/snapshot';
+import { renderFixScript } from '../../src/fixes/powershell';
+import { krbtgtAccount, LAB_BASE_DN, loadScenario, loadScenarios, scenarioData } from '../support/scenario';
 import { askScenario, expectedIds, ruleIds } from '../support/run-scenario';
 
 const scenarios = loadScenarios();
@@ -14,8 +18,8 @@ describe('every scenario fixture gets exactly the verdict it describes', () => {
 });
 
 describe('the rule catalogue', () => {
-  test('ids are KCD001…KCD019, unique and in order', () => {
-    expect(CHECKS.map((c) => c.id)).toEqual(Array.from({ length: 19 }, (_, i) => `KCD${String(i + 1).padStart(3, '0')}`));
+  test('ids are KCD001…KCD020, unique and in order', () => {
+    expect(CHECKS.map((c) => c.id)).toEqual(Array.from({ length: 20 }, (_, i) => `KCD${String(i + 1).padStart(3, '0')}`));
   });
 
   test.each(CHECKS.map((c) => [c.id, c] as const))('%s fires in some scenario and stays silent in another', (id, check) => {
@@ -33,5 +37,38 @@ describe('the rule catalogue', () => {
     for (const s of scenarios) {
       for (const f of askScenario(s).findings) expect(f.fix).toBeDefined();
     }
+  });
+});
+
+describe('KCD020: a sensitive krbtgt stops every delegation of its domain', () => {
+  const scenario = loadScenario('krbtgt-sensitive');
+
+  test('every host of the domain fails as a source, in host and fleet questions; the fix clears the flag', () => {
+    const snapshot = createSnapshot(scenarioData(scenario));
+    const fleet = checkFleet(snapshot);
+    expect(fleet.totals.pairsExpected).toBe(2);
+    expect(fleet.totals.pairsReady).toBe(0);
+    expect(fleet.hosts.map((h) => [h.host.name, h.ready, h.findings.map((f) => f.rule)])).toEqual([
+      ['DST', false, ['KCD020']],
+      ['SRC', false, ['KCD020']],
+    ]);
+    const host = checkHost(snapshot, resolveHost(snapshot, 'SRC'));
+    expect(host.peers.map((p) => [p.outbound.blockers, p.inbound.blockers])).toEqual([[['KCD020'], ['KCD020']]]);
+    const [finding] = askScenario(scenario).findings;
+    expect(finding).toMatchObject({ rule: 'KCD020', subject: 'krbtgt', data: { domain: 'lab.test' } });
+    expect(renderFixScript([finding!]).split('\n')).toContain('Set-ADAccountControl -Identity krbtgt -AccountNotDelegated $false');
+  });
+
+  test('another domain\'s krbtgt does not matter; a user export that names krbtgt is read too', () => {
+    const data = scenarioData({ ...scenario, krbtgt: { sensitive: false } });
+    const other = { ...krbtgtAccount(true), distinguishedName: 'CN=krbtgt,CN=Users,DC=other,DC=test' };
+    expect(ruleIds(askScenario(scenario, createSnapshot({ ...data, spnAccounts: [...data.spnAccounts, other] })))).toEqual([]);
+    // A PowerShell user export has no SPN holders: krbtgt comes as a user.
+    const exported = {
+      ...data,
+      spnAccounts: [],
+      users: [...data.users, { samAccountName: 'krbtgt', distinguishedName: `CN=krbtgt,CN=Users,${LAB_BASE_DN}`, domain: 'lab.test', userAccountControl: 0x100202, memberOf: [] }],
+    };
+    expect(ruleIds(askScenario(scenario, createSnapshot(exported)))).toEqual(['KCD020']);
   });
 });

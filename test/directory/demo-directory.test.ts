@@ -34,7 +34,8 @@ describe('the built-in demo directory', () => {
         }
       }
     }
-    expect([...fired].sort()).toEqual(CHECKS.map((c) => c.id));
+    // KCD020 (krbtgt marked sensitive) would block every pair of its domain: the demo has none (its scenario fixture shows it).
+    expect([...fired].sort()).toEqual(CHECKS.map((c) => c.id).filter((id) => id !== 'KCD020'));
   });
 
   test("GOGO-3 → GOGO-4 is the article's case: FQDN entry missing and Kerberos only", async () => {

@@ -64,7 +64,10 @@ function sampleData(): DirectoryData {
       { distinguishedName: 'CN=Tier0 Admins,OU=Groups,DC=contoso,DC=com', name: 'Tier0 Admins', memberOf: ['CN=Protected Users,CN=Users,DC=contoso,DC=com'] },
       { distinguishedName: 'CN=Protected Users,CN=Users,DC=contoso,DC=com', name: 'Protected Users', sid: 'S-1-5-21-1-2-3-525', memberOf: [] },
     ],
-    spnAccounts: [{ samAccountName: 'krbtgt', distinguishedName: 'CN=krbtgt,CN=Users,DC=contoso,DC=com', servicePrincipalNames: ['kadmin/changepw'] }],
+    spnAccounts: [
+      { samAccountName: 'krbtgt', distinguishedName: 'CN=krbtgt,CN=Users,DC=contoso,DC=com', servicePrincipalNames: ['kadmin/changepw'], userAccountControl: 514 },
+      { samAccountName: 'svc-sql', distinguishedName: 'CN=svc-sql,DC=contoso,DC=com', servicePrincipalNames: ['MSSQLSvc/sql1'] },
+    ],
     spnMappings: ['host=alerter,cifs,http'],
   };
 }

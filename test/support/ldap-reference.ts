@@ -77,11 +77,14 @@ export function toComputer(entry: Entry, sidNames: ReadonlyMap<string, string>, 
 }
 
 export function toSpnAccount(entry: Entry): SpnAccount {
-  return {
+  const account: SpnAccount = {
     samAccountName: asString(getAttribute(entry, 'sAMAccountName')) ?? '',
     distinguishedName: asString(getAttribute(entry, 'distinguishedName')) ?? entry.dn,
     servicePrincipalNames: asArray(getAttribute(entry, 'servicePrincipalName')),
   };
+  const userAccountControl = asNumber(getAttribute(entry, 'userAccountControl'));
+  if (userAccountControl !== undefined) account.userAccountControl = userAccountControl;
+  return account;
 }
 
 export function toGroup(entry: Entry): Group {

@@ -8,7 +8,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Computer, DirectoryData, Group, User } from '../../src/domain/model';
+import type { Computer, DirectoryData, Group, SpnAccount, User } from '../../src/domain/model';
 import { MIGRATION_SERVICE } from '../../src/domain/spn';
 import { UAC } from '../../src/domain/uac';
 
@@ -72,6 +72,8 @@ export interface Scenario {
   ready: boolean;
   /** Whether the real Samba DC can hold this scenario (a second domain or duplicate SPNs cannot be written there). */
   dc?: boolean;
+  /** The domain's krbtgt (every scenario has one, as every domain does): sensitive is KCD020. */
+  krbtgt?: { sensitive?: boolean };
 }
 
 export const LAB_DOMAIN = 'lab.test';
@@ -172,6 +174,16 @@ function dnOfDomain(domain: string): string {
     .join(',');
 }
 
+/** The lab domain's krbtgt as the LDAP read sees it: a disabled normal account holding kadmin/changepw. */
+export function krbtgtAccount(sensitive: boolean): SpnAccount {
+  return {
+    samAccountName: 'krbtgt',
+    distinguishedName: `CN=krbtgt,CN=Users,${LAB_BASE_DN}`,
+    servicePrincipalNames: ['kadmin/changepw'],
+    userAccountControl: 0x200 | UAC.ACCOUNTDISABLE | (sensitive ? UAC.NOT_DELEGATED : 0),
+  };
+}
+
 /** The scenario as DirectoryData (what an adapter would produce), for unit tests. */
 export function scenarioData(s: Scenario, names = new ScenarioNames('')): DirectoryData {
   const groupDn = (g: string) =>
@@ -229,11 +241,14 @@ export function scenarioData(s: Scenario, names = new ScenarioNames('')): Direct
     computers,
     users,
     groups,
-    spnAccounts: (s.serviceAccounts ?? []).map((a) => ({
-      samAccountName: names.user(a.name),
-      distinguishedName: `CN=${names.user(a.name)},CN=Users,${LAB_BASE_DN}`,
-      servicePrincipalNames: a.spns.map((t) => names.expand(t, s.hosts)),
-    })),
+    spnAccounts: [
+      krbtgtAccount(s.krbtgt?.sensitive ?? false),
+      ...(s.serviceAccounts ?? []).map((a) => ({
+        samAccountName: names.user(a.name),
+        distinguishedName: `CN=${names.user(a.name)},CN=Users,${LAB_BASE_DN}`,
+        servicePrincipalNames: a.spns.map((t) => names.expand(t, s.hosts)),
+      })),
+    ],
     spnMappings: [],
   };
 }

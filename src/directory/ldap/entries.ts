@@ -214,6 +214,8 @@ export function toReadSpnAccount(entry: EntryView, intern: Interner): { account:
     distinguishedName: stringOf(attrs, 'distinguishedname') ?? entry.dn,
     servicePrincipalNames: stringsOf(attrs, 'serviceprincipalname', intern),
   };
+  const userAccountControl = numberOf(attrs, 'useraccountcontrol', Number.NaN);
+  if (!Number.isNaN(userAccountControl)) account.userAccountControl = userAccountControl;
   const sid = sidOf(attrs);
   return sid ? { account, sid } : { account };
 }

@@ -62,7 +62,7 @@ describe('explain cards', () => {
     for (const c of CHECKS) for (const topic of c.topics) expect(ids.has(topic)).toBe(true);
     // Each rule's first topic is its button; a topic card lists the rules that name it.
     expect(RULE_TOPICS.KCD006).toBe('protocol-transition');
-    expect(rulesAbout('protected-users')).toEqual(['KCD010', 'KCD011']);
+    expect(rulesAbout('protected-users')).toEqual(['KCD010', 'KCD011', 'KCD020']);
     expect(rulesAbout('spn')).toEqual(['KCD007', 'KCD012', 'KCD017']);
     expect(rulesAbout('rc4')).toEqual(['KCD018', 'KCD019']);
     expect(findExplainTopic('RC4')?.id).toBe('rc4');
