@@ -14,7 +14,8 @@ export type TopicId =
   | 'unconstrained-delegation'
   | 'protected-users'
   | 'duplicate-spn'
-  | 'rc4';
+  | 'rc4'
+  | 'credential-guard';
 
 export interface Topic {
   id: TopicId;
@@ -279,6 +280,28 @@ export const TOPICS: readonly Topic[] = [
       { command: 'Set-ADComputer GOGO-4 -KerberosEncryptionType AES128,AES256', note: 'the fix (users: Set-ADUser alice -KerberosEncryptionType AES128,AES256)' },
     ],
     related: ['kdc', 'constrained-delegation'],
+  },
+  {
+    id: 'credential-guard',
+    short: 'Credential Guard',
+    title: 'Credential Guard, CredSSP and Windows Server 2025',
+    aliases: [
+      'credential guard', 'credentialguard', 'credssp', 'windows server 2025', 'server 2025', 'lsaiso',
+      'virtualization-based security', 'vbs',
+    ],
+    synonyms: ['credential guard', 'credentialguard', 'credssp', 'windows server 2025', 'server 2025', 'lsaiso', 'virtualization-based security'],
+    explanation: [
+      'Credential Guard keeps a machine\'s secrets (NTLM hashes, Kerberos TGTs) in an isolated process (LsaIso) protected by virtualization-based security, out of reach of anything that takes over Windows. Windows Server 2025 turns it on by default on domain members that are not domain controllers (build 26100 and later).',
+      'Two ways of live migration need exactly those secrets. CredSSP hands your password to the source host, which Credential Guard refuses to use for another hop. Unconstrained delegation forwards your TGT to the host, which Credential Guard keeps from being used. Kerberos constrained delegation needs neither: the KDC issues the delegated ticket itself.',
+    ],
+    forLiveMigration:
+      'On Windows Server 2025 hosts, use Kerberos (Set-VMHost -VirtualMachineMigrationAuthenticationType Kerberos) with constrained delegation and "Use any authentication protocol". Do not switch Credential Guard off to make CredSSP work, and remove unconstrained delegation from such hosts: it does not work there anyway.',
+    validate: [
+      { command: 'Get-ADComputer GOGO-6 -Properties OperatingSystemVersion, TrustedForDelegation | Select Name, OperatingSystemVersion, TrustedForDelegation', note: '10.0 (26100) or later is Windows Server 2025; TrustedForDelegation should be False' },
+      { command: 'Invoke-Command -ComputerName GOGO-6 { (Get-CimInstance -Namespace root\\Microsoft\\Windows\\DeviceGuard -ClassName Win32_DeviceGuard).SecurityServicesRunning }', note: '1 in the list means Credential Guard is running' },
+      { command: 'Get-VMHost -ComputerName GOGO-6 | Select VirtualMachineMigrationAuthenticationType', note: 'must be Kerberos' },
+    ],
+    related: ['constrained-delegation', 'unconstrained-delegation'],
   },
 ];
 

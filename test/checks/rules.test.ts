@@ -1,5 +1,7 @@
 import { checkFleet, checkHost } from '../../src/checker';
 import { CHECKS } from '../../src/checks';
+import { KCD021 } from '../../src/checks/KCD021-unconstrained-on-2025';
+import type { Computer } from '../../src/domain/model';
 import { resolveHost } from '../../src/domain/names';
 import { createSnapshot } from '../../src/domain/snapshot';
 import { renderFixScript } from '../../src/fixes/powershell';
@@ -18,8 +20,8 @@ describe('every scenario fixture gets exactly the verdict it describes', () => {
 });
 
 describe('the rule catalogue', () => {
-  test('ids are KCD001…KCD020, unique and in order', () => {
-    expect(CHECKS.map((c) => c.id)).toEqual(Array.from({ length: 20 }, (_, i) => `KCD${String(i + 1).padStart(3, '0')}`));
+  test('ids are KCD001…KCD021, unique and in order', () => {
+    expect(CHECKS.map((c) => c.id)).toEqual(Array.from({ length: 21 }, (_, i) => `KCD${String(i + 1).padStart(3, '0')}`));
   });
 
   test.each(CHECKS.map((c) => [c.id, c] as const))('%s fires in some scenario and stays silent in another', (id, check) => {
@@ -70,5 +72,34 @@ describe('KCD020: a sensitive krbtgt stops every delegation of its domain', () =
       users: [...data.users, { samAccountName: 'krbtgt', distinguishedName: `CN=krbtgt,CN=Users,${LAB_BASE_DN}`, domain: 'lab.test', userAccountControl: 0x100202, memberOf: [] }],
     };
     expect(ruleIds(askScenario(scenario, createSnapshot(exported)))).toEqual(['KCD020']);
+  });
+});
+
+describe('KCD021: Windows Server 2025 is told by its build (26100 and later)', () => {
+  const host = (os: Partial<Computer>, uac = 0x1000 | 0x80000): Computer => ({
+    name: 'H', samAccountName: 'H$', domain: 'lab.test', distinguishedName: 'CN=H,DC=lab,DC=test', userAccountControl: uac,
+    servicePrincipalNames: [], allowedToDelegateTo: [], allowedToActOnBehalfOf: [], memberOf: [], ...os,
+  });
+  const snapshot = createSnapshot(scenarioData(loadScenario('healthy-pair')));
+  const fires = (c: Computer) => KCD021.scope === 'host' && KCD021.check({ snapshot, host: c, role: 'source' }).length > 0;
+
+  test.each([
+    ['10.0 (26100)', 'Windows Server 2025 Datacenter', true],
+    ['10.0 (26200)', undefined, true],
+    ['10.0 (20348)', 'Windows Server 2022 Datacenter', false],
+    // The build decides over the name; without a version the name does; unknown is not 2025.
+    ['10.0 (20348)', 'Windows Server 2025 Datacenter', false],
+    [undefined, 'Windows Server 2025 Standard', true],
+    [undefined, undefined, false],
+  ])('version %s, name %s: %s', (operatingSystemVersion, operatingSystem, expected) => {
+    const c = host({ ...(operatingSystemVersion ? { operatingSystemVersion } : {}), ...(operatingSystem ? { operatingSystem } : {}) });
+    expect(fires(c)).toBe(expected);
+    // quiet never hides a finding.
+    if (expected && KCD021.scope === 'host') expect(KCD021.quiet(snapshot, c)).toBe(false);
+  });
+
+  test('a 2025 domain controller (unconstrained by design) and a 2025 host without the flag are not findings', () => {
+    expect(fires(host({ operatingSystemVersion: '10.0 (26100)' }, 0x2000 | 0x80000))).toBe(false);
+    expect(fires(host({ operatingSystemVersion: '10.0 (26100)' }, 0x1000 | 0x1000000))).toBe(false);
   });
 });

@@ -13,7 +13,7 @@ import { MIGRATION_SERVICE } from '../../src/domain/spn';
 import { UAC } from '../../src/domain/uac';
 
 /** `2016-name-only`: operatingSystem recorded, operatingSystemVersion not (the year decides). */
-export type OsSpec = '2012r2' | '2016' | '2016-name-only' | '2019' | '2022' | 'unknown';
+export type OsSpec = '2012r2' | '2016' | '2016-name-only' | '2019' | '2022' | '2025' | '2025-name-only' | 'unknown';
 
 export interface HostSpec {
   name: string;
@@ -152,6 +152,10 @@ export function osOf(h: HostSpec): { operatingSystem?: string; operatingSystemVe
       return { operatingSystem: 'Windows Server 2019 Datacenter', operatingSystemVersion: '10.0 (17763)' };
     case '2022':
       return { operatingSystem: 'Windows Server 2022 Datacenter', operatingSystemVersion: '10.0 (20348)' };
+    case '2025':
+      return { operatingSystem: 'Windows Server 2025 Datacenter', operatingSystemVersion: '10.0 (26100)' };
+    case '2025-name-only':
+      return { operatingSystem: 'Windows Server 2025 Standard' };
     case 'unknown':
       return {};
   }

@@ -47,6 +47,7 @@ describe('explain cards', () => {
       'protected-users',
       'duplicate-spn',
       'rc4',
+      'credential-guard',
     ]);
     const ids = new Set<string>(TOPICS.map((t) => t.id));
     for (const t of TOPICS) {
@@ -66,6 +67,8 @@ describe('explain cards', () => {
     expect(rulesAbout('spn')).toEqual(['KCD007', 'KCD012', 'KCD017']);
     expect(rulesAbout('rc4')).toEqual(['KCD018', 'KCD019']);
     expect(findExplainTopic('RC4')?.id).toBe('rc4');
+    expect(rulesAbout('credential-guard')).toEqual(['KCD021']);
+    expect(findExplainTopic('credential guard')?.id).toBe('credential-guard');
     // No alias names two topics.
     const aliases = TOPICS.flatMap((t) => t.aliases);
     expect(new Set(aliases).size).toBe(aliases.length);
