@@ -103,3 +103,25 @@ describe('KCD021: Windows Server 2025 is told by its build (26100 and later)', (
     expect(fires(host({ operatingSystemVersion: '10.0 (26100)' }, 0x1000 | 0x1000000))).toBe(false);
   });
 });
+
+describe('KCD007: the destination\'s own migration SPN missing in either name form (event 14050)', () => {
+  test.each([
+    ['dest-migration-spn-short-only', 'Microsoft Virtual System Migration Service/dst.lab.test'],
+    ['dest-migration-spn-fqdn-only', 'Microsoft Virtual System Migration Service/DST'],
+  ])('%s: names the missing form, says the entry naming it points nowhere, and registers it with setspn -S', (id, spn) => {
+    const findings = askScenario(loadScenario(id)).findings;
+    expect(findings.map((f) => [f.rule, f.subject, f.data.spn])).toEqual([
+      ['KCD007', 'DST', spn],
+      ['KCD012', 'SRC', spn],
+    ]);
+    const [missing, entry] = findings;
+    expect(missing!.message).toBe(`DST does not have the SPN "${spn}".`);
+    expect(missing!.why).toContain('VMMS failed to register its SPNs (event 14050)');
+    expect(entry!.message).toBe(`SRC may delegate to "${spn}", but DST has not registered that SPN, so the entry points nowhere.`);
+    expect(entry!.why).toContain('event 14050 on DST');
+    // Both findings fix the same thing on DST, once; SRC's entry stays.
+    const script = renderFixScript(findings).split('\n');
+    expect(script.filter((l) => l.startsWith('setspn'))).toEqual([`setspn -S '${spn}' DST   # or restart vmms on DST`]);
+    expect(script.join('\n')).not.toContain('-Remove');
+  });
+});
