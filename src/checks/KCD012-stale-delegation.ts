@@ -49,12 +49,14 @@ export const KCD012: Check = {
   },
 };
 
-/** The Hyper-V host an unheld migration-service entry names (by NetBIOS name or FQDN), if it exists. */
+/**
+ * The computer an unheld migration-service entry names (NetBIOS name or FQDN), if one exists: every joined
+ * computer holds HOST/ in both forms, so the SPN index finds it without a map of every computer's names (a
+ * fleet scan asks this for every stale entry).
+ */
 function unregisteredMigrationHost(snapshot: DirectorySnapshot, spn: string): string | undefined {
   const parsed = parseSpn(spn);
   if (!parsed || parsed.rest !== '' || parsed.serviceClass.toLowerCase() !== MIGRATION_SERVICE.toLowerCase()) return undefined;
-  const computer = snapshot.computersByName.get(parsed.host.toLowerCase());
-  // The name must be one of the computer's own forms (computersByName also answers to sAMAccountNames).
-  if (!computer || (computer.name.toLowerCase() !== parsed.host.toLowerCase() && computer.dnsHostName?.toLowerCase() !== parsed.host.toLowerCase())) return undefined;
-  return computer.name;
+  const holder = snapshot.spnIndex.getJoined('HOST', spn, parsed.serviceClass.length + 1)?.find((h) => h.isComputer);
+  return holder?.samAccountName.replace(/\$$/, '');
 }
