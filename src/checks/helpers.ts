@@ -203,6 +203,20 @@ export function runs2016OrLater(c: Computer): boolean {
   return !/\b(Windows (7|8|8\.1|Vista|XP))\b/i.test(os);
 }
 
+/** The first build of Windows Server 2025 (operatingSystemVersion "10.0 (26100)"). */
+export const WINDOWS_SERVER_2025_BUILD = 26100;
+
+/**
+ * Windows Server 2025 or later, by the build in operatingSystemVersion ("10.0 (26100)"), else by the name
+ * when only operatingSystem is recorded. Unknown is not 2025: the rules that ask make errors of it.
+ */
+export function runs2025OrLater(c: Computer): boolean {
+  const build = c.operatingSystemVersion?.match(/\((\d+)\)/);
+  if (build) return Number(build[1]) >= WINDOWS_SERVER_2025_BUILD;
+  const year = c.operatingSystem?.match(/\b(20\d\d)\b/);
+  return year !== null && year !== undefined && Number(year[1]) >= 2025;
+}
+
 export function fqdnOrGuess(c: Computer): string {
   return c.dnsHostName ?? `${c.name.toLowerCase()}.${c.domain}`;
 }

@@ -34,6 +34,8 @@ interface HostSpec {
   actOnBehalfOf?: string[];
   extraSpns?: string[];
   memberOf?: string[];
+  /** msDS-SupportedEncryptionTypes (absent: not set). */
+  encryptionTypes?: number;
 }
 
 function dnOfDomain(domain: string): string {
@@ -68,6 +70,7 @@ function computer(spec: HostSpec): Computer {
     allowedToDelegateTo: spec.delegateTo ?? [],
     allowedToActOnBehalfOf: spec.actOnBehalfOf ?? [],
     ...(spec.os ?? WS2019),
+    ...(spec.encryptionTypes !== undefined ? { supportedEncryptionTypes: spec.encryptionTypes } : {}),
     memberOf: spec.memberOf ?? [],
   };
 }
@@ -148,6 +151,8 @@ function demoComputers(): Computer[] {
       delegateTo: [`${MIGRATION_SERVICE}/GOGO-4`],
     }),
     computer({ name: 'FHOST1', ou: 'OU=File Servers', uac: MEMBER, os: WS2022, extraSpns: ['cifs/fhost1.contoso.com'] }),
+    // An old NAS head set to RC4 only by a GPO years ago: it works until the DCs stop issuing RC4 (KCD018).
+    computer({ name: 'NAS1', ou: 'OU=File Servers', uac: MEMBER, os: WS2016, encryptionTypes: 0x4, extraSpns: ['cifs/nas1.contoso.com'] }),
     computer({ name: 'MGMT1', ou: 'OU=Servers', uac: MEMBER, os: WS2022 }),
     // A Hyper-V host in the child domain: classic delegation cannot reach it from contoso.com.
     computer({ name: 'EU-HV1', domain: 'eu.contoso.com', hyperV: true, os: WS2022, delegateTo: [] }),
@@ -169,6 +174,8 @@ function demoUsers(): User[] {
     user('alice', normal | UAC.NOT_DELEGATED, [`CN=Domain Admins,CN=Users,${CONTOSO}`]),
     user('bob-t0', normal, [TIER0_DN]),
     user('carol', normal, [PROTECTED_USERS_DN]),
+    // An old admin account set to RC4 only (KCD019).
+    { ...user('dave', normal, [`CN=Domain Admins,CN=Users,${CONTOSO}`]), supportedEncryptionTypes: 0x4 },
   ];
 }
 
@@ -181,9 +188,15 @@ function demoGroups(): Group[] {
   ];
 }
 
+/**
+ * krbtgt as every domain has it: a disabled normal account. Not marked sensitive (KCD020) anywhere in the demo:
+ * that stops every delegation of its domain, so it would change the answers the demo gives today.
+ */
+const KRBTGT = 0x200 | UAC.ACCOUNTDISABLE;
+
 function demoSpnAccounts(): SpnAccount[] {
   return [
-    { samAccountName: 'krbtgt', distinguishedName: `CN=krbtgt,CN=Users,${CONTOSO}`, servicePrincipalNames: ['kadmin/changepw'] },
+    { samAccountName: 'krbtgt', distinguishedName: `CN=krbtgt,CN=Users,${CONTOSO}`, servicePrincipalNames: ['kadmin/changepw'], userAccountControl: KRBTGT },
     // SCVMM's service account once had the migration SPN of VMHOST2 set by hand: a duplicate (KCD008).
     {
       samAccountName: 'svc-scvmm',

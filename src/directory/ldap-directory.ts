@@ -95,10 +95,11 @@ export const COMPUTER_ATTRIBUTES = [
   'msDS-AllowedToActOnBehalfOfOtherIdentity',
   'operatingSystem',
   'operatingSystemVersion',
+  'msDS-SupportedEncryptionTypes',
   'memberOf',
   'objectSid',
 ];
-export const SPN_ACCOUNT_ATTRIBUTES = ['sAMAccountName', 'distinguishedName', 'servicePrincipalName', 'objectSid'];
+export const SPN_ACCOUNT_ATTRIBUTES = ['sAMAccountName', 'distinguishedName', 'servicePrincipalName', 'objectSid', 'userAccountControl'];
 export const GROUP_ATTRIBUTES = ['cn', 'distinguishedName', 'objectSid', 'memberOf'];
 const USER_ATTRIBUTES = [
   'sAMAccountName',
@@ -107,6 +108,7 @@ const USER_ATTRIBUTES = [
   'userAccountControl',
   'memberOf',
   'primaryGroupID',
+  'msDS-SupportedEncryptionTypes',
 ];
 export const BINARY_ATTRIBUTES = ['objectSid', 'msDS-AllowedToActOnBehalfOfOtherIdentity'];
 /** Multi-valued attributes that AD may hand out in ranges (MaxValRange, 1500 values). */
@@ -722,6 +724,8 @@ function toUser(entry: Entry): User {
   };
   const upn = asString(getAttribute(entry, 'userPrincipalName'));
   if (upn) user.userPrincipalName = upn;
+  const encryptionTypes = asNumber(getAttribute(entry, 'msDS-SupportedEncryptionTypes'));
+  if (encryptionTypes !== undefined) user.supportedEncryptionTypes = encryptionTypes >>> 0;
   return user;
 }
 

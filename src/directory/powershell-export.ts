@@ -3,7 +3,7 @@
  * docs/snapshot-files.md for the exact commands):
  *
  *   Get-ADComputer -Filter * -Properties servicePrincipalName,msDS-AllowedToDelegateTo,userAccountControl,
- *     dNSHostName,OperatingSystem,OperatingSystemVersion | ConvertTo-Json -Depth 3
+ *     dNSHostName,OperatingSystem,OperatingSystemVersion,msDS-SupportedEncryptionTypes | ConvertTo-Json -Depth 3
  *
  * and the user-side export (Get-ADUser … | Select-Object …,ProtectedUsers | ConvertTo-Json).
  *
@@ -24,17 +24,18 @@ import { describeValue, formatPath, isPlainObject, parseJsonText, summariseProbl
 /** The computer export, as documented (one line; works in Windows PowerShell 5.1 and PowerShell 7). */
 export const COMPUTER_EXPORT_COMMAND =
   'Get-ADComputer -Filter * -Properties servicePrincipalName,msDS-AllowedToDelegateTo,userAccountControl,' +
-  'dNSHostName,OperatingSystem,OperatingSystemVersion | ConvertTo-Json -Depth 3 | Out-File -Encoding utf8 computers.json';
+  'dNSHostName,OperatingSystem,OperatingSystemVersion,msDS-SupportedEncryptionTypes | ConvertTo-Json -Depth 3 | Out-File -Encoding utf8 computers.json';
 
 /**
  * The user export for the accounts that start migrations. Protected Users is found by SID (RID 525 of the
  * user's own domain; the group's name is localised) in tokenGroups, which lists every security group the
  * user is in, nested ones included. An empty tokenGroups means the reader may not see it (every user has
  * at least its primary group there): ProtectedUsers is then null, "unknown", rather than a wrong false.
+ * krbtgt is in the list for its flags: marked sensitive, it stops every delegation of the domain (KCD020).
  */
 export const USER_EXPORT_COMMAND =
-  "'alice','bob' | ForEach-Object { Get-ADUser -Identity $_ -Properties userAccountControl,memberOf,userPrincipalName,tokenGroups } | " +
-  "Select-Object SamAccountName,UserPrincipalName,DistinguishedName,userAccountControl,MemberOf," +
+  "'alice','bob','krbtgt' | ForEach-Object { Get-ADUser -Identity $_ -Properties userAccountControl,memberOf,userPrincipalName,tokenGroups,msDS-SupportedEncryptionTypes } | " +
+  "Select-Object SamAccountName,UserPrincipalName,DistinguishedName,userAccountControl,MemberOf,msDS-SupportedEncryptionTypes," +
   "@{n='ProtectedUsers';e={ $pu = \"$($_.SID.AccountDomainSid)-525\"; " +
   'if ($_.tokenGroups.Count) { [bool]($_.tokenGroups | Where-Object Value -eq $pu) } else { $null } }} | ' +
   'ConvertTo-Json -Depth 3 | Out-File -Encoding utf8 users.json';
@@ -48,7 +49,7 @@ export interface PowerShellExport {
 /** What ADPropertyValueCollection becomes when ConvertTo-Json runs out of depth. */
 const COLLECTION_TYPE_NAME = /^Microsoft\.ActiveDirectory\.Management\.ADPropertyValueCollection$/i;
 
-const COMPUTER_PROPERTIES = 'servicePrincipalName,msDS-AllowedToDelegateTo,userAccountControl,dNSHostName,OperatingSystem,OperatingSystemVersion';
+const COMPUTER_PROPERTIES = 'servicePrincipalName,msDS-AllowedToDelegateTo,userAccountControl,dNSHostName,OperatingSystem,OperatingSystemVersion,msDS-SupportedEncryptionTypes';
 
 // ---------------------------------------------------------------------------------------------------
 // Detection
@@ -172,6 +173,13 @@ function flagsNumber(found: Found, path: Array<string | number>, problems: Probl
   return undefined;
 }
 
+/** An optional bit set (msDS-SupportedEncryptionTypes): absent and null are undefined; anything but a number is reported. */
+function optionalFlags(item: Record<string, unknown>, index: number, problems: Problems, label: string, name: string): number | undefined {
+  const found = get(item, name);
+  if (!found || found.value === null || found.value === undefined) return undefined;
+  return flagsNumber(found, [index, found.key], problems, label);
+}
+
 function booleanValue(v: unknown): boolean | undefined {
   if (typeof v === 'boolean') return v;
   if (typeof v === 'number') return v !== 0;
@@ -255,6 +263,8 @@ function readComputer(item: Record<string, unknown>, index: number, problems: Pr
   if (dnsHostName !== undefined) computer.dnsHostName = dnsHostName;
   if (operatingSystem !== undefined) computer.operatingSystem = operatingSystem;
   if (operatingSystemVersion !== undefined) computer.operatingSystemVersion = operatingSystemVersion;
+  const encryptionTypes = optionalFlags(item, index, problems, label, 'msDS-SupportedEncryptionTypes');
+  if (encryptionTypes !== undefined) computer.supportedEncryptionTypes = encryptionTypes;
   return computer;
 }
 
@@ -296,6 +306,8 @@ function readUser(item: Record<string, unknown>, index: number, problems: Proble
   const user: User = { samAccountName: sam, distinguishedName: dn, domain: domainOfDn(dn), userAccountControl, memberOf };
   if (upn !== undefined) user.userPrincipalName = upn;
   if (protectedUsers !== undefined) user.protectedUsers = protectedUsers;
+  const encryptionTypes = optionalFlags(item, index, problems, label, 'msDS-SupportedEncryptionTypes');
+  if (encryptionTypes !== undefined) user.supportedEncryptionTypes = encryptionTypes;
   return user;
 }
 

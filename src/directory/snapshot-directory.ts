@@ -36,7 +36,7 @@ const NEITHER_FORMAT =
   `JSON, but neither accepted format. Expected either a kcd snapshot (an object starting ` +
   `{"format": "${SNAPSHOT_FORMAT}", "version": 1, …}, written by \`kcd snapshot --out file.json\`) or a PowerShell export ` +
   `(Get-ADComputer -Filter * -Properties servicePrincipalName,msDS-AllowedToDelegateTo,userAccountControl,dNSHostName,` +
-  `OperatingSystem,OperatingSystemVersion | ConvertTo-Json -Depth 3, or the Get-ADUser export: objects with ` +
+  `OperatingSystem,OperatingSystemVersion,msDS-SupportedEncryptionTypes | ConvertTo-Json -Depth 3, or the Get-ADUser export: objects with ` +
   `DistinguishedName and SamAccountName; see docs/snapshot-files.md)`;
 
 function describeJsonShape(value: unknown): string {

@@ -29,6 +29,8 @@ const optionalString = z.string().nullish();
 const stringList = z.array(z.string());
 /** Lists a hand-edited file may leave out; `kcd snapshot` always writes them. */
 const optionalList = stringList.optional();
+/** msDS-SupportedEncryptionTypes: absent or null when the attribute is not set. */
+const encryptionTypes = z.number().int().nonnegative().max(0xffffffff).nullish();
 
 export const sourceInfoSchema = z.object({
   kind: z.enum(['demo', 'ldap', 'snapshot']),
@@ -48,6 +50,7 @@ export const computerSchema = z.object({
   allowedToActOnBehalfOf: optionalList,
   operatingSystem: optionalString,
   operatingSystemVersion: optionalString,
+  supportedEncryptionTypes: encryptionTypes,
   memberOf: optionalList,
 });
 
@@ -59,6 +62,7 @@ export const userSchema = z.object({
   userAccountControl: z.number().int().nonnegative(),
   memberOf: optionalList,
   protectedUsers: z.boolean().nullish(),
+  supportedEncryptionTypes: encryptionTypes,
 });
 
 export const groupSchema = z.object({
@@ -72,6 +76,7 @@ export const spnAccountSchema = z.object({
   samAccountName: name,
   distinguishedName: name,
   servicePrincipalNames: stringList,
+  userAccountControl: z.number().int().nonnegative().nullish(),
 });
 
 /** The whole file. Unknown keys are ignored (dropped), so later minor additions stay readable. */
@@ -111,6 +116,7 @@ function canonicalComputer(c: Loose<Computer> & Pick<Computer, 'name' | 'samAcco
   out.allowedToActOnBehalfOf = [...(c.allowedToActOnBehalfOf ?? [])];
   if (c.operatingSystem != null) out.operatingSystem = c.operatingSystem;
   if (c.operatingSystemVersion != null) out.operatingSystemVersion = c.operatingSystemVersion;
+  if (c.supportedEncryptionTypes != null) out.supportedEncryptionTypes = c.supportedEncryptionTypes;
   out.memberOf = [...(c.memberOf ?? [])];
   return out as unknown as Computer;
 }
@@ -123,6 +129,7 @@ function canonicalUser(u: Loose<User> & Pick<User, 'samAccountName' | 'distingui
   out.userAccountControl = u.userAccountControl;
   out.memberOf = [...(u.memberOf ?? [])];
   if (u.protectedUsers != null) out.protectedUsers = u.protectedUsers;
+  if (u.supportedEncryptionTypes != null) out.supportedEncryptionTypes = u.supportedEncryptionTypes;
   return out as unknown as User;
 }
 
@@ -133,12 +140,14 @@ function canonicalGroup(g: Loose<Group> & Pick<Group, 'distinguishedName' | 'nam
   return out as unknown as Group;
 }
 
-function canonicalSpnAccount(a: SpnAccount): SpnAccount {
-  return {
+function canonicalSpnAccount(a: Loose<SpnAccount> & Pick<SpnAccount, 'samAccountName' | 'distinguishedName'>): SpnAccount {
+  const out: SpnAccount = {
     samAccountName: a.samAccountName,
     distinguishedName: a.distinguishedName,
-    servicePrincipalNames: [...a.servicePrincipalNames],
+    servicePrincipalNames: [...(a.servicePrincipalNames ?? [])],
   };
+  if (a.userAccountControl != null) out.userAccountControl = a.userAccountControl;
+  return out;
 }
 
 /** DirectoryData with every object's keys in model.ts order and absent optionals left out. */
@@ -210,7 +219,7 @@ export function parseSnapshotValue(file: string, value: unknown): DirectoryData 
       computers: f.computers as Computer[],
       users: (f.users ?? []) as User[],
       groups: (f.groups ?? []) as Group[],
-      spnAccounts: f.spnAccounts ?? [],
+      spnAccounts: (f.spnAccounts ?? []) as SpnAccount[],
       spnMappings: f.spnMappings ?? [],
     }),
   );

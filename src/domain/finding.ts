@@ -36,12 +36,14 @@ export type Fix =
   /** Remove an SPN from an account that should not hold it. */
   | { kind: 'remove-spn'; account: string; spn: string }
   | { kind: 'user-delegable'; user: string }
+  /** Allow AES (and so no longer RC4 alone) for a computer's or a user's tickets: -KerberosEncryptionType AES128,AES256. */
+  | { kind: 'encryption-types'; account: string; accountKind: 'computer' | 'user' }
   | { kind: 'leave-group'; user: string; group: string; member: string }
   /** Something only a person can do (e.g. move a host to the same domain); rendered as a comment. */
   | { kind: 'manual'; text: string };
 
 export interface Finding {
-  /** Stable rule id, KCD001…KCD017. */
+  /** Stable rule id, KCD001…KCD021. */
   rule: string;
   severity: Severity;
   /** The account the finding is about (host name, or the user's sAMAccountName). */

@@ -25,6 +25,11 @@ export interface Computer {
   allowedToActOnBehalfOf: string[];
   operatingSystem?: string;
   operatingSystemVersion?: string;
+  /**
+   * msDS-SupportedEncryptionTypes (0x4 RC4, 0x8 AES128, 0x10 AES256; see domain/encryption-types.ts); absent
+   * when the attribute is not set (the DCs' default then applies).
+   */
+  supportedEncryptionTypes?: number;
   /** DNs of the groups the account is a direct member of (nesting is resolved through `groups`). */
   memberOf: string[];
 }
@@ -37,6 +42,8 @@ export interface User {
   userAccountControl: number;
   /** DNs of the groups the user is a direct member of. */
   memberOf: string[];
+  /** msDS-SupportedEncryptionTypes, as on Computer; absent when not set (or not read). */
+  supportedEncryptionTypes?: number;
   /**
    * Set when the source resolved Protected Users membership itself (the PowerShell export does);
    * otherwise the checker resolves it from memberOf and `groups`.
@@ -58,6 +65,8 @@ export interface SpnAccount {
   samAccountName: string;
   distinguishedName: string;
   servicePrincipalNames: string[];
+  /** Read for krbtgt (which holds kadmin/changepw): marked sensitive, it stops every delegation (KCD020). */
+  userAccountControl?: number;
 }
 
 export type SourceKind = 'demo' | 'ldap' | 'snapshot';

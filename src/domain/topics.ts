@@ -13,7 +13,9 @@ export type TopicId =
   | 'protocol-transition'
   | 'unconstrained-delegation'
   | 'protected-users'
-  | 'duplicate-spn';
+  | 'duplicate-spn'
+  | 'rc4'
+  | 'credential-guard';
 
 export interface Topic {
   id: TopicId;
@@ -250,6 +252,56 @@ export const TOPICS: readonly Topic[] = [
       { command: 'setspn -D "Microsoft Virtual System Migration Service/VMHOST2" svc-scvmm', note: 'the fix: remove it from the account that should not have it' },
     ],
     related: ['spn', 'kdc'],
+  },
+  {
+    id: 'rc4',
+    short: 'RC4 and AES',
+    title: 'RC4 hardening and Kerberos encryption types',
+    aliases: [
+      'rc4', 'rc4 hardening', 'aes', 'encryption type', 'encryption types', 'kerberos encryption types', 'kerberos encryption type',
+      'msds-supportedencryptiontypes', 'supportedencryptiontypes', 'kerberosencryptiontype', 'cve-2026-20833', 'kb5073381',
+      'rc4defaultdisablementphase', 'etype', 'enctype',
+    ],
+    synonyms: [
+      'rc4', 'rc4-hmac', 'rc4 hardening', 'arcfour', 'aes', 'aes128', 'aes256', 'encryption type', 'encryption types',
+      'kerberos encryption types', 'msds-supportedencryptiontypes', 'supportedencryptiontypes', 'kerberosencryptiontype',
+      'cve-2026-20833', 'kb5073381', 'rc4defaultdisablementphase', 'kdcsvc',
+    ],
+    explanation: [
+      'Kerberos tickets are encrypted with a key of the account they are for. Which encryption types the KDC may use for an account is the attribute msDS-SupportedEncryptionTypes: 0x4 RC4, 0x8 AES128, 0x10 AES256 (0x1 and 0x2 are the long-disabled DES). Not set means "the domain controllers\' default".',
+      'RC4 is weak, and Microsoft is switching it off (CVE-2026-20833, KB5073381). Domain controllers updated since April 2026 use AES only for accounts without an explicit msDS-SupportedEncryptionTypes; since July 2026 the rollback value RC4DefaultDisablementPhase is no longer read. An account set explicitly to RC4 only (0x4) still gets RC4 tickets, but only for as long as the domain controllers still allow RC4. KDCSVC events 201-209 in the System log of each DC report the RC4 use that remains.',
+    ],
+    forLiveMigration:
+      'The source host, the destination, the SMB file servers and you (the admin who starts the move) all take part in the delegated tickets. An RC4-only account among them works today and fails on the day RC4 is switched off on the DCs. Set AES128 and AES256 on it now, then purge the tickets.',
+    validate: [
+      { command: 'Get-ADComputer GOGO-4 -Properties msDS-SupportedEncryptionTypes, KerberosEncryptionType | Select Name, msDS-SupportedEncryptionTypes, KerberosEncryptionType', note: 'empty or with AES128/AES256 is fine; RC4 alone (4) is not' },
+      { command: "Get-ADObject -LDAPFilter '(&(msDS-SupportedEncryptionTypes=*)(!(msDS-SupportedEncryptionTypes:1.2.840.113556.1.4.804:=24)))' -Properties msDS-SupportedEncryptionTypes | Select Name, msDS-SupportedEncryptionTypes", note: 'every account with an explicit setting that allows no AES' },
+      { command: 'Get-WinEvent -ComputerName DC1 -FilterHashtable @{ LogName = \'System\'; ProviderName = \'Microsoft-Windows-Kerberos-Key-Distribution-Center\'; Id = 201..209 } -MaxEvents 20', note: 'the RC4 use a DC reports (KDCSVC events 201-209)' },
+      { command: 'Set-ADComputer GOGO-4 -KerberosEncryptionType AES128,AES256', note: 'the fix (users: Set-ADUser alice -KerberosEncryptionType AES128,AES256)' },
+    ],
+    related: ['kdc', 'constrained-delegation'],
+  },
+  {
+    id: 'credential-guard',
+    short: 'Credential Guard',
+    title: 'Credential Guard, CredSSP and Windows Server 2025',
+    aliases: [
+      'credential guard', 'credentialguard', 'credssp', 'windows server 2025', 'server 2025', 'lsaiso',
+      'virtualization-based security', 'vbs',
+    ],
+    synonyms: ['credential guard', 'credentialguard', 'credssp', 'windows server 2025', 'server 2025', 'lsaiso', 'virtualization-based security'],
+    explanation: [
+      'Credential Guard keeps a machine\'s secrets (NTLM hashes, Kerberos TGTs) in an isolated process (LsaIso) protected by virtualization-based security, out of reach of anything that takes over Windows. Windows Server 2025 turns it on by default on domain members that are not domain controllers (build 26100 and later).',
+      'Two ways of live migration need exactly those secrets. CredSSP hands your password to the source host, which Credential Guard refuses to use for another hop. Unconstrained delegation forwards your TGT to the host, which Credential Guard keeps from being used. Kerberos constrained delegation needs neither: the KDC issues the delegated ticket itself.',
+    ],
+    forLiveMigration:
+      'On Windows Server 2025 hosts, use Kerberos (Set-VMHost -VirtualMachineMigrationAuthenticationType Kerberos) with constrained delegation and "Use any authentication protocol". Do not switch Credential Guard off to make CredSSP work, and remove unconstrained delegation from such hosts: it does not work there anyway.',
+    validate: [
+      { command: 'Get-ADComputer GOGO-6 -Properties OperatingSystemVersion, TrustedForDelegation | Select Name, OperatingSystemVersion, TrustedForDelegation', note: '10.0 (26100) or later is Windows Server 2025; TrustedForDelegation should be False' },
+      { command: 'Invoke-Command -ComputerName GOGO-6 { (Get-CimInstance -Namespace root\\Microsoft\\Windows\\DeviceGuard -ClassName Win32_DeviceGuard).SecurityServicesRunning }', note: '1 in the list means Credential Guard is running' },
+      { command: 'Get-VMHost -ComputerName GOGO-6 | Select VirtualMachineMigrationAuthenticationType', note: 'must be Kerberos' },
+    ],
+    related: ['constrained-delegation', 'unconstrained-delegation'],
   },
 ];
 

@@ -157,6 +157,8 @@ function renderSingle(fix: Exclude<Fix, { kind: 'computer' | 'delegate-to-peers'
       return `setspn -D ${psQuote(fix.spn)} ${psName(fix.account)}`;
     case 'user-delegable':
       return `Set-ADAccountControl -Identity ${psName(fix.user)} -AccountNotDelegated $false`;
+    case 'encryption-types':
+      return `${fix.accountKind === 'computer' ? 'Set-ADComputer' : 'Set-ADUser'} -Identity ${psName(fix.account)} -KerberosEncryptionType AES128,AES256`;
     case 'leave-group':
       return (
         `Remove-ADGroupMember -Identity ${psQuote(fix.group)} -Members ${psName(fix.member)} -Confirm:$false` +
@@ -241,6 +243,8 @@ export function renderFixScript(findings: readonly Finding[], options: FixScript
         others.push(line);
       }
       if (fix.kind === 'account-control') touch(fix.host);
+      // The host's cached RC4 tickets stay in use until they expire or are purged.
+      if (fix.kind === 'encryption-types' && fix.accountKind === 'computer') touch(fix.account);
     }
   }
   for (const host of options.purgeOn ?? []) touch(host);

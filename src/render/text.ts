@@ -49,7 +49,8 @@ function fixBlock(script: string): string[] {
 const HOST_SIDE =
   'Host side (not in AD), on both hosts: Enable-VMMigration; ' +
   'Set-VMHost -VirtualMachineMigrationAuthenticationType Kerberos; a migration network (Set-VMMigrationNetwork); ' +
-  'TCP 6600 open between the hosts.';
+  'TCP 6600 open between the hosts. Start moves with Kerberos, not CredSSP: Credential Guard (on by default on ' +
+  'Windows Server 2025) makes CredSSP moves fail and blocks unconstrained delegation.';
 
 function header(directory: string): string {
   return `kcd · directory: ${directory}`;

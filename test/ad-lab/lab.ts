@@ -792,6 +792,8 @@ export interface ComputerSpec {
   allowedToActOnBehalfOfSids?: string[];
   operatingSystem?: string;
   operatingSystemVersion?: string;
+  /** msDS-SupportedEncryptionTypes (0x4 RC4, 0x18 AES); left unset when undefined. */
+  supportedEncryptionTypes?: number;
   /** Set a password (unicodePwd) so `kinit -f NAME$` works; slower to load. */
   password?: string;
   description?: string;
@@ -819,6 +821,7 @@ export function computerEntry(spec: ComputerSpec): LabEntry {
   }
   if (spec.operatingSystem) attributes.operatingSystem = spec.operatingSystem;
   if (spec.operatingSystemVersion) attributes.operatingSystemVersion = spec.operatingSystemVersion;
+  if (spec.supportedEncryptionTypes !== undefined) attributes['msDS-SupportedEncryptionTypes'] = spec.supportedEncryptionTypes;
   if (spec.password) attributes.unicodePwd = unicodePwd(spec.password);
   if (spec.description) attributes.description = spec.description;
   return { dn: `CN=${name},${spec.container ?? `CN=Computers,${LAB_BASE_DN}`}`, attributes };
@@ -835,6 +838,8 @@ export interface UserSpec {
   password?: string;
   spns?: string[];
   description?: string;
+  /** msDS-SupportedEncryptionTypes (0x4 RC4, 0x18 AES); left unset when undefined. */
+  supportedEncryptionTypes?: number;
 }
 
 export function userEntry(spec: UserSpec): LabEntry {
@@ -844,6 +849,7 @@ export function userEntry(spec: UserSpec): LabEntry {
     userAccountControl: spec.userAccountControl ?? UAC_NORMAL_ACCOUNT,
   };
   if (spec.upn) attributes.userPrincipalName = spec.upn;
+  if (spec.supportedEncryptionTypes !== undefined) attributes['msDS-SupportedEncryptionTypes'] = spec.supportedEncryptionTypes;
   if (spec.password) attributes.unicodePwd = unicodePwd(spec.password);
   if (spec.spns?.length) attributes.servicePrincipalName = spec.spns;
   if (spec.description) attributes.description = spec.description;
@@ -1046,4 +1052,30 @@ async function readDomainSid(facts: LabFacts): Promise<string> {
 /** Environment for kinit/kvno against the lab KDC (own ticket cache under the lab folder). */
 export function kerberosEnv(facts: LabFacts, cacheName = 'default'): NodeJS.ProcessEnv {
   return { ...process.env, KRB5_CONFIG: facts.krb5Conf, KRB5CCNAME: `FILE:${join(facts.dir, `krb5cc_${cacheName}`)}` };
+}
+
+/** The lab domain's krbtgt (one per domain, shared by every test of a run). */
+export const KRBTGT_DN = `CN=krbtgt,CN=Users,${LAB_BASE_DN}`;
+
+/**
+ * Runs `fn` while the lab's krbtgt is marked "sensitive and cannot be delegated", then puts its
+ * userAccountControl back as it was, whatever happens. The dc project runs one test file at a time
+ * (--maxWorkers=1), so no other test sees the flag; call it outside any concurrent KDC work of the same file.
+ */
+export async function withSensitiveKrbtgt<T>(facts: LabFacts, fn: () => Promise<T>): Promise<T> {
+  const client = await adminClient(facts);
+  let original: string;
+  try {
+    const { searchEntries } = await client.search(KRBTGT_DN, { scope: 'base', attributes: ['userAccountControl'] });
+    original = String(searchEntries[0]?.userAccountControl);
+  } finally {
+    await client.unbind().catch(() => undefined);
+  }
+  if (!/^\d+$/.test(original)) throw new Error(`cannot read krbtgt's userAccountControl (${original})`);
+  await replaceAttribute(facts, KRBTGT_DN, 'userAccountControl', [String(Number(original) | UAC_NOT_DELEGATED)]);
+  try {
+    return await fn();
+  } finally {
+    await replaceAttribute(facts, KRBTGT_DN, 'userAccountControl', [original]);
+  }
 }

@@ -53,6 +53,18 @@ describe('kcd check', () => {
     expect(rules).toEqual(expect.arrayContaining(['KCD001', 'KCD002', 'KCD003', 'KCD004', 'KCD011']));
   });
 
+  test('the demo shows RC4-only accounts (KCD018 on file server NAS1, KCD019 on dave) as warnings with their fixes', async () => {
+    const ready = await cli(['check', 'GOGO-4', 'GOGO-2', '--storage', '--as', 'dave', '--json']);
+    expect(ready.code).toBe(0);
+    const warned = parsed<PairJson>(ready.stdout);
+    expect(warned).toMatchObject({ ready: true, findings: [{ rule: 'KCD019', severity: 'warning', subject: 'dave', fix: 'Set-ADUser -Identity dave -KerberosEncryptionType AES128,AES256' }] });
+    const { stdout } = await cli(['check', 'GOGO-4', 'GOGO-2', '--storage', '--file-server', 'NAS1', '--as', 'dave']);
+    expect(stdout).toContain('NAS1 allows only RC4 for Kerberos (msDS-SupportedEncryptionTypes 0x4 (RC4-HMAC)), no AES.');
+    expect(stdout).toContain('Set-ADComputer -Identity NAS1 -KerberosEncryptionType AES128,AES256');
+    // The host-side reminder (wrapped to the terminal's width).
+    expect(stdout.replace(/\s+/g, ' ')).toContain('not CredSSP: Credential Guard (on by default on Windows Server 2025) makes CredSSP moves fail');
+  });
+
   test('text output says what is wrong and gives the PowerShell, ending with the purge', async () => {
     const { code, stdout } = await cli(['check', 'GOGO-3', 'GOGO-4']);
     expect(code).toBe(1);

@@ -7,7 +7,7 @@ const hosts = fromSnapshot(createSnapshot(demoData()));
 describe('HostVocabulary', () => {
   test('holds every computer of the snapshot, Hyper-V hosts first', () => {
     expect(hosts.hyperVHosts).toEqual(['EU-HV1', 'GOGO-2', 'GOGO-3', 'GOGO-4', 'GOGO-5', 'HV-OLD', 'VMHOST1', 'VMHOST2']);
-    expect(hosts.hosts).toEqual([...hosts.hyperVHosts, 'DC1', 'FHOST1', 'MGMT1']);
+    expect(hosts.hosts).toEqual([...hosts.hyperVHosts, 'DC1', 'FHOST1', 'MGMT1', 'NAS1']);
     expect(hosts.isHyperV('gogo-3')).toBe(true);
     expect(hosts.isHyperV('FHOST1')).toBe(false);
   });

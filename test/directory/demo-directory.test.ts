@@ -24,17 +24,21 @@ describe('the built-in demo directory', () => {
   test('every rule fires somewhere in it', async () => {
     const snapshot = await directory.snapshot();
     const fired = new Set<string>();
-    const fs = resolveHost(snapshot, 'FHOST1');
+    const fileServers = [resolveHost(snapshot, 'FHOST1'), resolveHost(snapshot, 'NAS1')];
     const users = snapshot.data.users;
     for (const source of snapshot.hyperVHosts) {
       for (const dest of snapshot.hyperVHosts) {
         if (source === dest) continue;
         for (const user of users) {
-          for (const f of checkPair(snapshot, source, dest, { storage: true, fileServers: [fs], user }).findings) fired.add(f.rule);
+          for (const f of checkPair(snapshot, source, dest, { storage: true, fileServers, user }).findings) fired.add(f.rule);
         }
       }
     }
-    expect([...fired].sort()).toEqual(CHECKS.map((c) => c.id));
+    // Not in the demo, because they would change the answers it gives today (their scenario fixtures show them):
+    // KCD020 (krbtgt marked sensitive) blocks every pair of its domain; KCD021 needs a Windows Server 2025 Hyper-V
+    // host, and a new Hyper-V host joins the migration group of every host of its domain.
+    const notInDemo = ['KCD020', 'KCD021'];
+    expect([...fired].sort()).toEqual(CHECKS.map((c) => c.id).filter((id) => !notInDemo.includes(id)));
   });
 
   test("GOGO-3 → GOGO-4 is the article's case: FQDN entry missing and Kerberos only", async () => {

@@ -24,6 +24,7 @@ const entries: Entry[] = [
     'msDS-AllowedToActOnBehalfOfOtherIdentity': [],
     operatingSystem: 'Windows Server 2019 Datacenter',
     operatingSystemVersion: '10.0 (17763)',
+    'msDS-SupportedEncryptionTypes': '4',
     memberOf: 'CN=HV,CN=Users,DC=contoso,DC=com',
     objectSid: sidToBuffer(SID),
   },
@@ -39,6 +40,8 @@ const entries: Entry[] = [
     'memberOf;range=2-*': ['CN=c,DC=contoso,DC=com'],
     'memberOf;binary': ['ignored'],
     operatingSystem: '   ',
+    // A signed 32-bit value in AD (bit 31 set): read as the bit set.
+    'msDS-SupportedEncryptionTypes': ['-2147483620'],
     'msDS-AllowedToActOnBehalfOfOtherIdentity': buildAllowSecurityDescriptor([SID, 'S-1-5-21-1-2-3-4444']),
   },
   // Not a number, a Buffer where a string is expected, no cn (the name comes from sAMAccountName).

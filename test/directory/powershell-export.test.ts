@@ -85,6 +85,18 @@ describe('parsePowerShellExport: Get-ADComputer … | ConvertTo-Json -Depth 3', 
     expect(computers.find((c) => c.name === 'GOGO-4')!.allowedToDelegateTo).toEqual([`${MIG}/gogo-3.contoso.com`]);
   });
 
+  it('reads msDS-SupportedEncryptionTypes when the export has it (number or numeric string), and reports anything else', () => {
+    const { computers, users } = parsePowerShellExport('enc.json', [
+      psComputer('GOGO-3', { 'msDS-SupportedEncryptionTypes': 4 }),
+      psComputer('GOGO-4', { 'msds-supportedencryptiontypes': '28' }),
+      psComputer('GOGO-5', { 'msDS-SupportedEncryptionTypes': null }),
+      { SamAccountName: 'alice', DistinguishedName: 'CN=alice,DC=contoso,DC=com', userAccountControl: 512, ProtectedUsers: false, 'msDS-SupportedEncryptionTypes': 4 },
+    ]);
+    expect(computers.map((c) => c.supportedEncryptionTypes)).toEqual([4, 28, undefined]);
+    expect(users[0]!.supportedEncryptionTypes).toBe(4);
+    expectError(() => parsePowerShellExport('bad.json', [psComputer('GOGO-3', { 'msDS-SupportedEncryptionTypes': 'RC4' })]), 'bad.json', '[0].msDS-SupportedEncryptionTypes: expected number, got string "RC4" (in "GOGO-3")');
+  });
+
   it('accepts a single object (one computer matched), PowerShell 7 layout', () => {
     const { computers } = parsePowerShellExportText('powershell-export-single.json', fixture('powershell-export-single.json'));
     expect(computers).toHaveLength(1);

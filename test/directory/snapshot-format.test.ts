@@ -31,6 +31,7 @@ function sampleData(): DirectoryData {
         allowedToActOnBehalfOf: [],
         operatingSystem: 'Windows Server 2022 Datacenter',
         operatingSystemVersion: '10.0 (20348)',
+        supportedEncryptionTypes: 0x1c,
         memberOf: ['CN=Hyper-V Hosts,OU=Groups,DC=contoso,DC=com'],
       },
       {
@@ -55,6 +56,7 @@ function sampleData(): DirectoryData {
         userAccountControl: 512,
         memberOf: ['CN=Tier0 Admins,OU=Groups,DC=contoso,DC=com'],
         protectedUsers: false,
+        supportedEncryptionTypes: 0x4,
       },
       { samAccountName: 'svc', distinguishedName: 'CN=svc,DC=contoso,DC=com', domain: 'contoso.com', userAccountControl: 66048, memberOf: [] },
     ],
@@ -62,7 +64,10 @@ function sampleData(): DirectoryData {
       { distinguishedName: 'CN=Tier0 Admins,OU=Groups,DC=contoso,DC=com', name: 'Tier0 Admins', memberOf: ['CN=Protected Users,CN=Users,DC=contoso,DC=com'] },
       { distinguishedName: 'CN=Protected Users,CN=Users,DC=contoso,DC=com', name: 'Protected Users', sid: 'S-1-5-21-1-2-3-525', memberOf: [] },
     ],
-    spnAccounts: [{ samAccountName: 'krbtgt', distinguishedName: 'CN=krbtgt,CN=Users,DC=contoso,DC=com', servicePrincipalNames: ['kadmin/changepw'] }],
+    spnAccounts: [
+      { samAccountName: 'krbtgt', distinguishedName: 'CN=krbtgt,CN=Users,DC=contoso,DC=com', servicePrincipalNames: ['kadmin/changepw'], userAccountControl: 514 },
+      { samAccountName: 'svc-sql', distinguishedName: 'CN=svc-sql,DC=contoso,DC=com', servicePrincipalNames: ['MSSQLSvc/sql1'] },
+    ],
     spnMappings: ['host=alerter,cifs,http'],
   };
 }
@@ -110,6 +115,7 @@ describe('serializeSnapshot / parseSnapshotFile', () => {
       computers: [
         {
           memberOf: c.memberOf,
+          supportedEncryptionTypes: c.supportedEncryptionTypes,
           operatingSystemVersion: c.operatingSystemVersion,
           operatingSystem: c.operatingSystem,
           allowedToActOnBehalfOf: c.allowedToActOnBehalfOf,

@@ -70,6 +70,18 @@ describe('PowerShell fixes', () => {
     }
   });
 
+  test('the RC4 fixes, taken from the findings, allow AES on the computer or the user; a computer\'s tickets are purged', () => {
+    const host = askScenario(loadScenario('rc4-only-destination')).findings.filter((f) => f.rule === 'KCD018');
+    expect(host).toHaveLength(1);
+    const hostScript = renderFixScript(host).split('\n');
+    expect(hostScript).toContain('Set-ADComputer -Identity DST -KerberosEncryptionType AES128,AES256');
+    expect(hostScript).toContain('Invoke-Command -ComputerName DST { klist -li 0x3e7 purge }');
+    const user = askScenario(loadScenario('rc4-only-user')).findings.filter((f) => f.rule === 'KCD019');
+    expect(user).toHaveLength(1);
+    expect(renderFix(user[0]!.fix!)).toBe('Set-ADUser -Identity alice -KerberosEncryptionType AES128,AES256');
+    expect(renderFixScript(user)).toContain('klist purge   # on the machine you start the migration from');
+  });
+
   test('a single finding renders on its own', () => {
     expect(renderFix({ kind: 'remove-spn', account: 'svc-vmm', spn: `${M}/DST` })).toBe(`setspn -D '${M}/DST' svc-vmm`);
     // An SPN from AD is data, never code, when the admin pastes the fix.

@@ -71,15 +71,20 @@ export function toComputer(entry: Entry, sidNames: ReadonlyMap<string, string>, 
   if (os) computer.operatingSystem = os;
   const osVersion = asString(getAttribute(entry, 'operatingSystemVersion'));
   if (osVersion) computer.operatingSystemVersion = osVersion;
+  const encryptionTypes = asNumber(getAttribute(entry, 'msDS-SupportedEncryptionTypes'));
+  if (encryptionTypes !== undefined) computer.supportedEncryptionTypes = encryptionTypes >>> 0;
   return computer;
 }
 
 export function toSpnAccount(entry: Entry): SpnAccount {
-  return {
+  const account: SpnAccount = {
     samAccountName: asString(getAttribute(entry, 'sAMAccountName')) ?? '',
     distinguishedName: asString(getAttribute(entry, 'distinguishedName')) ?? entry.dn,
     servicePrincipalNames: asArray(getAttribute(entry, 'servicePrincipalName')),
   };
+  const userAccountControl = asNumber(getAttribute(entry, 'userAccountControl'));
+  if (userAccountControl !== undefined) account.userAccountControl = userAccountControl;
+  return account;
 }
 
 export function toGroup(entry: Entry): Group {

@@ -36,6 +36,7 @@ export function scenarioEntries(s: Scenario, names: ScenarioNames, options: Load
         userAccountControl: uacOf(h),
         delegateTo: (h.delegateTo ?? []).map((t) => names.expand(t, s.hosts)),
         ...osOf(h),
+        supportedEncryptionTypes: h.encryptionTypes,
         password: options.password,
       }),
     );
@@ -47,6 +48,7 @@ export function scenarioEntries(s: Scenario, names: ScenarioNames, options: Load
         name: names.user(u.name),
         upn: `${names.user(u.name)}@lab.test`,
         userAccountControl: userUacOf(u),
+        supportedEncryptionTypes: u.encryptionTypes,
         password: options.password,
       }),
     );

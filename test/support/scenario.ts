@@ -8,12 +8,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Computer, DirectoryData, Group, User } from '../../src/domain/model';
+import type { Computer, DirectoryData, Group, SpnAccount, User } from '../../src/domain/model';
 import { MIGRATION_SERVICE } from '../../src/domain/spn';
 import { UAC } from '../../src/domain/uac';
 
 /** `2016-name-only`: operatingSystem recorded, operatingSystemVersion not (the year decides). */
-export type OsSpec = '2012r2' | '2016' | '2016-name-only' | '2019' | '2022' | 'unknown';
+export type OsSpec = '2012r2' | '2016' | '2016-name-only' | '2019' | '2022' | '2025' | '2025-name-only' | 'unknown';
 
 export interface HostSpec {
   name: string;
@@ -32,6 +32,8 @@ export interface HostSpec {
   rbcdFrom?: string[];
   /** Domain other than the lab's (unit tests only). */
   domain?: string;
+  /** msDS-SupportedEncryptionTypes (absent: not set). */
+  encryptionTypes?: number;
 }
 
 export interface UserSpec {
@@ -40,6 +42,8 @@ export interface UserSpec {
   /** userAccountControl bits besides NORMAL_ACCOUNT and NOT_DELEGATED (e.g. 0x10000 DONT_EXPIRE_PASSWORD). */
   otherUac?: number;
   groups?: string[];
+  /** msDS-SupportedEncryptionTypes (absent: not set). */
+  encryptionTypes?: number;
 }
 
 export interface GroupSpec {
@@ -68,6 +72,8 @@ export interface Scenario {
   ready: boolean;
   /** Whether the real Samba DC can hold this scenario (a second domain or duplicate SPNs cannot be written there). */
   dc?: boolean;
+  /** The domain's krbtgt (every scenario has one, as every domain does): sensitive is KCD020. */
+  krbtgt?: { sensitive?: boolean };
 }
 
 export const LAB_DOMAIN = 'lab.test';
@@ -146,6 +152,10 @@ export function osOf(h: HostSpec): { operatingSystem?: string; operatingSystemVe
       return { operatingSystem: 'Windows Server 2019 Datacenter', operatingSystemVersion: '10.0 (17763)' };
     case '2022':
       return { operatingSystem: 'Windows Server 2022 Datacenter', operatingSystemVersion: '10.0 (20348)' };
+    case '2025':
+      return { operatingSystem: 'Windows Server 2025 Datacenter', operatingSystemVersion: '10.0 (26100)' };
+    case '2025-name-only':
+      return { operatingSystem: 'Windows Server 2025 Standard' };
     case 'unknown':
       return {};
   }
@@ -168,6 +178,16 @@ function dnOfDomain(domain: string): string {
     .join(',');
 }
 
+/** The lab domain's krbtgt as the LDAP read sees it: a disabled normal account holding kadmin/changepw. */
+export function krbtgtAccount(sensitive: boolean): SpnAccount {
+  return {
+    samAccountName: 'krbtgt',
+    distinguishedName: `CN=krbtgt,CN=Users,${LAB_BASE_DN}`,
+    servicePrincipalNames: ['kadmin/changepw'],
+    userAccountControl: 0x200 | UAC.ACCOUNTDISABLE | (sensitive ? UAC.NOT_DELEGATED : 0),
+  };
+}
+
 /** The scenario as DirectoryData (what an adapter would produce), for unit tests. */
 export function scenarioData(s: Scenario, names = new ScenarioNames('')): DirectoryData {
   const groupDn = (g: string) =>
@@ -185,6 +205,7 @@ export function scenarioData(s: Scenario, names = new ScenarioNames('')): Direct
       allowedToDelegateTo: (h.delegateTo ?? []).map((t) => names.expand(t, s.hosts)),
       allowedToActOnBehalfOf: (h.rbcdFrom ?? []).map((n) => `${names.host(n)}$`),
       ...osOf(h),
+      ...(h.encryptionTypes !== undefined ? { supportedEncryptionTypes: h.encryptionTypes } : {}),
       memberOf: [],
     };
   });
@@ -207,6 +228,7 @@ export function scenarioData(s: Scenario, names = new ScenarioNames('')): Direct
     domain: LAB_DOMAIN,
     userAccountControl: userUacOf(u),
     memberOf: (u.groups ?? []).map(groupDn),
+    ...(u.encryptionTypes !== undefined ? { supportedEncryptionTypes: u.encryptionTypes } : {}),
   }));
   const groups: Group[] = [
     { distinguishedName: groupDn('Protected Users'), name: 'Protected Users', sid: 'S-1-5-21-1-2-3-525', memberOf: [] },
@@ -223,11 +245,14 @@ export function scenarioData(s: Scenario, names = new ScenarioNames('')): Direct
     computers,
     users,
     groups,
-    spnAccounts: (s.serviceAccounts ?? []).map((a) => ({
-      samAccountName: names.user(a.name),
-      distinguishedName: `CN=${names.user(a.name)},CN=Users,${LAB_BASE_DN}`,
-      servicePrincipalNames: a.spns.map((t) => names.expand(t, s.hosts)),
-    })),
+    spnAccounts: [
+      krbtgtAccount(s.krbtgt?.sensitive ?? false),
+      ...(s.serviceAccounts ?? []).map((a) => ({
+        samAccountName: names.user(a.name),
+        distinguishedName: `CN=${names.user(a.name)},CN=Users,${LAB_BASE_DN}`,
+        servicePrincipalNames: a.spns.map((t) => names.expand(t, s.hosts)),
+      })),
+    ],
     spnMappings: [],
   };
 }

@@ -196,6 +196,9 @@ export function toReadComputer(entry: EntryView, intern: Interner, domainOf: (dn
   if (os) computer.operatingSystem = intern(os);
   const osVersion = stringOf(attrs, 'operatingsystemversion');
   if (osVersion) computer.operatingSystemVersion = intern(osVersion);
+  // A signed 32-bit integer in AD: read as the bit set it is.
+  const encryptionTypes = numberOf(attrs, 'msds-supportedencryptiontypes', Number.NaN);
+  if (!Number.isNaN(encryptionTypes)) computer.supportedEncryptionTypes = encryptionTypes >>> 0;
   const read: ReadComputer = { computer, rbcd: buffersOf(attrs, 'msds-allowedtoactonbehalfofotheridentity') };
   const sid = sidOf(attrs);
   if (sid) read.sid = sid;
@@ -211,6 +214,8 @@ export function toReadSpnAccount(entry: EntryView, intern: Interner): { account:
     distinguishedName: stringOf(attrs, 'distinguishedname') ?? entry.dn,
     servicePrincipalNames: stringsOf(attrs, 'serviceprincipalname', intern),
   };
+  const userAccountControl = numberOf(attrs, 'useraccountcontrol', Number.NaN);
+  if (!Number.isNaN(userAccountControl)) account.userAccountControl = userAccountControl;
   const sid = sidOf(attrs);
   return sid ? { account, sid } : { account };
 }

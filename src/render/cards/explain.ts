@@ -55,9 +55,8 @@ function topicListCard(asked: string, ctx: CardContext): AdaptiveCard {
     text(asked.trim() ? `I have no explanation for "${md(asked, 60)}".` : 'What would you like explained?', { size: 'Medium', weight: 'Bolder' }),
     text('I can explain these Kerberos terms, the way they matter for Hyper-V live migration:'),
     ...TOPICS.map((t) => text(`• **${md(t.title)}**: say "explain ${md(t.id)}"`, { spacing: 'None' })),
-    // Hosts show a handful of buttons per row: split the list.
-    topicButtons(ids.slice(0, 4)),
-    topicButtons(ids.slice(4)),
+    // Hosts show a handful of buttons per row (and Adaptive Cards 1.5 allow at most 5 per set): rows of 4.
+    ...Array.from({ length: Math.ceil(ids.length / 4) }, (_, row) => topicButtons(ids.slice(row * 4, row * 4 + 4))),
     footer(ctx),
   ];
   return adaptiveCard(body, { fallbackText: `Topics: ${ids.join(', ')}` });

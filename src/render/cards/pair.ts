@@ -64,6 +64,7 @@ function hostChecklist(source: string, dest: string): CardElement[] {
     'Set-VMMigrationNetwork <migration subnet, e.g. 10.0.50.0/24>',
     `# From ${oneLine(source)}: TCP 6600 must be open to ${oneLine(dest)}`,
     `Test-NetConnection -ComputerName ${psName(dest)} -Port 6600`,
+    '# Kerberos, not CredSSP: Credential Guard (on by default on Windows Server 2025) makes CredSSP moves fail',
   ].join('\n');
   return [
     text('**On the hosts** (not in AD, so not checked here)', { separator: true, spacing: 'Medium' }),

@@ -36,7 +36,7 @@ const ENTRIES: CommandHelpEntry[] = [
 ];
 
 describe('explain cards', () => {
-  test('the catalogue has the eight topics of the issue, each complete', () => {
+  test('the catalogue has the topics of the issues, each complete', () => {
     expect(TOPICS.map((t) => t.id)).toEqual([
       'upn',
       'spn',
@@ -46,6 +46,8 @@ describe('explain cards', () => {
       'unconstrained-delegation',
       'protected-users',
       'duplicate-spn',
+      'rc4',
+      'credential-guard',
     ]);
     const ids = new Set<string>(TOPICS.map((t) => t.id));
     for (const t of TOPICS) {
@@ -61,8 +63,12 @@ describe('explain cards', () => {
     for (const c of CHECKS) for (const topic of c.topics) expect(ids.has(topic)).toBe(true);
     // Each rule's first topic is its button; a topic card lists the rules that name it.
     expect(RULE_TOPICS.KCD006).toBe('protocol-transition');
-    expect(rulesAbout('protected-users')).toEqual(['KCD010', 'KCD011']);
+    expect(rulesAbout('protected-users')).toEqual(['KCD010', 'KCD011', 'KCD020']);
     expect(rulesAbout('spn')).toEqual(['KCD007', 'KCD012', 'KCD017']);
+    expect(rulesAbout('rc4')).toEqual(['KCD018', 'KCD019']);
+    expect(findExplainTopic('RC4')?.id).toBe('rc4');
+    expect(rulesAbout('credential-guard')).toEqual(['KCD021']);
+    expect(findExplainTopic('credential guard')?.id).toBe('credential-guard');
     // No alias names two topics.
     const aliases = TOPICS.flatMap((t) => t.aliases);
     expect(new Set(aliases).size).toBe(aliases.length);

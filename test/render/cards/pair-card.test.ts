@@ -57,6 +57,8 @@ describe('pair card', () => {
     expect(code).toContain('Set-VMHost -VirtualMachineMigrationAuthenticationType Kerberos');
     expect(code).toContain('Set-VMMigrationNetwork');
     expect(code).toContain('-Port 6600');
+    // Windows Server 2025's Credential Guard: the reminder says why CredSSP is not an option.
+    expect(code).toContain('Kerberos, not CredSSP: Credential Guard (on by default on Windows Server 2025)');
   });
 
   test('footer of a fresh read: "read just now, not from the cache"; a fresh read that failed shows as stale instead', () => {
