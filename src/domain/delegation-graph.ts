@@ -1,6 +1,7 @@
 /**
  * The Hyper-V hosts connected by delegation: S and H are linked when S's msDS-AllowedToDelegateTo names H's
- * migration service or cifs, in either name form (either direction links them). The connected components are
+ * migration service or cifs, in either name form, or when H's resource-based delegation names S (either
+ * direction links them). The connected components are
  * the migration groups an estate built as clusters shows even when every host sits in one OU.
  *
  * Linear in hosts plus delegation entries: each host's own `class/<form>` targets are looked up once (union-find
@@ -45,16 +46,25 @@ function compute(snapshot: DirectorySnapshot): DelegationComponents {
     return i;
   };
   const linked = new Uint8Array(hosts.length);
+  const link = (i: number, j: number) => {
+    if (j < 0 || j === i) return;
+    linked[i] = linked[j] = 1;
+    const a = root(i);
+    const b = root(j);
+    // The smaller index becomes the root, so a component's index is its first host.
+    if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+  };
   hosts.forEach((h, i) => {
     const ids = delegationIdsOf(snapshot, h).inOrder;
-    for (let k = 0; k < ids.length; k++) {
-      const j = hostOfTarget[ids[k]!]!;
-      if (j < 0 || j === i) continue;
-      linked[i] = linked[j] = 1;
-      const a = root(i);
-      const b = root(j);
-      // The smaller index becomes the root, so a component's index is its first host.
-      if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+    for (let k = 0; k < ids.length; k++) link(i, hostOfTarget[ids[k]!]!);
+  });
+  // Resource-based delegation names accounts ("CONTOSO\\GOGO-3$" or "GOGO-3$"): only looked up when some host has it.
+  let bySam: Map<string, number> | undefined;
+  hosts.forEach((h, i) => {
+    if (h.allowedToActOnBehalfOf.length === 0) return;
+    bySam ??= new Map(hosts.map((x, k) => [x.samAccountName.toLowerCase().replace(/\$$/, ''), k]));
+    for (const principal of h.allowedToActOnBehalfOf) {
+      link(i, bySam.get(principal.toLowerCase().replace(/^[^\\]*\\/, '').replace(/\$$/, '')) ?? -1);
     }
   });
   const componentOf = new Map<Computer, number>();
