@@ -177,7 +177,8 @@ async function kdcGrants(facts: LabFacts, names: ScenarioNames): Promise<KdcOutc
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', (e) => resolve({ ok: false, stderr: String(e) }));
-    child.on('exit', (code) => resolve({ ok: code === 0, stderr }));
+    // 'close', not 'exit': 'exit' can come before the last of stderr is read (seen under load: "kinit: " with no reason).
+    child.on('close', (code) => resolve({ ok: code === 0, stderr }));
     child.stdin.end(`${PASSWORD}\n`);
   });
   if (!kinit.ok) return { granted: false, why: `kinit: ${kinit.stderr.trim()}`, refusal: refusalClassOf('kinit', kinit.stderr) };
