@@ -217,6 +217,11 @@ export interface GroupOptions {
   group?: MigrationGroup;
 }
 
+export interface FleetOptions extends GroupOptions {
+  /** Told after each Hyper-V host (a CLI draws progress with it); the checker itself does no I/O. */
+  onHost?: (done: number, total: number) => void;
+}
+
 /** One host against every peer in its migration group, both directions. */
 export function checkHost(snapshot: DirectorySnapshot, host: Computer, options: GroupOptions = {}): HostReport {
   const storage = options.storage ?? true;
@@ -263,7 +268,7 @@ function ownTargetFindings(snapshot: DirectorySnapshot, host: Computer, members:
  * Every Hyper-V host: its own findings and those of each outbound pair in its group. Cost is
  * O(hosts × group size): groups are partitioned once, host findings are computed once per host.
  */
-export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = {}): FleetReport {
+export function checkFleet(snapshot: DirectorySnapshot, options: FleetOptions = {}): FleetReport {
   const storage = options.storage ?? true;
   const group = resolvedFleetGroup(snapshot, options.group ?? { kind: 'auto' });
   const groups = migrationGroups(snapshot, group);
@@ -297,7 +302,9 @@ export function checkFleet(snapshot: DirectorySnapshot, options: GroupOptions = 
     }
     return facts;
   };
-  const hosts = snapshot.hyperVHosts.map((host): FleetHost => {
+  const onHost = options.onHost;
+  const hosts = snapshot.hyperVHosts.map((host, index): FleetHost => {
+    onHost?.(index, snapshot.hyperVHosts.length);
     const members = groups.get(host) ?? NO_MEMBERS;
     const facts = groupFacts(members);
     const { handles, targetBlocks, members: memberFacts, distinctNames } = facts;

@@ -1,4 +1,5 @@
 import { runCli } from './program';
+import { Progress } from './progress';
 import { stdoutWriter } from './stdout';
 
 /** Standard input as text (`kcd diagnose` without a text: a multi-line paste); at most 1 MB is kept. */
@@ -21,6 +22,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       stderr: (s) => process.stderr.write(s),
       env: process.env,
       stdin: readStdin,
+      ...(process.stderr.isTTY ? { progress: new Progress((s) => process.stderr.write(s)) } : {}),
     });
   } finally {
     stdout.flush();

@@ -3,6 +3,7 @@
  * Exit codes: 0 no error finding; 1 error findings; 2 input error (unknown host, bad arguments, bad
  * configuration); 3 directory unreachable or bind refused.
  */
+import type { Progress } from './progress';
 import { Command, CommanderError, Option } from 'commander';
 import { readConfig, type Config } from '../config';
 import { InputError, KcdError, UnknownHostsError, UnknownUserError } from '../domain/errors';
@@ -42,6 +43,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Standard input, read to the end (`kcd diagnose` with no text, or `-`). */
   stdin?: () => Promise<string>;
+  /** Where a long scan draws its progress line: only when standard error is a terminal (src/cli/progress.ts). */
+  progress?: Progress;
 }
 
 export const EXIT = { ok: 0, findings: 1, input: 2, directory: 3 } as const;
@@ -187,8 +190,13 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
       const [snapshot, { checkFleet, fleetJson, fleetJsonChunks, fleetText }] = await snapshotAndReporting(directory);
       // Everything a scan needs from the directory is in the snapshot.
       session.release();
-      const report = checkFleet(snapshot, { storage: opts.storage, group: config.migrationGroup });
       const label = directory.describe().label;
+      const progress = io.progress;
+      progress?.step(`read ${snapshot.data.computers.length.toLocaleString('en-US')} computers from ${label}`, true);
+      const onHost = progress ? (done: number, total: number) => progress.step(`checked ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} Hyper-V hosts`) : undefined;
+      const report = checkFleet(snapshot, { storage: opts.storage, group: config.migrationGroup, onHost });
+      progress?.step('writing the report', true);
+      progress?.done();
       if (opts.summary) {
         const [{ buildSummary }, { summaryText }, { writeFileAtomic }] = await Promise.all([
           import('../summary/model'),
