@@ -177,8 +177,10 @@ describe('snapshot over verified LDAPS', () => {
       samAccountName: SVC,
       distinguishedName: `CN=${SVC},${usersDn}`,
       servicePrincipalNames: expect.arrayContaining([`MSSQLSvc/${SVC}.lab.test:1433`, `HTTP/${SVC}.lab.test`]) as unknown,
+      userAccountControl: 0x200,
     });
-    expect(data.spnAccounts.map((a) => a.samAccountName)).toContain('krbtgt');
+    // krbtgt's flags come with it (KCD020 reads NOT_DELEGATED): a disabled normal account, not sensitive.
+    expect(data.spnAccounts.find((a) => a.samAccountName === 'krbtgt')?.userAccountControl).toBe(0x202);
     expect(data.spnAccounts.some((a) => a.samAccountName.endsWith('$'))).toBe(false);
 
     const hvg = data.groups.find((g) => g.name === HVG)!;
