@@ -12,7 +12,7 @@ import type { MigrationGroup } from '../../src/domain/migration-group';
 import { resolveHost } from '../../src/domain/names';
 import { createSnapshot, type DirectorySnapshot } from '../../src/domain/snapshot';
 import { renderFixScript } from '../../src/fixes/powershell';
-import { FindingTable, goldenNames, goldenTexts } from '../support/golden';
+import { FindingTable, firstDifference, goldenNames, goldenTexts } from '../support/golden';
 import { askScenario } from '../support/run-scenario';
 import { loadScenarios, scenarioData } from '../support/scenario';
 
@@ -108,7 +108,7 @@ const reports: Record<string, () => unknown> = { ...scenarioReports(), demo: dem
 describe('golden reports (test/fixtures/golden/; UPDATE_GOLDEN=1 regenerates them)', () => {
   test.each(Object.keys(reports))('%s', (name) => {
     const { actual, golden } = goldenTexts(name, reports[name]!());
-    expect(actual).toBe(golden);
+    expect(firstDifference(actual, golden)).toBeUndefined();
   });
 
   test('every golden file belongs to a scenario or the demo (none left from a removed scenario)', () => {

@@ -60,3 +60,17 @@ export function goldenTexts(name: string, value: unknown): { actual: string; gol
   if (updating) writeFileSync(file, actual);
   return { actual, golden: existsSync(file) ? readFileSync(file, 'utf8') : '' };
 }
+
+/**
+ * Where `actual` first departs from `golden`, as a few lines around it (undefined when equal). Cheap on large
+ * files, unlike a full diff: a mutant that changes every report must fail fast, not time out.
+ */
+export function firstDifference(actual: string, golden: string): string | undefined {
+  if (actual === golden) return undefined;
+  const a = actual.split('\n');
+  const g = golden.split('\n');
+  let i = 0;
+  while (i < a.length && i < g.length && a[i] === g[i]) i++;
+  const around = (lines: string[]) => lines.slice(Math.max(0, i - 3), i + 4).join('\n');
+  return `first difference at line ${i + 1} (a wanted change? UPDATE_GOLDEN=1 regenerates: test/support/golden.ts)\n--- golden:\n${around(g)}\n+++ now:\n${around(a)}`;
+}
