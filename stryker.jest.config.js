@@ -6,7 +6,7 @@ module.exports = {
   testEnvironment: 'node',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true, diagnostics: false }] },
   testMatch: [
-    '<rootDir>/test/checker.test.ts',
+    '<rootDir>/test/checker/*.test.ts',
     '<rootDir>/test/fleet-domain-group.test.ts',
     '<rootDir>/test/checks/*.test.ts',
     '<rootDir>/test/domain/*.test.ts',
