@@ -18,7 +18,16 @@ export interface DelegationComponents {
   readonly isolated: ReadonlySet<Computer>;
   /** Hosts per component index. */
   readonly sizes: ReadonlyMap<number, number>;
+  /**
+   * Hosts that held two clusters together (one host delegating to both): a component much larger than the
+   * typical one that falls apart without a few hosts is checked as its sides; each bridge joins the side it
+   * has most links to. `sides`: the component indexes of the sides it linked.
+   */
+  readonly bridges: ReadonlyArray<{ host: Computer; sides: number[] }>;
 }
+
+/** A component is looked at for bridges from this many times the median component size (and 8 hosts) on. */
+const BRIDGE_SIZE_FACTOR = 2;
 
 const cache = new WeakMap<DirectorySnapshot, DelegationComponents>();
 
@@ -54,19 +63,28 @@ function compute(snapshot: DirectorySnapshot): DelegationComponents {
     // The smaller index becomes the root, so a component's index is its first host.
     if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
   };
-  hosts.forEach((h, i) => {
-    const ids = delegationIdsOf(snapshot, h).inOrder;
-    for (let k = 0; k < ids.length; k++) link(i, hostOfTarget[ids[k]!]!);
-  });
   // Resource-based delegation names accounts ("CONTOSO\\GOGO-3$" or "GOGO-3$"): only looked up when some host has it.
   let bySam: Map<string, number> | undefined;
-  hosts.forEach((h, i) => {
+  /** Every link of host i, in order (told to `visit`): its entries, then resource-based delegation naming others. */
+  const linksOf = (i: number, visit: (j: number) => void) => {
+    const h = hosts[i]!;
+    const ids = delegationIdsOf(snapshot, h).inOrder;
+    for (let k = 0; k < ids.length; k++) visit(hostOfTarget[ids[k]!]!);
     if (h.allowedToActOnBehalfOf.length === 0) return;
     bySam ??= new Map(hosts.map((x, k) => [x.samAccountName.toLowerCase().replace(/\$$/, ''), k]));
-    for (const principal of h.allowedToActOnBehalfOf) {
-      link(i, bySam.get(principal.toLowerCase().replace(/^[^\\]*\\/, '').replace(/\$$/, '')) ?? -1);
-    }
-  });
+    for (const principal of h.allowedToActOnBehalfOf) visit(bySam.get(principal.toLowerCase().replace(/^[^\\]*\\/, '').replace(/\$$/, '')) ?? -1);
+  };
+  for (let i = 0; i < hosts.length; i++) linksOf(i, (j) => link(i, j));
+  const component = new Int32Array(hosts.length).fill(-1);
+  const members = new Map<number, number[]>();
+  for (let i = 0; i < hosts.length; i++) {
+    if (!linked[i]) continue;
+    const c = (component[i] = root(i));
+    let list = members.get(c);
+    if (!list) members.set(c, (list = []));
+    list.push(i);
+  }
+  const bridges = splitBridged(members, component, linksOf, hosts);
   const componentOf = new Map<Computer, number>();
   const sizes = new Map<number, number>();
   const isolated = new Set<Computer>();
@@ -75,9 +93,121 @@ function compute(snapshot: DirectorySnapshot): DelegationComponents {
       isolated.add(h);
       return;
     }
-    const c = root(i);
+    const c = component[i]!;
     componentOf.set(h, c);
     sizes.set(c, (sizes.get(c) ?? 0) + 1);
   });
-  return { componentOf, isolated, sizes };
+  return { componentOf, isolated, sizes, bridges };
+}
+
+/**
+ * Splits each component much larger than the median one that a few hosts hold together (articulation points
+ * whose removal leaves two or more sides of at least half the median size): `component` is rewritten for the
+ * sides (each named by its smallest host index), and the bridges are returned.
+ */
+function splitBridged(
+  members: Map<number, number[]>,
+  component: Int32Array,
+  linksOf: (i: number, visit: (j: number) => void) => void,
+  hosts: readonly Computer[],
+): Array<{ host: Computer; sides: number[] }> {
+  const sizes = [...members.values()].map((m) => m.length).sort((a, b) => a - b);
+  if (sizes.length === 0) return [];
+  const median = sizes[Math.floor(sizes.length / 2)]!;
+  const bridges: Array<{ host: Computer; sides: number[] }> = [];
+  for (const [c, list] of members) {
+    if (list.length < Math.max(8, BRIDGE_SIZE_FACTOR * median) || sizes.length < 2) continue;
+    // The component's own graph, both directions, without duplicates.
+    const local = new Map(list.map((i, k) => [i, k]));
+    const adjacency = list.map(() => new Set<number>());
+    list.forEach((i, k) =>
+      linksOf(i, (j) => {
+        const m = local.get(j);
+        if (m === undefined || m === k) return;
+        adjacency[k]!.add(m);
+        adjacency[m]!.add(k);
+      }),
+    );
+    const cut = articulationPoints(adjacency.map((a) => [...a]));
+    if (cut.size === 0) continue;
+    // The pieces left without the cut hosts; the big ones are the sides.
+    const side = new Int32Array(list.length).fill(-1);
+    const minSide = Math.max(2, Math.ceil(median / 2));
+    const sides: number[][] = [];
+    for (let k = 0; k < list.length; k++) {
+      if (cut.has(k) || side[k] !== -1) continue;
+      const piece = [k];
+      side[k] = -2;
+      for (let q = 0; q < piece.length; q++) {
+        for (const m of adjacency[piece[q]!]!) if (!cut.has(m) && side[m] === -1) ((side[m] = -2), piece.push(m));
+      }
+      if (piece.length >= minSide) {
+        for (const m of piece) side[m] = sides.length;
+        sides.push(piece);
+      } else for (const m of piece) side[m] = -1;
+    }
+    if (sides.length < 2) continue;
+    // Everything else joins a side: the cut hosts first, by most links, then small pieces through them.
+    const assign = (k: number): number => {
+      const votes = new Map<number, number>();
+      for (const m of adjacency[k]!) if (side[m]! >= 0) votes.set(side[m]!, (votes.get(side[m]!) ?? 0) + 1);
+      let best = -1;
+      for (const [s, v] of votes) if (best === -1 || v > votes.get(best)! || (v === votes.get(best)! && s < best)) best = s;
+      return best;
+    };
+    for (let pending = true; pending; ) {
+      pending = false;
+      for (let k = 0; k < list.length; k++) {
+        if (side[k]! >= 0) continue;
+        const s = assign(k);
+        if (s >= 0) ((side[k] = s), (pending = true));
+      }
+    }
+    const names = sides.map((_, s) => Math.min(...list.filter((_, k) => side[k] === s)));
+    list.forEach((i, k) => (component[i] = side[k]! >= 0 ? names[side[k]!]! : c));
+    for (const k of [...cut].sort((a, b) => a - b)) {
+      const touched = [...new Set([...adjacency[k]!].filter((m) => !cut.has(m) && side[m]! >= 0).map((m) => names[side[m]!]!))].sort((a, b) => a - b);
+      if (touched.length >= 2) bridges.push({ host: hosts[list[k]!]!, sides: touched });
+    }
+  }
+  return bridges;
+}
+
+/** The articulation points of an undirected graph (adjacency lists), by an iterative Tarjan walk. */
+function articulationPoints(adjacency: readonly number[][]): Set<number> {
+  const n = adjacency.length;
+  const order = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const parent = new Int32Array(n).fill(-1);
+  const next = new Int32Array(n);
+  const cut = new Set<number>();
+  let time = 0;
+  for (let start = 0; start < n; start++) {
+    if (order[start] !== -1) continue;
+    let children = 0;
+    const stack = [start];
+    order[start] = low[start] = time++;
+    while (stack.length > 0) {
+      const v = stack[stack.length - 1]!;
+      const edges = adjacency[v]!;
+      if (next[v]! < edges.length) {
+        const w = edges[next[v]!++]!;
+        if (order[w] === -1) {
+          parent[w] = v;
+          order[w] = low[w] = time++;
+          if (v === start) children++;
+          stack.push(w);
+        } else if (w !== parent[v]) low[v] = Math.min(low[v]!, order[w]!);
+        continue;
+      }
+      stack.pop();
+      const p = parent[v]!;
+      if (p !== -1) {
+        low[p] = Math.min(low[p]!, low[v]!);
+        if (p !== start && low[v]! >= order[p]!) cut.add(p);
+      }
+    }
+    if (children > 1) cut.add(start);
+  }
+  return cut;
 }

@@ -28,6 +28,8 @@ export interface InferredGroups {
   groups: Array<{ name: string; hosts: number }>;
   /** Hosts with no delegation to or from any peer, checked with the other such hosts of their OU. */
   withoutPeers: number;
+  /** Hosts that linked two or more groups (delegating to both), and the groups they linked, by name. */
+  bridges: Array<{ host: string; groups: string[] }>;
   message: string;
 }
 
@@ -76,7 +78,7 @@ const NAMED_GROUPS = 10;
 
 /** One note per domain whose hosts were grouped by delegation. */
 function inferredGroups(snapshot: DirectorySnapshot, group: MigrationGroup, groups: ReadonlyMap<Computer, readonly Computer[]>): InferredGroups[] {
-  const { componentOf, isolated } = delegationComponents(snapshot);
+  const { componentOf, isolated, bridges } = delegationComponents(snapshot);
   const byDomain = new Map<string, { hosts: number; withoutPeers: number; groups: Set<readonly Computer[]> }>();
   for (const [host, members] of groups) {
     if (resolvedGroup(snapshot, host, group).kind !== 'delegation') continue;
@@ -90,6 +92,14 @@ function inferredGroups(snapshot: DirectorySnapshot, group: MigrationGroup, grou
     const sized = [...d.groups].map((m) => ({ name: m[0]!.name, hosts: m.length })).sort((a, b) => b.hosts - a.hosts || (a.name < b.name ? -1 : 1));
     const named = sized.slice(0, NAMED_GROUPS).map((g) => `${g.name}'s (${n(g.hosts)})`).join(', ');
     const more = sized.length > NAMED_GROUPS ? ` and ${n(sized.length - NAMED_GROUPS)} more` : '';
+    // A side is named by its first host (hyperVHosts order), as the groups are.
+    const linked = bridges
+      .filter((b) => b.host.domain === domain)
+      .map((b) => ({ host: b.host.name, groups: b.sides.map((side) => snapshot.hyperVHosts[side]!.name) }));
+    const bridgeText = linked
+      .slice(0, NAMED_GROUPS)
+      .map((b) => `${b.host} delegates to ${b.groups.map((g) => `${g}'s`).join(' and ')} groups`)
+      .join('; ');
     return {
       kind: 'inferred-groups' as const,
       migrationGroup: group.kind,
@@ -97,11 +107,16 @@ function inferredGroups(snapshot: DirectorySnapshot, group: MigrationGroup, grou
       hosts: d.hosts,
       groups: sized,
       withoutPeers: d.withoutPeers,
+      bridges: linked,
       message:
         `The ${n(d.hosts)} Hyper-V hosts of ${domain} were checked in the ${n(sized.length)} group${sized.length === 1 ? '' : 's'} ` +
         `their delegation connects (KCD_MIGRATION_GROUP=${group.kind}${group.kind === 'auto' ? `: more than ${n(AUTO_FULL_MESH_MAX_HOSTS)} hosts, too many for one full mesh` : ''}): ` +
         `${named}${more}.` +
-        (d.withoutPeers > 0 ? ` ${n(d.withoutPeers)} host${d.withoutPeers === 1 ? ' has' : 's have'} no delegation to or from any peer and ${d.withoutPeers === 1 ? 'was' : 'were'} checked with the other such hosts of ${d.withoutPeers === 1 ? 'its' : 'their'} OU.` : ''),
+        (d.withoutPeers > 0 ? ` ${n(d.withoutPeers)} host${d.withoutPeers === 1 ? ' has' : 's have'} no delegation to or from any peer and ${d.withoutPeers === 1 ? 'was' : 'were'} checked with the other such hosts of ${d.withoutPeers === 1 ? 'its' : 'their'} OU.` : '') +
+        (linked.length > 0
+          ? ` Not merged into one group: ${bridgeText}${linked.length > NAMED_GROUPS ? ` (and ${n(linked.length - NAMED_GROUPS)} more such hosts)` : ''}; ` +
+            'each side is checked as its own group, the linking host with the side it has most links to.'
+          : ''),
     };
   });
 }

@@ -55,6 +55,43 @@ describe('the delegation graph', () => {
   });
 });
 
+describe('a bridge between two clusters', () => {
+  /** Clusters of 10 in one OU, and BRIDGE delegating to every host of the first two clusters (and they to it). */
+  function bridged(): DirectoryData {
+    const data = oneOu(4, 10, 1);
+    const bridge = data.computers.find((c) => c.name === 'NEW1')!;
+    const firstTwo = data.computers.filter((c) => /^HV\d+$/.test(c.name) && Number(c.name.slice(2)) <= 20);
+    bridge.allowedToDelegateTo = firstTwo.flatMap((c) => [`Microsoft Virtual System Migration Service/${c.name}`, `Microsoft Virtual System Migration Service/${c.dnsHostName}`]);
+    // One more link to the first cluster: the bridge belongs with it.
+    for (const c of firstTwo.slice(0, 3)) c.allowedToDelegateTo.push(`Microsoft Virtual System Migration Service/${bridge.name}`);
+    return data;
+  }
+
+  test('is found and does not merge the clusters: each side is its own group, the bridge joins the side it has most links to', () => {
+    const snapshot = createSnapshot(bridged());
+    const { componentOf, sizes, bridges } = delegationComponents(snapshot);
+    expect([...sizes.values()].sort((a, b) => a - b)).toEqual([10, 10, 10, 11]);
+    expect(bridges.map((b) => b.host.name)).toEqual(['NEW1']);
+    const at = (name: string) => componentOf.get(resolveHost(snapshot, name));
+    expect(at('NEW1')).toBe(at('HV1'));
+    expect(at('HV1')).not.toBe(at('HV11'));
+    const report = checkFleet(snapshot, { group: { kind: 'delegation' } });
+    expect(report.totals.pairsExpected).toBe(11 * 10 + 3 * 10 * 9);
+    const note = report.advice?.find((a): a is InferredGroups => a.kind === 'inferred-groups');
+    expect(note?.bridges).toEqual([{ host: 'NEW1', groups: ['HV1', 'HV11'] }]);
+    expect(note?.message).toContain("Not merged into one group: NEW1 delegates to HV1's and HV11's groups");
+  });
+
+  test('a cluster with one host hanging off it (delegating to one member only) is not split', () => {
+    const data = oneOu(4, 10, 1);
+    const pendant = data.computers.find((c) => c.name === 'NEW1')!;
+    pendant.allowedToDelegateTo = ['Microsoft Virtual System Migration Service/HV5'];
+    const { sizes, bridges } = delegationComponents(createSnapshot(data));
+    expect([...sizes.values()].sort((a, b) => a - b)).toEqual([10, 10, 10, 11]);
+    expect(bridges).toEqual([]);
+  });
+});
+
 describe('KCD_MIGRATION_GROUP=delegation', () => {
   const snapshot = createSnapshot(oneOu(4, 10, 1));
   const report = checkFleet(snapshot, { group: { kind: 'delegation' } });
