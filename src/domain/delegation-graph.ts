@@ -139,7 +139,11 @@ function splitBridged(
       const piece = [k];
       side[k] = -2;
       for (let q = 0; q < piece.length; q++) {
-        for (const m of adjacency[piece[q]!]!) if (!cut.has(m) && side[m] === -1) ((side[m] = -2), piece.push(m));
+        for (const m of adjacency[piece[q]!]!) {
+          if (cut.has(m) || side[m] !== -1) continue;
+          side[m] = -2;
+          piece.push(m);
+        }
       }
       if (piece.length >= minSide) {
         for (const m of piece) side[m] = sides.length;
@@ -160,7 +164,9 @@ function splitBridged(
       for (let k = 0; k < list.length; k++) {
         if (side[k]! >= 0) continue;
         const s = assign(k);
-        if (s >= 0) ((side[k] = s), (pending = true));
+        if (s < 0) continue;
+        side[k] = s;
+        pending = true;
       }
     }
     const names = sides.map((_, s) => Math.min(...list.filter((_, k) => side[k] === s)));
