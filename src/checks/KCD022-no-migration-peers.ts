@@ -1,11 +1,18 @@
 import { delegationComponents } from '../domain/delegation-graph';
 import type { Computer } from '../domain/model';
 import type { DirectorySnapshot } from '../domain/snapshot';
+import { MIGRATION_SERVICE } from '../domain/spn';
 import type { Check } from './types';
 
 /** Whether another Hyper-V host of `host`'s domain exists (a host alone in its domain has nobody to delegate to). */
 function hasDomainPeer(snapshot: DirectorySnapshot, host: Computer): boolean {
   return snapshot.hyperVHosts.some((h) => h !== host && h.domain === host.domain);
+}
+
+/** Whether `host` lists any migration-service entry, even one naming a computer that is no Hyper-V host now. */
+function listsMigrationEntry(host: Computer): boolean {
+  const prefix = `${MIGRATION_SERVICE.toLowerCase()}/`;
+  return host.allowedToDelegateTo.some((entry) => entry.toLowerCase().startsWith(prefix));
 }
 
 /**
@@ -22,7 +29,8 @@ export const KCD022: Check = {
   roles: ['source'],
   quiet: (snapshot, host) => !delegationComponents(snapshot).isolated.has(host),
   check({ snapshot, host }) {
-    if (!delegationComponents(snapshot).isolated.has(host) || !hasDomainPeer(snapshot, host)) return [];
+    // Someone configured it when it lists a migration entry, even towards a host that lost its SPN (KCD007/KCD012 say that).
+    if (!delegationComponents(snapshot).isolated.has(host) || listsMigrationEntry(host) || !hasDomainPeer(snapshot, host)) return [];
     return [
       {
         rule: 'KCD022',
