@@ -4,7 +4,7 @@
  */
 import type { Finding, Fix } from '../../src/domain/finding';
 import type { PeerQuery } from '../../src/domain/migration-group';
-import { ldapFilterValue, renderFix, renderFixScript } from '../../src/fixes/powershell';
+import { AD_VALUES_PER_OBJECT, ldapFilterValue, renderFix, renderFixScript } from '../../src/fixes/powershell';
 
 const M = 'Microsoft Virtual System Migration Service';
 const DOMAIN: PeerQuery = { domain: 'contoso.com', scope: 'subtree', label: 'all Hyper-V hosts of contoso.com' };
@@ -45,6 +45,22 @@ describe('the peer loop fix', () => {
     expect(script).toContain('# About 7,996 entries in all: more than AD keeps on one object (about 1,200 values)');
     expect(script).toContain('KCD_MIGRATION_GROUP=parent-ou');
     expect(renderFix(loop('HV1', [M], DOMAIN, 100, 60))).not.toContain('more than AD keeps');
+  });
+
+  test('the warning starts just past AD_VALUES_PER_OBJECT entries, with the way out spelled in full', () => {
+    // 600 peers × 2 name forms × 1 service = 1,200 entries: exactly what AD keeps, no warning yet.
+    expect(renderFix(loop('HV1', [M], DOMAIN, 1200, AD_VALUES_PER_OBJECT / 2))).not.toContain('more than AD keeps');
+    expect(renderFix(loop('HV1', [M], DOMAIN, 1202, AD_VALUES_PER_OBJECT / 2 + 1)).split('\n').slice(2, 5)).toEqual([
+      '# About 1,202 entries in all: more than AD keeps on one object (about 1,200 values), so',
+      '# the write may fail with "administrative limit exceeded". If these hosts are separate clusters, set',
+      '# KCD_MIGRATION_GROUP=parent-ou (or group:<name> / ou:<DN>) and scan again instead.',
+    ]);
+  });
+
+  test('a line break in a host name or group label cannot end a comment or a string early', () => {
+    const lines = renderFix(loop('HV1\nRemove-Item', [M], { ...DOMAIN, label: 'hosts\r\nof x' })).split('\n');
+    expect(lines[0]).toBe('# HV1 Remove-Item: delegate to hosts  of x (150 peers; 400 entries missing at scan time).');
+    expect(lines.at(-2)).toBe('  Write-Output "HV1 Remove-Item: $($add.Count) entries added for $($peers.Count) peers"');
   });
 
   test('narrows the search as the migration group does: parent OU (one level), OU (subtree), AD group (nested)', () => {
@@ -113,5 +129,24 @@ describe('the peer loop fix', () => {
     expect(merged).toContain("  $change['DNSHostName'] = 'hv1.contoso.com'''");
     expect(merged).not.toContain('$wanted +=');
     expect(merged).not.toContain('$remove');
+    expect(alone).not.toContain('Enabled');
+  });
+
+  test('loops of one host with different peer queries stay apart; the literal changes go into the first only', () => {
+    const ou: PeerQuery = { domain: 'contoso.com', searchBase: 'OU=A,DC=contoso,DC=com', scope: 'onelevel', label: 'the Hyper-V hosts in OU=A' };
+    const script = renderFixScript([
+      finding({ kind: 'computer', host: 'HV1', addDelegation: [`${M}/HV2`] }),
+      finding(loop('HV1', [M], DOMAIN, 300, 150)),
+      finding(loop('HV1', [M], ou, 20, 10)),
+    ]);
+    expect(script.match(/& \{/g)).toHaveLength(2);
+    expect(script.match(/\$wanted \+=/g)).toHaveLength(1);
+    // The second loop's comment starts its own line, right after the first loop's closing brace.
+    expect(script).toContain('}\n# HV1: delegate to the Hyper-V hosts in OU=A (10 peers; 20 entries missing at scan time).');
+  });
+
+  test('merged loops of one query count the larger peer count and every missing entry', () => {
+    const script = renderFixScript([finding(loop('HV1', [M], DOMAIN, 300, 150)), finding(loop('HV1', ['cifs'], DOMAIN, 100, 149), 'KCD002')]);
+    expect(script).toContain('# HV1: delegate to all Hyper-V hosts of contoso.com (150 peers; 400 entries missing at scan time).');
   });
 });

@@ -41,6 +41,7 @@ describe('PowerShell fixes', () => {
 
   test('nothing to fix gives an empty script', () => {
     expect(renderFixScript([])).toBe('');
+    expect(renderFixScript([finding(undefined, 'KCD016')])).toBe('');
     expect(renderFixScript(askScenario(loadScenario('healthy-pair')).findings)).toBe('');
   });
 
@@ -89,5 +90,30 @@ describe('PowerShell fixes', () => {
       "setspn -D 'x/$(Remove-Item C:\\ -Recurse)''' svc",
     );
     expect(renderFix({ kind: 'manual', text: 'two\nlines' })).toBe('# two\n# lines');
+  });
+
+  test('SPN registrations: one setspn line per SPN; a line break in the note cannot end the comment', () => {
+    expect(renderFix({ kind: 'register-spn', host: 'H2', spns: [`${M}/H2`, `${M}/h2.lab.test`], note: 'or restart vmms\non H2' })).toBe(
+      [`setspn -S '${M}/H2' H2   # or restart vmms on H2`, `setspn -S '${M}/h2.lab.test' H2   # or restart vmms on H2`].join('\n'),
+    );
+  });
+
+  test('one host may add a value and remove the same value; values that differ beyond case stay apart', () => {
+    const script = renderFixScript([
+      finding({ kind: 'computer', host: 'H1', addDelegation: ['cifs/H2', 'cifs/straße'] }),
+      finding({ kind: 'computer', host: 'H1', removeDelegation: ['cifs/H2'], addDelegation: ['cifs/STRASSE'] }, 'KCD012'),
+    ]);
+    expect(script).toContain("-Add @{'msDS-AllowedToDelegateTo'=@(\n  'cifs/H2',\n  'cifs/straße',\n  'cifs/STRASSE')}");
+    expect(script).toContain("-Remove @{'msDS-AllowedToDelegateTo'=@(\n  'cifs/H2')}");
+  });
+
+  test('an add and a removal never mask each other, whatever characters the values start with', () => {
+    // Junk entries (what KCD012 removes) may start with anything, + and - included.
+    const script = renderFixScript([
+      finding({ kind: 'computer', host: 'H1', addDelegation: ['cifs/H2', '-cifs/H3'] }),
+      finding({ kind: 'computer', host: 'H1', removeDelegation: ['+cifs/H2', 'cifs/H3'] }, 'KCD012'),
+    ]);
+    expect(script).toContain("-Add @{'msDS-AllowedToDelegateTo'=@(\n  'cifs/H2',\n  '-cifs/H3')}");
+    expect(script).toContain("-Remove @{'msDS-AllowedToDelegateTo'=@(\n  '+cifs/H2',\n  'cifs/H3')}");
   });
 });
