@@ -129,6 +129,29 @@ describe('KCD_MIGRATION_GROUP=delegation', () => {
   });
 });
 
+describe('delegation groups on other layouts', () => {
+  test('clusters in an OU each: the same groups as parent-ou', () => {
+    const snapshot = createSnapshot(fleetData(names('HV', 30).map((name, i) => ({ name, ou: `Cluster ${Math.floor(i / 10)}` }))));
+    const byDelegation = new Set(migrationGroups(snapshot, { kind: 'delegation' }).values());
+    const byOu = new Set(migrationGroups(snapshot, { kind: 'parent-ou' }).values());
+    const membersOf = (groups: Set<readonly { name: string }[]>) => [...groups].map((g) => g.map((c) => c.name).join()).sort();
+    expect(membersOf(byDelegation)).toEqual(membersOf(byOu));
+    expect(byDelegation.size).toBe(3);
+  });
+
+  test('delegation across domains joins one group, and KCD013 names what cannot work', () => {
+    const data = oneOu(1, 4);
+    const other = data.computers[3]!;
+    other.domain = 'eu.contoso.com';
+    other.distinguishedName = other.distinguishedName.replace('DC=contoso,DC=com', 'DC=eu,DC=contoso,DC=com');
+    data.domains = ['contoso.com', 'eu.contoso.com'];
+    const snapshot = createSnapshot(data);
+    const report = checkFleet(snapshot, { group: { kind: 'delegation' } });
+    expect(report.totals.pairsExpected).toBe(4 * 3);
+    expect(report.hosts.find((h) => h.host.name === other.name)?.findings.map((f) => f.rule)).toContain('KCD013');
+  });
+});
+
 describe('KCD_MIGRATION_GROUP=auto (the default)', () => {
   test('a domain AD can configure as one full mesh keeps the domain group', () => {
     const snapshot = createSnapshot(oneOu(4, 10, 1));
