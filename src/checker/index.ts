@@ -143,9 +143,10 @@ const HOST_CHECKS_BY_ROLE: Record<HostRole, readonly HostCheck[]> = {
   target: HOST_CHECKS.filter((c) => c.roles.includes('target')),
 };
 
-function hostFindings(snapshot: DirectorySnapshot, host: Computer, role: HostRole): Finding[] {
+/** `surelyClean`: hostSurelyClean's answer when the caller has it (a fleet scan asks once for both roles). */
+function hostFindings(snapshot: DirectorySnapshot, host: Computer, role: HostRole, surelyClean?: boolean): Finding[] {
   // Most hosts are clean: every rule says so cheaply without running (see host-screen.ts).
-  if (hostSurelyClean(snapshot, host)) return NO_FINDINGS;
+  if (surelyClean ?? hostSurelyClean(snapshot, host)) return NO_FINDINGS;
   const ctx = { snapshot, host, role };
   let out: Finding[] | undefined;
   for (const c of HOST_CHECKS_BY_ROLE[role]) {
@@ -251,17 +252,18 @@ interface GroupFacts {
   /** Each member's own findings as a target (computed once per host: each host is in one group). */
   targetFindings: Finding[][];
   targetBlocks: Uint8Array;
+  /** hostSurelyClean per member (1: clean), for its findings as a source too. */
+  surelyClean: Uint8Array;
   members: MemberFacts;
   distinctNames: number;
   /** How many members the host loop has reached: hosts come in hyperVHosts order, as members do. */
   visited: number;
 }
 
-/** `host`'s own findings as a target, from its group's when it is in one (the host loop meets members in order). */
-function ownTargetFindings(snapshot: DirectorySnapshot, host: Computer, members: readonly Computer[], facts: GroupFacts): Finding[] {
-  if (members[facts.visited] === host) return facts.targetFindings[facts.visited++]!;
-  const j = members.indexOf(host);
-  return j >= 0 ? facts.targetFindings[j]! : hostFindings(snapshot, host, 'target');
+/** `host`'s index among its group's members (-1: in none); the host loop meets members in order. */
+function memberIndex(host: Computer, members: readonly Computer[], facts: GroupFacts): number {
+  if (members[facts.visited] === host) return facts.visited++;
+  return members.indexOf(host);
 }
 
 /**
@@ -290,15 +292,17 @@ export function checkFleet(snapshot: DirectorySnapshot, options: FleetOptions = 
       const handles = new Int32Array(members.length);
       const targetFindings = new Array<Finding[]>(members.length);
       const targetBlocks = new Uint8Array(members.length);
+      const surelyClean = new Uint8Array(members.length);
       const memberFacts: MemberFacts = new Array<MemberNeeds | null | undefined>(members.length);
       for (let j = 0; j < members.length; j++) {
         const m = members[j]!;
         handles[j] = screen.freshHandle(m);
-        targetFindings[j] = hostFindings(snapshot, m, 'target');
+        surelyClean[j] = hostSurelyClean(snapshot, m) ? 1 : 0;
+        targetFindings[j] = hostFindings(snapshot, m, 'target', surelyClean[j] === 1);
         targetBlocks[j] = hasErrors(targetFindings[j]!) ? 1 : 0;
       }
       const distinctNames = new Set(members.map((m) => m.name)).size === members.length ? 1 : 0;
-      perGroup.set(members, (facts = { handles, targetFindings, targetBlocks, members: memberFacts, distinctNames, visited: 0 }));
+      perGroup.set(members, (facts = { handles, targetFindings, targetBlocks, surelyClean, members: memberFacts, distinctNames, visited: 0 }));
     }
     return facts;
   };
@@ -308,8 +312,9 @@ export function checkFleet(snapshot: DirectorySnapshot, options: FleetOptions = 
     const members = groups.get(host) ?? NO_MEMBERS;
     const facts = groupFacts(members);
     const { handles, targetBlocks, members: memberFacts, distinctNames } = facts;
-    const ownSource = hostFindings(snapshot, host, 'source');
-    const ownTarget = ownTargetFindings(snapshot, host, members, facts);
+    const at = memberIndex(host, members, facts);
+    const ownSource = hostFindings(snapshot, host, 'source', at >= 0 ? facts.surelyClean[at] === 1 : undefined);
+    const ownTarget = at >= 0 ? facts.targetFindings[at]! : hostFindings(snapshot, host, 'target');
     const ownBlocks = hasErrors(ownSource);
     // Most hosts have no finding at all: no list until there is something to put in it (50,000 hosts, less GC).
     let collected: Finding[] | undefined = ownSource.length + ownTarget.length > 0 ? [...ownSource, ...ownTarget] : undefined;

@@ -9,10 +9,12 @@ function hasDomainPeer(snapshot: DirectorySnapshot, host: Computer): boolean {
   return snapshot.hyperVHosts.some((h) => h !== host && h.domain === host.domain);
 }
 
+/** `<migration service>/…` in any case (MIGRATION_SERVICE has no regular-expression metacharacters). */
+const MIGRATION_ENTRY = new RegExp(`^${MIGRATION_SERVICE}/`, 'i');
+
 /** Whether `host` lists any migration-service entry, even one naming a computer that is no Hyper-V host now. */
 function listsMigrationEntry(host: Computer): boolean {
-  const prefix = `${MIGRATION_SERVICE.toLowerCase()}/`;
-  return host.allowedToDelegateTo.some((entry) => entry.toLowerCase().startsWith(prefix));
+  return host.allowedToDelegateTo.some((entry) => MIGRATION_ENTRY.test(entry));
 }
 
 /**
@@ -27,10 +29,11 @@ export const KCD022: Check = {
   topics: ['constrained-delegation'],
   scope: 'host',
   roles: ['source'],
-  quiet: (snapshot, host) => !delegationComponents(snapshot).isolated.has(host),
+  // A host that lists a migration entry first: the delegation graph of the forest is built only when some host lists none.
+  quiet: (snapshot, host) => listsMigrationEntry(host) || !delegationComponents(snapshot).isolated.has(host),
   check({ snapshot, host }) {
     // Someone configured it when it lists a migration entry, even towards a host that lost its SPN (KCD007/KCD012 say that).
-    if (!delegationComponents(snapshot).isolated.has(host) || listsMigrationEntry(host) || !hasDomainPeer(snapshot, host)) return [];
+    if (listsMigrationEntry(host) || !delegationComponents(snapshot).isolated.has(host) || !hasDomainPeer(snapshot, host)) return [];
     return [
       {
         rule: 'KCD022',
