@@ -67,7 +67,8 @@ export function createAdapter(config: Config, logger: BotLogger): CloudAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.bot.appId,
     MicrosoftAppPassword: config.bot.appPassword,
-    MicrosoftAppType: config.bot.appType,
+    // Without an app id nothing is authenticated (local mode); botbuilder accepts that only as MultiTenant.
+    MicrosoftAppType: config.bot.appId === '' ? 'MultiTenant' : config.bot.appType,
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
   });
   const adapter = new CloudAdapter(auth);

@@ -197,6 +197,7 @@ describe('the production endpoint under a fuzz of malformed requests', () => {
         PORT: String(port),
         KCD_BIND_HOST: '127.0.0.1',
         MicrosoftAppId: APP_ID,
+        MicrosoftAppTenantId: '5b7c1e2a-0f3d-4e8b-9a6c-2d1e0f3a4b5c',
         MicrosoftAppPassword: 'fuzz-not-a-secret',
         KCD_STATE_DIR: state,
         KCD_SCHEDULER_ENABLED: 'false',
