@@ -8,6 +8,7 @@ import { CachedDirectory } from './directory/cached-directory';
 import { MeasuredDirectory } from './watch/measured-directory';
 import { openDirectory } from './directory/open-directory';
 import { PrometheusMetrics } from './watch/prometheus';
+import { quietRestifyWarning } from './process-warnings';
 import { startServer } from './server';
 import { FileStateStore } from './store/file-store';
 import { configSecrets, createLogger } from './log';
@@ -125,4 +126,8 @@ export function listenProblem(error: unknown, port: number, variable = 'PORT'): 
   return `The bot could not listen on port ${port}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-if (require.main === module) void main();
+if (require.main === module) {
+  // Before the first tick ends: restify's DEP0111 warnings, emitted while it loads, are printed on the next one.
+  quietRestifyWarning();
+  void main();
+}
