@@ -3,13 +3,14 @@
  * output is clean of restify's DEP0111 warning while every other warning still prints as Node prints it, and
  * its metrics listener answers on loopback only unless KCD_METRICS_HOST says otherwise.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dropWarnings, isRestifyParserWarning } from '../src/process-warnings';
+import { startBotProcess, type BotProcess } from './support/bot-process';
 import { freePort } from './support/ports';
 
 jest.setTimeout(90_000);
@@ -63,11 +64,8 @@ function connects(host: string, port: number): Promise<boolean> {
 }
 
 describe('the bot process (node dist/src/main.js)', () => {
-  let child: ChildProcess;
+  let bot: BotProcess;
   let temp: string;
-  let stdout = '';
-  let stderr = '';
-  let exited: number | null | undefined;
   let port: number;
   let metricsPort: number;
 
@@ -84,26 +82,15 @@ describe('the bot process (node dist/src/main.js)', () => {
       }, 1500);\n`,
     );
     [port, metricsPort] = [await freePort(), await freePort()];
-    child = spawn(process.execPath, [MAIN], {
+    bot = await startBotProcess(process.execPath, [MAIN], {
       cwd: temp,
       env: { PATH: process.env.PATH, NODE_OPTIONS: `--require ${preload}`, PORT: String(port), KCD_METRICS_PORT: String(metricsPort), KCD_STATE_DIR: join(temp, 'state') },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      ready: (p) => p.stdout.includes('listening on') && p.stderr.includes('kcd test: a plain warning'),
     });
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => (exited = code));
-    const deadline = Date.now() + 60_000;
-    while (!(stdout.includes('listening on') && stderr.includes('kcd test: a plain warning'))) {
-      if (exited !== undefined || Date.now() > deadline) throw new Error(`the bot did not start: ${stdout}\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
   });
 
   afterAll(async () => {
-    if (exited === undefined) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
+    await bot?.stop();
     rmSync(temp, { recursive: true, force: true });
   });
 
@@ -114,15 +101,15 @@ describe('the bot process (node dist/src/main.js)', () => {
   });
 
   test('start-up output has no restify DEP0111, and other warnings (another DEP0111, other codes, plain ones) still print', () => {
-    expect(stderr).not.toContain(RESTIFY_WARNING);
-    expect(stderr).toContain("[DEP0111] DeprecationWarning: Access to process.binding('natives') is deprecated.");
-    expect(stderr).toContain('[DEP0999] DeprecationWarning: kcd test: another deprecation');
-    expect(stderr).toContain('Warning: kcd test: a plain warning');
+    expect(bot.stderr).not.toContain(RESTIFY_WARNING);
+    expect(bot.stderr).toContain("[DEP0111] DeprecationWarning: Access to process.binding('natives') is deprecated.");
+    expect(bot.stderr).toContain('[DEP0999] DeprecationWarning: kcd test: another deprecation');
+    expect(bot.stderr).toContain('Warning: kcd test: a plain warning');
   });
 
   test('the banner names /healthz, /readyz and the metrics URL on this machine only', () => {
-    expect(stdout).toContain(`http://127.0.0.1:${port}/readyz`);
-    expect(stdout).toContain(`Metrics: http://127.0.0.1:${metricsPort}/metrics (this machine only)`);
+    expect(bot.stdout).toContain(`http://127.0.0.1:${port}/readyz`);
+    expect(bot.stdout).toContain(`Metrics: http://127.0.0.1:${metricsPort}/metrics (this machine only)`);
   });
 
   test('the metrics listener answers on loopback and not on another address of this machine', async () => {
