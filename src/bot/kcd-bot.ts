@@ -214,15 +214,19 @@ export class KcdBot extends TeamsActivityHandler {
     }
   }
 
+  private turnRecord(context: TurnContext): TurnRecord | undefined {
+    return (context.turnState as Map<unknown, unknown>).get(TURN_KEY) as TurnRecord | undefined;
+  }
+
   /** What the turn turned out to be about, or how it ended (the last word counts). */
   private note(context: TurnContext, fields: Partial<TurnRecord>): void {
-    const record = (context.turnState as Map<unknown, unknown>).get(TURN_KEY) as TurnRecord | undefined;
+    const record = this.turnRecord(context);
     if (record) Object.assign(record, fields);
   }
 
   /** The request's kind, unless the parser already named the intent more finely (check_pair, check_host). */
   private noteIntent(context: TurnContext, intent: string): void {
-    const record = (context.turnState as Map<unknown, unknown>).get(TURN_KEY) as TurnRecord | undefined;
+    const record = this.turnRecord(context);
     if (record?.intent === 'none') record.intent = intent;
   }
 
