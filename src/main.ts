@@ -5,7 +5,10 @@
 import { readConfig, readSummaryConfig, redactConfig, type SummaryConfig } from './config';
 import { KcdError } from './domain/errors';
 import { CachedDirectory } from './directory/cached-directory';
+import { MeasuredDirectory } from './watch/measured-directory';
 import { openDirectory } from './directory/open-directory';
+import { PrometheusMetrics } from './watch/prometheus';
+import { quietRestifyWarning } from './process-warnings';
 import { startServer } from './server';
 import { FileStateStore } from './store/file-store';
 import { configSecrets, createLogger } from './log';
@@ -26,7 +29,11 @@ export async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const warn = (message: string) => logger.warn({}, message);
-  const directory = new CachedDirectory(openDirectory([], config, warn), { ttlMs: config.cacheTtlSeconds * 1000 });
+  const metricsPort = config.metrics.port;
+  const prometheus = metricsPort !== undefined ? new PrometheusMetrics() : undefined;
+  // Reads are measured under the cache: the ones that reach AD.
+  const source = openDirectory([], config, warn);
+  const directory = new CachedDirectory(prometheus ? new MeasuredDirectory(source, prometheus) : source, { ttlMs: config.cacheTtlSeconds * 1000 });
   const store = new FileStateStore(summary.stateDir);
   try {
     // Fail at start, not at the first subscription, when the state cannot be read.
@@ -48,9 +55,11 @@ export async function main(): Promise<void> {
         schedulerEnabled: summary.schedulerEnabled,
         maxSubscriptionsPerTenant: summary.maxSubscriptionsPerTenant,
       },
+      ...(prometheus && metricsPort !== undefined ? { metrics: { prometheus, port: metricsPort, host: config.metrics.host } } : {}),
     });
   } catch (error) {
-    console.error(listenProblem(error, config.bot.port));
+    const port = (error as { port?: unknown } | undefined)?.port === metricsPort && metricsPort !== undefined ? metricsPort : config.bot.port;
+    console.error(listenProblem(error, port, port === config.bot.port ? 'PORT' : 'KCD_METRICS_PORT'));
     await directory.close().catch(() => undefined);
     process.exitCode = 2;
     return;
@@ -72,6 +81,9 @@ export async function main(): Promise<void> {
         ? '  npm run playground        (then open http://localhost:56150)'
         : `  npx -p @microsoft/m365agentsplayground@0.2.28 agentsplayground -e http://127.0.0.1:${config.bot.port}/api/messages -c msteams`,
       'Then ask: "can gogo-3 migrate to gogo-4?"  or  /kcd help',
+      `Health: ${running.url}/healthz (alive), ${running.url}/readyz (can answer). Metrics: ${
+        running.metrics ? `${running.metrics.url} (${reach(running.metrics.address)})` : 'off (set KCD_METRICS_PORT to serve GET /metrics)'
+      }.`,
       `Daily summaries: state in ${store.describe()}; ${
         summary.schedulerEnabled
           ? `this instance runs the scheduler (default ${summary.defaultTime} ${summary.timeZone}).`
@@ -107,11 +119,15 @@ function reach(address: string): string {
 }
 
 /** What to tell the admin when the bot cannot listen (another bot or an old instance on the port, a privileged port). */
-export function listenProblem(error: unknown, port: number): string {
+export function listenProblem(error: unknown, port: number, variable = 'PORT'): string {
   const code = (error as { code?: string } | undefined)?.code;
-  if (code === 'EADDRINUSE') return `Port ${port} is already in use (another kcd-bot or other server is listening there).\nStop it, or set PORT to a free port (see .env.example).`;
-  if (code === 'EACCES') return `Port ${port} may not be opened by this user.\nSet PORT to a port above 1023, or run behind a reverse proxy.`;
+  if (code === 'EADDRINUSE') return `Port ${port} is already in use (another kcd-bot or other server is listening there).\nStop it, or set ${variable} to a free port (see .env.example).`;
+  if (code === 'EACCES') return `Port ${port} may not be opened by this user.\nSet ${variable} to a port above 1023, or run behind a reverse proxy.`;
   return `The bot could not listen on port ${port}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-if (require.main === module) void main();
+if (require.main === module) {
+  // Before the first tick ends: restify's DEP0111 warnings, emitted while it loads, are printed on the next one.
+  quietRestifyWarning();
+  void main();
+}

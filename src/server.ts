@@ -1,6 +1,7 @@
 /**
- * The HTTP front end: restify 11 + CloudAdapter. POST /api/messages (Bot Framework protocol),
- * GET /healthz. Nothing here knows about checks: it wires the adapter to the bot.
+ * The HTTP front end: restify 11 + CloudAdapter. POST /api/messages (Bot Framework protocol), GET /healthz
+ * (liveness), GET /readyz (can it answer: src/watch/readiness.ts), and, when configured, GET /metrics on a
+ * port of its own (src/watch/). Nothing here knows about checks: it wires the adapter to the bot.
  *
  * The endpoint faces the internet, so a request is screened before the adapter checks its token: the body
  * is read by src/http/json-body.ts (no decompression, no multipart, the bytes read capped), then its shape
@@ -24,6 +25,13 @@ import { AccessCheck } from './bot/access';
 import type { AccessPolicy } from './bot/authorization';
 import { readJsonBody } from './http/json-body';
 import { ServiceUrlPolicy } from './http/service-url';
+import { boundAddress } from './http/bound-address';
+import { readiness } from './watch/readiness';
+import { startMetricsEndpoint, type MetricsEndpoint } from './watch/endpoint';
+import { heldSnapshotFacts } from './watch/held-snapshot';
+import { NO_METRICS, type MetricsSink } from './watch/port';
+import type { PrometheusMetrics } from './watch/prometheus';
+import type { DirectorySnapshot } from './domain/snapshot';
 import { adapterPoster } from './scheduler/post';
 import { Scheduler } from './scheduler/scheduler';
 import type { StateStore } from './store/state';
@@ -31,7 +39,8 @@ import { SummaryService, type SummaryDefaults } from './summary/service';
 
 export interface ServerDeps {
   config: Config;
-  directory: Directory & { readAt?: number };
+  /** A CachedDirectory in production: `held` and `readAt` tell readiness and the gauges what it holds. */
+  directory: Directory & { readAt?: number; readonly held?: DirectorySnapshot };
   logger?: BotLogger;
   /** Overrides how the sender's account is found (tests); default TeamsInfo.getMember. */
   lookupMember?: ConstructorParameters<typeof KcdBot>[0]['lookupMember'];
@@ -39,6 +48,11 @@ export interface ServerDeps {
   rateLimit?: RateLimiter | false;
   /** Daily summaries: subscriptions in `store`; the scheduler runs only when `schedulerEnabled` (one per deployment). */
   summary?: { store: StateStore; defaults: SummaryDefaults; schedulerEnabled: boolean; clock?: Clock; maxSubscriptionsPerTenant?: number };
+  /**
+   * Prometheus metrics (main.ts makes them when KCD_METRICS_PORT is set): the bot, the edge and the scheduler
+   * report to them, and GET /metrics serves them on `port` at `host`.
+   */
+  metrics?: { prometheus: PrometheusMetrics; port: number; host: string };
 }
 
 /** Request bodies: at most this many bytes are read (Teams caps a message at about 28 KB of text). */
@@ -60,6 +74,8 @@ export interface RunningServer {
   summaries?: SummaryService;
   /** Present when the scheduler runs on this instance. */
   scheduler?: Scheduler;
+  /** Present when metrics are served: where GET /metrics listens. */
+  metrics?: MetricsEndpoint;
   close(): Promise<void>;
 }
 
@@ -67,7 +83,8 @@ export function createAdapter(config: Config, logger: BotLogger): CloudAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication({
     MicrosoftAppId: config.bot.appId,
     MicrosoftAppPassword: config.bot.appPassword,
-    MicrosoftAppType: config.bot.appType,
+    // Without an app id nothing is authenticated (local mode); botbuilder accepts that only as MultiTenant.
+    MicrosoftAppType: config.bot.appId === '' ? 'MultiTenant' : config.bot.appType,
     MicrosoftAppTenantId: config.bot.tenantId ?? '',
   });
   const adapter = new CloudAdapter(auth);
@@ -115,6 +132,7 @@ export function createBot(
   summaries?: SummaryService,
   storage: BoundedMemoryStorage = new BoundedMemoryStorage(),
   groups: GroupMembership | undefined = groupMembership(deps),
+  metrics: MetricsSink = deps.metrics?.prometheus ?? NO_METRICS,
 ): KcdBot {
   return new KcdBot({
     answerer: (lookupAsker) => new Answerer({ directory: deps.directory, config: deps.config, lookupAsker, summaries }),
@@ -124,6 +142,7 @@ export function createBot(
     access: accessPolicy(deps.config),
     ...(groups ? { groupMembership: groups } : {}),
     rateLimit: deps.rateLimit !== undefined ? deps.rateLimit : new RateLimiter(deps.config.bot.rateLimit),
+    metrics,
   });
 }
 
@@ -137,6 +156,7 @@ async function reportRefusedSubscriptions(summaries: SummaryService, serviceUrls
 
 export async function startServer(deps: ServerDeps, port = deps.config.bot.port, host = deps.config.bot.bindHost): Promise<RunningServer> {
   const logger = deps.logger ?? consoleLogger;
+  const metrics: MetricsSink = deps.metrics?.prometheus ?? NO_METRICS;
   const adapter = createAdapter(deps.config, logger);
   const serviceUrls = ServiceUrlPolicy.forAppId(deps.config.bot.appId);
   const summaries = createSummaryService(deps);
@@ -151,6 +171,7 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
           post: adapterPoster(adapter, deps.config.bot.appId),
           logger,
           serviceUrls,
+          metrics,
           authorize: async (sub) => {
             const known = { ...(sub.subscriber ?? {}), tenantId: sub.subscriber?.tenantId ?? sub.reference.conversation.tenantId };
             const { decision } = await subscriberAccess.decide(known, () => Promise.resolve(sub.subscriber?.upn));
@@ -168,28 +189,39 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
       logger.info({ status: read.status, problem: read.message }, 'request refused before reading');
       if (read.close) res.header('connection', 'close');
       for (const [name, value] of Object.entries(read.headers ?? {})) res.header(name, value);
+      metrics.refusal('request', String(read.status));
       res.send(read.status, { code: read.status === 415 ? 'UnsupportedMediaType' : read.status === 413 ? 'PayloadTooLarge' : 'BadRequest', message: read.message });
       return;
     }
     const shape = checkActivityShape(read.body);
     if (!shape.ok) {
       logger.info({ problem: shape.problem }, 'request refused: not a Bot Framework activity');
+      metrics.refusal('request', '400');
       res.send(400, { code: 'BadRequest', message: `Not a Bot Framework activity (${shape.problem}).` });
       return;
     }
     const urlProblem = serviceUrls.problem((read.body as { serviceUrl?: unknown }).serviceUrl);
     if (urlProblem) {
       (logger.warn ?? logger.info).call(logger, { problem: urlProblem }, 'request refused: serviceUrl not allowed');
+      metrics.refusal('request', '400');
       res.send(400, { code: 'BadRequest', message: `serviceUrl is not allowed (${urlProblem}).` });
       return;
     }
     req.body = read.body;
     await adapter.process(req, res, (context) => bot.run(context));
+    // The adapter answers a missing or invalid Bot Framework token with 401 itself.
+    if (res.statusCode === 401) metrics.refusal('auth');
   });
   // Liveness only: nothing about the directory or the configuration to whoever asks.
   server.get('/healthz', (_req, res, next) => {
     res.json(200, { status: 'ok' });
     return next();
+  });
+  // Readiness: 503 with a one-word cause while no snapshot is held and the directory cannot be read.
+  server.get('/readyz', async (_req, res) => {
+    const ready = await readiness(deps.directory);
+    if (ready.ready) res.json(200, { status: 'ready' });
+    else res.json(503, { status: 'unavailable', reason: ready.reason, cause: ready.cause });
   });
   // A port in use (or not allowed) rejects here instead of crashing the process on an 'error' event.
   await new Promise<void>((resolve, reject) => {
@@ -199,10 +231,21 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
       resolve();
     });
   });
-  const bound = server.address();
-  const everywhere = bound.address === '0.0.0.0' || bound.address === '::';
-  const url = `http://${everywhere ? '127.0.0.1' : bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
-  const address = `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  const { address, url } = boundAddress(server.address());
+  let endpoint: MetricsEndpoint | undefined;
+  if (deps.metrics) {
+    const directory = deps.directory;
+    deps.metrics.prometheus.watchSnapshot(() => heldSnapshotFacts(directory, deps.config.migrationGroup));
+    try {
+      endpoint = await startMetricsEndpoint(deps.metrics.prometheus, deps.metrics.port, deps.metrics.host);
+    } catch (error) {
+      // The bot's port is open already: close it, so the caller's start-up problem leaves nothing listening.
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+      });
+      throw error;
+    }
+  }
   scheduler?.start();
   return {
     server,
@@ -213,8 +256,10 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
     retainedSizes: () => ({ dialogStates: storage.size, ...bot.retainedSizes() }),
     ...(summaries ? { summaries } : {}),
     ...(scheduler ? { scheduler } : {}),
+    ...(endpoint ? { metrics: endpoint } : {}),
     close: async () => {
       await scheduler?.stop();
+      await endpoint?.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // restify keeps idle keep-alive sockets; close them so tests and shutdown end promptly.

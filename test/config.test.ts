@@ -40,7 +40,8 @@ describe('readConfig', () => {
       migrationGroup: { kind: 'auto' },
       cacheTtlSeconds: 300,
       logLevel: 'info',
-      bot: { port: 3978, bindHost: '127.0.0.1', appId: '', appPassword: '', appType: 'MultiTenant', localMode: true, allowedTenants: [], anyTenant: false, allowedUsers: [], allowedGroups: [], rateLimit: { capacity: 8, windowMs: 10_000 } },
+      bot: { port: 3978, bindHost: '127.0.0.1', appId: '', appPassword: '', appType: 'SingleTenant', localMode: true, allowedTenants: [], anyTenant: false, allowedUsers: [], allowedGroups: [], rateLimit: { capacity: 8, windowMs: 10_000 } },
+      metrics: { host: '127.0.0.1' },
     });
   });
 
@@ -64,6 +65,8 @@ describe('readConfig', () => {
         KCD_CACHE_TTL_SECONDS: '0',
         KCD_LOG_LEVEL: 'DEBUG',
         PORT: '8080',
+        KCD_METRICS_PORT: '9464',
+        KCD_METRICS_HOST: '10.0.0.5',
         MicrosoftAppId: APP_ID,
         MicrosoftAppPassword: APP_SECRET,
         MicrosoftAppType: 'singletenant',
@@ -89,6 +92,7 @@ describe('readConfig', () => {
       cacheTtlSeconds: 0,
       logLevel: 'debug',
       bot: { port: 8080, bindHost: '0.0.0.0', appId: APP_ID, appPassword: APP_SECRET, appType: 'SingleTenant', tenantId: TENANT, localMode: false, allowedTenants: [], anyTenant: false, allowedUsers: [], allowedGroups: [], rateLimit: { capacity: 8, windowMs: 10_000 } },
+      metrics: { port: 9464, host: '10.0.0.5' },
     });
   });
 
@@ -219,7 +223,10 @@ describe('readConfig', () => {
       'MicrosoftAppId: required when MicrosoftAppType is SingleTenant',
       'MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant',
     ]);
-    expect(problemsOf({ MicrosoftAppId: APP_ID }).problems).toEqual([
+    expect(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT }).problems).toEqual([
+      'MicrosoftAppPassword: required when MicrosoftAppId is set (MicrosoftAppType SingleTenant)',
+    ]);
+    expect(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'MultiTenant' }).problems).toEqual([
       'MicrosoftAppPassword: required when MicrosoftAppId is set (MicrosoftAppType MultiTenant)',
     ]);
     expect(problemsOf({ MicrosoftAppPassword: APP_SECRET }).problems).toEqual(['MicrosoftAppId: required when MicrosoftAppPassword is set']);
@@ -261,7 +268,7 @@ describe('readConfig', () => {
     const lab = readConfig({ ...LDAP_ENV, KCD_LOCAL_MODE: 'true' }, noFile, { purpose: 'bot' });
     expect(lab.bot.localMode).toBe(true);
     // With credentials: authenticated.
-    const prod = readConfig({ ...LDAP_ENV, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET, KCD_ALLOWED_TENANTS: TENANT }, noFile, { purpose: 'bot' });
+    const prod = readConfig({ ...LDAP_ENV, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET, MicrosoftAppTenantId: TENANT, KCD_ALLOWED_TENANTS: TENANT }, noFile, { purpose: 'bot' });
     expect(prod.bot.localMode).toBe(false);
     // Both at once is a contradiction.
     expect(() => readConfig({ ...LDAP_ENV, KCD_LOCAL_MODE: 'yes', MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET }, noFile, { purpose: 'bot' })).toThrow(
@@ -296,7 +303,7 @@ describe('readConfig', () => {
 
 describe('redaction', () => {
   const full = () =>
-    readConfig({ ...LDAP_ENV, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET }, noFile);
+    readConfig({ ...LDAP_ENV, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET, MicrosoftAppTenantId: TENANT }, noFile);
 
   it('redactConfig replaces the passwords and leaves the original intact', () => {
     const config = full();
@@ -375,8 +382,45 @@ describe('CONFIG_VARIABLES, .env.example and src/config/ agree', () => {
   });
 });
 
+describe('the app type: SingleTenant unless given (issue 20: no new multi-tenant bot registrations)', () => {
+  it('defaults to SingleTenant, which then needs the tenant id once an app id is set', () => {
+    expect(readConfig({}, noFile).bot.appType).toBe('SingleTenant');
+    expect(problemsOf({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET }).problems).toEqual([
+      expect.stringMatching(/^MicrosoftAppTenantId: required when MicrosoftAppId is set \(MicrosoftAppType defaults to SingleTenant\); .*MicrosoftAppType=MultiTenant/),
+    ]);
+    const single = readConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET, MicrosoftAppTenantId: TENANT }, noFile, { purpose: 'bot' });
+    expect(single.bot).toMatchObject({ appType: 'SingleTenant', tenantId: TENANT, localMode: false });
+  });
+
+  it('keeps a type the user gives', () => {
+    expect(readConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET, MicrosoftAppType: 'MultiTenant' }, noFile).bot.appType).toBe('MultiTenant');
+    expect(readConfig({ MicrosoftAppId: APP_ID, MicrosoftAppType: 'userassignedmsi', MicrosoftAppTenantId: TENANT }, noFile).bot.appType).toBe('UserAssignedMSI');
+  });
+
+  it('asks nothing of local mode (no app id): the default type authenticates nothing there', () => {
+    expect(() => readConfig({}, noFile, { purpose: 'bot' })).not.toThrow();
+    expect(() => readConfig({ ...LDAP_ENV, KCD_LOCAL_MODE: 'true' }, noFile, { purpose: 'bot' })).not.toThrow();
+  });
+});
+
+describe('the metrics listener settings', () => {
+  it('is off unless KCD_METRICS_PORT is set, and on loopback unless KCD_METRICS_HOST is set', () => {
+    expect(readConfig({}, noFile).metrics).toEqual({ host: '127.0.0.1' });
+    expect(readConfig({ KCD_METRICS_PORT: '9464' }, noFile).metrics).toEqual({ port: 9464, host: '127.0.0.1' });
+    expect(readConfig({ KCD_METRICS_PORT: '9464', KCD_METRICS_HOST: '0.0.0.0' }, noFile).metrics).toEqual({ port: 9464, host: '0.0.0.0' });
+  });
+
+  it.each([['0'], ['65536'], ['nine'], ['-1']])('refuses KCD_METRICS_PORT=%s', (port) => {
+    expect(problemsOf({ KCD_METRICS_PORT: port }).problems).toEqual([`KCD_METRICS_PORT: expected a TCP port number (1-65535), got "${port}"`]);
+  });
+
+  it('refuses a KCD_METRICS_HOST that is no address', () => {
+    expect(problemsOf({ KCD_METRICS_HOST: 'not a host!' }).problems).toEqual(['KCD_METRICS_HOST: expected an IP address or host name to listen on, got "not a host!"']);
+  });
+});
+
 describe('production rules (issue 14: the internet-facing bot)', () => {
-  const prodLdap = { ...LDAP_ENV, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET };
+  const prodLdap = { ...LDAP_ENV, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET, MicrosoftAppTenantId: TENANT };
   const problemsFor = (env: Record<string, string>) => {
     try {
       readConfig(env, noFile, { purpose: 'bot' });
@@ -389,7 +433,7 @@ describe('production rules (issue 14: the internet-facing bot)', () => {
   it('binds 127.0.0.1 without an app id and every interface with one, unless KCD_BIND_HOST says otherwise', () => {
     expect(readConfig({}, noFile, { purpose: 'bot' }).bot.bindHost).toBe('127.0.0.1');
     expect(readConfig({ ...LDAP_ENV, KCD_LOCAL_MODE: 'true' }, noFile, { purpose: 'bot' }).bot.bindHost).toBe('127.0.0.1');
-    expect(readConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET }, noFile, { purpose: 'bot' }).bot.bindHost).toBe('0.0.0.0');
+    expect(readConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET, MicrosoftAppTenantId: TENANT }, noFile, { purpose: 'bot' }).bot.bindHost).toBe('0.0.0.0');
     expect(readConfig({ KCD_BIND_HOST: '0.0.0.0' }, noFile, { purpose: 'bot' }).bot.bindHost).toBe('0.0.0.0');
     expect(readConfig({ KCD_BIND_HOST: '::1' }, noFile).bot.bindHost).toBe('::1');
     expect(() => readConfig({ KCD_BIND_HOST: 'not a host!' }, noFile)).toThrow(/KCD_BIND_HOST: expected an IP address or host name/);
@@ -403,7 +447,7 @@ describe('production rules (issue 14: the internet-facing bot)', () => {
     expect(open.bot.allowedTenants).toEqual([]);
     expect(problemsFor({ ...prodLdap, KCD_ALLOW_ANY_TENANT: 'true', KCD_ALLOWED_TENANTS: TENANT })).toEqual([expect.stringMatching(/^KCD_ALLOW_ANY_TENANT: true, but KCD_ALLOWED_TENANTS is set/)]);
     // The demo directory and the CLI have no such rule.
-    expect(problemsFor({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET })).toEqual([]);
+    expect(problemsFor({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET, MicrosoftAppTenantId: TENANT })).toEqual([]);
     expect(readConfig(prodLdap, noFile).directory.kind).toBe('ldap');
   });
 

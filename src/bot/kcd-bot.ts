@@ -33,6 +33,7 @@ import type { GroupMembership } from './group-membership';
 import { RateLimiter } from './rate-limit';
 import { refusalCard } from './refusal';
 import { createLogger } from '../log';
+import { NO_METRICS, type MetricsSink, type TurnOutcome } from '../watch/port';
 
 /** Longer messages are refused before parsing (Teams itself caps messages at about 28 KB of text). */
 export const MAX_MESSAGE_CHARS = 4000;
@@ -59,6 +60,14 @@ export const consoleLogger: BotLogger = createLogger();
 export const CORRELATION_KEY = 'kcd.correlationId';
 /** The turn state key of the admitted caller (tenant, object id, UPN when looked up): subscriptions keep it. */
 const CALLER_KEY = 'kcd.caller';
+/** The turn state key of what the turn was about and how it ended, for the metrics. */
+const TURN_KEY = 'kcd.turn';
+
+interface TurnRecord {
+  /** The command asked for (check, scan, help…); 'none' until it is known (a refused turn is never parsed). */
+  intent: string;
+  outcome: TurnOutcome;
+}
 
 /** "Slow down" reply to a conversation over its rate limit. */
 export function slowDownText(retryAfterMs: number): string {
@@ -79,6 +88,8 @@ export interface KcdBotDeps {
   groupMembership?: GroupMembership;
   /** Rate limit per user and channel (default 8 messages per 10 s); false: none (tests). */
   rateLimit?: RateLimiter | false;
+  /** Where turns and refusals are reported (default: nowhere). */
+  metrics?: MetricsSink;
 }
 
 /**
@@ -130,10 +141,12 @@ export class KcdBot extends TeamsActivityHandler {
   private readonly logger: BotLogger;
   private readonly rateLimiter?: RateLimiter;
   private readonly access: AccessCheck;
+  private readonly metrics: MetricsSink;
 
   constructor(private readonly deps: KcdBotDeps) {
     super();
     this.logger = deps.logger ?? consoleLogger;
+    this.metrics = deps.metrics ?? NO_METRICS;
     this.access = new AccessCheck(deps.access ?? OPEN_POLICY, deps.groupMembership);
     if (deps.rateLimit !== false) this.rateLimiter = deps.rateLimit ?? new RateLimiter();
     this.dialogAccessor = deps.dialogState.createProperty<DialogState>('dialogState');
@@ -147,6 +160,7 @@ export class KcdBot extends TeamsActivityHandler {
           const answerer = this.answererFor(step.context);
           const problem = hostNameProblem(name);
           const error = problem ? notAHostName(name, problem) : new UnknownHostError(name, (await answerer.vocabulary(await answerer.snapshot())).suggest(name));
+          this.note(step.context, { outcome: 'error' });
           await step.context.sendActivity(cardActivity(answerer.error(error, this.correlation(step.context))));
         },
       }),
@@ -181,10 +195,39 @@ export class KcdBot extends TeamsActivityHandler {
     const log = this.log(context);
     const activity = context.activity;
     log.debug?.({ type: activity.type, name: activity.name, conversation: activity.conversation?.id }, 'turn');
-    if (!(await this.withinRate(context, log))) return;
-    if (!(await this.admitted(context, log))) return;
-    await super.run(context);
-    await this.deps.dialogState.saveChanges(context, false);
+    const measured = activity.type === MESSAGE || activity.type === INVOKE;
+    const started = performance.now();
+    const record: TurnRecord = { intent: 'none', outcome: 'answered' };
+    (context.turnState as Map<unknown, unknown>).set(TURN_KEY, record);
+    try {
+      if (!(await this.withinRate(context, log)) || !(await this.admitted(context, log))) {
+        record.outcome = 'refused';
+        return;
+      }
+      await super.run(context);
+      await this.deps.dialogState.saveChanges(context, false);
+    } catch (error) {
+      record.outcome = 'failed';
+      throw error;
+    } finally {
+      if (measured) this.metrics.turn(record.intent, record.outcome, (performance.now() - started) / 1000);
+    }
+  }
+
+  private turnRecord(context: TurnContext): TurnRecord | undefined {
+    return (context.turnState as Map<unknown, unknown>).get(TURN_KEY) as TurnRecord | undefined;
+  }
+
+  /** What the turn turned out to be about, or how it ended (the last word counts). */
+  private note(context: TurnContext, fields: Partial<TurnRecord>): void {
+    const record = this.turnRecord(context);
+    if (record) Object.assign(record, fields);
+  }
+
+  /** The request's kind, unless the parser already named the intent more finely (check_pair, check_host). */
+  private noteIntent(context: TurnContext, intent: string): void {
+    const record = this.turnRecord(context);
+    if (record?.intent === 'none') record.intent = intent;
   }
 
   /** Sizes of what the bot keeps per conversation or user (bounded; reported by the load test). */
@@ -220,6 +263,7 @@ export class KcdBot extends TeamsActivityHandler {
       { reason: decision.reason, detail: decision.detail, tenant: caller.tenantId, user: caller.aadObjectId, type: activity.type, conversation: activity.conversation?.id },
       decision.reason === 'membership' ? 'refused: group membership could not be checked' : 'refused: not on the allow-list',
     );
+    this.metrics.refusal('allow_list', decision.reason);
     const card = refusalCard(decision.reason, this.correlation(context));
     if (activity.type === MESSAGE) await context.sendActivity(cardActivity(card));
     else if (activity.type === INVOKE) await this.sendInvokeCard(context, card);
@@ -233,6 +277,7 @@ export class KcdBot extends TeamsActivityHandler {
     const decision = this.rateLimiter.take(rateKey(activity));
     if (decision.allowed) return true;
     if (decision.firstRefusal) log.info({ conversation: activity.conversation?.id, retryAfterMs: decision.retryAfterMs }, 'rate limited');
+    this.metrics.refusal('rate_limit');
     const words = slowDownText(decision.retryAfterMs);
     if (activity.type === MESSAGE) await context.sendActivity(MessageFactory.text(words));
     else await this.sendInvokeCard(context, { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: words, wrap: true }] } as unknown as AdaptiveCard);
@@ -258,12 +303,15 @@ export class KcdBot extends TeamsActivityHandler {
 
   private async sendAnswer(context: TurnContext, request: Request, options: AnswerOptions = {}): Promise<void> {
     if (Answerer.isSlow(request) && typingHelps(context.activity)) await context.sendActivity({ type: ActivityTypes.Typing });
+    this.noteIntent(context, request.kcd);
     const answer = await this.answererFor(context).answer(request, this.correlation(context), conversationOf(context), options);
+    this.note(context, { outcome: answer.summary.startsWith('error:') ? 'error' : 'answered' });
     this.log(context).info({ conversation: context.activity.conversation?.id, kind: request.kcd, answer: answer.summary }, 'answered');
     await context.sendActivity(cardActivity(answer.card));
   }
 
   private async sendError(context: TurnContext, error: unknown): Promise<void> {
+    this.note(context, { outcome: 'error' });
     this.log(context).info({ conversation: context.activity.conversation?.id, error: error instanceof Error ? error.name : 'unknown' }, 'answered with an error card');
     await context.sendActivity(cardActivity(this.answererFor(context).error(error, this.correlation(context))));
   }
@@ -297,6 +345,7 @@ export class KcdBot extends TeamsActivityHandler {
       return;
     }
     if (!text) {
+      this.note(context, { intent: 'help' });
       await context.sendActivity(cardActivity(this.answererFor(context).help()));
       return;
     }
@@ -309,6 +358,7 @@ export class KcdBot extends TeamsActivityHandler {
       await this.sendError(context, error);
       return;
     }
+    this.note(context, { intent: parsed.intent });
     const dc = await this.dialogs.createContext(context);
     if (dc.activeDialog) {
       // A host name, a choice number or "cancel" answers the open prompt; a new command starts over.
@@ -316,6 +366,8 @@ export class KcdBot extends TeamsActivityHandler {
         /^(cancel|never ?mind|no|stop)$/i.test(text) || /^\d{1,2}$/.test(text) || (await answerer.vocabulary()).exact(text) !== undefined;
       const startsOver = !answersPrompt && (parsed.via === 'slash' || (parsed.intent !== 'check_host' && parsed.intent !== 'unknown'));
       if (!startsOver) {
+        // A re-asked question stays 'asked'; an answer found says so itself (sendAnswer).
+        this.note(context, { outcome: 'asked' });
         const result = await dc.continueDialog();
         if (result.status !== DialogTurnStatus.empty) return;
       }
@@ -325,6 +377,7 @@ export class KcdBot extends TeamsActivityHandler {
       // One reply: the question and the help card in one message.
       const reply = cardActivity(answerer.help());
       reply.text = 'Which hosts? For example: "can gogo-3 migrate to gogo-4?" or /kcd check gogo-3 gogo-4.';
+      this.note(context, { outcome: 'asked' });
       await context.sendActivity(reply);
       return;
     }
@@ -351,6 +404,7 @@ export class KcdBot extends TeamsActivityHandler {
       unresolved: parsed.unresolved,
       candidates: snapshot.hyperVHosts.map((h) => h.name),
     };
+    this.note(context, { outcome: 'asked' });
     await dc.beginDialog(CHECK_DIALOG, options);
   }
 
@@ -362,10 +416,12 @@ export class KcdBot extends TeamsActivityHandler {
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const answerer = this.answererFor(context);
     const result = parseCardPayload(invokeValue?.action?.data);
+    if (result.ok) this.noteIntent(context, result.payload.kcd);
+    else this.note(context, { outcome: 'error' });
+    const answer = result.ok && result.payload.kcd !== 'ask' ? await answerer.answer(result.payload, this.correlation(context), undefined, { fresh: true }) : undefined;
+    if (answer?.summary.startsWith('error:')) this.note(context, { outcome: 'error' });
     const card = result.ok
-      ? result.payload.kcd === 'ask'
-        ? answerer.help()
-        : (await answerer.answer(result.payload, this.correlation(context), undefined, { fresh: true })).card
+      ? (answer?.card ?? answerer.help())
       : answerer.error(new InputError(`That button's data was not understood (${result.problem}).`, 'Ask the question again.'), this.correlation(context));
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card as unknown as Record<string, unknown> };
   }

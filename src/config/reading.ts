@@ -60,6 +60,8 @@ function rawValues(env: Record<string, string | undefined>): Raw {
     KCD_ALLOWED_USERS: value(env.KCD_ALLOWED_USERS),
     KCD_ALLOWED_GROUPS: value(env.KCD_ALLOWED_GROUPS),
     KCD_RATE_LIMIT: value(env.KCD_RATE_LIMIT),
+    KCD_METRICS_PORT: value(env.KCD_METRICS_PORT),
+    KCD_METRICS_HOST: value(env.KCD_METRICS_HOST),
   };
 }
 
@@ -145,17 +147,24 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     }
   }
 
-  // Bot: cross-variable rules (only when the app type itself is valid).
+  // Bot: cross-variable rules (only when the app type itself is valid). The type defaults to SingleTenant,
+  // which matters only once an app id is set: local mode (no app id) authenticates nothing.
   const appTypeResult = appTypeSchema.safeParse(raw.MicrosoftAppType);
   const appType = appTypeResult.success ? appTypeResult.data : undefined;
-  if (appType === 'SingleTenant' || appType === 'UserAssignedMSI') {
-    if (raw.MicrosoftAppTenantId === undefined) problems.push(`MicrosoftAppTenantId: required when MicrosoftAppType is ${appType}`);
-    if (raw.MicrosoftAppId === undefined) problems.push(`MicrosoftAppId: required when MicrosoftAppType is ${appType}`);
+  const explicitType = raw.MicrosoftAppType !== undefined;
+  const needsTenant = appType === 'SingleTenant' || appType === 'UserAssignedMSI';
+  if (needsTenant && (explicitType || raw.MicrosoftAppId !== undefined) && raw.MicrosoftAppTenantId === undefined) {
+    problems.push(
+      explicitType
+        ? `MicrosoftAppTenantId: required when MicrosoftAppType is ${appType}`
+        : `MicrosoftAppTenantId: required when MicrosoftAppId is set (MicrosoftAppType defaults to ${appType}); a bot registered as multi-tenant before 2025 sets MicrosoftAppType=MultiTenant instead`,
+    );
   }
+  if (needsTenant && explicitType && raw.MicrosoftAppId === undefined) problems.push(`MicrosoftAppId: required when MicrosoftAppType is ${appType}`);
   if (appType !== undefined && appType !== 'UserAssignedMSI' && raw.MicrosoftAppId !== undefined && raw.MicrosoftAppPassword === undefined) {
     problems.push(`MicrosoftAppPassword: required when MicrosoftAppId is set (MicrosoftAppType ${appType})`);
   }
-  if (raw.MicrosoftAppPassword !== undefined && raw.MicrosoftAppId === undefined && appType !== 'SingleTenant' && appType !== 'UserAssignedMSI') {
+  if (raw.MicrosoftAppPassword !== undefined && raw.MicrosoftAppId === undefined && !(needsTenant && explicitType)) {
     problems.push('MicrosoftAppId: required when MicrosoftAppPassword is set');
   }
 
@@ -196,6 +205,7 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     cacheTtlSeconds: c.KCD_CACHE_TTL_SECONDS,
     logLevel: c.KCD_LOG_LEVEL,
     bot,
+    metrics: { host: c.KCD_METRICS_HOST ?? '127.0.0.1', ...(c.KCD_METRICS_PORT !== undefined ? { port: c.KCD_METRICS_PORT } : {}) },
   };
   return protect(config);
 }

@@ -31,6 +31,7 @@ export function redactConfig(config: Config): Config {
       allowedGroups: [...config.bot.allowedGroups],
       rateLimit: { ...config.bot.rateLimit },
     },
+    metrics: { ...config.metrics },
   };
 }
 

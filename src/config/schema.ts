@@ -70,6 +70,13 @@ export interface BotConfig {
   rateLimit: { capacity: number; windowMs: number };
 }
 
+/** The Prometheus endpoint: off unless KCD_METRICS_PORT is set; on loopback unless KCD_METRICS_HOST says otherwise. */
+export interface MetricsConfig {
+  /** Where GET /metrics listens; undefined: no metrics listener. */
+  port?: number;
+  host: string;
+}
+
 export interface Config {
   directory: DirectoryConfig;
   migrationGroup: MigrationGroup;
@@ -77,6 +84,7 @@ export interface Config {
   cacheTtlSeconds: number;
   logLevel: LogLevel;
   bot: BotConfig;
+  metrics: MetricsConfig;
 }
 
 export type ReadFile = (path: string) => string;
@@ -137,12 +145,13 @@ const urlListSchema = z.string().transform((text, ctx) => {
   return urls;
 });
 
-export const wholeNumber = (what: string, min: number, fallback: number) =>
+/** A whole number of at least `min`; unset stays undefined. */
+const optionalWholeNumber = (what: string, min: number) =>
   z
     .string()
     .optional()
     .transform((text, ctx) => {
-      if (text === undefined) return fallback;
+      if (text === undefined) return undefined;
       const n = /^\d+$/.test(text) ? Number(text) : NaN;
       if (!Number.isSafeInteger(n) || n < min) {
         ctx.addIssue({ code: 'custom', message: `expected ${what}, got ${quote(text)}` });
@@ -150,6 +159,9 @@ export const wholeNumber = (what: string, min: number, fallback: number) =>
       }
       return n;
     });
+
+/** A whole number of at least `min`; unset gives `fallback`. */
+export const wholeNumber = (what: string, min: number, fallback: number) => optionalWholeNumber(what, min).transform((n) => n ?? fallback);
 
 export const booleanFlag = (fallback: boolean) =>
   z
@@ -284,21 +296,28 @@ const guidSchema = (what: string) =>
       error: (issue) => `expected ${what} (a GUID such as 00000000-0000-0000-0000-000000000000), got ${quote(issue.input)}`,
     });
 
-export const appTypeSchema = oneOf(APP_TYPES, 'MultiTenant');
+/** New bots are single-tenant: Microsoft no longer accepts new multi-tenant Azure Bot registrations. */
+export const DEFAULT_APP_TYPE: AppType = 'SingleTenant';
+export const appTypeSchema = oneOf(APP_TYPES, DEFAULT_APP_TYPE);
+
+const PORT_RANGE = 'a TCP port number (1-65535)';
+const portRefinement = [(n: number | undefined) => n === undefined || n <= 65535, { error: (issue: { input: unknown }) => `expected ${PORT_RANGE}, got ${quote(issue.input)}` }] as const;
+const portNumber = (fallback: number) => wholeNumber(PORT_RANGE, 1, fallback).refine(...portRefinement);
+const optionalPortNumber = () => optionalWholeNumber(PORT_RANGE, 1).refine(...portRefinement);
+
+const hostSchema = z
+  .string()
+  .optional()
+  .refine((text) => text === undefined || isIP(text) !== 0 || HOST.test(text), {
+    error: (issue) => `expected an IP address or host name to listen on, got ${quote(issue.input)}`,
+  });
 
 export const commonSchema = z.object({
   KCD_MIGRATION_GROUP: migrationGroupSchema,
   KCD_CACHE_TTL_SECONDS: wholeNumber('a whole number of seconds (0 or more)', 0, 300),
   KCD_LOG_LEVEL: oneOf(LOG_LEVELS, 'info', { warning: 'warn' }),
-  PORT: wholeNumber('a TCP port number (1-65535)', 1, 3978).refine((n) => n <= 65535, {
-    error: (issue) => `expected a TCP port number (1-65535), got ${quote(issue.input)}`,
-  }),
-  KCD_BIND_HOST: z
-    .string()
-    .optional()
-    .refine((text) => text === undefined || isIP(text) !== 0 || HOST.test(text), {
-      error: (issue) => `expected an IP address or host name to listen on, got ${quote(issue.input)}`,
-    }),
+  PORT: portNumber(3978),
+  KCD_BIND_HOST: hostSchema,
   MicrosoftAppId: guidSchema("the bot's application (client) ID"),
   MicrosoftAppPassword: z.string().optional(),
   MicrosoftAppType: appTypeSchema,
@@ -314,6 +333,8 @@ export const commonSchema = z.object({
   KCD_ALLOWED_USERS: listOf('AAD object ids (GUIDs) or UPNs (name@domain)', (u) => GUID.test(u) || /^[^@\s]+@[^@\s]+$/.test(u)),
   KCD_ALLOWED_GROUPS: groupListSchema,
   KCD_RATE_LIMIT: rateLimitSchema,
+  KCD_METRICS_PORT: optionalPortNumber(),
+  KCD_METRICS_HOST: hostSchema,
 });
 
 export const ldapSchema = z.object({

@@ -4,9 +4,9 @@
  * list, .env.example and what reading.ts reads all agree.
  */
 import { DEFAULT_LDAP_TIMEOUT_MS } from '../env-value';
-import { APP_TYPES, LOG_LEVELS } from './schema';
+import { APP_TYPES, DEFAULT_APP_TYPE, LOG_LEVELS } from './schema';
 
-export type ConfigSection = 'directory' | 'checks' | 'bot' | 'summary';
+export type ConfigSection = 'directory' | 'checks' | 'bot' | 'summary' | 'monitoring';
 
 export interface ConfigVariable {
   name: string;
@@ -136,7 +136,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     description:
       "The bot's Microsoft Entra application (client) ID, a GUID. Leave empty for local use with the Bot Framework Emulator or the Agents Playground (no authentication).",
     example: '00000000-0000-0000-0000-000000000000',
-    requiredWhen: 'MicrosoftAppType is SingleTenant or UserAssignedMSI, or MicrosoftAppPassword is set',
+    requiredWhen: 'MicrosoftAppType is set to SingleTenant or UserAssignedMSI, or MicrosoftAppPassword is set',
   },
   {
     name: 'MicrosoftAppPassword',
@@ -149,16 +149,16 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
   {
     name: 'MicrosoftAppType',
     section: 'bot',
-    description: `How the bot authenticates: ${APP_TYPES.join(', ')}.`,
+    description: `How the bot authenticates once MicrosoftAppId is set: ${APP_TYPES.join(', ')}. SingleTenant (an app registration with a client secret) or UserAssignedMSI (a user-assigned managed identity, no secret) for a new Azure Bot: Microsoft no longer accepts new multi-tenant bot registrations; MultiTenant only for a bot registered that way before. See docs/deploy.md.`,
     example: 'SingleTenant',
-    default: 'MultiTenant',
+    default: DEFAULT_APP_TYPE,
   },
   {
     name: 'MicrosoftAppTenantId',
     section: 'bot',
     description: "The Microsoft Entra tenant of the bot's app registration (a GUID or a domain such as contoso.onmicrosoft.com).",
     example: '11111111-1111-1111-1111-111111111111',
-    requiredWhen: 'MicrosoftAppType is SingleTenant or UserAssignedMSI',
+    requiredWhen: 'MicrosoftAppId is set and MicrosoftAppType is SingleTenant (the default) or UserAssignedMSI',
   },
   {
     name: 'KCD_LOCAL_MODE',
@@ -244,6 +244,21 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     example: 'true',
     default: 'true',
   },
+  {
+    name: 'KCD_METRICS_PORT',
+    section: 'monitoring',
+    description:
+      'The port of a second HTTP listener that serves GET /metrics in the Prometheus text format (turns, reply latency, directory reads, snapshot age, refusals, daily posts). Unset: no metrics listener. /healthz and /readyz are on PORT either way.',
+    example: '9464',
+  },
+  {
+    name: 'KCD_METRICS_HOST',
+    section: 'monitoring',
+    description:
+      'The address the metrics listener binds to. The default keeps it on this machine; set 0.0.0.0 only where the network in front of it is private (a container whose scraper reaches it from outside, a cluster network). The metrics name no users, hosts or conversations.',
+    example: '127.0.0.1',
+    default: '127.0.0.1',
+  },
 ];
 
 const SECTION_TITLES: Record<ConfigSection, string> = {
@@ -251,6 +266,7 @@ const SECTION_TITLES: Record<ConfigSection, string> = {
   checks: 'Checks',
   bot: 'Teams bot (Bot Framework)',
   summary: 'Daily summary (subscriptions and the scheduler)',
+  monitoring: 'Monitoring (GET /metrics for Prometheus)',
 };
 
 /** The text of `.env.example`: every variable with a comment line describing it, and an example. */

@@ -52,6 +52,11 @@ export class CachedDirectory implements Directory {
     return this.current?.at;
   }
 
+  /** The snapshot held now, without reading anything (readiness and metrics look, they never trigger a read). */
+  get held(): DirectorySnapshot | undefined {
+    return this.current?.snapshot;
+  }
+
   /**
    * The cached snapshot, refreshed in the background once it is older than the TTL. `fresh` (the cards'
    * Re-check button: the admin has just run the fix) reads AD now, unless the cached copy is younger than

@@ -32,6 +32,7 @@ import type { StoredReference, Subscription } from '../store/state';
 import type { FleetScan, SummaryService } from '../summary/service';
 import { nextPost } from '../summary/service';
 import type { Clock } from '../time/clock';
+import type { MetricsSink } from '../watch/port';
 import { lastOccurrence, localDate } from '../time/daily-schedule';
 
 /** Sends a card to a stored conversation; rejects with an error carrying `statusCode` on HTTP failures. */
@@ -59,6 +60,8 @@ export interface SchedulerOptions {
   retryMs?: number;
   /** Attempts per local day (posts) or per due time (scans). */
   maxAttempts?: number;
+  /** Where each run's outcomes are counted (posted, failed, removed, refused, missed). */
+  metrics?: MetricsSink;
 }
 
 export interface RunResult {
@@ -209,9 +212,17 @@ export class Scheduler {
 
   /** Posts every due summary now (runs are serialised). */
   runDue(): Promise<RunResult> {
-    const run = this.queue.then(() => this.runOnce());
+    const run = this.queue.then(() => this.runOnce()).then((result) => this.counted(result));
     this.queue = run.catch(() => undefined);
     return run;
+  }
+
+  private counted(result: RunResult): RunResult {
+    const metrics = this.options.metrics;
+    if (metrics) {
+      for (const outcome of ['posted', 'failed', 'removed', 'refused', 'missed'] as const) for (const _ of result[outcome]) metrics.summaryPost(outcome);
+    }
+    return result;
   }
 
   private async runOnce(): Promise<RunResult> {

@@ -71,7 +71,7 @@ describe('logs never carry a secret', () => {
     }
 
     // The authenticated front end: the app password is configured, a forged bearer token is refused.
-    const securedConfig = readConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET, KCD_LOG_LEVEL: 'debug' }, undefined, { purpose: 'bot' });
+    const securedConfig = readConfig({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET, MicrosoftAppTenantId: 'contoso.onmicrosoft.com', KCD_LOG_LEVEL: 'debug' }, undefined, { purpose: 'bot' });
     const securedLogger = createLogger({ level: 'debug', destination, secrets: configSecrets(securedConfig) });
     const secured = await startServer({ config: securedConfig, directory: new DemoDirectory(), logger: securedLogger }, 0, '127.0.0.1');
     try {

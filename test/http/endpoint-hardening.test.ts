@@ -170,7 +170,7 @@ function stateWith(dir: string, serviceUrl: string, subscriber?: Record<string, 
 describe('3. stored service URLs are checked when state is loaded and before every post', () => {
   test.each([
     ['local mode, a URL edited into the state file', {}, 'https://evil.example/connector/'],
-    ['production, a subscription made in local mode', { MicrosoftAppId: '3f2e1d0c-9b8a-4766-a554-433221100ffe', MicrosoftAppPassword: 'x-not-used' }, 'CONNECTOR'],
+    ['production, a subscription made in local mode', { MicrosoftAppId: '3f2e1d0c-9b8a-4766-a554-433221100ffe', MicrosoftAppPassword: 'x-not-used', MicrosoftAppTenantId: 'contoso.onmicrosoft.com' }, 'CONNECTOR'],
   ])('%s: logged at start, refused at the due time, never posted', async (_name, env, url) => {
     const logs: Log[] = [];
     const dir = mkdtempSync(join(tmpdir(), 'kcd-stored-url-'));

@@ -6,12 +6,13 @@
  * answer must be a 4xx, its resident memory must stay within a stated bound and no temp file may be left.
  * The figures are printed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync, deflateSync, brotliCompressSync } from 'node:zlib';
+import { startBotProcess, type BotProcess } from '../support/bot-process';
+import { freePort } from '../support/ports';
 
 jest.setTimeout(300_000);
 
@@ -31,14 +32,6 @@ function prng(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 interface Outcome {
@@ -178,47 +171,33 @@ function rssMb(pid: number, lastWords: () => string): number {
 }
 
 describe('the production endpoint under a fuzz of malformed requests', () => {
-  let child: ChildProcess;
+  let bot: BotProcess;
   let port: number;
   let temp: string;
   let state: string;
-  let stdout = '';
-  let stderr = '';
-  let exited: number | null | undefined;
 
   beforeAll(async () => {
     port = await freePort();
     temp = mkdtempSync(join(tmpdir(), 'kcd-fuzz-tmp-'));
     state = mkdtempSync(join(tmpdir(), 'kcd-fuzz-state-'));
-    child = spawn(process.execPath, [MAIN], {
+    bot = await startBotProcess(process.execPath, [MAIN], {
       env: {
         PATH: process.env.PATH,
         TMPDIR: temp,
         PORT: String(port),
         KCD_BIND_HOST: '127.0.0.1',
         MicrosoftAppId: APP_ID,
+        MicrosoftAppTenantId: '5b7c1e2a-0f3d-4e8b-9a6c-2d1e0f3a4b5c',
         MicrosoftAppPassword: 'fuzz-not-a-secret',
         KCD_STATE_DIR: state,
         KCD_SCHEDULER_ENABLED: 'false',
         KCD_LOG_LEVEL: 'warn',
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => (exited = code));
-    const deadline = Date.now() + 60_000;
-    while (!stdout.includes('listening on')) {
-      if (exited !== undefined || Date.now() > deadline) throw new Error(`the bot did not start: ${stdout}\n${stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
   });
 
   afterAll(async () => {
-    if (exited === undefined) {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    }
+    await bot?.stop();
     rmSync(temp, { recursive: true, force: true });
     rmSync(state, { recursive: true, force: true });
   });
@@ -230,9 +209,9 @@ describe('the production endpoint under a fuzz of malformed requests', () => {
       const { kind, parts, cut } = make(random);
       await exchange(port, kind, parts, { cut });
     }
-    const baseline = rssMb(child.pid!, () => stderr);
+    const baseline = rssMb(bot.child.pid!, () => bot.stderr);
     let peak = baseline;
-    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(child.pid!, () => stderr))), 20);
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(bot.child.pid!, () => bot.stderr))), 20);
     const outcomes: Outcome[] = [];
     let next = 0;
     const started = Date.now();
@@ -245,7 +224,7 @@ describe('the production endpoint under a fuzz of malformed requests', () => {
     };
     await Promise.all(Array.from({ length: CONCURRENCY }, worker));
     clearInterval(sampler);
-    peak = Math.max(peak, rssMb(child.pid!, () => stderr));
+    peak = Math.max(peak, rssMb(bot.child.pid!, () => bot.stderr));
 
     // Figures, by kind: answers by status, and connections that ended without one.
     const table = new Map<string, Map<string, number>>();
@@ -265,7 +244,7 @@ describe('the production endpoint under a fuzz of malformed requests', () => {
     );
 
     expect(outcomes).toHaveLength(REQUESTS);
-    expect(exited).toBeUndefined();
+    expect(bot.exited).toBeUndefined();
     const answered = outcomes.filter((o) => o.status !== undefined);
     expect(answered.filter((o) => o.status! < 400 || o.status! >= 500)).toEqual([]);
     // Every request that was not cut short on purpose got an answer.
@@ -283,9 +262,9 @@ describe('the production endpoint under a fuzz of malformed requests', () => {
     expect(peak - baseline).toBeLessThan(RSS_BOUND_MB);
     expect(readdirSync(temp)).toEqual([]);
     // Nothing unexpected was logged at error level, and the process still answers.
-    expect(stdout.split('\n').filter((l) => l.includes('"level":50'))).toEqual([]);
+    expect(bot.stdout.split('\n').filter((l) => l.includes('"level":50'))).toEqual([]);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(health.status).toBe(200);
-    expect(exited).toBeUndefined();
+    expect(bot.exited).toBeUndefined();
   });
 });
