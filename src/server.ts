@@ -6,7 +6,7 @@
  * is read by src/http/json-body.ts (no decompression, no multipart, the bytes read capped), then its shape
  * and its serviceUrl (src/http/service-url.ts) are checked. Every refusal is a 4xx; nothing crashes.
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, PrivateConversationState, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, PrivateConversationState, type Storage, type TurnContext } from 'botbuilder';
 import restify from 'restify';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config';
@@ -26,6 +26,7 @@ import { readJsonBody } from './http/json-body';
 import { ServiceUrlPolicy } from './http/service-url';
 import { adapterPoster } from './scheduler/post';
 import { Scheduler } from './scheduler/scheduler';
+import type { LeaderLoop } from './scheduler/leader-lease';
 import type { StateStore } from './store/state';
 import { SummaryService, type SummaryDefaults } from './summary/service';
 
@@ -37,8 +38,20 @@ export interface ServerDeps {
   lookupMember?: ConstructorParameters<typeof KcdBot>[0]['lookupMember'];
   /** Rate limit per user and channel (default: KCD_RATE_LIMIT, 8 messages per 10 s); false: none. */
   rateLimit?: RateLimiter | false;
-  /** Daily summaries: subscriptions in `store`; the scheduler runs only when `schedulerEnabled` (one per deployment). */
-  summary?: { store: StateStore; defaults: SummaryDefaults; schedulerEnabled: boolean; clock?: Clock; maxSubscriptionsPerTenant?: number };
+  /**
+   * Daily summaries: subscriptions in `store`; the scheduler runs only when `schedulerEnabled`; with `leader`
+   * (replicas) it acts only while this replica holds the lease.
+   */
+  summary?: {
+    store: StateStore;
+    defaults: SummaryDefaults;
+    schedulerEnabled: boolean;
+    clock?: Clock;
+    maxSubscriptionsPerTenant?: number;
+    leader?: LeaderLoop;
+  };
+  /** Where dialog state (an open question) lives; default: bounded memory of this process. */
+  dialogStorage?: Storage;
 }
 
 /** Request bodies: at most this many bytes are read (Teams caps a message at about 28 KB of text). */
@@ -109,11 +122,11 @@ function groupMembership(deps: ServerDeps): GroupMembership | undefined {
   return deps.config.bot.allowedGroups.length > 0 ? new GroupMembership({ directory: deps.directory, groups: deps.config.bot.allowedGroups }) : undefined;
 }
 
-/** Dialog state lives in bounded memory (a conversation idle for an hour forgets its open question). */
+/** Dialog state lives in bounded memory (a conversation idle for an hour forgets its open question) unless given. */
 export function createBot(
   deps: ServerDeps,
   summaries?: SummaryService,
-  storage: BoundedMemoryStorage = new BoundedMemoryStorage(),
+  storage: Storage = deps.dialogStorage ?? new BoundedMemoryStorage(),
   groups: GroupMembership | undefined = groupMembership(deps),
 ): KcdBot {
   return new KcdBot({
@@ -140,7 +153,7 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
   const adapter = createAdapter(deps.config, logger);
   const serviceUrls = ServiceUrlPolicy.forAppId(deps.config.bot.appId);
   const summaries = createSummaryService(deps);
-  const storage = new BoundedMemoryStorage();
+  const storage = deps.dialogStorage ?? new BoundedMemoryStorage();
   const groups = groupMembership(deps);
   const bot = createBot(deps, summaries, storage, groups);
   const subscriberAccess = new AccessCheck(accessPolicy(deps.config), groups);
@@ -151,6 +164,7 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
           post: adapterPoster(adapter, deps.config.bot.appId),
           logger,
           serviceUrls,
+          ...(deps.summary.leader ? { leader: deps.summary.leader } : {}),
           authorize: async (sub) => {
             const known = { ...(sub.subscriber ?? {}), tenantId: sub.subscriber?.tenantId ?? sub.reference.conversation.tenantId };
             const { decision } = await subscriberAccess.decide(known, () => Promise.resolve(sub.subscriber?.upn));
@@ -203,6 +217,7 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
   const everywhere = bound.address === '0.0.0.0' || bound.address === '::';
   const url = `http://${everywhere ? '127.0.0.1' : bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
   const address = `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`;
+  if (scheduler) deps.summary?.leader?.start();
   scheduler?.start();
   return {
     server,
@@ -210,11 +225,12 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
     bot,
     url,
     address,
-    retainedSizes: () => ({ dialogStates: storage.size, ...bot.retainedSizes() }),
+    retainedSizes: () => ({ ...(storage instanceof BoundedMemoryStorage ? { dialogStates: storage.size } : {}), ...bot.retainedSizes() }),
     ...(summaries ? { summaries } : {}),
     ...(scheduler ? { scheduler } : {}),
     close: async () => {
       await scheduler?.stop();
+      if (scheduler) await deps.summary?.leader?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // restify keeps idle keep-alive sockets; close them so tests and shutdown end promptly.
