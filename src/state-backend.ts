@@ -3,6 +3,7 @@
  * Blob Storage container shared by replicas, which then also holds the conversations' dialog state (through
  * botbuilder-azure-blobs, the Bot Framework's own binding) and the scheduler's leader lease.
  */
+import type { StoragePipelineOptions } from '@azure/storage-blob';
 import type { Storage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
 import type { SummaryConfig } from './config';
@@ -20,12 +21,15 @@ export interface StateBackend {
   leader?: LeaderLoop;
 }
 
+const QUICK_RETRIES: StoragePipelineOptions = { retryOptions: { maxTries: 2, tryTimeoutInMs: 5_000, retryDelayInMs: 200, maxRetryDelayInMs: 1_000 } };
+
 export function openStateBackend(summary: SummaryConfig, logger?: ResilientStorageLogger): StateBackend {
   const config = summary.store;
   if (config.kind === 'file') return { store: new FileStateStore(summary.stateDir) };
   return {
-    store: new AzureBlobStateStore(config.connectionString, config.container),
-    dialogStorage: new ResilientStorage(new BlobsStorage(config.connectionString, config.container), logger),
+    store: new AzureBlobStateStore(config.connectionString, config.container, { maxTries: 2, tryTimeoutMs: 5_000 }),
+    // Few quick tries: a turn waits for its dialog state, and an outage must not make every answer slow.
+    dialogStorage: new ResilientStorage(() => new BlobsStorage(config.connectionString, config.container, { storagePipelineOptions: QUICK_RETRIES }), logger),
     leader: new BlobLeaderLease(config.connectionString, config.container, { leaseSeconds: config.leaseSeconds, ...(logger ? { logger } : {}) }),
   };
 }

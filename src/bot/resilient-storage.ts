@@ -6,6 +6,9 @@
  *
  * Only "cannot reach it" is absorbed: answers from the storage itself (a stale eTag from a concurrent turn,
  * 403) still fail the turn, as botbuilder's storages do.
+ *
+ * After an outage the inner storage is made afresh (`open`): BlobsStorage creates its container once and keeps
+ * that first attempt's outcome, so one made while the storage was down would fail for the life of the process.
  */
 import type { Storage, StoreItems } from 'botbuilder';
 
@@ -22,11 +25,14 @@ export function isUnreachable(error: unknown): boolean {
 
 export class ResilientStorage implements Storage {
   private down = false;
+  private inner: Storage;
 
   constructor(
-    private readonly inner: Storage,
+    private readonly open: () => Storage,
     private readonly logger?: ResilientStorageLogger,
-  ) {}
+  ) {
+    this.inner = open();
+  }
 
   async read(keys: string[]): Promise<StoreItems> {
     try {
@@ -61,6 +67,7 @@ export class ResilientStorage implements Storage {
   }
 
   private outage(error: unknown): void {
+    this.inner = this.open();
     if (this.down) return;
     this.down = true;
     const fields = { error: error instanceof Error ? error.message.split('\n')[0] : String(error) };

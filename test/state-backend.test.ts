@@ -1,0 +1,77 @@
+/**
+ * Two bot processes (`node dist/src/main.js`) sharing one Azurite container, as two replicas behind a load
+ * balancer: a subscription made through A is listed by B; a question started on A (the destination asked
+ * for) is finished on B; with the storage down both still answer questions, subscription commands say the
+ * state is unavailable, and everything is back when the storage is.
+ */
+import { Azurite } from './support/azurite';
+import { BotProcess, replyText } from './support/bot-process';
+import { LocalConnector } from './support/connector';
+
+jest.setTimeout(240_000);
+
+let azurite: Azurite;
+let connector: LocalConnector;
+let a: BotProcess;
+let b: BotProcess;
+
+beforeAll(async () => {
+  azurite = await Azurite.start();
+  connector = await new LocalConnector().start();
+  const env = {
+    KCD_STATE_STORE: 'azure-blob',
+    AZURE_STORAGE_CONNECTION_STRING: azurite.connectionString,
+    KCD_STATE_CONTAINER: 'kcd-two-bots',
+    KCD_SCHEDULER_ENABLED: 'false',
+  };
+  [a, b] = await Promise.all([BotProcess.start('A', env), BotProcess.start('B', env)]);
+});
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()]);
+  await connector?.stop();
+  await azurite?.dispose();
+});
+
+test('a subscription made through A is listed by B, and stopped through B', async () => {
+  expect(replyText(await a.ask(connector, '/kcd subscribe 07:30 Europe/Berlin', 'conv-sub'))).toContain('This chat will get the daily summary');
+  const listed = replyText(await b.ask(connector, '/kcd subscriptions', 'conv-sub'));
+  expect(listed).toContain('This chat gets the daily summary');
+  expect(listed).toContain('07:30 (Europe/Berlin)');
+  expect(replyText(await b.ask(connector, '/kcd unsubscribe', 'conv-sub'))).toContain('Daily summary stopped');
+  expect(replyText(await a.ask(connector, '/kcd subscriptions', 'conv-sub'))).toContain('This chat has no daily summary');
+});
+
+test('a question started on A (which destination?) is finished on B', async () => {
+  const prompt = replyText(await a.ask(connector, 'can I move VMs from gogo-3?', 'conv-dialog'));
+  expect(prompt).toContain('to which host');
+  const answer = replyText(await b.ask(connector, 'GOGO-4', 'conv-dialog'));
+  expect(answer).toContain('KCD001');
+  expect(answer).toContain('GOGO-3');
+});
+
+test('storage down: questions are still answered, subscription commands say the state is unavailable; back up: nothing lost', async () => {
+  await a.ask(connector, '/kcd subscribe 06:00 UTC', 'conv-outage');
+  await azurite.stop();
+  try {
+    for (const bot of [a, b]) {
+      expect(replyText(await bot.ask(connector, 'can gogo-3 migrate to gogo-4?', `conv-q-${bot.name}`))).toContain('KCD001');
+      const refused = replyText(await bot.ask(connector, '/kcd subscriptions', 'conv-outage'));
+      expect(refused).toMatch(/state \(azure-blob:devstoreaccount1\/kcd-two-bots\) cannot be used/);
+      expect(refused).toContain('Questions are still answered meanwhile');
+      expect(refused).not.toMatch(/AccountKey|Eby8vdM0/);
+    }
+    // A dialog during the outage: the open question is forgotten, the answer that names both hosts still works.
+    expect(replyText(await a.ask(connector, 'can I move VMs from gogo-3?', 'conv-outage-dialog'))).toContain('to which host');
+  } finally {
+    await azurite.restart();
+  }
+  const back = replyText(await b.ask(connector, '/kcd subscriptions', 'conv-outage'));
+  expect(back).toContain('This chat gets the daily summary');
+  expect(back).toContain('06:00 (UTC)');
+  // Dialog state is shared again (the dialog storage made during the outage was replaced).
+  expect(replyText(await a.ask(connector, 'can I move VMs from gogo-3?', 'conv-after'))).toContain('to which host');
+  expect(replyText(await b.ask(connector, 'GOGO-4', 'conv-after'))).toContain('KCD001');
+  expect(a.exited).toBeUndefined();
+  expect(b.exited).toBeUndefined();
+});
