@@ -3,7 +3,7 @@ import { MemoryStorage, type Storage, type StoreItems } from 'botbuilder';
 import { isUnreachable, ResilientStorage } from '../../src/bot/resilient-storage';
 
 class FlakyStorage implements Storage {
-  failWith: unknown;
+  failWith: Error | undefined;
   constructor(private readonly inner = new MemoryStorage()) {}
   read(keys: string[]): Promise<StoreItems> {
     return this.failWith ? Promise.reject(this.failWith) : this.inner.read(keys);
