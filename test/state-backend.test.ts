@@ -75,3 +75,31 @@ test('storage down: questions are still answered, subscription commands say the 
   expect(a.exited).toBeUndefined();
   expect(b.exited).toBeUndefined();
 });
+
+test('Azurite stopped and restarted under load: every question is answered, none with an error, and the state works after', async () => {
+  const conversations = Array.from({ length: 6 }, (_, i) => `conv-load-${i}`);
+  const answered: string[] = [];
+  let stopAt = 0;
+  const load = Promise.all(
+    conversations.map(async (conversation, i) => {
+      for (let q = 0; q < 8; q++) {
+        const bot = (i + q) % 2 === 0 ? a : b;
+        answered.push(replyText(await bot.ask(connector, 'can gogo-3 migrate to gogo-4?', conversation)));
+        if (q === 2 && i === 0) stopAt = answered.length;
+      }
+    }),
+  );
+  // Out for a while in the middle of the run, then back.
+  while (stopAt === 0) await new Promise((r) => setTimeout(r, 20));
+  await azurite.stop();
+  await new Promise((r) => setTimeout(r, 1_500));
+  await azurite.restart();
+  await load;
+  expect(answered).toHaveLength(48);
+  for (const text of answered) {
+    expect(text).toContain('KCD001');
+    expect(text).not.toMatch(/Something went wrong/i);
+  }
+  expect(replyText(await a.ask(connector, '/kcd subscribe 05:00 UTC', 'conv-after-load'))).toContain('This chat will get the daily summary');
+  expect(replyText(await b.ask(connector, '/kcd subscriptions', 'conv-after-load'))).toContain('05:00 (UTC)');
+});
