@@ -5,15 +5,15 @@
  * state is unavailable, and everything is back when the storage is.
  */
 import { Azurite } from './support/azurite';
-import { BotProcess, replyText } from './support/bot-process';
+import { TalkingBot, replyText } from './support/talking-bot';
 import { LocalConnector } from './support/connector';
 
 jest.setTimeout(240_000);
 
 let azurite: Azurite;
 let connector: LocalConnector;
-let a: BotProcess;
-let b: BotProcess;
+let a: TalkingBot;
+let b: TalkingBot;
 
 beforeAll(async () => {
   azurite = await Azurite.start();
@@ -24,7 +24,7 @@ beforeAll(async () => {
     KCD_STATE_CONTAINER: 'kcd-two-bots',
     KCD_SCHEDULER_ENABLED: 'false',
   };
-  [a, b] = await Promise.all([BotProcess.start('A', env), BotProcess.start('B', env)]);
+  [a, b] = await Promise.all([TalkingBot.start('A', env), TalkingBot.start('B', env)]);
 });
 
 afterAll(async () => {

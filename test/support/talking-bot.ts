@@ -10,7 +10,7 @@ import { teamsMessage, type LocalConnector, type ReceivedActivity } from './conn
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
-export class BotProcess {
+export class TalkingBot {
   stdout = '';
   stderr = '';
   exited: number | null | undefined;
@@ -25,13 +25,13 @@ export class BotProcess {
     child.on('exit', (code) => (this.exited = code));
   }
 
-  static async start(name: string, env: Record<string, string>): Promise<BotProcess> {
+  static async start(name: string, env: Record<string, string>): Promise<TalkingBot> {
     const port = await freePort();
     const child = spawn(process.execPath, [MAIN], {
       env: { PATH: process.env.PATH, PORT: String(port), KCD_BIND_HOST: '127.0.0.1', KCD_LOG_LEVEL: 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const bot = new BotProcess(name, port, child);
+    const bot = new TalkingBot(name, port, child);
     const deadline = Date.now() + 60_000;
     while (!bot.stdout.includes('listening on')) {
       if (bot.exited !== undefined || Date.now() > deadline) {
