@@ -3,13 +3,27 @@
  * Serves the synthetic directory of <hosts> Hyper-V hosts through a Directory adapter over a pre-built
  * snapshot, wrapped in CachedDirectory (as in production), on an ephemeral port; prints `READY <url>`
  * once the cache is warm. Ends on SIGTERM or when its stdin closes.
+ * KCD_BENCH_STATE=azure-blob (with KCD_BENCH_STATE_CONNECTION): state and dialog state on Azure Blob Storage, as
+ * a replica runs (openStateBackend), the scheduler off.
  */
-import { readConfig } from '../src/config';
+import { readConfig, readSummaryConfig } from '../src/config';
 import { CachedDirectory } from '../src/directory/cached-directory';
 import type { Directory } from '../src/directory/port';
 import { createSnapshot } from '../src/domain/snapshot';
-import { startServer } from '../src/server';
+import { startServer, type ServerDeps } from '../src/server';
+import { openStateBackend } from '../src/state-backend';
 import { syntheticDirectory } from './synthetic';
+
+/** The replicas' state (KCD_BENCH_STATE=azure-blob), or nothing: the bot's defaults (no store, dialogs in memory). */
+function sharedState(): Partial<ServerDeps> {
+  if (process.env.KCD_BENCH_STATE !== 'azure-blob') return {};
+  const summary = readSummaryConfig({ KCD_STATE_STORE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: process.env.KCD_BENCH_STATE_CONNECTION, KCD_SCHEDULER_ENABLED: 'false' });
+  const backend = openStateBackend(summary);
+  return {
+    ...(backend.dialogStorage ? { dialogStorage: backend.dialogStorage } : {}),
+    summary: { store: backend.store, defaults: { time: summary.defaultTime, timeZone: summary.timeZone }, schedulerEnabled: false },
+  };
+}
 
 async function main(): Promise<void> {
   const hosts = Number(process.argv[2] ?? 10_000);
@@ -27,7 +41,7 @@ async function main(): Promise<void> {
   // KCD_BENCH_RATE_LIMIT=off: no per-conversation rate limit (the saturated run); otherwise the bot's default.
   const rateLimit = process.env.KCD_BENCH_RATE_LIMIT === 'off' ? { rateLimit: false as const } : {};
   const running = await startServer(
-    { config, directory, logger: quiet, lookupMember: () => Promise.resolve({ upn: 'alice@lab.test' }), ...rateLimit },
+    { config, directory, logger: quiet, lookupMember: () => Promise.resolve({ upn: 'alice@lab.test' }), ...rateLimit, ...sharedState() },
     0,
     '127.0.0.1',
   );

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { RateLimiter } from '../src/bot/rate-limit';
+import { startReplicas, type BotHandle } from './chat-replicas';
 import { log, percentile } from './stats';
 import { planFleet, prng, randomPair } from './synthetic';
 
@@ -35,6 +36,10 @@ export interface ChatResult {
   botCpuShare: number;
   /** TCP connections the bot opened to the connector per reply (2 = a new one for the typing and for the answer). */
   connectorConnectionsPerReply: number;
+  /** Bot processes behind a round-robin proxy with their state in Azurite (absent: one process, state in memory). */
+  replicas?: number;
+  /** Requests to the blob service per reply (replicas only). */
+  blobRequestsPerReply?: number;
 }
 
 /** utime + stime of a process, in ms (Linux /proc; NaN elsewhere). */
@@ -144,12 +149,12 @@ function post(url: string, body: unknown): Promise<number> {
  */
 export type ChatMode = 'paced' | 'saturated';
 
-async function startBot(hosts: number, mode: ChatMode): Promise<{ url: string; pid?: number; stop: () => Promise<void> }> {
+async function startBot(hosts: number, mode: ChatMode, env: Record<string, string> = {}): Promise<BotHandle> {
   // KCD_BENCH_PROFILE=<dir>: write a CPU profile of the bot process there (open it in Chrome DevTools).
   const profile = process.env.KCD_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.KCD_BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, join(__dirname, 'chat-server.js'), String(hosts)], {
     stdio: ['pipe', 'pipe', 'inherit'],
-    env: { ...process.env, KCD_BENCH_RATE_LIMIT: mode === 'saturated' ? 'off' : 'on' },
+    env: { ...process.env, KCD_BENCH_RATE_LIMIT: mode === 'saturated' ? 'off' : 'on', ...env },
   });
   const lines = createInterface({ input: child.stdout });
   const url = await new Promise<string>((resolve, reject) => {
@@ -172,12 +177,16 @@ async function startBot(hosts: number, mode: ChatMode): Promise<{ url: string; p
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-export async function runChat(opts: { hosts: number; conversations: number; seconds: number; warmupSeconds: number; mode: ChatMode }): Promise<ChatResult> {
+export async function runChat(opts: { hosts: number; conversations: number; seconds: number; warmupSeconds: number; mode: ChatMode; replicas?: number }): Promise<ChatResult> {
   const plan = planFleet(opts.hosts);
   const limiter = new RateLimiter();
   const intervalMs = opts.mode === 'paced' ? limiter.windowMs / limiter.capacity : 0;
   const connector = await new TimingConnector().start();
-  const bot = await startBot(opts.hosts, opts.mode);
+  const replicas = opts.replicas ? await startReplicas(opts.replicas, (env) => startBot(opts.hosts, opts.mode, env)) : undefined;
+  const bot: { url: string; pids: Array<number | undefined>; stop: () => Promise<void> } = replicas
+    ? { url: replicas.url, pids: replicas.pids, stop: () => replicas.stop() }
+    : await startBot(opts.hosts, opts.mode).then((b) => ({ ...b, pids: [b.pid] }));
+  const botsCpuMs = (): number => bot.pids.reduce<number>((sum, pid) => sum + processCpuMs(pid), 0);
   log(
     `chat (${opts.mode}): bot on ${bot.url} with ${opts.hosts} hosts; ${opts.conversations} conversations` +
       `${intervalMs ? `, one question each every ${intervalMs} ms` : ', no think time, rate limit off'}; warm-up ${opts.warmupSeconds} s, then ${opts.seconds} s`,
@@ -207,8 +216,9 @@ export async function runChat(opts: { hosts: number; conversations: number; seco
         for (let n = 0; performance.now() < warmEnd; n++) await ask(`warm-${k}-${n}`, rnd, n);
       }),
     );
-    const cpu0 = processCpuMs(bot.pid);
+    const cpu0 = botsCpuMs();
     const connections0 = connector.connections;
+    const blob0 = replicas?.blobRequests() ?? 0;
     const start = performance.now();
     const stopAt = start + opts.seconds * 1000;
     await Promise.all(
@@ -226,7 +236,7 @@ export async function runChat(opts: { hosts: number; conversations: number; seco
       }),
     );
     const elapsed = (performance.now() - start) / 1000;
-    const botCpuMs = processCpuMs(bot.pid) - cpu0;
+    const botCpuMs = botsCpuMs() - cpu0;
     const answered = latencies.length + failures;
     return {
       mode: opts.mode,
@@ -245,6 +255,7 @@ export async function runChat(opts: { hosts: number; conversations: number; seco
       botCpuMsPerReply: botCpuMs / answered,
       botCpuShare: botCpuMs / 1000 / elapsed,
       connectorConnectionsPerReply: (connector.connections - connections0) / answered,
+      ...(replicas ? { replicas: opts.replicas, blobRequestsPerReply: (replicas.blobRequests() - blob0) / answered } : {}),
     };
   } finally {
     await bot.stop();

@@ -247,8 +247,13 @@ export function renderTable(results: Results): string {
     const size =
       `${fmtInt(chat.hosts)} hosts, ${chat.conversations} conversations, ${chat.seconds} s, ` +
       (paced ? `each asking every ${(chat.intervalMs / 1000).toFixed(2)} s (the bot's rate limit)` : 'no think time, rate limit off');
-    const label = paced ? 'Chat: `/kcd check A B` reply' : 'Chat (saturated, capacity): reply';
-    const detail = `p99 ${fmtMs(chat.p99)}, ${chat.perSecond.toFixed(0)} replies/s, bot CPU ${chat.botCpuMsPerReply.toFixed(1)} ms/reply, ${chat.failures} failed`;
+    const label = chat.replicas
+      ? `Chat, ${chat.replicas} replicas behind a round-robin proxy, state in Azurite: reply`
+      : paced
+        ? 'Chat: `/kcd check A B` reply'
+        : 'Chat (saturated, capacity): reply';
+    const blob = chat.blobRequestsPerReply !== undefined ? `, ${chat.blobRequestsPerReply.toFixed(1)} blob requests/reply` : '';
+    const detail = `p99 ${fmtMs(chat.p99)}, ${chat.perSecond.toFixed(0)} replies/s, bot CPU ${chat.botCpuMsPerReply.toFixed(1)} ms/reply${blob}, ${chat.failures} failed`;
     rows.push([`${label} p50`, size, `${fmtInt(chat.replies)} replies`, fmtMs(chat.p50), '', '', '', '', '']);
     rows.push([
       `${label} p95`,
@@ -472,6 +477,10 @@ async function main(): Promise<void> {
         await runChat({ hosts: 10_000, conversations: opts.chatConversations, seconds: opts.chatSeconds, warmupSeconds: opts.quick ? 3 : 5, mode }),
       );
     }
+    // Two replicas behind a round-robin proxy, state and dialog state in Azurite (issue 20).
+    result.push(
+      await runChat({ hosts: 10_000, conversations: opts.chatConversations, seconds: opts.chatSeconds, warmupSeconds: opts.quick ? 3 : 5, mode: 'paced', replicas: 2 }),
+    );
     results.chat = { at: stamp(), quick: opts.quick, machine: machine(before), result };
     save();
   }

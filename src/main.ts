@@ -10,7 +10,7 @@ import { openDirectory } from './directory/open-directory';
 import { PrometheusMetrics } from './watch/prometheus';
 import { quietRestifyWarning } from './process-warnings';
 import { startServer } from './server';
-import { FileStateStore } from './store/file-store';
+import { openStateBackend } from './state-backend';
 import { configSecrets, createLogger } from './log';
 
 export async function main(): Promise<void> {
@@ -27,21 +27,34 @@ export async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
+  const logger = createLogger({ level: config.logLevel, secrets: [...configSecrets(config), ...(summary.store.kind === 'azure-blob' ? [summary.store.connectionString] : [])] });
   const warn = (message: string) => logger.warn({}, message);
   const metricsPort = config.metrics.port;
   const prometheus = metricsPort !== undefined ? new PrometheusMetrics() : undefined;
   // Reads are measured under the cache: the ones that reach AD.
   const source = openDirectory([], config, warn);
   const directory = new CachedDirectory(prometheus ? new MeasuredDirectory(source, prometheus) : source, { ttlMs: config.cacheTtlSeconds * 1000 });
-  const store = new FileStateStore(summary.stateDir);
+  let backend;
   try {
-    // Fail at start, not at the first subscription, when the state cannot be read.
-    await store.read();
+    backend = openStateBackend(summary, logger);
   } catch (error) {
     console.error(error instanceof KcdError ? `${error.message}\n${error.remediation}` : String(error));
     process.exitCode = 2;
     return;
+  }
+  const { store } = backend;
+  try {
+    // Fail at start, not at the first subscription, when the state cannot be read.
+    await store.read();
+  } catch (error) {
+    const text = error instanceof KcdError ? `${error.message}\n${error.remediation}` : String(error);
+    // A replica restarted while the shared storage is out still answers questions (subscriptions wait for it).
+    if (summary.store.kind !== 'azure-blob' || /is damaged|not valid|access denied/.test(text)) {
+      console.error(text);
+      process.exitCode = 2;
+      return;
+    }
+    logger.warn({}, `starting without the shared state for now: ${text}`);
   }
   let running;
   try {
@@ -54,8 +67,10 @@ export async function main(): Promise<void> {
         defaults: { time: summary.defaultTime, timeZone: summary.timeZone },
         schedulerEnabled: summary.schedulerEnabled,
         maxSubscriptionsPerTenant: summary.maxSubscriptionsPerTenant,
+        ...(backend.leader ? { leader: backend.leader } : {}),
       },
       ...(prometheus && metricsPort !== undefined ? { metrics: { prometheus, port: metricsPort, host: config.metrics.host } } : {}),
+      ...(backend.dialogStorage ? { dialogStorage: backend.dialogStorage } : {}),
     });
   } catch (error) {
     const port = (error as { port?: unknown } | undefined)?.port === metricsPort && metricsPort !== undefined ? metricsPort : config.bot.port;
@@ -86,7 +101,9 @@ export async function main(): Promise<void> {
       }.`,
       `Daily summaries: state in ${store.describe()}; ${
         summary.schedulerEnabled
-          ? `this instance runs the scheduler (default ${summary.defaultTime} ${summary.timeZone}).`
+          ? backend.leader
+            ? `every replica runs the scheduler; the holder of the lease posts (default ${summary.defaultTime} ${summary.timeZone}).`
+            : `this instance runs the scheduler (default ${summary.defaultTime} ${summary.timeZone}).`
           : 'the scheduler is off on this instance (KCD_SCHEDULER_ENABLED=false): another instance must run it.'
       }`,
     ].join('\n'),

@@ -7,7 +7,7 @@
  * is read by src/http/json-body.ts (no decompression, no multipart, the bytes read capped), then its shape
  * and its serviceUrl (src/http/service-url.ts) are checked. Every refusal is a 4xx; nothing crashes.
  */
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, PrivateConversationState, type TurnContext } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, PrivateConversationState, type Storage, type TurnContext } from 'botbuilder';
 import restify from 'restify';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config';
@@ -34,6 +34,7 @@ import type { PrometheusMetrics } from './watch/prometheus';
 import type { DirectorySnapshot } from './domain/snapshot';
 import { adapterPoster } from './scheduler/post';
 import { Scheduler } from './scheduler/scheduler';
+import type { LeaderLoop } from './scheduler/leader-lease';
 import type { StateStore } from './store/state';
 import { SummaryService, type SummaryDefaults } from './summary/service';
 
@@ -46,8 +47,20 @@ export interface ServerDeps {
   lookupMember?: ConstructorParameters<typeof KcdBot>[0]['lookupMember'];
   /** Rate limit per user and channel (default: KCD_RATE_LIMIT, 8 messages per 10 s); false: none. */
   rateLimit?: RateLimiter | false;
-  /** Daily summaries: subscriptions in `store`; the scheduler runs only when `schedulerEnabled` (one per deployment). */
-  summary?: { store: StateStore; defaults: SummaryDefaults; schedulerEnabled: boolean; clock?: Clock; maxSubscriptionsPerTenant?: number };
+  /**
+   * Daily summaries: subscriptions in `store`; the scheduler runs only when `schedulerEnabled`; with `leader`
+   * (replicas) it acts only while this replica holds the lease.
+   */
+  summary?: {
+    store: StateStore;
+    defaults: SummaryDefaults;
+    schedulerEnabled: boolean;
+    clock?: Clock;
+    maxSubscriptionsPerTenant?: number;
+    leader?: LeaderLoop;
+  };
+  /** Where dialog state (an open question) lives; default: bounded memory of this process. */
+  dialogStorage?: Storage;
   /**
    * Prometheus metrics (main.ts makes them when KCD_METRICS_PORT is set): the bot, the edge and the scheduler
    * report to them, and GET /metrics serves them on `port` at `host`.
@@ -126,11 +139,11 @@ function groupMembership(deps: ServerDeps): GroupMembership | undefined {
   return deps.config.bot.allowedGroups.length > 0 ? new GroupMembership({ directory: deps.directory, groups: deps.config.bot.allowedGroups }) : undefined;
 }
 
-/** Dialog state lives in bounded memory (a conversation idle for an hour forgets its open question). */
+/** Dialog state lives in bounded memory (a conversation idle for an hour forgets its open question) unless given. */
 export function createBot(
   deps: ServerDeps,
   summaries?: SummaryService,
-  storage: BoundedMemoryStorage = new BoundedMemoryStorage(),
+  storage: Storage = deps.dialogStorage ?? new BoundedMemoryStorage(),
   groups: GroupMembership | undefined = groupMembership(deps),
   metrics: MetricsSink = deps.metrics?.prometheus ?? NO_METRICS,
 ): KcdBot {
@@ -160,7 +173,7 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
   const adapter = createAdapter(deps.config, logger);
   const serviceUrls = ServiceUrlPolicy.forAppId(deps.config.bot.appId);
   const summaries = createSummaryService(deps);
-  const storage = new BoundedMemoryStorage();
+  const storage = deps.dialogStorage ?? new BoundedMemoryStorage();
   const groups = groupMembership(deps);
   const bot = createBot(deps, summaries, storage, groups);
   const subscriberAccess = new AccessCheck(accessPolicy(deps.config), groups);
@@ -172,6 +185,7 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
           logger,
           serviceUrls,
           metrics,
+          ...(deps.summary.leader ? { leader: deps.summary.leader } : {}),
           authorize: async (sub) => {
             const known = { ...(sub.subscriber ?? {}), tenantId: sub.subscriber?.tenantId ?? sub.reference.conversation.tenantId };
             const { decision } = await subscriberAccess.decide(known, () => Promise.resolve(sub.subscriber?.upn));
@@ -246,6 +260,7 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
       throw error;
     }
   }
+  if (scheduler) deps.summary?.leader?.start();
   scheduler?.start();
   return {
     server,
@@ -253,13 +268,14 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
     bot,
     url,
     address,
-    retainedSizes: () => ({ dialogStates: storage.size, ...bot.retainedSizes() }),
+    retainedSizes: () => ({ ...(storage instanceof BoundedMemoryStorage ? { dialogStates: storage.size } : {}), ...bot.retainedSizes() }),
     ...(summaries ? { summaries } : {}),
     ...(scheduler ? { scheduler } : {}),
     ...(endpoint ? { metrics: endpoint } : {}),
     close: async () => {
       await scheduler?.stop();
       await endpoint?.close();
+      if (scheduler) await deps.summary?.leader?.stop();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         // restify keeps idle keep-alive sockets; close them so tests and shutdown end promptly.

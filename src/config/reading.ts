@@ -23,7 +23,9 @@ import {
   type DirectoryConfig,
   type LdapDirectoryConfig,
   type ReadFile,
+  type StateStoreConfig,
   type SummaryConfig,
+  STATE_STORES,
 } from './schema';
 import { CONFIG_VARIABLES } from './variables';
 
@@ -250,7 +252,11 @@ function inVariableOrder(problems: readonly string[]): string[] {
 /** The variables of the daily summary, each named once here (test/config.test.ts scans for them). */
 function summaryRawValues(env: Record<string, string | undefined>): Raw {
   return {
+    KCD_STATE_STORE: value(env.KCD_STATE_STORE),
     KCD_STATE_DIR: value(env.KCD_STATE_DIR),
+    AZURE_STORAGE_CONNECTION_STRING: value(env.AZURE_STORAGE_CONNECTION_STRING, false),
+    KCD_STATE_CONTAINER: value(env.KCD_STATE_CONTAINER),
+    KCD_LEADER_LEASE_SECONDS: value(env.KCD_LEADER_LEASE_SECONDS),
     KCD_SUMMARY_DEFAULT_TIME: value(env.KCD_SUMMARY_DEFAULT_TIME),
     KCD_SUMMARY_TIME_ZONE: value(env.KCD_SUMMARY_TIME_ZONE),
     KCD_SCHEDULER_ENABLED: value(env.KCD_SCHEDULER_ENABLED),
@@ -258,10 +264,37 @@ function summaryRawValues(env: Record<string, string | undefined>): Raw {
   };
 }
 
+/** Azure's container naming rules (3-63 characters; lower-case letters, digits, single hyphens inside). */
+const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
+
+/** KCD_STATE_STORE and what it needs; undefined when a problem was recorded. */
+function stateStoreConfig(raw: Raw, problems: string[]): StateStoreConfig | undefined {
+  const kind = raw.KCD_STATE_STORE ?? 'file';
+  if (!(STATE_STORES as readonly string[]).includes(kind)) {
+    problems.push(`KCD_STATE_STORE: expected one of ${STATE_STORES.join(', ')}, got ${quote(kind)}`);
+    return undefined;
+  }
+  if (kind === 'file') return { kind: 'file' };
+  const connectionString = raw.AZURE_STORAGE_CONNECTION_STRING;
+  // Never quoted back: it holds an account key or a SAS.
+  if (connectionString === undefined) problems.push('AZURE_STORAGE_CONNECTION_STRING: required when KCD_STATE_STORE=azure-blob');
+  else if (!/(^|;)\s*(UseDevelopmentStorage\s*=\s*true|AccountName\s*=|BlobEndpoint\s*=)/i.test(connectionString))
+    problems.push('AZURE_STORAGE_CONNECTION_STRING: expected a storage connection string (AccountName=…;AccountKey=… or BlobEndpoint=…;SharedAccessSignature=…) or UseDevelopmentStorage=true');
+  const container = raw.KCD_STATE_CONTAINER ?? 'kcd-bot';
+  if (!CONTAINER_NAME.test(container)) problems.push(`KCD_STATE_CONTAINER: expected 3-63 lower-case letters, digits and single hyphens (an Azure container name), got ${quote(container)}`);
+  const lease = wholeNumber('a whole number of seconds (15-60)', 15, 30)
+    .refine((n) => n <= 60, { error: (issue) => `expected a whole number of seconds (15-60), got ${quote(issue.input)}` })
+    .safeParse(raw.KCD_LEADER_LEASE_SECONDS);
+  if (!lease.success) problems.push(...lease.error.issues.map((issue) => `KCD_LEADER_LEASE_SECONDS: ${issue.message}`));
+  if (connectionString === undefined || !lease.success) return undefined;
+  return { kind: 'azure-blob', connectionString, container, leaseSeconds: lease.data };
+}
+
 /** Reads the daily summary settings. Throws ConfigError listing every problem. */
 export function readSummaryConfig(env: Record<string, string | undefined>): SummaryConfig {
   const raw = summaryRawValues(env);
   const problems: string[] = [];
+  const store = stateStoreConfig(raw, problems);
   const time = raw.KCD_SUMMARY_DEFAULT_TIME === undefined ? '08:00' : parseTimeArgument(raw.KCD_SUMMARY_DEFAULT_TIME);
   if (time === undefined) problems.push(`KCD_SUMMARY_DEFAULT_TIME: expected a time of day such as 08:00 (24-hour clock), got ${quote(raw.KCD_SUMMARY_DEFAULT_TIME)}`);
   const timeZone = raw.KCD_SUMMARY_TIME_ZONE === undefined ? 'UTC' : canonicalTimeZone(raw.KCD_SUMMARY_TIME_ZONE);
@@ -274,6 +307,7 @@ export function readSummaryConfig(env: Record<string, string | undefined>): Summ
   if (!perTenant.success) problems.push(...perTenant.error.issues.map((issue) => `KCD_MAX_SUBSCRIPTIONS_PER_TENANT: ${issue.message}`));
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    store: store!,
     stateDir: raw.KCD_STATE_DIR ?? './data',
     defaultTime: time!,
     timeZone: timeZone!,

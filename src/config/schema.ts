@@ -89,8 +89,22 @@ export interface Config {
 
 export type ReadFile = (path: string) => string;
 
+export const STATE_STORES = ['file', 'azure-blob'] as const;
+
+/** Where durable state lives (KCD_STATE_STORE). */
+export type StateStoreConfig =
+  | { kind: 'file' }
+  | {
+      kind: 'azure-blob';
+      /** A secret (an account key or SAS inside): never logged. */
+      connectionString: string;
+      container: string;
+      leaseSeconds: number;
+    };
+
 export interface SummaryConfig {
-  /** Absolute or relative to the working directory. */
+  store: StateStoreConfig;
+  /** Absolute or relative to the working directory (the file store's; other files of the bot's too). */
   stateDir: string;
   /** "HH:MM" for subscriptions that give no time. */
   defaultTime: string;

@@ -207,12 +207,44 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '8/10',
   },
   {
+    name: 'KCD_STATE_STORE',
+    section: 'summary',
+    description:
+      'Where the state that must outlive a process lives: file (JSON files in KCD_STATE_DIR; one instance, or instances sharing that directory) or azure-blob (an Azure Blob Storage container shared by two or more replicas: subscriptions, the post log, the last summaries and the conversations\' dialog state).',
+    example: 'azure-blob',
+    default: 'file',
+  },
+  {
     name: 'KCD_STATE_DIR',
     section: 'summary',
     description:
-      'Where the bot keeps its state: daily summary subscriptions, the last summary of each chat (for "what changed") and the post log, as JSON files written atomically. Every instance of one deployment must use the same directory.',
+      'Where the bot keeps its state with KCD_STATE_STORE=file: daily summary subscriptions, the last summary of each chat (for "what changed") and the post log, as JSON files written atomically. Every instance of one deployment must use the same directory.',
     example: '/var/lib/kcd-bot',
     default: './data',
+  },
+  {
+    name: 'AZURE_STORAGE_CONNECTION_STRING',
+    section: 'summary',
+    description:
+      'The storage account for KCD_STATE_STORE=azure-blob: its connection string from the Azure portal (Access keys), or UseDevelopmentStorage=true for Azurite on this machine.',
+    example: 'DefaultEndpointsProtocol=https;AccountName=kcdbotstate;AccountKey=<key>;EndpointSuffix=core.windows.net',
+    requiredWhen: 'KCD_STATE_STORE=azure-blob',
+    secret: true,
+  },
+  {
+    name: 'KCD_STATE_CONTAINER',
+    section: 'summary',
+    description: 'The blob container of the state with KCD_STATE_STORE=azure-blob (created when missing): 3-63 lower-case letters, digits and single hyphens.',
+    example: 'kcd-bot',
+    default: 'kcd-bot',
+  },
+  {
+    name: 'KCD_LEADER_LEASE_SECONDS',
+    section: 'summary',
+    description:
+      'With KCD_STATE_STORE=azure-blob every replica runs the scheduler, but only the holder of a lease on a blob posts; it renews the lease while alive. When it dies, another replica takes over within this many seconds (15-60, what Azure Blob leases allow).',
+    example: '30',
+    default: '30',
   },
   {
     name: 'KCD_SUMMARY_DEFAULT_TIME',
@@ -240,7 +272,7 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'KCD_SCHEDULER_ENABLED',
     section: 'summary',
     description:
-      'Run the scheduler that posts the daily summaries (true/false, 1/0, yes/no). One scheduler per deployment: set it to false on every instance but one. Instances with it off still take subscriptions.',
+      'Run the scheduler that posts the daily summaries (true/false, 1/0, yes/no). With KCD_STATE_STORE=azure-blob leave it on everywhere: the replicas elect one poster by a blob lease. With file state, one scheduler per deployment: set it to false on every instance but one. Instances with it off still take subscriptions.',
     example: 'true',
     default: 'true',
   },

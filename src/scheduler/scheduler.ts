@@ -1,6 +1,7 @@
 /**
- * The daily summary scheduler. One loop per deployment (KCD_SCHEDULER_ENABLED turns it off on extra
- * instances); all time comes from an injected Clock.
+ * The daily summary scheduler. With file state, one loop per deployment (KCD_SCHEDULER_ENABLED turns it off
+ * on extra instances); with replicas on Azure Blob Storage every replica runs it and only the holder of the
+ * leader lease acts (`leader`). All time comes from an injected Clock.
  *
  * Each wake-up (`runDue`):
  * 1. reads the subscriptions and finds the due ones: today's occurrence (croner, in the subscription's
@@ -33,6 +34,7 @@ import type { FleetScan, SummaryService } from '../summary/service';
 import { nextPost } from '../summary/service';
 import type { Clock } from '../time/clock';
 import type { MetricsSink } from '../watch/port';
+import type { Leadership } from './leader-lease';
 import { lastOccurrence, localDate } from '../time/daily-schedule';
 
 /** Sends a card to a stored conversation; rejects with an error carrying `statusCode` on HTTP failures. */
@@ -51,6 +53,8 @@ export interface SchedulerOptions {
   serviceUrls?: ServiceUrlPolicy;
   /** Whether the subscriber may still get the summary (the bot's access policy); absent: everyone. */
   authorize?: (sub: Subscription) => Promise<AccessDecision>;
+  /** With replicas: only the holder posts (leader-lease.ts); absent: this scheduler always acts. */
+  leader?: Leadership;
   /** Default: the service's clock. */
   clock?: Clock;
   logger?: SchedulerLogger;
@@ -230,6 +234,8 @@ export class Scheduler {
     const store = service.store;
     const now = this.clock.now();
     const result: RunResult = { at: now, scans: 0, posted: [], removed: [], failed: [], missed: [], refused: [] };
+    // Another replica holds the lease: it posts (and records missed days); this one only keeps its loop alive.
+    if (this.options.leader && !this.options.leader.holds()) return result;
     const state = await store.read();
     const due = state.subscriptions.filter((s) => dueOccurrence(s, now, this.maxAttempts));
     const missed = state.subscriptions

@@ -20,7 +20,7 @@ import { mkdir, open, readdir, readFile, stat, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { compactScanSchema, type CompactScan } from './compact-scan';
 import { writeFileAtomic } from './atomic';
-import { emptyState, referencedScans, stateSchema, StateStoreError, trimState, type State, type StateStore } from './state';
+import { emptyState, parseState, referencedScans, StateStoreError, trimState, type State, type StateStore } from './state';
 
 export interface FileStateStoreOptions {
   /** Give up waiting for another process's lock after this long. */
@@ -78,18 +78,9 @@ export class FileStateStore implements StateStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyState();
       throw new StateStoreError(this.file, problemOf(error));
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      throw new StateStoreError(this.file, `not valid JSON (${problemOf(error)})`);
-    }
-    const parsed = stateSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new StateStoreError(this.file, `unexpected content at ${issue?.path.join('.') || '(top)'}: ${issue?.message ?? 'invalid'}`);
-    }
-    return parsed.data;
+    const parsed = parseState(text);
+    if ('problem' in parsed) throw new StateStoreError(this.file, parsed.problem);
+    return parsed.state;
   }
 
   update<T>(change: (state: State) => T): Promise<T> {

@@ -140,6 +140,9 @@ export const stateSchema = z.object({
   ),
 });
 
+const FILE_STORE_REMEDIATION =
+  'Check that KCD_STATE_DIR points to a directory the bot may write, on a disk with free space. A damaged state.json can be restored from a backup or moved aside (the bot then starts with no subscriptions).';
+
 /** The state store cannot be read or written; nothing was changed. */
 export class StateStoreError extends KcdError {
   readonly code = 'state-store';
@@ -147,11 +150,9 @@ export class StateStoreError extends KcdError {
   constructor(
     readonly location: string,
     readonly problem: string,
+    remediation = FILE_STORE_REMEDIATION,
   ) {
-    super(
-      `The bot's state (${location}) cannot be used: ${problem}`,
-      'Check that KCD_STATE_DIR points to a directory the bot may write, on a disk with free space. A damaged state.json can be restored from a backup or moved aside (the bot then starts with no subscriptions).',
-    );
+    super(`The bot's state (${location}) cannot be used: ${problem}`, remediation);
   }
 }
 
@@ -167,6 +168,20 @@ export interface StateStore {
   /** Stores a compact scan (content addressed: the same content gets the same id); returns its id. */
   saveScan(id: string, scan: CompactScan): Promise<void>;
   loadScan(id: string): Promise<CompactScan | undefined>;
+}
+
+/** The state in `text`, or what is wrong with it (a damaged state is reported, never overwritten). */
+export function parseState(text: string): { state: State } | { problem: string } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    return { problem: `not valid JSON (${error instanceof Error ? error.message : String(error)})` };
+  }
+  const parsed = stateSchema.safeParse(json);
+  if (parsed.success) return { state: parsed.data };
+  const issue = parsed.error.issues[0];
+  return { problem: `unexpected content at ${issue?.path.join('.') || '(top)'}: ${issue?.message ?? 'invalid'}` };
 }
 
 /** Keeps the post log and the baselines of unsubscribed conversations bounded; drops unknown scan references. */

@@ -85,14 +85,14 @@ describe('kcd scan --summary', () => {
 
 describe('readSummaryConfig', () => {
   test('defaults: ./data, 08:00 UTC, scheduler on', () => {
-    expect(readSummaryConfig({})).toEqual({ stateDir: './data', defaultTime: '08:00', timeZone: 'UTC', schedulerEnabled: true, maxSubscriptionsPerTenant: 50 });
+    expect(readSummaryConfig({})).toEqual({ store: { kind: 'file' }, stateDir: './data', defaultTime: '08:00', timeZone: 'UTC', schedulerEnabled: true, maxSubscriptionsPerTenant: 50 });
     expect(readSummaryConfig({ KCD_STATE_DIR: '', KCD_SCHEDULER_ENABLED: ' ' })).toEqual(readSummaryConfig({}));
   });
 
   test('reads and normalises every variable', () => {
     expect(
       readSummaryConfig({ KCD_STATE_DIR: '/var/lib/kcd', KCD_SUMMARY_DEFAULT_TIME: '7pm', KCD_SUMMARY_TIME_ZONE: 'europe/berlin', KCD_SCHEDULER_ENABLED: 'false', KCD_MAX_SUBSCRIPTIONS_PER_TENANT: '7' }),
-    ).toEqual({ stateDir: '/var/lib/kcd', defaultTime: '19:00', timeZone: 'Europe/Berlin', schedulerEnabled: false, maxSubscriptionsPerTenant: 7 });
+    ).toEqual({ store: { kind: 'file' }, stateDir: '/var/lib/kcd', defaultTime: '19:00', timeZone: 'Europe/Berlin', schedulerEnabled: false, maxSubscriptionsPerTenant: 7 });
   });
 
   test('lists every problem at once', () => {
@@ -108,5 +108,37 @@ describe('readSummaryConfig', () => {
         expect.stringMatching(/^KCD_MAX_SUBSCRIPTIONS_PER_TENANT: .*"0"/),
       ]);
     }
+  });
+
+  test('azure-blob state: the connection string is required, never quoted back; container and lease checked; defaults kcd-bot, 30 s', () => {
+    const key = 'AccountKey=c2VjcmV0LWtleQ==';
+    expect(readSummaryConfig({ KCD_STATE_STORE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true' }).store).toEqual({
+      kind: 'azure-blob',
+      connectionString: 'UseDevelopmentStorage=true',
+      container: 'kcd-bot',
+      leaseSeconds: 30,
+    });
+    expect(
+      readSummaryConfig({ KCD_STATE_STORE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: `DefaultEndpointsProtocol=https;AccountName=kcd;${key}`, KCD_STATE_CONTAINER: 'kcd-prod-2', KCD_LEADER_LEASE_SECONDS: '15' }).store,
+    ).toMatchObject({ container: 'kcd-prod-2', leaseSeconds: 15 });
+    // Only used with azure-blob: a file store ignores them.
+    expect(readSummaryConfig({ KCD_STATE_CONTAINER: 'Not_Valid', KCD_LEADER_LEASE_SECONDS: '5' }).store).toEqual({ kind: 'file' });
+    const problems = (env: Record<string, string>) => {
+      try {
+        readSummaryConfig(env);
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+      throw new Error('expected a ConfigError');
+    };
+    expect(problems({ KCD_STATE_STORE: 'azure-blob' })).toEqual([expect.stringMatching(/^AZURE_STORAGE_CONNECTION_STRING: required when KCD_STATE_STORE=azure-blob/)]);
+    expect(problems({ KCD_STATE_STORE: 'blob' })).toEqual([expect.stringMatching(/^KCD_STATE_STORE: expected one of file, azure-blob, got "blob"/)]);
+    const all = problems({ KCD_STATE_STORE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: `nonsense;${key}`, KCD_STATE_CONTAINER: 'Kcd--Bot', KCD_LEADER_LEASE_SECONDS: '90' });
+    expect(all).toEqual([
+      expect.stringMatching(/^AZURE_STORAGE_CONNECTION_STRING: expected a storage connection string/),
+      expect.stringMatching(/^KCD_STATE_CONTAINER: .*"Kcd--Bot"/),
+      expect.stringMatching(/^KCD_LEADER_LEASE_SECONDS: .*"90"/),
+    ]);
+    expect(all.join('\n')).not.toContain('c2VjcmV0');
   });
 });
