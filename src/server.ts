@@ -70,6 +70,8 @@ export interface ServerDeps {
 
 /** Request bodies: at most this many bytes are read (Teams caps a message at about 28 KB of text). */
 export const MAX_BODY_BYTES = 256 * 1024;
+/** Idle keep-alive connections are kept this long (see startServer). */
+export const KEEP_ALIVE_MS = 65_000;
 /** A body must arrive within this time. */
 export const BODY_TIMEOUT_MS = 15_000;
 
@@ -195,6 +197,11 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
       : undefined;
   if (summaries) await reportRefusedSubscriptions(summaries, serviceUrls, logger);
   const server = restify.createServer({ name: 'kcd-bot' });
+  // Node closes an idle keep-alive connection after 5 s; a client (a reverse proxy, the Bot Framework service)
+  // that reuses it at that moment gets a reset instead of an answer. Keep idle connections longer than the
+  // proxies in front usually do (60 s), so the client, not the bot, closes them.
+  server.server.keepAliveTimeout = KEEP_ALIVE_MS;
+  server.server.headersTimeout = KEEP_ALIVE_MS + 1_000;
   logger.debug?.({ config: deps.config }, 'configuration');
   server.post('/api/messages', async (req, res) => {
     logger.debug?.({ method: req.method, url: req.url, headers: req.headers }, 'request');

@@ -25,6 +25,12 @@ import type { Activity } from 'botbuilder';
 const SECONDS = Number(process.env.KCD_LOAD_SECONDS ?? 30);
 const CONVERSATIONS = Number(process.env.KCD_LOAD_CONVERSATIONS ?? 200);
 const THINK_MS = 1500;
+
+/** Why fetch failed (undici puts the socket error in `cause`). */
+function causeOf(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  return cause?.code ?? cause?.message ?? 'no cause';
+}
 const QUESTIONS = ['can gogo-3 migrate to gogo-4?', 'check gogo-5', 'scan', 'help', 'explain KCD001', '/kcd check gogo-1 gogo-2', 'is gogo-4 ready?'];
 
 /**
@@ -179,7 +185,7 @@ test(`load: ${CONVERSATIONS} concurrent conversations for ${SECONDS} s over HTTP
               recipient: { id: 'bot-1', name: 'kcd' },
               channelData: { tenant: { id: 'tenant-1' } },
             }),
-          }).catch((e: unknown) => ({ ok: false, status: 0, statusText: String(e), text: () => Promise.resolve('') }));
+          }).catch((e: unknown) => ({ ok: false, status: 0, statusText: `${String(e)} (${causeOf(e)})`, text: () => Promise.resolve('') }));
           await res.text();
           if (!res.ok) {
             // No turn ran, so no reply will come: stop this conversation and let the assertion name the status.
