@@ -110,11 +110,14 @@ describe('ou and group selections', () => {
     ...names('A', 3).map((name) => ({ name, ou: 'Cluster A,OU=Hyper-V' })),
     ...names('B', 2).map((name) => ({ name, ou: 'Cluster B,OU=Hyper-V' })),
     { name: 'C1', ou: 'Hyper-V-Old' },
+    // An OU whose name ends in the text of another's DN ("=" needs no escaping in a DN).
+    { name: 'C2', ou: 'Archive OU=Hyper-V' },
   ]);
 
   test('ou: hosts anywhere under it, matched in any letter case; not a sibling OU whose name only ends the same', () => {
     expect(peerNames(data, 'A1', { kind: 'ou', dn: 'ou=hyper-v,dc=contoso,dc=com' })).toEqual(['A2', 'A3', 'B1', 'B2']);
     expect(peerNames(data, 'C1', { kind: 'ou', dn: 'OU=Hyper-V,DC=contoso,DC=com' })).toEqual([]);
+    expect(peerNames(data, 'C2', { kind: 'ou', dn: 'OU=Hyper-V,DC=contoso,DC=com' })).toEqual([]);
     expect(peerNames(data, 'B1', { kind: 'ou', dn: 'OU=Cluster B,OU=Hyper-V,DC=contoso,DC=com' })).toEqual(['B2']);
     const groups = migrationGroups(createSnapshot(data), { kind: 'ou', dn: 'OU=Cluster B,OU=Hyper-V,DC=contoso,DC=com' });
     expect([...groups.keys()].map((h) => h.name)).toEqual(['B1', 'B2']);
