@@ -99,6 +99,11 @@ describe('KCD021: Windows Server 2025 is told by its build (26100 and later)', (
     if (expected && KCD021.scope === 'host') expect(KCD021.quiet(snapshot, c)).toBe(false);
   });
 
+  test('quiet (the fleet screen) for an unconstrained host before 2025 and for a 2025 host without the flag', () => {
+    expect(KCD021.scope === 'host' && KCD021.quiet(snapshot, host({ operatingSystemVersion: '10.0 (20348)' }))).toBe(true);
+    expect(KCD021.scope === 'host' && KCD021.quiet(snapshot, host({ operatingSystemVersion: '10.0 (26100)' }, 0x1000 | 0x1000000))).toBe(true);
+  });
+
   test('the finding records the OS parts it was told by; an absent part is empty', () => {
     const c = host({ operatingSystemVersion: '10.0 (26200)' });
     const [finding] = KCD021.scope === 'host' ? KCD021.check({ snapshot, host: c, role: 'source' }) : [];
