@@ -1,6 +1,6 @@
 import { CHECKS, type Check } from '../../src/checks';
 import { missingEntries } from '../../src/checks/helpers';
-import { PairScreen } from '../../src/checks/pair-screen';
+import { destNeeds, PairScreen } from '../../src/checks/pair-screen';
 import { createSnapshot, type DirectorySnapshot } from '../../src/domain/snapshot';
 import { demoData } from '../../src/directory/demo-directory';
 import { loadScenarios, scenarioData } from '../support/scenario';
@@ -112,5 +112,39 @@ describe('the fleet pair screen', () => {
     const everyPairPerPair: PairCheck = { ...FLEET_RULES[0]!, needs: () => ({ kind: 'per-pair' }) };
     const screen = new PairScreen(snapshot, true, [...FLEET_RULES, everyPairPerPair]);
     for (const { source, dest } of sameDomainPairs(snapshot)) expect(screen.clean(source, dest)).toBe(false);
+  });
+});
+
+describe('the fleet pair screen says clean exactly when its stated conditions hold', () => {
+  /**
+   * Clean iff SOURCE is in DEST's domain, no rule needs the pair itself, no rule has findings for DEST, and SOURCE
+   * lists every entry the rules need (destNeeds + missingEntries, stated without the screen's target-id pool).
+   * A screen that says "maybe" too often gives the same reports, only slower; this pins its actual job.
+   */
+  function expectExact(snapshot: DirectorySnapshot, storage: boolean, where: string): number {
+    const screen = new PairScreen(snapshot, storage, FLEET_RULES);
+    const needsOf = new Map(snapshot.data.computers.map((dest) => [dest, destNeeds(snapshot, FLEET_RULES, dest, storage)]));
+    let clean = 0;
+    for (const source of snapshot.data.computers) {
+      for (const dest of snapshot.data.computers) {
+        if (source === dest) continue;
+        const needs = needsOf.get(dest);
+        const expected =
+          source.domain === dest.domain &&
+          needs !== undefined &&
+          needs.findings.length === 0 &&
+          needs.entries.every((e) => missingEntries(snapshot, source, dest, e.serviceClass).length === 0);
+        const pair = { where, storage, source: source.name, dest: dest.name };
+        expect({ ...pair, clean: screen.clean(source, dest) }).toEqual({ ...pair, clean: expected });
+        if (expected) clean++;
+      }
+    }
+    return clean;
+  }
+
+  test.each([true, false])('demo directory and every scenario, storage %s', (storage) => {
+    let clean = 0;
+    for (const { name, snapshot } of snapshots()) clean += expectExact(snapshot, storage, name);
+    expect(clean).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,7 @@
 import { checkFleet, checkHost } from '../../src/checker';
 import { CHECKS } from '../../src/checks';
 import { KCD021 } from '../../src/checks/KCD021-unconstrained-on-2025';
+import { KCD022 } from '../../src/checks/KCD022-no-migration-peers';
 import type { Computer } from '../../src/domain/model';
 import { resolveHost } from '../../src/domain/names';
 import { createSnapshot } from '../../src/domain/snapshot';
@@ -98,6 +99,17 @@ describe('KCD021: Windows Server 2025 is told by its build (26100 and later)', (
     if (expected && KCD021.scope === 'host') expect(KCD021.quiet(snapshot, c)).toBe(false);
   });
 
+  test('quiet (the fleet screen) for an unconstrained host before 2025 and for a 2025 host without the flag', () => {
+    expect(KCD021.scope === 'host' && KCD021.quiet(snapshot, host({ operatingSystemVersion: '10.0 (20348)' }))).toBe(true);
+    expect(KCD021.scope === 'host' && KCD021.quiet(snapshot, host({ operatingSystemVersion: '10.0 (26100)' }, 0x1000 | 0x1000000))).toBe(true);
+  });
+
+  test('the finding records the OS parts it was told by; an absent part is empty', () => {
+    const c = host({ operatingSystemVersion: '10.0 (26200)' });
+    const [finding] = KCD021.scope === 'host' ? KCD021.check({ snapshot, host: c, role: 'source' }) : [];
+    expect(finding?.data).toEqual({ operatingSystem: '', operatingSystemVersion: '10.0 (26200)' });
+  });
+
   test('a 2025 domain controller (unconstrained by design) and a 2025 host without the flag are not findings', () => {
     expect(fires(host({ operatingSystemVersion: '10.0 (26100)' }, 0x2000 | 0x80000))).toBe(false);
     expect(fires(host({ operatingSystemVersion: '10.0 (26100)' }, 0x1000 | 0x1000000))).toBe(false);
@@ -123,5 +135,30 @@ describe('KCD007: the destination\'s own migration SPN missing in either name fo
     const script = renderFixScript(findings).split('\n');
     expect(script.filter((l) => l.startsWith('setspn'))).toEqual([`setspn -S '${spn}' DST   # or restart vmms on DST`]);
     expect(script.join('\n')).not.toContain('-Remove');
+  });
+});
+
+describe('KCD022: a host nobody configured, told from one whose entries point at no Hyper-V host', () => {
+  const data = scenarioData(loadScenario('new-host-no-peers'));
+  /** KCD022's findings for NEW when NEW lists `entries` (none of them held by a Hyper-V host). */
+  const findingsFor = (entries: string[]) => {
+    const computers = data.computers.map((c) => (c.name === 'NEW' ? { ...c, allowedToDelegateTo: entries } : c));
+    const snapshot = createSnapshot({ ...data, computers });
+    const host = resolveHost(snapshot, 'NEW');
+    return KCD022.scope === 'host' ? KCD022.check({ snapshot, host, role: 'source' }) : [];
+  };
+
+  test('no entries at all: a finding', () => {
+    expect(findingsFor([]).map((f) => [f.rule, f.subject, f.data])).toEqual([['KCD022', 'NEW', { domain: 'lab.test' }]]);
+  });
+
+  test('a migration-service entry (in any letter case) towards a computer that is gone: configured, no finding', () => {
+    expect(findingsFor(['Microsoft Virtual System Migration Service/GONE'])).toEqual([]);
+    expect(findingsFor(['cifs/GONE', 'microsoft virtual system migration service/gone.lab.test'])).toEqual([]);
+  });
+
+  test('only other services listed (cifs, or the migration service name not as the service class): still a finding', () => {
+    expect(findingsFor(['cifs/GONE']).map((f) => f.rule)).toEqual(['KCD022']);
+    expect(findingsFor(['cifs/Microsoft Virtual System Migration Service/']).map((f) => f.rule)).toEqual(['KCD022']);
   });
 });

@@ -1,7 +1,8 @@
 /** Advice about the migration group: a `domain` group that is really many separate clusters. */
 import { checkFleet } from '../../src/checker';
 import { demoData } from '../../src/directory/demo-directory';
-import { ADVICE_MIN_HOSTS } from '../../src/domain/group-advice';
+import { ADVICE_MIN_HOSTS, ADVICE_WITHIN_OU_SHARE, groupAdvice, type InferredGroups } from '../../src/domain/group-advice';
+import { migrationGroups, type MigrationGroup } from '../../src/domain/migration-group';
 import type { DirectoryData } from '../../src/domain/model';
 import { createSnapshot } from '../../src/domain/snapshot';
 import { fleetJson } from '../../src/render/json';
@@ -68,5 +69,126 @@ describe('separate-clusters advice', () => {
     // Small domains are left alone whatever their layout.
     expect(domainScan(fleetData(clustered(ADVICE_MIN_HOSTS, 8))).advice).toBeUndefined();
     expect(domainScan(fleetData(clustered(ADVICE_MIN_HOSTS + 1, 8))).advice).toHaveLength(1);
+  });
+});
+
+describe('separate-clusters advice: its bounds and numbers', () => {
+  const adviceOf = (data: DirectoryData, group: MigrationGroup = { kind: 'domain' }, storage = true) => {
+    const snapshot = createSnapshot(data);
+    return groupAdvice(snapshot, group, migrationGroups(snapshot, group), storage);
+  };
+
+  test('entries per host: two name forms per peer and service, cifs only with storage; the AD-limit sentence past 1,200', () => {
+    const [withStorage] = adviceOf(fleetData(clustered(100, 20)), { kind: 'domain' }, true);
+    const [vmOnly] = adviceOf(fleetData(clustered(100, 20)), { kind: 'domain' }, false);
+    expect(withStorage).toMatchObject({ kind: 'separate-clusters', entriesPerHost: 99 * 4, directions: 9900, suggestion: 'KCD_MIGRATION_GROUP=parent-ou' });
+    expect(vmOnly).toMatchObject({ kind: 'separate-clusters', entriesPerHost: 99 * 2 });
+    expect(withStorage!.message).toContain('9,900 migration directions');
+    expect(withStorage!.message).not.toContain('more than AD keeps');
+    // 301 hosts need exactly 1,200 entries each: still within what AD keeps; 302 need 1,204.
+    expect(adviceOf(fleetData(clustered(301, 43)))[0]).toMatchObject({ entriesPerHost: 1200 });
+    expect(adviceOf(fleetData(clustered(301, 43)))[0]!.message).not.toContain('more than AD keeps');
+    const over = adviceOf(fleetData(clustered(302, 43)))[0]!;
+    expect(over).toMatchObject({ entriesPerHost: 1204, ous: 8 });
+    expect(over.message).toContain('every host would need 1,204 delegation entries');
+  });
+
+  test(`given when at least ${ADVICE_WITHIN_OU_SHARE * 100}% of the delegating hosts delegate only within their OU; hosts delegating to nobody are not counted`, () => {
+    /** 70 hosts in 7 OUs; the first `outside` hosts also delegate to a host of the next OU; the last `idle` delegate to nobody. */
+    const fleet = (outside: number, idle = 0) => {
+      const data = fleetData(clustered(70, 10));
+      data.computers.forEach((c, i) => {
+        if (i < outside) c.allowedToDelegateTo.push(`Microsoft Virtual System Migration Service/${data.computers[(i + 10) % 70]!.name}`);
+        if (i >= 70 - idle) c.allowedToDelegateTo = [];
+      });
+      return data;
+    };
+    expect(adviceOf(fleet(14))).toEqual([expect.objectContaining({ delegating: 70, withinOu: 56, ous: 7 })]);
+    expect(adviceOf(fleet(15))).toEqual([]);
+    // 10 idle hosts: 60 delegate, 48 of them within their OU (80%).
+    expect(adviceOf(fleet(12, 10))).toEqual([expect.objectContaining({ delegating: 60, withinOu: 48 })]);
+    expect(adviceOf(fleet(13, 10))).toEqual([]);
+    // Nobody delegates: nothing says the group is split.
+    expect(adviceOf(fleet(0, 70))).toEqual([]);
+  });
+
+  test('a host\'s entries naming itself or a non-member do not count as delegating to a peer', () => {
+    const data = fleetData(clustered(70, 10));
+    const loner = data.computers[0]!;
+    loner.allowedToDelegateTo = [`Microsoft Virtual System Migration Service/${loner.name}`, 'cifs/fileserver.contoso.com'];
+    expect(adviceOf(data)).toEqual([expect.objectContaining({ delegating: 69, withinOu: 69 })]);
+  });
+
+  test('only for domain groups (auto as domain); not for OU, AD-group or parent-ou groups', () => {
+    const data = fleetData(clustered(100, 20));
+    expect(adviceOf(data, { kind: 'auto' })).toEqual([expect.objectContaining({ kind: 'separate-clusters', migrationGroup: 'domain' })]);
+    expect(adviceOf(data, { kind: 'parent-ou' })).toEqual([]);
+    expect(adviceOf(data, { kind: 'ou', dn: 'DC=contoso,DC=com' })).toEqual([]);
+    expect(adviceOf(data, { kind: 'group', name: 'x' })).toEqual([]);
+    // Grouped by delegation, each cluster is its own group already: a note on the groups, no split advice.
+    expect(adviceOf(data, { kind: 'delegation' }).map((a) => a.kind)).toEqual(['inferred-groups']);
+  });
+
+  test('one piece of advice per domain, in domain order', () => {
+    const data = fleetData(clustered(70, 10));
+    const other = fleetData(clustered(70, 10)).computers.map((c) => ({
+      ...c,
+      name: `A${c.name}`,
+      samAccountName: `A${c.samAccountName}`,
+      dnsHostName: `a${c.dnsHostName}`.replace('contoso.com', 'zeta.com'),
+      domain: 'zeta.com',
+      distinguishedName: c.distinguishedName.replace('DC=contoso,DC=com', 'DC=zeta,DC=com'),
+      servicePrincipalNames: c.servicePrincipalNames.map((s) => s.replace(/\/(.*)$/, (_, n: string) => `/a${n.replace('contoso.com', 'zeta.com')}`)),
+      allowedToDelegateTo: c.allowedToDelegateTo.map((s) => s.replace(/\/(.*)$/, (_, n: string) => `/a${n.replace('contoso.com', 'zeta.com')}`)),
+    }));
+    const advice = adviceOf({ ...data, domains: ['contoso.com', 'zeta.com'], computers: [...data.computers, ...other] });
+    // zeta.com's hosts (A…) come first among the hosts; the advice is in domain order.
+    expect(advice.map((a) => [a.kind, a.domain, a.hosts])).toEqual([
+      ['separate-clusters', 'contoso.com', 70],
+      ['separate-clusters', 'zeta.com', 70],
+    ]);
+  });
+});
+
+describe('inferred-groups note', () => {
+  const noteOf = (data: DirectoryData) => {
+    const snapshot = createSnapshot(data);
+    const group: MigrationGroup = { kind: 'delegation' };
+    return groupAdvice(snapshot, group, migrationGroups(snapshot, group), true).find((a): a is InferredGroups => a.kind === 'inferred-groups')!;
+  };
+
+  test('names the ten largest groups (largest first, then by name) and counts the rest', () => {
+    // 12 OUs: Cluster 0 has 3 hosts, the others 2.
+    const small = Array.from({ length: 22 }, (_, i) => `N${String(i).padStart(2, '0')}`);
+    const specs = [...clustered(3, 3), ...small.map((name, i) => ({ name, ou: `Cluster ${1 + Math.floor(i / 2)}` }))];
+    const note = noteOf(fleetData(specs));
+    expect(note.groups).toHaveLength(12);
+    expect(note.groups[0]).toEqual({ name: 'HV1', hosts: 3 });
+    expect(note.groups.slice(1)).toEqual(small.filter((_, i) => i % 2 === 0).map((name) => ({ name, hosts: 2 })));
+    expect(note).toMatchObject({ hosts: 25, withoutPeers: 0, bridges: [], migrationGroup: 'delegation', domain: 'contoso.com' });
+    expect(note.message).toContain('in the 12 groups');
+    expect(note.message).toContain(" and 2 more.");
+    expect(note.message).not.toContain('no delegation to or from');
+    expect(note.message).not.toContain('Not merged');
+  });
+
+  test('exactly ten groups: all named, none counted', () => {
+    const note = noteOf(fleetData(clustered(20, 2)));
+    expect(note.groups).toHaveLength(10);
+    expect(note.message).not.toContain(' more');
+  });
+
+  test('one host without peers: singular', () => {
+    const note = noteOf(fleetData([...clustered(4, 2), { name: 'NEW1', ou: 'alone' }]));
+    expect(note).toMatchObject({ withoutPeers: 1 });
+    expect(note.message).toContain('1 host has no delegation to or from any peer and was checked with the other such hosts of its OU');
+  });
+
+  test('one group: singular; several hosts without peers: plural', () => {
+    const data = fleetData([...clustered(4, 4), ...names('NEW', 2).map((name) => ({ name, ou: `alone-${name}` }))]);
+    const note = noteOf(data);
+    expect(note).toMatchObject({ hosts: 6, withoutPeers: 2, groups: [{ name: 'HV1', hosts: 4 }] });
+    expect(note.message).toContain('in the 1 group their delegation connects');
+    expect(note.message).toContain('2 hosts have no delegation to or from any peer and were checked with the other such hosts of their OU');
   });
 });

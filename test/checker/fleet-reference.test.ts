@@ -1,0 +1,134 @@
+/**
+ * checkFleet against the rules run plainly: every host rule on each host, every pair rule (without the
+ * reverse-direction hint) on each outbound pair of its group, no screens, no caches, no counting path. Where no
+ * host has more than FLEET_FINDINGS_PER_RULE findings of one rule and subject, the reports must be equal; where
+ * findings are summarised, the kept and counted findings must add up to the plain ones.
+ */
+import { checkFleet, FLEET_FINDINGS_PER_RULE, type FleetReport } from '../../src/checker';
+import { CHECKS } from '../../src/checks';
+import type { Finding } from '../../src/domain/finding';
+import type { Computer } from '../../src/domain/model';
+import { migrationPeers, resolvedFleetGroup, type MigrationGroup } from '../../src/domain/migration-group';
+import { createSnapshot, type DirectorySnapshot } from '../../src/domain/snapshot';
+import { demoData } from '../../src/directory/demo-directory';
+import { syntheticDirectory } from '../../bench/synthetic';
+import { loadScenarios, scenarioData } from '../support/scenario';
+
+const RANK = { error: 0, warning: 1, info: 2 } as const;
+
+/** Distinct by rule, subject (any case) and data; errors first, then rule, subject and data. */
+function distinctSorted(findings: readonly Finding[]): Finding[] {
+  const key = (f: Finding) => [RANK[f.severity], f.rule, f.subject.toLowerCase(), JSON.stringify(f.data)] as const;
+  const seen = new Map(findings.map((f) => [key(f).join('\u0000'), f] as const).reverse());
+  return [...seen.values()].sort((a, b) => {
+    const [x, y] = [key(a), key(b)];
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    return 0;
+  });
+}
+
+interface PlainHost {
+  host: Computer;
+  peers: number;
+  peersReady: number;
+  own: Finding[];
+  /** Pair findings in the order the pairs and rules give them. */
+  pairs: Finding[];
+}
+
+function plainFleet(snapshot: DirectorySnapshot, asked: MigrationGroup, storage: boolean): PlainHost[] {
+  const group = resolvedFleetGroup(snapshot, asked);
+  const hostRules = CHECKS.flatMap((c) => (c.scope === 'host' ? [c] : []));
+  const pairRules = CHECKS.flatMap((c) => (c.scope === 'pair' && c.id !== 'KCD016' ? [c] : []));
+  const hostFindings = (host: Computer, role: 'source' | 'target') =>
+    hostRules.filter((r) => r.roles.includes(role)).flatMap((r) => r.check({ snapshot, host, role }));
+  const errors = (fs: readonly Finding[]) => fs.some((f) => f.severity === 'error');
+  return snapshot.hyperVHosts.map((host) => {
+    const source = hostFindings(host, 'source');
+    const peers = migrationPeers(snapshot, host, group);
+    const pairs: Finding[] = [];
+    let peersReady = 0;
+    for (const dest of peers) {
+      const pair = pairRules.flatMap((r) => r.check({ snapshot, source: host, dest, storage, fileServers: [] }));
+      if (!errors(source) && !errors(hostFindings(dest, 'target')) && !errors(pair)) peersReady++;
+      pairs.push(...pair);
+    }
+    return { host, peers: peers.length, peersReady, own: [...source, ...hostFindings(host, 'target')], pairs };
+  });
+}
+
+/** Per rule and subject, how many pair findings the plain run gives. */
+function countsByKey(findings: readonly Finding[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const f of findings) counts.set(`${f.rule}|${f.subject}`, (counts.get(`${f.rule}|${f.subject}`) ?? 0) + 1);
+  return counts;
+}
+
+/** Compares one fleet report with the plain run; returns how many hosts were compared finding by finding. */
+function expectPlain(snapshot: DirectorySnapshot, group: MigrationGroup, storage: boolean, where: string): number {
+  const report: FleetReport = checkFleet(snapshot, { group, storage });
+  const plain = plainFleet(snapshot, group, storage);
+  expect(report.hosts.map((h) => h.host)).toEqual(plain.map((p) => p.host));
+  let exact = 0;
+  const totals = { errors: 0, warnings: 0, infos: 0, byRule: {} as Record<string, number> };
+  report.hosts.forEach((h, i) => {
+    const p = plain[i]!;
+    const at = { where, storage, host: h.host.name };
+    expect({ ...at, peersTotal: h.peersTotal, peersReady: h.peersReady }).toEqual({ ...at, peersTotal: p.peers, peersReady: p.peersReady });
+    const counts = countsByKey(p.pairs);
+    const summarised = [...counts.values()].some((n) => n > FLEET_FINDINGS_PER_RULE);
+    if (!summarised) {
+      const expected = distinctSorted([...p.own, ...p.pairs]);
+      expect({ ...at, findings: h.findings }).toEqual({ ...at, findings: expected });
+      expect(h.ready).toBe(!expected.some((f) => f.severity === 'error'));
+      exact++;
+    } else {
+      // The host's own subject: FLEET_FINDINGS_PER_RULE kept (the first pairs'), one summary counting the rest.
+      for (const [key, n] of counts) {
+        const [rule, subject] = key.split('|') as [string, string];
+        if (subject !== h.host.name) continue;
+        const mine = h.findings.filter((f) => f.rule === rule && f.subject === subject);
+        const kept = mine.filter((f) => f.data.more === undefined);
+        const more = mine.find((f) => f.data.more !== undefined)?.data.more ?? 0;
+        const firstKept = distinctSorted(p.pairs.filter((f) => f.rule === rule && f.subject === subject).slice(0, FLEET_FINDINGS_PER_RULE));
+        expect({ ...at, key, kept: kept.length + (more as number) }).toEqual({ ...at, key, kept: n });
+        if (n > FLEET_FINDINGS_PER_RULE) expect({ ...at, key, kept }).toEqual({ ...at, key, kept: firstKept });
+      }
+    }
+    for (const f of h.findings) {
+      totals.byRule[f.rule] = (totals.byRule[f.rule] ?? 0) + 1;
+      totals[f.severity === 'error' ? 'errors' : f.severity === 'warning' ? 'warnings' : 'infos']++;
+    }
+  });
+  expect(report.totals).toEqual({
+    hosts: plain.length,
+    hostsWithErrors: report.hosts.filter((h) => !h.ready).length,
+    pairsExpected: plain.reduce((n, p) => n + p.peers, 0),
+    pairsReady: plain.reduce((n, p) => n + p.peersReady, 0),
+    ...totals,
+  });
+  return exact;
+}
+
+describe('checkFleet gives what the rules give when run plainly on every pair', () => {
+  const groups: MigrationGroup[] = [{ kind: 'auto' }, { kind: 'parent-ou' }, { kind: 'delegation' }];
+
+  test.each([true, false])('the demo directory in every group kind, storage %s', (storage) => {
+    const snapshot = createSnapshot(demoData(new Date(0)));
+    for (const group of [...groups, { kind: 'domain' } as const]) expect(expectPlain(snapshot, group, storage, `demo ${group.kind}`)).toBe(snapshot.hyperVHosts.length);
+  });
+
+  test('every scenario, storage on and off', () => {
+    for (const scenario of loadScenarios()) {
+      const snapshot = createSnapshot(scenarioData(scenario));
+      for (const storage of [true, false]) expect(expectPlain(snapshot, { kind: 'auto' }, storage, scenario.id)).toBe(snapshot.hyperVHosts.length);
+    }
+  });
+
+  test('a synthetic fleet with every kind of defect, by OU and as one domain group (summaries and counted pairs)', () => {
+    const snapshot = createSnapshot(syntheticDirectory(160));
+    expect(expectPlain(snapshot, { kind: 'parent-ou' }, true, 'synthetic parent-ou')).toBeGreaterThan(100);
+    // One domain group: most hosts' missing entries are summarised, many pairs counted without being built.
+    expect(expectPlain(snapshot, { kind: 'domain' }, false, 'synthetic domain')).toBeLessThan(160);
+  });
+});
