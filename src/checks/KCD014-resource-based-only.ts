@@ -1,3 +1,4 @@
+import { inManagedDomain } from '../domain/managed-domain';
 import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
 import { missingEntries, PER_PAIR, QUIET, resourceBasedAllows } from './helpers';
 import type { Check } from './types';
@@ -11,7 +12,8 @@ export const KCD014: Check = {
   scope: 'pair',
   needs: (_snapshot, dest) => (dest.allowedToActOnBehalfOf.length > 0 ? PER_PAIR : QUIET),
   check({ snapshot, source, dest, storage, fileServers }) {
-    if (fileServers.length === 0 && !resourceBasedAllows(source, dest)) return [];
+    // In an Entra Domain Services managed domain resource-based delegation is the supported (and only) way.
+    if (inManagedDomain(snapshot, source) || (fileServers.length === 0 && !resourceBasedAllows(source, dest))) return [];
     const targets = [dest, ...fileServers].filter((t) => resourceBasedAllows(source, t));
     return targets.flatMap((target) => {
       const classes = target === dest ? [MIGRATION_SERVICE, ...(storage ? [CIFS] : [])] : [CIFS];

@@ -1,0 +1,23 @@
+import type { Fix } from '../domain/finding';
+import type { Computer, ResourceBasedAce } from '../domain/model';
+import { correctedPrincipals } from '../domain/resource-based';
+import type { DirectorySnapshot } from '../domain/snapshot';
+import { PER_PAIR, QUIET } from './helpers';
+import type { PairNeeds } from './types';
+
+/** The targets of a pair whose resource-based descriptor was read ACE by ACE: DEST, then the file servers. */
+export function descriptorTargets(dest: Computer, fileServers: readonly Computer[]): Computer[] {
+  const out: Computer[] = [];
+  for (const t of [dest, ...fileServers]) if (t.resourceBasedAces && t.resourceBasedAces.length > 0) out.push(t);
+  return out;
+}
+
+/** PairNeeds of a descriptor rule: per pair when DEST's descriptor holds an ACE `matters` picks, else quiet. */
+export function descriptorNeeds(matters: (ace: ResourceBasedAce) => boolean) {
+  return (_snapshot: DirectorySnapshot, dest: Computer): PairNeeds => (dest.resourceBasedAces?.some(matters) ? PER_PAIR : QUIET);
+}
+
+/** TARGET's descriptor written anew: the accounts it allows that exist, and SOURCE. */
+export function rewriteDescriptor(target: Computer, source: Computer | undefined): Fix {
+  return { kind: 'resource-based', host: target.name, principals: correctedPrincipals(target, source) };
+}
