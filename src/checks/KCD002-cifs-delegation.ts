@@ -1,6 +1,6 @@
 import { CIFS } from '../domain/spn';
 import { entriesOf, missingEntries, PER_PAIR, QUIET, resourceBasedAllows } from './helpers';
-import { inManagedDomain } from '../domain/managed-domain';
+import { domainHasManagedComputers } from '../domain/managed-domain';
 import { delegationFix } from './delegation-fix';
 import type { Check } from './types';
 
@@ -14,7 +14,7 @@ export const KCD002: Check = {
   topics: ['constrained-delegation'],
   scope: 'pair',
   needs: (snapshot, dest, storage) =>
-    !storage ? QUIET : dest.allowedToActOnBehalfOf.length > 0 || inManagedDomain(snapshot, dest) ? PER_PAIR : CIFS_ENTRIES,
+    !storage ? QUIET : dest.allowedToActOnBehalfOf.length > 0 || domainHasManagedComputers(snapshot, dest) ? PER_PAIR : CIFS_ENTRIES,
   check({ snapshot, source, dest, storage }) {
     if (!storage || resourceBasedAllows(source, dest)) return [];
     const missing = missingEntries(snapshot, source, dest, CIFS);
@@ -28,7 +28,7 @@ export const KCD002: Check = {
         `Moving the VM's files (Move-VM -IncludeStorage) copies them over SMB to ${dest.name} on your behalf; ` +
         `the KDC only grants that when ${spn} is in ${source.name}'s msDS-AllowedToDelegateTo.`,
       data: { spn, target: dest.name },
-      fix: delegationFix(snapshot, source, dest, [spn]),
+      fix: delegationFix(source, dest, [spn]),
     }));
   },
 };

@@ -25,7 +25,7 @@ export const KCD003: Check = {
             `The VM's files or ISOs live on a share of ${fs.name}; during the move ${source.name} opens them ` +
             `as you, which needs ${spn} in its msDS-AllowedToDelegateTo.`,
           data: { spn, target: fs.name },
-          fix: delegationFix(snapshot, source, fs, [spn]),
+          fix: delegationFix(source, fs, [spn]),
         })),
       );
   },

@@ -13,9 +13,9 @@ export const KCD004: Check = {
   roles: ['source'],
   // Protocol transition on: nothing to say (whatever the OS). In an Entra Domain Services managed domain the flag
   // cannot be set, and resource-based delegation, the one kind available there, does not need it.
-  quiet: (snapshot, host) => hasFlag(host.userAccountControl, 'TRUSTED_TO_AUTH_FOR_DELEGATION') || inManagedDomain(snapshot, host),
-  check({ snapshot, host }) {
-    if (hasFlag(host.userAccountControl, 'TRUSTED_TO_AUTH_FOR_DELEGATION') || inManagedDomain(snapshot, host)) return [];
+  quiet: (_snapshot, host) => hasFlag(host.userAccountControl, 'TRUSTED_TO_AUTH_FOR_DELEGATION') || inManagedDomain(host),
+  check({ host }) {
+    if (hasFlag(host.userAccountControl, 'TRUSTED_TO_AUTH_FOR_DELEGATION') || inManagedDomain(host)) return [];
     if (!runs2016OrLater(host)) return [];
     const os = host.operatingSystem
       ? `${host.operatingSystem}${host.operatingSystemVersion ? ` ${host.operatingSystemVersion}` : ''}`

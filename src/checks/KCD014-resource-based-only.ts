@@ -13,7 +13,7 @@ export const KCD014: Check = {
   needs: (_snapshot, dest) => (dest.allowedToActOnBehalfOf.length > 0 ? PER_PAIR : QUIET),
   check({ snapshot, source, dest, storage, fileServers }) {
     // In an Entra Domain Services managed domain resource-based delegation is the supported (and only) way.
-    if (inManagedDomain(snapshot, source) || (fileServers.length === 0 && !resourceBasedAllows(source, dest))) return [];
+    if (inManagedDomain(source) || (fileServers.length === 0 && !resourceBasedAllows(source, dest))) return [];
     const targets = [dest, ...fileServers].filter((t) => resourceBasedAllows(source, t));
     return targets.flatMap((target) => {
       const classes = target === dest ? [MIGRATION_SERVICE, ...(storage ? [CIFS] : [])] : [CIFS];

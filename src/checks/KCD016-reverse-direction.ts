@@ -23,7 +23,7 @@ export const KCD016: Check = {
         message: `${dest.name} → ${source.name} is not configured: ${dest.name} lacks ${missing.length} delegation entr${missing.length === 1 ? 'y' : 'ies'}.`,
         why: 'Delegation is one-way. Moving the VM back later (or evacuating the other host) needs the mirror entries on the destination.',
         data: { missing },
-        fix: delegationFix(snapshot, dest, source, missing),
+        fix: delegationFix(dest, source, missing),
       },
     ];
   },
