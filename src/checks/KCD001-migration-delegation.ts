@@ -1,5 +1,6 @@
 import { MIGRATION_SERVICE } from '../domain/spn';
-import { entriesOf, missingEntries, PER_PAIR, resourceBasedAllows } from './helpers';
+import { resourceBasedAllows } from '../domain/resource-based';
+import { entriesOf, missingEntries, PER_PAIR } from './helpers';
 import { domainHasManagedComputers } from '../domain/managed-domain';
 import { delegationFix } from './delegation-fix';
 import type { Check } from './types';

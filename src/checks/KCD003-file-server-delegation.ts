@@ -1,5 +1,6 @@
 import { CIFS } from '../domain/spn';
-import { missingEntries, QUIET, resourceBasedAllows } from './helpers';
+import { resourceBasedAllows } from '../domain/resource-based';
+import { missingEntries, QUIET } from './helpers';
 import { delegationFix } from './delegation-fix';
 import type { Check } from './types';
 

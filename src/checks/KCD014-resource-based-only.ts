@@ -1,6 +1,7 @@
 import { inManagedDomain } from '../domain/managed-domain';
 import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
-import { missingEntries, PER_PAIR, QUIET, resourceBasedAllows } from './helpers';
+import { resourceBasedAllows } from '../domain/resource-based';
+import { missingEntries, PER_PAIR, QUIET } from './helpers';
 import type { Check } from './types';
 
 /** Only resource-based delegation allows the pair: the KDC may grant it, but it is not documented for live migration. */

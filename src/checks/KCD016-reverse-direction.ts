@@ -1,5 +1,6 @@
 import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
-import { missingEntries, PER_PAIR, resourceBasedAllows } from './helpers';
+import { resourceBasedAllows } from '../domain/resource-based';
+import { missingEntries, PER_PAIR } from './helpers';
 import { delegationFix } from './delegation-fix';
 import type { Check } from './types';
 

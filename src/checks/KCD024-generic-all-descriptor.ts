@@ -1,5 +1,5 @@
 import { descriptorVerdict, hexMask, onlyGenericRights } from '../domain/resource-based';
-import { descriptorNeeds, descriptorTargets, rewriteDescriptor } from './descriptor';
+import { descriptorNeeds, descriptorTargets, NO_FINDINGS, rewriteDescriptor } from './descriptor';
 import type { Check } from './types';
 
 /**
@@ -14,7 +14,9 @@ export const KCD024: Check = {
   scope: 'pair',
   needs: descriptorNeeds((ace) => ace.type === 'allow' && onlyGenericRights(ace.mask)),
   check({ source, dest, fileServers }) {
-    return descriptorTargets(dest, fileServers).flatMap((target) => {
+    const targets = descriptorTargets(dest, fileServers);
+    if (targets.length === 0) return NO_FINDINGS;
+    return targets.flatMap((target) => {
       const verdict = descriptorVerdict(target.resourceBasedAces!, source);
       if (verdict.kind !== 'generic-only') return [];
       const mask = hexMask(verdict.ace.mask);

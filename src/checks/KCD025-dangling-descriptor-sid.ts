@@ -1,5 +1,5 @@
 import { descriptorVerdict, isDangling } from '../domain/resource-based';
-import { descriptorNeeds, descriptorTargets, rewriteDescriptor } from './descriptor';
+import { descriptorNeeds, descriptorTargets, NO_FINDINGS, rewriteDescriptor } from './descriptor';
 import type { Check } from './types';
 
 /**
@@ -14,7 +14,9 @@ export const KCD025: Check = {
   scope: 'pair',
   needs: descriptorNeeds(isDangling),
   check({ source, dest, fileServers }) {
-    return descriptorTargets(dest, fileServers).flatMap((target) => {
+    const targets = descriptorTargets(dest, fileServers);
+    if (targets.length === 0) return NO_FINDINGS;
+    return targets.flatMap((target) => {
       const dangling = [...new Set(target.resourceBasedAces!.filter(isDangling).map((a) => a.sid))];
       if (dangling.length === 0) return [];
       const allowed = descriptorVerdict(target.resourceBasedAces!, source).kind === 'allowed';

@@ -1,5 +1,5 @@
 import { descriptorVerdict, hexMask } from '../domain/resource-based';
-import { descriptorNeeds, descriptorTargets, rewriteDescriptor } from './descriptor';
+import { descriptorNeeds, descriptorTargets, NO_FINDINGS, rewriteDescriptor } from './descriptor';
 import type { Check } from './types';
 
 /** DEST's resource-based descriptor denies SOURCE: a deny ACE naming it comes before any allow. */
@@ -11,7 +11,9 @@ export const KCD026: Check = {
   scope: 'pair',
   needs: descriptorNeeds((ace) => ace.type === 'deny'),
   check({ source, dest, fileServers }) {
-    return descriptorTargets(dest, fileServers).flatMap((target) => {
+    const targets = descriptorTargets(dest, fileServers);
+    if (targets.length === 0) return NO_FINDINGS;
+    return targets.flatMap((target) => {
       const verdict = descriptorVerdict(target.resourceBasedAces!, source);
       if (verdict.kind !== 'denied') return [];
       const alsoAllowed = target.resourceBasedAces!.some((a) => a.type === 'allow' && a.principal === verdict.ace.principal);

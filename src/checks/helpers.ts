@@ -39,9 +39,6 @@ function isHeldBy(holders: readonly SpnHolder[] | undefined, c: Computer): boole
   return false;
 }
 
-/** Resource-based delegation: DEST's msDS-AllowedToActOnBehalfOfOtherIdentity lets SOURCE act for users (domain/resource-based.ts). */
-export { resourceBasedAllows } from '../domain/resource-based';
-
 const NONE: readonly string[] = Object.freeze([]);
 
 /**
