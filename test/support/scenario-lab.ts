@@ -33,6 +33,8 @@ interface DeferredDescriptor {
 /** The LDAP entries of a scenario, plus the group memberships to add once everything exists. */
 export function scenarioEntries(s: Scenario, names: ScenarioNames, options: LoadOptions = {}) {
   const entries: LabEntry[] = [];
+  /** OUs the hosts live in, added before everything else (parents first, one at a time). */
+  const ous: LabEntry[] = [];
   const deferred: DeferredDescriptor[] = [];
   // Samba lets only the system modify msDS-AllowedToActOnBehalfOfOtherIdentity: it is written when the host is added.
   const containers = new Map<string, string>();
@@ -42,7 +44,7 @@ export function scenarioEntries(s: Scenario, names: ScenarioNames, options: Load
     if (!dn) {
       const parent = ouEntry(names.prefix.replace(/-$/, ''));
       const ou = ouEntry(h.container, parent.dn);
-      entries.push(parent, ou);
+      ous.push(parent, ou);
       containers.set(h.container, (dn = ou.dn));
     }
     return dn;
@@ -91,11 +93,13 @@ export function scenarioEntries(s: Scenario, names: ScenarioNames, options: Load
   for (const g of s.groups ?? []) {
     for (const parent of g.memberOf ?? []) memberships.push({ group: groupDn(parent), member: groupDn(g.name) });
   }
-  return { entries, memberships, deferred };
+  return { ous, entries, memberships, deferred };
 }
 
 export async function loadScenarios(facts: LabFacts, list: ReadonlyArray<{ scenario: Scenario; names: ScenarioNames }>, options: LoadOptions = {}) {
   const all = list.map(({ scenario, names }) => scenarioEntries(scenario, names, options));
+  const ous = all.flatMap((a) => a.ous);
+  if (ous.length > 0) await loadEntries(facts, ous, { concurrency: 1 });
   await loadEntries(
     facts,
     all.flatMap((a) => a.entries),
