@@ -1,5 +1,8 @@
 import { MIGRATION_SERVICE } from '../domain/spn';
-import { entriesOf, missingEntries, PER_PAIR, resourceBasedAllows } from './helpers';
+import { resourceBasedAllows } from '../domain/resource-based';
+import { entriesOf, missingEntries, PER_PAIR } from './helpers';
+import { domainHasManagedComputers } from '../domain/managed-domain';
+import { delegationFix } from './delegation-fix';
 import type { Check } from './types';
 
 const MIGRATION_ENTRIES = entriesOf(MIGRATION_SERVICE);
@@ -11,8 +14,8 @@ export const KCD001: Check = {
   title: 'Migration-service delegation missing',
   topics: ['constrained-delegation'],
   scope: 'pair',
-  // Resource-based delegation on DEST: whether it names SOURCE decides.
-  needs: (_snapshot, dest) => (dest.allowedToActOnBehalfOf.length > 0 ? PER_PAIR : MIGRATION_ENTRIES),
+  // Resource-based delegation on DEST: whether it names SOURCE decides. In a managed domain the fix is on DEST.
+  needs: (snapshot, dest) => (dest.allowedToActOnBehalfOf.length > 0 || domainHasManagedComputers(snapshot, dest) ? PER_PAIR : MIGRATION_ENTRIES),
   check({ snapshot, source, dest }) {
     if (resourceBasedAllows(source, dest)) return []; // KCD014 speaks for this pair
     const missing = missingEntries(snapshot, source, dest, MIGRATION_SERVICE);
@@ -27,7 +30,7 @@ export const KCD001: Check = {
         `${source.name}'s msDS-AllowedToDelegateTo the KDC refuses the ticket and the move fails with 0x8009030E ` +
         `"No credentials are available in the security package" when the destination is addressed as ${spn.split('/')[1]}.`,
       data: { spn, target: dest.name },
-      fix: { kind: 'computer', host: source.name, addDelegation: [spn] },
+      fix: delegationFix(source, dest, [spn]),
     }));
   },
 };

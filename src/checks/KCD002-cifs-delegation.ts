@@ -1,5 +1,8 @@
 import { CIFS } from '../domain/spn';
-import { entriesOf, missingEntries, PER_PAIR, QUIET, resourceBasedAllows } from './helpers';
+import { resourceBasedAllows } from '../domain/resource-based';
+import { entriesOf, missingEntries, PER_PAIR, QUIET } from './helpers';
+import { domainHasManagedComputers } from '../domain/managed-domain';
+import { delegationFix } from './delegation-fix';
 import type { Check } from './types';
 
 const CIFS_ENTRIES = entriesOf(CIFS);
@@ -11,7 +14,8 @@ export const KCD002: Check = {
   title: 'cifs delegation to the destination missing (storage moves)',
   topics: ['constrained-delegation'],
   scope: 'pair',
-  needs: (_snapshot, dest, storage) => (!storage ? QUIET : dest.allowedToActOnBehalfOf.length > 0 ? PER_PAIR : CIFS_ENTRIES),
+  needs: (snapshot, dest, storage) =>
+    !storage ? QUIET : dest.allowedToActOnBehalfOf.length > 0 || domainHasManagedComputers(snapshot, dest) ? PER_PAIR : CIFS_ENTRIES,
   check({ snapshot, source, dest, storage }) {
     if (!storage || resourceBasedAllows(source, dest)) return [];
     const missing = missingEntries(snapshot, source, dest, CIFS);
@@ -25,7 +29,7 @@ export const KCD002: Check = {
         `Moving the VM's files (Move-VM -IncludeStorage) copies them over SMB to ${dest.name} on your behalf; ` +
         `the KDC only grants that when ${spn} is in ${source.name}'s msDS-AllowedToDelegateTo.`,
       data: { spn, target: dest.name },
-      fix: { kind: 'computer', host: source.name, addDelegation: [spn] },
+      fix: delegationFix(source, dest, [spn]),
     }));
   },
 };

@@ -1,5 +1,7 @@
 import { CIFS } from '../domain/spn';
-import { missingEntries, QUIET, resourceBasedAllows } from './helpers';
+import { resourceBasedAllows } from '../domain/resource-based';
+import { missingEntries, QUIET } from './helpers';
+import { delegationFix } from './delegation-fix';
 import type { Check } from './types';
 
 /** VM files or ISOs on an SMB share: SOURCE must delegate to cifs on the file server. */
@@ -24,7 +26,7 @@ export const KCD003: Check = {
             `The VM's files or ISOs live on a share of ${fs.name}; during the move ${source.name} opens them ` +
             `as you, which needs ${spn} in its msDS-AllowedToDelegateTo.`,
           data: { spn, target: fs.name },
-          fix: { kind: 'computer' as const, host: source.name, addDelegation: [spn] },
+          fix: delegationFix(source, fs, [spn]),
         })),
       );
   },

@@ -1,3 +1,4 @@
+import { inManagedDomain } from '../domain/managed-domain';
 import { hasFlag } from '../domain/uac';
 import { runs2016OrLater } from './helpers';
 import type { Check } from './types';
@@ -10,10 +11,11 @@ export const KCD004: Check = {
   topics: ['protocol-transition'],
   scope: 'host',
   roles: ['source'],
-  // Protocol transition on: nothing to say (whatever the OS).
-  quiet: (_snapshot, host) => hasFlag(host.userAccountControl, 'TRUSTED_TO_AUTH_FOR_DELEGATION'),
+  // Protocol transition on: nothing to say (whatever the OS). In an Entra Domain Services managed domain the flag
+  // cannot be set, and resource-based delegation, the one kind available there, does not need it.
+  quiet: (_snapshot, host) => hasFlag(host.userAccountControl, 'TRUSTED_TO_AUTH_FOR_DELEGATION') || inManagedDomain(host),
   check({ host }) {
-    if (hasFlag(host.userAccountControl, 'TRUSTED_TO_AUTH_FOR_DELEGATION')) return [];
+    if (hasFlag(host.userAccountControl, 'TRUSTED_TO_AUTH_FOR_DELEGATION') || inManagedDomain(host)) return [];
     if (!runs2016OrLater(host)) return [];
     const os = host.operatingSystem
       ? `${host.operatingSystem}${host.operatingSystemVersion ? ` ${host.operatingSystemVersion}` : ''}`

@@ -1,5 +1,7 @@
+import { inManagedDomain } from '../domain/managed-domain';
 import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
-import { missingEntries, PER_PAIR, QUIET, resourceBasedAllows } from './helpers';
+import { resourceBasedAllows } from '../domain/resource-based';
+import { missingEntries, PER_PAIR, QUIET } from './helpers';
 import type { Check } from './types';
 
 /** Only resource-based delegation allows the pair: the KDC may grant it, but it is not documented for live migration. */
@@ -11,7 +13,8 @@ export const KCD014: Check = {
   scope: 'pair',
   needs: (_snapshot, dest) => (dest.allowedToActOnBehalfOf.length > 0 ? PER_PAIR : QUIET),
   check({ snapshot, source, dest, storage, fileServers }) {
-    if (fileServers.length === 0 && !resourceBasedAllows(source, dest)) return [];
+    // In an Entra Domain Services managed domain resource-based delegation is the supported (and only) way.
+    if (inManagedDomain(source) || (fileServers.length === 0 && !resourceBasedAllows(source, dest))) return [];
     const targets = [dest, ...fileServers].filter((t) => resourceBasedAllows(source, t));
     return targets.flatMap((target) => {
       const classes = target === dest ? [MIGRATION_SERVICE, ...(storage ? [CIFS] : [])] : [CIFS];

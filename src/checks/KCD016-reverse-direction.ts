@@ -1,5 +1,7 @@
 import { CIFS, MIGRATION_SERVICE } from '../domain/spn';
-import { missingEntries, PER_PAIR, resourceBasedAllows } from './helpers';
+import { resourceBasedAllows } from '../domain/resource-based';
+import { missingEntries, PER_PAIR } from './helpers';
+import { delegationFix } from './delegation-fix';
 import type { Check } from './types';
 
 /** Delegation is one-way: moving the VM back needs the mirror entries on DEST. */
@@ -22,7 +24,7 @@ export const KCD016: Check = {
         message: `${dest.name} → ${source.name} is not configured: ${dest.name} lacks ${missing.length} delegation entr${missing.length === 1 ? 'y' : 'ies'}.`,
         why: 'Delegation is one-way. Moving the VM back later (or evacuating the other host) needs the mirror entries on the destination.',
         data: { missing },
-        fix: { kind: 'computer', host: dest.name, addDelegation: missing },
+        fix: delegationFix(dest, source, missing),
       },
     ];
   },

@@ -39,17 +39,6 @@ function isHeldBy(holders: readonly SpnHolder[] | undefined, c: Computer): boole
   return false;
 }
 
-/** Resource-based delegation: DEST's msDS-AllowedToActOnBehalfOfOtherIdentity names SOURCE. */
-export function resourceBasedAllows(source: Computer, dest: Computer): boolean {
-  if (dest.allowedToActOnBehalfOf.length === 0) return false;
-  const sam = source.samAccountName.toLowerCase();
-  const bare = sam.replace(/\$$/, '');
-  return dest.allowedToActOnBehalfOf.some((p) => {
-    const x = p.toLowerCase().replace(/^[^\\]*\\/, '');
-    return x === sam || x === bare;
-  });
-}
-
 const NONE: readonly string[] = Object.freeze([]);
 
 /**

@@ -20,13 +20,17 @@ import { KCD019 } from './KCD019-rc4-only-user';
 import { KCD020 } from './KCD020-sensitive-krbtgt';
 import { KCD021 } from './KCD021-unconstrained-on-2025';
 import { KCD022 } from './KCD022-no-migration-peers';
+import { KCD023 } from './KCD023-des-only-host';
+import { KCD024 } from './KCD024-generic-all-descriptor';
+import { KCD025 } from './KCD025-dangling-descriptor-sid';
+import { KCD026 } from './KCD026-denied-by-descriptor';
 import type { Check } from './types';
 
 /** The rule catalogue, in id order (README.md, "What is checked", lists them). */
 export const CHECKS: readonly Check[] = [
   KCD001, KCD002, KCD003, KCD004, KCD005, KCD006, KCD007, KCD008, KCD009,
   KCD010, KCD011, KCD012, KCD013, KCD014, KCD015, KCD016, KCD017, KCD018, KCD019, KCD020, KCD021,
-  KCD022,
+  KCD022, KCD023, KCD024, KCD025, KCD026,
 ];
 
 export type { Check, HostContext, HostRole, PairContext, UserContext } from './types';

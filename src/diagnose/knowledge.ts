@@ -43,7 +43,7 @@ export const KNOWN_CODES: readonly KnownCode[] = [
     name: 'SEC_E_NO_CREDENTIALS',
     text: 'No credentials are available in the security package',
     meaning: 'The source host could not get a Kerberos ticket to the destination on your behalf: constrained delegation does not allow it.',
-    rules: ['KCD001', 'KCD002', 'KCD003', 'KCD004', 'KCD006', 'KCD007', 'KCD009', 'KCD010', 'KCD011', 'KCD013', 'KCD014', 'KCD020'],
+    rules: ['KCD001', 'KCD002', 'KCD003', 'KCD004', 'KCD006', 'KCD007', 'KCD009', 'KCD010', 'KCD011', 'KCD013', 'KCD014', 'KCD020', 'KCD023', 'KCD024', 'KCD026'],
     notInAd: [PURGE, KERBEROS_SELECTED],
     source: `${WINERROR}; ${LIVE_MIGRATION}; the reference article`,
   },

@@ -30,7 +30,7 @@ import {
   type Entry,
 } from 'ldapts';
 import { ConfigError, DirectoryUnavailableError } from '../domain/errors';
-import type { DirectoryData, User } from '../domain/model';
+import type { DirectoryData, ResourceBasedAce, User } from '../domain/model';
 import { createInterner } from '../domain/intern';
 import { domainOfDn, PROTECTED_USERS_RID, SnapshotBuilder, type DirectorySnapshot } from '../domain/snapshot';
 import { createDomainOfDn, type EntryView, hasRangedAttribute, toGroup, toReadComputer, toReadSpnAccount, viewOf } from './ldap/entries';
@@ -42,7 +42,8 @@ import {
   asString,
   getAttribute,
   nextRangeStart,
-  parseSecurityDescriptorSids,
+  parseSecurityDescriptorAces,
+  type DaclAce,
   sidToString,
 } from './ldap/normalise';
 import type { Directory } from './port';
@@ -321,10 +322,19 @@ export class LdapDirectory implements Directory {
     const sidNames = new Map<string, string>();
     for (const c of read) if (c.sid && c.sam) sidNames.set(c.sid, c.sam);
     for (const a of spnRead) if (a.sid && a.account.samAccountName) sidNames.set(a.sid, a.account.samAccountName);
-    const computers = read.map((c) => {
-      if (c.rbcd.length > 0) c.computer.allowedToActOnBehalfOf = this.rbcdPrincipals(c.rbcd, c.computer.name, sidNames);
-      return c.computer;
-    });
+    for (const g of groups) if (g.sid) sidNames.set(g.sid, g.name);
+    const descriptors = read.filter((c) => c.rbcd.length > 0).map((c) => ({ c, aces: this.rbcdAces(c.rbcd, c.computer.name) }));
+    if (descriptors.length > 0) await this.resolveSids(baseDN, descriptors.flatMap((d) => d.aces), sidNames);
+    for (const { c, aces } of descriptors) {
+      c.computer.resourceBasedAces = aces.map((ace) => withPrincipal(ace, sidNames.get(ace.sid)));
+      const allowed: string[] = [];
+      for (const ace of aces) {
+        const principal = ace.type === 'allow' ? (sidNames.get(ace.sid) ?? ace.sid) : undefined;
+        if (principal !== undefined && !allowed.includes(principal)) allowed.push(principal);
+      }
+      c.computer.allowedToActOnBehalfOf = allowed;
+    }
+    const computers = read.map((c) => c.computer);
     const spnAccounts = spnRead.map((a) => a.account).filter((a) => a.servicePrincipalNames.length > 0);
     const domains = [...new Set([...forestDomains, dnsNameOfDn(baseDN)].filter((d) => d.length > 0))];
 
@@ -440,19 +450,37 @@ export class LdapDirectory implements Directory {
     }
   }
 
-  private rbcdPrincipals(descriptors: readonly Buffer[], name: string, sidNames: ReadonlyMap<string, string>): string[] {
-    const out: string[] = [];
+  private rbcdAces(descriptors: readonly Buffer[], name: string): DaclAce[] {
+    const out: DaclAce[] = [];
     for (const sd of descriptors) {
       try {
-        for (const sid of parseSecurityDescriptorSids(sd).allowed) {
-          const principal = sidNames.get(sid) ?? sid;
-          if (!out.includes(principal)) out.push(principal);
-        }
+        out.push(...parseSecurityDescriptorAces(sd));
       } catch (err) {
         this.#warn(`${name}: cannot parse msDS-AllowedToActOnBehalfOfOtherIdentity (${(err as Error).message}); ignored.`);
       }
     }
     return out;
+  }
+
+  /**
+   * Names the domain SIDs of resource-based descriptors that the bulk read did not (users without SPNs, groups):
+   * one lookup per SID, only for descriptors that hold one (rare). A SID still unnamed afterwards belongs to no
+   * object of the domain (a deleted account): the descriptor rules call it dangling.
+   */
+  private async resolveSids(baseDN: string, aces: readonly DaclAce[], sidNames: Map<string, string>): Promise<void> {
+    const unknown = [...new Set(aces.map((a) => a.sid))].filter((sid) => !sidNames.has(sid) && DOMAIN_SID.test(sid));
+    for (const sid of unknown) {
+      try {
+        const [entry] = await this.search(baseDN, `(objectSid=${sid})`, ['sAMAccountName', 'cn'], { optional: true, sizeLimit: 1 });
+        const name = entry ? (asString(getAttribute(entry, 'sAMAccountName')) ?? asString(getAttribute(entry, 'cn'))) : undefined;
+        if (name) sidNames.set(sid, name);
+      } catch (err) {
+        if (err instanceof DirectoryUnavailableError) throw err;
+        this.#warn(`Could not look up ${sid} of a resource-based delegation descriptor (${(err as Error).message}).`);
+        // Unknown is not "deleted": the ACE names its SID as its principal, so no rule calls it dangling.
+        sidNames.set(sid, sid);
+      }
+    }
   }
 
   /**
@@ -743,4 +771,11 @@ function isConnectionLoss(err: unknown): boolean {
 /** LDAP results that mean "the directory cannot serve us" rather than a problem with one query. */
 function isAvailabilityResult(err: ResultCodeError): boolean {
   return [1, 3, 7, 8, 13, 48, 49, 50, 51, 52].includes(err.code);
+}
+
+/** A SID of a domain account or group (S-1-5-21-<domain>-<RID>), as opposed to well-known SIDs (S-1-1-0, S-1-5-32-544). */
+const DOMAIN_SID = /^S-1-5-21-\d+-\d+-\d+-\d+$/;
+
+function withPrincipal(ace: DaclAce, principal: string | undefined): ResourceBasedAce {
+  return principal !== undefined ? { sid: ace.sid, principal, type: ace.type, mask: ace.mask } : { ...ace };
 }

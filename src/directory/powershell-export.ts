@@ -3,7 +3,8 @@
  * docs/snapshot-files.md for the exact commands):
  *
  *   Get-ADComputer -Filter * -Properties servicePrincipalName,msDS-AllowedToDelegateTo,userAccountControl,
- *     dNSHostName,OperatingSystem,OperatingSystemVersion,msDS-SupportedEncryptionTypes | ConvertTo-Json -Depth 3
+ *     dNSHostName,OperatingSystem,OperatingSystemVersion,msDS-SupportedEncryptionTypes,msDS-AllowedToActOnBehalfOfOtherIdentity |
+ *     Select-Object -Property *,@{n='ResourceBasedAces';e={ …each ACE's Sid, Principal, Type, Mask… }} | ConvertTo-Json -Depth 3
  *
  * and the user-side export (Get-ADUser … | Select-Object …,ProtectedUsers | ConvertTo-Json).
  *
@@ -14,7 +15,7 @@
  * properties (PropertyNames, AddedProperties, ObjectGUID…) ignored. Strict in what it reports: a missing
  * userAccountControl or SPN list is an error naming the item and the -Properties the export needs.
  */
-import type { Computer, DirectoryData, SourceInfo, User } from '../domain/model';
+import type { Computer, DirectoryData, ResourceBasedAce, SourceInfo, User } from '../domain/model';
 import { SnapshotFileError } from '../domain/errors';
 import { createInterner, internAll, internComputer } from '../domain/intern';
 import { domainOfDn } from '../domain/snapshot';
@@ -24,7 +25,12 @@ import { describeValue, formatPath, isPlainObject, parseJsonText, summariseProbl
 /** The computer export, as documented (one line; works in Windows PowerShell 5.1 and PowerShell 7). */
 export const COMPUTER_EXPORT_COMMAND =
   'Get-ADComputer -Filter * -Properties servicePrincipalName,msDS-AllowedToDelegateTo,userAccountControl,' +
-  'dNSHostName,OperatingSystem,OperatingSystemVersion,msDS-SupportedEncryptionTypes | ConvertTo-Json -Depth 3 | Out-File -Encoding utf8 computers.json';
+  'dNSHostName,OperatingSystem,OperatingSystemVersion,msDS-SupportedEncryptionTypes,msDS-AllowedToActOnBehalfOfOtherIdentity | ' +
+  "Select-Object -Property *,@{n='ResourceBasedAces';e={ if ($sd = $_.'msDS-AllowedToActOnBehalfOfOtherIdentity') { " +
+  '@($sd.GetAccessRules($true,$false,[Security.Principal.SecurityIdentifier]) | ForEach-Object { [pscustomobject]@{ ' +
+  'Sid = $_.IdentityReference.Value; Principal = $(try { $_.IdentityReference.Translate([Security.Principal.NTAccount]).Value } catch { $null }); ' +
+  "Type = [string]$_.AccessControlType; Mask = [int64][int]$_.ActiveDirectoryRights } }) } }} -ExcludeProperty 'msDS-AllowedToActOnBehalfOfOtherIdentity' | " +
+  'ConvertTo-Json -Depth 3 | Out-File -Encoding utf8 computers.json';
 
 /**
  * The user export for the accounts that start migrations. Protected Users is found by SID (RID 525 of the
@@ -265,7 +271,47 @@ function readComputer(item: Record<string, unknown>, index: number, problems: Pr
   if (operatingSystemVersion !== undefined) computer.operatingSystemVersion = operatingSystemVersion;
   const encryptionTypes = optionalFlags(item, index, problems, label, 'msDS-SupportedEncryptionTypes');
   if (encryptionTypes !== undefined) computer.supportedEncryptionTypes = encryptionTypes;
+  const aces = resourceBasedAces(get(item, 'ResourceBasedAces'), [index, 'ResourceBasedAces'], problems, label);
+  if (aces !== undefined && aces.length > 0) {
+    computer.resourceBasedAces = aces;
+    computer.allowedToActOnBehalfOf = [...new Set(aces.filter((a) => a.type === 'allow').map((a) => a.principal ?? a.sid))];
+  }
   return computer;
+}
+
+/**
+ * The export's ResourceBasedAces (one object per ACE: Sid, Principal — null when the SID resolves to no account —,
+ * Type Allow/Deny, Mask): an array, a single object, or `{"value": [...]}`. Absent (older exports) is undefined.
+ */
+function resourceBasedAces(found: Found | undefined, path: Array<string | number>, problems: Problems, label: string): ResourceBasedAce[] | undefined {
+  if (!found || found.value === null || found.value === undefined) return undefined;
+  let list: unknown = found.value;
+  if (isPlainObject(list) && Array.isArray(get(list, 'value')?.value)) list = get(list, 'value')!.value;
+  const items = Array.isArray(list) ? list : [list];
+  const out: ResourceBasedAce[] = [];
+  items.forEach((item, i) => {
+    const at = [...path, i];
+    if (!isPlainObject(item)) return problems.add(at, `expected an ACE (Sid, Principal, Type, Mask), got ${describeValue(item)}`, label);
+    const sid = get(item, 'Sid')?.value;
+    const principal = get(item, 'Principal')?.value;
+    const type = aceType(get(item, 'Type')?.value);
+    const mask = get(item, 'Mask')?.value;
+    if (typeof sid !== 'string' || !/^S-1-/i.test(sid)) return problems.add([...at, 'Sid'], `expected a SID, got ${describeValue(sid)}`, label);
+    if (type === undefined) return problems.add([...at, 'Type'], `expected Allow or Deny, got ${describeValue(get(item, 'Type')?.value)}`, label);
+    if (typeof mask !== 'number' || !Number.isInteger(mask)) return problems.add([...at, 'Mask'], `expected number, got ${describeValue(mask)}`, label);
+    // [int] of the rights enum is signed: GENERIC_READ (0x80000000) arrives negative.
+    const ace: ResourceBasedAce = { sid, type, mask: mask >>> 0 };
+    if (typeof principal === 'string' && principal.trim() !== '') ace.principal = principal;
+    out.push(ace);
+  });
+  return out;
+}
+
+/** AccessControlType as [string] writes it (Allow, Deny), or as the enum's number (0, 1). */
+function aceType(v: unknown): 'allow' | 'deny' | undefined {
+  if (v === 0 || (typeof v === 'string' && v.trim().toLowerCase() === 'allow')) return 'allow';
+  if (v === 1 || (typeof v === 'string' && v.trim().toLowerCase() === 'deny')) return 'deny';
+  return undefined;
 }
 
 function readUser(item: Record<string, unknown>, index: number, problems: Problems): User | undefined {

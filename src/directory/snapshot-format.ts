@@ -38,6 +38,14 @@ export const sourceInfoSchema = z.object({
   takenAt: z.string(),
 });
 
+/** One ACE of a resource-based delegation descriptor (Computer.resourceBasedAces). */
+const resourceBasedAceSchema = z.object({
+  sid: name,
+  principal: optionalString,
+  type: z.enum(['allow', 'deny']),
+  mask: z.number().int().nonnegative().max(0xffffffff),
+});
+
 export const computerSchema = z.object({
   name,
   samAccountName: name,
@@ -48,6 +56,8 @@ export const computerSchema = z.object({
   servicePrincipalNames: stringList,
   allowedToDelegateTo: stringList,
   allowedToActOnBehalfOf: optionalList,
+  /** Absent in files written before version 1 kept the ACEs: the descriptor rules then stay quiet. */
+  resourceBasedAces: z.array(resourceBasedAceSchema).nullish(),
   operatingSystem: optionalString,
   operatingSystemVersion: optionalString,
   supportedEncryptionTypes: encryptionTypes,
@@ -114,6 +124,11 @@ function canonicalComputer(c: Loose<Computer> & Pick<Computer, 'name' | 'samAcco
   out.servicePrincipalNames = [...(c.servicePrincipalNames ?? [])];
   out.allowedToDelegateTo = [...(c.allowedToDelegateTo ?? [])];
   out.allowedToActOnBehalfOf = [...(c.allowedToActOnBehalfOf ?? [])];
+  if (c.resourceBasedAces != null) {
+    out.resourceBasedAces = c.resourceBasedAces.map((a) =>
+      a.principal != null ? { sid: a.sid, principal: a.principal, type: a.type, mask: a.mask } : { sid: a.sid, type: a.type, mask: a.mask },
+    );
+  }
   if (c.operatingSystem != null) out.operatingSystem = c.operatingSystem;
   if (c.operatingSystemVersion != null) out.operatingSystemVersion = c.operatingSystemVersion;
   if (c.supportedEncryptionTypes != null) out.supportedEncryptionTypes = c.supportedEncryptionTypes;

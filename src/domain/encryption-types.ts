@@ -12,6 +12,7 @@ export const ENCRYPTION_TYPE = {
 } as const;
 
 const AES = ENCRYPTION_TYPE.AES128 | ENCRYPTION_TYPE.AES256;
+const DES = ENCRYPTION_TYPE['DES-CBC-CRC'] | ENCRYPTION_TYPE['DES-CBC-MD5'];
 
 /**
  * An explicit value that allows RC4 but no AES (e.g. 0x4): such an account gets RC4 tickets, and only while
@@ -25,4 +26,13 @@ export function dependsOnRc4(types: number | undefined): boolean {
 export function describeEncryptionTypes(types: number): string {
   const names = (Object.keys(ENCRYPTION_TYPE) as Array<keyof typeof ENCRYPTION_TYPE>).filter((n) => (types & ENCRYPTION_TYPE[n]) !== 0);
   return `0x${types.toString(16)}${names.length > 0 ? ` (${names.join(', ')})` : ''}`;
+}
+
+/**
+ * An explicit value that allows DES but neither RC4 nor AES (0x1, 0x2, 0x3): DES is off by default since Windows 7
+ * and Server 2008 R2 and gone from Windows Server 2025, so the KDC has no encryption type left for tickets to the
+ * account (KDC_ERR_ETYPE_NOSUPP, measured on Samba's KDC). Not set is not this.
+ */
+export function allowsOnlyDes(types: number | undefined): boolean {
+  return types !== undefined && (types & (AES | ENCRYPTION_TYPE['RC4-HMAC'])) === 0 && (types & DES) !== 0;
 }

@@ -29,6 +29,12 @@ export type Fix =
    * (FLEET_MAX_LISTED in src/checker/fleet-summariser.ts). Rendered as a PowerShell loop that reads the current list first.
    */
   | { kind: 'delegate-to-peers'; host: string; services: string[]; peers: PeerQuery; missing: number; peerCount: number }
+  /**
+   * Write DEST's resource-based delegation descriptor anew, allowing exactly `principals` (sAMAccountNames, or
+   * SIDs): Set-ADComputer -PrincipalsAllowedToDelegateToAccount replaces the whole descriptor, so the list holds
+   * the accounts to keep as well. `note` says why this fix and not another (rendered as a comment).
+   */
+  | { kind: 'resource-based'; host: string; principals: string[]; note?: string }
   /** Switch a computer to "Trust … specified services only / Use any authentication protocol". */
   | { kind: 'account-control'; host: string; trustedForDelegation: false; trustedToAuthForDelegation: true }
   /** Register SPNs on their rightful owner (setspn -S refuses duplicates). */
@@ -43,7 +49,7 @@ export type Fix =
   | { kind: 'manual'; text: string };
 
 export interface Finding {
-  /** Stable rule id, KCD001…KCD021. */
+  /** Stable rule id, KCD001…KCD026. */
   rule: string;
   severity: Severity;
   /** The account the finding is about (host name, or the user's sAMAccountName). */

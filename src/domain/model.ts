@@ -23,6 +23,11 @@ export interface Computer {
    * account), as sAMAccountNames (GOGO-3$) when the adapter could resolve them, else SIDs.
    */
   allowedToActOnBehalfOf: string[];
+  /**
+   * The ACEs of msDS-AllowedToActOnBehalfOfOtherIdentity's DACL, in DACL order (absent: not read, as in
+   * snapshot files written before these were kept; the descriptor rules then stay quiet).
+   */
+  resourceBasedAces?: ResourceBasedAce[];
   operatingSystem?: string;
   operatingSystemVersion?: string;
   /**
@@ -32,6 +37,17 @@ export interface Computer {
   supportedEncryptionTypes?: number;
   /** DNs of the groups the account is a direct member of (nesting is resolved through `groups`). */
   memberOf: string[];
+}
+
+/** One ACE of a resource-based delegation descriptor (msDS-AllowedToActOnBehalfOfOtherIdentity). */
+export interface ResourceBasedAce {
+  /** The ACE's SID, e.g. S-1-5-21-…-1104. */
+  sid: string;
+  /** The sAMAccountName (or group name) the SID belongs to; absent when no object of the directory has it. */
+  principal?: string;
+  type: 'allow' | 'deny';
+  /** The access mask: 0xF01FF is what Set-ADComputer -PrincipalsAllowedToDelegateToAccount writes. */
+  mask: number;
 }
 
 export interface User {

@@ -125,6 +125,7 @@ export const TOPICS: readonly Topic[] = [
       'When you start a live migration from your workstation or a management server, you authenticate to the source host, GOGO-3. GOGO-3 then has to reach GOGO-4 as you: a second hop ("double hop"). Kerberos allows that hop only when GOGO-3 is trusted to delegate to that exact service.',
       'The list of services lives on the source host\'s computer account, in the attribute msDS-AllowedToDelegateTo, as SPNs. When GOGO-3 asks the KDC for a ticket to GOGO-4 on your behalf (S4U2Proxy), the KDC checks that the SPN is in this list; if not, it refuses.',
       'In Active Directory Users and Computers: the source host → Delegation tab → "Trust this computer for delegation to the specified services only" → "Use any authentication protocol" → Add the destination\'s services.',
+      'Resource-based delegation is the other way round: the destination\'s msDS-AllowedToActOnBehalfOfOtherIdentity, a security descriptor written with Set-ADComputer GOGO-4 -PrincipalsAllowedToDelegateToAccount GOGO-3$, says who may act for users towards it. It holds SIDs and access masks: a SID of a deleted account allows nobody, a deny entry before the allow refuses, and an entry granting GENERIC_ALL (0x10000000) instead of 0xF01FF has been reported refused by the KDC. In Microsoft Entra Domain Services managed domains (OU=AADDC Computers) it is the only kind that can be configured.',
     ],
     forLiveMigration:
       'The source needs "Microsoft Virtual System Migration Service" of the destination, in both name forms (GOGO-4 and gogo-4.contoso.com); storage moves also need cifs of the destination, and VM files or ISOs on a share need cifs of the file server. Delegation is one-way: set the mirror entries on GOGO-4 to move VMs back. Both hosts must be in the same domain.',
@@ -260,15 +261,16 @@ export const TOPICS: readonly Topic[] = [
     aliases: [
       'rc4', 'rc4 hardening', 'aes', 'encryption type', 'encryption types', 'kerberos encryption types', 'kerberos encryption type',
       'msds-supportedencryptiontypes', 'supportedencryptiontypes', 'kerberosencryptiontype', 'cve-2026-20833', 'kb5073381',
-      'rc4defaultdisablementphase', 'etype', 'enctype',
+      'rc4defaultdisablementphase', 'etype', 'enctype', 'des', 'des only',
     ],
     synonyms: [
       'rc4', 'rc4-hmac', 'rc4 hardening', 'arcfour', 'aes', 'aes128', 'aes256', 'encryption type', 'encryption types',
       'kerberos encryption types', 'msds-supportedencryptiontypes', 'supportedencryptiontypes', 'kerberosencryptiontype',
-      'cve-2026-20833', 'kb5073381', 'rc4defaultdisablementphase', 'kdcsvc',
+      'cve-2026-20833', 'kb5073381', 'rc4defaultdisablementphase', 'kdcsvc', 'des', 'des-cbc-crc', 'des-cbc-md5',
     ],
     explanation: [
       'Kerberos tickets are encrypted with a key of the account they are for. Which encryption types the KDC may use for an account is the attribute msDS-SupportedEncryptionTypes: 0x4 RC4, 0x8 AES128, 0x10 AES256 (0x1 and 0x2 are the long-disabled DES). Not set means "the domain controllers\' default".',
+      'DES is older still: off on domain controllers since Windows Server 2008 R2 and removed in Windows Server 2025. A host set to DES only (0x1, 0x2 or 0x3) gets no ticket at all: the KDC answers "KDC has no support for encryption type" (KDC_ERR_ETYPE_NOSUPP), so migrations to and from it fail now (KCD023).',
       'RC4 is weak, and Microsoft is switching it off (CVE-2026-20833, KB5073381). Domain controllers updated since April 2026 use AES only for accounts without an explicit msDS-SupportedEncryptionTypes; since July 2026 the rollback value RC4DefaultDisablementPhase is no longer read. An account set explicitly to RC4 only (0x4) still gets RC4 tickets, but only for as long as the domain controllers still allow RC4. KDCSVC events 201-209 in the System log of each DC report the RC4 use that remains.',
     ],
     forLiveMigration:

@@ -142,7 +142,16 @@ function renderComputer(c: ComputerChange): string {
   return parts.join(' ');
 }
 
-function renderSingle(fix: Exclude<Fix, { kind: 'computer' | 'delegate-to-peers' }>): string {
+type ResourceBasedFix = Extract<Fix, { kind: 'resource-based' }>;
+
+/** One Set-ADComputer that writes the whole descriptor (comments first: the notes say why this way). */
+function renderResourceBased(fix: ResourceBasedFix): string {
+  const notes = (fix.note ?? '').split('\n').filter((l) => l.trim().length > 0).map((l) => `# ${l}`);
+  const principals = fix.principals.map(psQuote).join(',');
+  return [...notes, `Set-ADComputer -Identity ${psName(fix.host)} -PrincipalsAllowedToDelegateToAccount @(${principals})`].join('\n');
+}
+
+function renderSingle(fix: Exclude<Fix, { kind: 'computer' | 'delegate-to-peers' | 'resource-based' }>): string {
   switch (fix.kind) {
     case 'account-control':
       return (
@@ -175,6 +184,7 @@ function renderSingle(fix: Exclude<Fix, { kind: 'computer' | 'delegate-to-peers'
 /** The PowerShell for one fix on its own (what a single finding shows). */
 export function renderFix(fix: Fix): string {
   if (fix.kind === 'delegate-to-peers') return renderPeerLoop(fix);
+  if (fix.kind === 'resource-based') return renderResourceBased(fix);
   if (fix.kind === 'computer') {
     return renderComputer({
       host: fix.host,
@@ -204,6 +214,8 @@ export function renderFixScript(findings: readonly Finding[], options: FixScript
   const computers = new Map<string, ComputerChange>();
   /** Per host (lower-cased): its peer loops, one per distinct query, services merged. */
   const loops = new Map<string, PeerFix[]>();
+  /** Per host (lower-cased): one descriptor, the principals of every fix for it merged (each write replaces the last). */
+  const descriptors = new Map<string, ResourceBasedFix>();
   const others: string[] = [];
   const seenOthers = new Set<string>();
   const purge: string[] = [];
@@ -236,6 +248,18 @@ export function renderFixScript(findings: readonly Finding[], options: FixScript
       change.enable ||= fix.enable ?? false;
       change.dnsHostName ??= fix.dnsHostName;
       if (fix.addDelegation || fix.removeDelegation) touch(fix.host);
+    } else if (fix.kind === 'resource-based') {
+      const key = fix.host.toLowerCase();
+      const known = descriptors.get(key);
+      if (!known) descriptors.set(key, { ...fix, principals: [...fix.principals] });
+      else {
+        for (const p of fix.principals) if (!known.principals.some((q) => q.toLowerCase() === p.toLowerCase())) known.principals.push(p);
+        const lines = (known.note ?? '').split('\n').filter((l) => l.length > 0);
+        for (const l of (fix.note ?? '').split('\n')) if (l.length > 0 && !lines.includes(l)) lines.push(l);
+        if (lines.length > 0) known.note = lines.join('\n');
+      }
+      // The accounts that delegate hold refused tickets in their SYSTEM cache until it is purged.
+      for (const p of fix.principals) if (p.endsWith('$')) touch(p.slice(0, -1));
     } else {
       const line = renderSingle(fix);
       if (!seenOthers.has(line)) {
@@ -254,7 +278,7 @@ export function renderFixScript(findings: readonly Finding[], options: FixScript
     // The first loop also writes the host's literal changes: one read-modify-write of the attribute per host.
     return hostLoops.map((loop, i) => renderPeerLoop(loop, i === 0 ? change : undefined)).join('\n');
   };
-  const lines = [...[...computers.values()].map(renderHost), ...others];
+  const lines = [...[...computers.values()].map(renderHost), ...[...descriptors.values()].map(renderResourceBased), ...others];
   lines.push(
     '# Then let AD replicate to the DC the hosts use, and purge the SYSTEM ticket cache (or wait up to 15 minutes):',
     ...purge.map((host) => `Invoke-Command -ComputerName ${psName(host)} { klist -li 0x3e7 purge }`),

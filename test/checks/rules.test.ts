@@ -21,8 +21,8 @@ describe('every scenario fixture gets exactly the verdict it describes', () => {
 });
 
 describe('the rule catalogue', () => {
-  test('ids are KCD001…KCD022, unique and in order', () => {
-    expect(CHECKS.map((c) => c.id)).toEqual(Array.from({ length: 22 }, (_, i) => `KCD${String(i + 1).padStart(3, '0')}`));
+  test('ids are KCD001…KCD026, unique and in order', () => {
+    expect(CHECKS.map((c) => c.id)).toEqual(Array.from({ length: 26 }, (_, i) => `KCD${String(i + 1).padStart(3, '0')}`));
   });
 
   test.each(CHECKS.map((c) => [c.id, c] as const))('%s fires in some scenario and stays silent in another', (id, check) => {

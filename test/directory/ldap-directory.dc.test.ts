@@ -8,6 +8,7 @@ import { createServer, connect as netConnect, type Server, type Socket } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LdapDirectory, type LdapDirectoryOptions } from '../../src/directory/ldap-directory';
+import { buildSecurityDescriptor } from '../../src/directory/ldap/normalise';
 import { ConfigError, DirectoryUnavailableError } from '../../src/domain/errors';
 import { labLdapOptions } from '../support/scenario-lab';
 import type { Computer } from '../../src/domain/model';
@@ -162,6 +163,36 @@ describe('snapshot over verified LDAPS', () => {
     const data = await directory().readData();
     const rbcd = data.computers.find((c) => c.name === RBCD)!;
     expect(rbcd.allowedToActOnBehalfOf).toEqual([`${SRC}$`, 'S-1-5-21-1-2-3-4444']);
+  });
+
+  it('keeps each ACE of the descriptor: type, mask, and the account its SID names (groups and SPN-less users too); none when deleted', async () => {
+    const facts = labFacts();
+    const user = uniqueName('rbu').toLowerCase();
+    const odd = uniqueName('RBCDX');
+    await loadEntries(facts, [userEntry({ name: user })]);
+    const userSid = await readSid(facts, `CN=${user},${usersDn}`);
+    const groupSid = await readSid(facts, `CN=${HVG},${usersDn}`);
+    // A SID of the lab's domain that no object holds: what a deleted account leaves in a descriptor.
+    const deleted = `${await readSid(facts, facts.baseDN)}-987654`;
+    const aces = [
+      { sid: userSid, type: 'deny' as const, mask: 0xf01ff },
+      { sid: srcSid, type: 'allow' as const, mask: 0x10000000 },
+      { sid: groupSid, type: 'allow' as const, mask: 0xf01ff },
+      { sid: 'S-1-1-0', type: 'allow' as const, mask: 0x100 },
+      { sid: deleted, type: 'allow' as const, mask: 0xf01ff },
+    ];
+    const entry = computerEntry({ name: odd });
+    entry.attributes['msDS-AllowedToActOnBehalfOfOtherIdentity'] = buildSecurityDescriptor(aces);
+    await loadEntries(facts, [entry]);
+    const computer = (await directory().readData()).computers.find((c) => c.name === odd)!;
+    expect(computer.resourceBasedAces).toEqual([
+      { sid: userSid, principal: user, type: 'deny', mask: 0xf01ff },
+      { sid: srcSid, principal: `${SRC}$`, type: 'allow', mask: 0x10000000 },
+      { sid: groupSid, principal: HVG, type: 'allow', mask: 0xf01ff },
+      { sid: 'S-1-1-0', type: 'allow', mask: 0x100 },
+      { sid: deleted, type: 'allow', mask: 0xf01ff },
+    ]);
+    expect(computer.allowedToActOnBehalfOf).toEqual([`${SRC}$`, HVG, 'S-1-1-0', deleted]);
   });
 
   it('reads non-computer SPN holders, groups with SIDs and nesting, sPNMappings and the domains', async () => {

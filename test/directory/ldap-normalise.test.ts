@@ -5,8 +5,10 @@ import {
   asNumber,
   asString,
   buildAllowSecurityDescriptor,
+  buildSecurityDescriptor,
   getAttribute,
   nextRangeStart,
+  parseSecurityDescriptorAces,
   parseSecurityDescriptorSids,
   readSid,
   sidToBuffer,
@@ -212,5 +214,40 @@ describe('parseSecurityDescriptorSids (msDS-AllowedToActOnBehalfOfOtherIdentity)
     const tooManyAces = Buffer.from(good);
     tooManyAces.writeUInt16LE(5, daclAt + 4);
     expect(() => parseSecurityDescriptorSids(tooManyAces)).toThrow(/beyond the end/);
+  });
+});
+
+describe('parseSecurityDescriptorAces: type and access mask of each ACE, in DACL order', () => {
+  it('keeps what the descriptor rules read: allow or deny, the mask (GENERIC_ALL too), the order', () => {
+    const aces = [
+      { sid: 'S-1-5-21-1-2-3-1001', type: 'deny' as const, mask: 0xf01ff },
+      { sid: 'S-1-5-21-1-2-3-1001', type: 'allow' as const, mask: 0xf01ff },
+      { sid: 'S-1-5-21-1-2-3-1002', type: 'allow' as const, mask: 0x10000000 },
+      { sid: 'S-1-5-21-1-2-3-1003', type: 'allow' as const, mask: 0xf0000000 },
+    ];
+    expect(parseSecurityDescriptorAces(buildSecurityDescriptor(aces))).toEqual(aces);
+    // The SID view still lists each SID once per kind.
+    expect(parseSecurityDescriptorSids(buildSecurityDescriptor(aces))).toEqual({
+      allowed: ['S-1-5-21-1-2-3-1001', 'S-1-5-21-1-2-3-1002', 'S-1-5-21-1-2-3-1003'],
+      denied: ['S-1-5-21-1-2-3-1001'],
+    });
+  });
+
+  it('reads object ACEs and skips audit ACEs (the hand-made descriptor)', () => {
+    expect(parseSecurityDescriptorAces(handMadeSd()).map((a) => [a.type, a.sid, a.mask])).toEqual([
+      ['allow', 'S-1-5-21-10-20-30-1105', 0xf01ff],
+      ['deny', 'S-1-5-21-10-20-30-1106', 0xf01ff],
+      ['allow', 'S-1-5-21-10-20-30-1107', 0x100],
+      ['allow', 'S-1-5-21-10-20-30-1108', 0x100],
+      ['allow', 'S-1-5-21-10-20-30-1105', 0x1],
+    ]);
+  });
+
+  it('refuses an allow ACE too short to hold its mask', () => {
+    const good = buildSecurityDescriptor([{ sid: 'S-1-5-21-1-2-3-1001', type: 'allow', mask: 0xf01ff }]);
+    const daclAt = good.readUInt32LE(16);
+    const short = Buffer.from(good);
+    short.writeUInt16LE(4, daclAt + 8 + 2);
+    expect(() => parseSecurityDescriptorAces(short)).toThrow(/no access mask/);
   });
 });

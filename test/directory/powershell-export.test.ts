@@ -97,6 +97,43 @@ describe('parsePowerShellExport: Get-ADComputer … | ConvertTo-Json -Depth 3', 
     expectError(() => parsePowerShellExport('bad.json', [psComputer('GOGO-3', { 'msDS-SupportedEncryptionTypes': 'RC4' })]), 'bad.json', '[0].msDS-SupportedEncryptionTypes: expected number, got string "RC4" (in "GOGO-3")');
   });
 
+  it('reads the resource-based descriptor the export lists ACE by ACE (ResourceBasedAces), in any of its shapes', () => {
+    const ace = (Sid: string, Principal: string | null, Type: string | number, Mask: number) => ({ Sid, Principal, Type, Mask });
+    const { computers } = parsePowerShellExport('rbcd.json', [
+      psComputer('GOGO-4', {
+        ResourceBasedAces: [
+          ace('S-1-5-21-1-2-3-1105', 'CONTOSO\\GOGO-3$', 'Allow', 983551),
+          ace('S-1-5-21-1-2-3-1999', null, 'Allow', 268435456),
+          ace('S-1-5-21-1-2-3-1106', 'CONTOSO\\GOGO-2$', 1, -2147483648),
+        ],
+      }),
+      // One ACE: ConvertTo-Json may write the object alone, or in a {"value": [...]} wrapper.
+      psComputer('GOGO-5', { ResourceBasedAces: ace('S-1-5-21-1-2-3-1105', 'CONTOSO\\GOGO-3$', 'Deny', 983551) }),
+      psComputer('GOGO-2', { ResourceBasedAces: { value: [ace('S-1-5-21-1-2-3-1105', 'CONTOSO\\GOGO-3$', 0, 983551)], Count: 1 } }),
+      // Exports made before the descriptor was read: no ACEs, nothing allowed.
+      psComputer('GOGO-3', {}),
+    ]);
+    expect(computers.map((c) => [c.name, c.allowedToActOnBehalfOf, c.resourceBasedAces])).toEqual([
+      [
+        'GOGO-4',
+        ['CONTOSO\\GOGO-3$', 'S-1-5-21-1-2-3-1999'],
+        [
+          { sid: 'S-1-5-21-1-2-3-1105', principal: 'CONTOSO\\GOGO-3$', type: 'allow', mask: 0xf01ff },
+          { sid: 'S-1-5-21-1-2-3-1999', type: 'allow', mask: 0x10000000 },
+          { sid: 'S-1-5-21-1-2-3-1106', principal: 'CONTOSO\\GOGO-2$', type: 'deny', mask: 0x80000000 },
+        ],
+      ],
+      ['GOGO-5', [], [{ sid: 'S-1-5-21-1-2-3-1105', principal: 'CONTOSO\\GOGO-3$', type: 'deny', mask: 0xf01ff }]],
+      ['GOGO-2', ['CONTOSO\\GOGO-3$'], [{ sid: 'S-1-5-21-1-2-3-1105', principal: 'CONTOSO\\GOGO-3$', type: 'allow', mask: 0xf01ff }]],
+      ['GOGO-3', [], undefined],
+    ]);
+    expectError(
+      () => parsePowerShellExport('bad.json', [psComputer('GOGO-4', { ResourceBasedAces: [ace('S-1-5-21-1-2-3-1105', null, 'Grant', 1)] })]),
+      'bad.json',
+      '[0].ResourceBasedAces[0].Type: expected Allow or Deny, got string "Grant" (in "GOGO-4")',
+    );
+  });
+
   it('accepts a single object (one computer matched), PowerShell 7 layout', () => {
     const { computers } = parsePowerShellExportText('powershell-export-single.json', fixture('powershell-export-single.json'));
     expect(computers).toHaveLength(1);

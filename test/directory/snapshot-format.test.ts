@@ -192,6 +192,35 @@ describe('serializeSnapshot / parseSnapshotFile', () => {
   });
 });
 
+describe('resource-based descriptors in snapshot files', () => {
+  const aces = [
+    { sid: 'S-1-5-21-1-2-3-1105', principal: 'GOGO-3$', type: 'allow' as const, mask: 0x10000000 },
+    { sid: 'S-1-5-21-1-2-3-1999', type: 'deny' as const, mask: 0xf01ff },
+  ];
+
+  it('keeps each ACE (SID, principal when it resolved, type, mask) and reads it back', () => {
+    const data = sampleData();
+    data.computers[0] = { ...data.computers[0]!, allowedToActOnBehalfOf: ['GOGO-3$'], resourceBasedAces: aces };
+    const text = serializeSnapshot(data);
+    expect(text).toContain('"mask": 268435456');
+    expect(parseSnapshotFile('x.json', text).computers[0]!.resourceBasedAces).toEqual(aces);
+  });
+
+  it('reads files written before the ACEs were kept: the names only, no ACEs', () => {
+    const data = sampleData();
+    data.computers[0] = { ...data.computers[0]!, allowedToActOnBehalfOf: ['GOGO-3$'] };
+    const parsed = parseSnapshotFile('old.json', serializeSnapshot(data)).computers[0]!;
+    expect(parsed.allowedToActOnBehalfOf).toEqual(['GOGO-3$']);
+    expect(parsed.resourceBasedAces).toBeUndefined();
+  });
+
+  it('names a bad ACE by its path', () => {
+    const file = JSON.parse(serializeSnapshot(sampleData())) as { computers: Array<Record<string, unknown>> };
+    file.computers[0]!.resourceBasedAces = [{ sid: 'S-1-5-21-1-2-3-4', type: 'grant', mask: 1 }];
+    expect(() => parseSnapshotFile('x.json', JSON.stringify(file))).toThrow(/computers\[0\]\.resourceBasedAces\[0\]\.type/);
+  });
+});
+
 describe('parseSnapshotFile errors', () => {
   it('reports an empty file', () => {
     expectSnapshotError(() => parseSnapshotFile('empty.json', ''), 'empty.json', 'empty file');

@@ -116,4 +116,23 @@ describe('PowerShell fixes', () => {
     expect(script).toContain("-Add @{'msDS-AllowedToDelegateTo'=@(\n  'cifs/H2',\n  '-cifs/H3')}");
     expect(script).toContain("-Remove @{'msDS-AllowedToDelegateTo'=@(\n  '+cifs/H2',\n  'cifs/H3')}");
   });
+
+  test('resource-based fixes: one descriptor write per host with every principal once, notes as comments, values quoted', () => {
+    const script = renderFixScript([
+      finding({ kind: 'resource-based', host: 'DST', principals: ['SRC$'], note: 'first reason' }),
+      finding({ kind: 'resource-based', host: 'dst', principals: ['src$', "O'NE$"] }, 'KCD025'),
+      finding({ kind: 'resource-based', host: 'DST', principals: ['S-1-1-0'], note: 'first reason\nsecond line' }, 'KCD024'),
+    ]);
+    const lines = script.split('\n');
+    expect(lines.filter((l) => l.includes('-PrincipalsAllowedToDelegateToAccount'))).toEqual([
+      "Set-ADComputer -Identity DST -PrincipalsAllowedToDelegateToAccount @('SRC$','O''NE$','S-1-1-0')",
+    ]);
+    expect(lines.slice(0, 3)).toEqual(['# first reason', '# second line', expect.stringMatching(/^Set-ADComputer/)]);
+    // The accounts that delegate drop their cached tickets; a SID names no host to purge.
+    expect(lines.filter((l) => l.startsWith('Invoke-Command'))).toEqual([
+      'Invoke-Command -ComputerName SRC { klist -li 0x3e7 purge }',
+      "Invoke-Command -ComputerName 'O''NE' { klist -li 0x3e7 purge }",
+    ]);
+    expect(renderFix({ kind: 'resource-based', host: 'x; y', principals: ['A$'] })).toBe("Set-ADComputer -Identity 'x; y' -PrincipalsAllowedToDelegateToAccount @('A$')");
+  });
 });

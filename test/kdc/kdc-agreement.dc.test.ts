@@ -23,6 +23,19 @@
  * every test, so its `kdc supported enctypes` stays at the default), and the 2026 default for accounts without
  * the attribute (Samba 4.17 issues RC4 to them, as Windows did before the April 2026 updates).
  *
+ * DES only (KCD023, issue 17): msDS-SupportedEncryptionTypes 0x1 or 0x3 on the source or the destination. kcd
+ * calls it an error, and Samba refuses, as Windows DCs do since DES was switched off: "KDC has no support for
+ * encryption type" (KDC_ERR_ETYPE_NOSUPP), for the destination's ticket and for the source's own S4U2Self
+ * ticket. On the initiating user the attribute does not matter: it governs tickets issued *to* an account, and
+ * Samba grants the delegated tickets for a DES-only user (measured), so kcd has no finding there.
+ *
+ * Resource-based delegation (KCD014, and the descriptor rules KCD024 GENERIC_ALL, KCD025 dangling SIDs, KCD026
+ * deny): Samba 4.17's KDC refused S4U2Proxy for every descriptor in the lab, the correct one (0xF01FF for the
+ * source, what -PrincipalsAllowedToDelegateToAccount writes) included, and with Everyone allowed, with or without
+ * protocol transition (measured: "constrained delegation failed", KDC_ERR_BADOPTION). It cannot tell a good
+ * descriptor from a bad one, so these rules rest on the LDAP scenario tests (test/checks/scenarios.dc.test.ts
+ * reads each descriptor back from the DC); the test below records the refusal.
+ *
  * krbtgt marked sensitive (KCD020): Samba 4.17's KDC ignores the flag (measured below, in a test of its own
  * because the flag is domain-wide): it still grants S4U2Proxy, where Windows refuses (0x8009030E). kcd's
  * verdict for it rests on the LDAP scenario test (test/checks/scenarios.dc.test.ts).
@@ -65,6 +78,8 @@ type EncryptionHolder = 'SRC' | 'DST' | 'user';
 
 /** RC4 only, DES and RC4 (both KCD018/KCD019), AES only, RC4 and AES (neither). */
 const ENCRYPTION_VALUES = [0x4, 0x7, 0x18, 0x1c] as const;
+/** DES-CBC-CRC only, and both DES types (KCD023 on a host; nothing on the user). */
+const DES_VALUES = [0x1, 0x3] as const;
 
 interface Dimensions {
   cifsShort: boolean;
@@ -124,6 +139,12 @@ function generate(): Dimensions[] {
       }
     }
   }
+  // DES only: no ticket to the host can be issued; the user's own setting does not take part.
+  for (const on of ['SRC', 'DST', 'user'] as const) {
+    for (const types of DES_VALUES) {
+      out.push({ cifsShort: true, cifsFqdn: true, protocolTransition: true, user: USER_VARIANTS[0]!, upperCase: false, encryption: { on, types } });
+    }
+  }
   // RC4 only without protocol transition: refused for the missing flag, not for RC4.
   for (const on of ['SRC', 'DST', 'user'] as const) {
     out.push({ cifsShort: true, cifsFqdn: true, protocolTransition: false, user: USER_VARIANTS[0]!, upperCase: false, encryption: { on, types: 0x4 } });
@@ -136,17 +157,18 @@ function generate(): Dimensions[] {
  * KDC_ERR_CLIENT_REVOKED), or the delegated ticket refused (S4U2Proxy: KDC_ERR_BADOPTION, whether the entry
  * is missing, the evidence ticket is not forwardable because of "Kerberos only", or the user is sensitive).
  */
-type RefusalClass = 'source-revoked' | 'delegation-refused' | 'other';
+type RefusalClass = 'source-revoked' | 'delegation-refused' | 'no-encryption-type' | 'other';
 
 function refusalClassOf(stage: 'kinit' | 'kvno', stderr: string): RefusalClass {
   if (stage === 'kinit' && /credentials have been revoked|CLIENT_REVOKED/i.test(stderr)) return 'source-revoked';
   if (stage === 'kvno' && /can't fulfill requested option|BADOPTION/i.test(stderr)) return 'delegation-refused';
+  if (stage === 'kvno' && /no support for encryption type|ETYPE_NOSUPP/i.test(stderr)) return 'no-encryption-type';
   return 'other';
 }
 
-/** The refusal class the checker's findings predict (KCD009: the source is disabled). */
+/** The refusal class the checker's findings predict (KCD009: the source is disabled; KCD023: a host allows only DES). */
 function predictedRefusal(rules: readonly string[]): RefusalClass {
-  return rules.includes('KCD009') ? 'source-revoked' : 'delegation-refused';
+  return rules.includes('KCD009') ? 'source-revoked' : rules.includes('KCD023') ? 'no-encryption-type' : 'delegation-refused';
 }
 
 interface KdcOutcome {
@@ -238,7 +260,8 @@ describe('verdicts confirmed by the real KDC', () => {
     console.log(
       `KDC agreement: ${agree.length}/${outcomes.length} scenarios (KDC granted ${granted}, refused ${refused.length}, ` +
         `${classified.length} refusals with a reason class: ${classified.filter((o) => o.kdc.refusal === 'source-revoked').length} source revoked, ` +
-        `${classified.filter((o) => o.kdc.refusal === 'delegation-refused').length} delegation refused)`,
+        `${classified.filter((o) => o.kdc.refusal === 'delegation-refused').length} delegation refused, ` +
+        `${classified.filter((o) => o.kdc.refusal === 'no-encryption-type').length} no encryption type)`,
     );
     const disagreements = outcomes
       .filter((o) => o.kcd.ready !== o.kdc.granted)
@@ -264,6 +287,11 @@ describe('verdicts confirmed by the real KDC', () => {
     }
     const warned = outcomes.filter((o) => o.kcd.rules.includes('KCD018') || o.kcd.rules.includes('KCD019'));
     expect(warned.filter((o) => o.kdc.granted).length).toBeGreaterThan(0);
+    // DES only on a host: kcd's KCD023, and the KDC has no encryption type for it; on the user: neither.
+    const des = outcomes.filter((o) => (DES_VALUES as readonly number[]).includes(o.d.encryption?.types ?? -1));
+    expect(des.map((o) => [o.d.encryption!.on, o.kcd.rules.includes('KCD023'), o.kdc.refusal ?? 'granted'])).toEqual(
+      des.map((o) => (o.d.encryption!.on === 'user' ? ['user', false, 'granted'] : [o.d.encryption!.on, true, 'no-encryption-type'])),
+    );
   });
 });
 
@@ -271,9 +299,31 @@ describe('what Samba\'s KDC could not judge', () => {
   const tag = Date.now().toString(36).slice(-3).toUpperCase();
   const d: Dimensions = { cifsShort: true, cifsFqdn: true, protocolTransition: true, user: USER_VARIANTS[0]!, upperCase: false };
   const names = new ScenarioNames(`K${tag}KT-`);
+  // Resource-based delegation only: DST's descriptor allows SRC with full control (0xF01FF); SRC lists nothing.
+  const rbcd: Scenario = {
+    id: 'kdc-rbcd',
+    description: 'resource-based delegation only, a correct descriptor',
+    hosts: [
+      { name: 'SRC', hyperV: true, os: '2019', delegation: 'protocol-transition' },
+      { name: 'DST', hyperV: true, os: '2019', rbcdFrom: ['SRC'], delegateTo: [`${M}/{SRC}`, `${M}/{src}`, 'cifs/{SRC}', 'cifs/{src}'] },
+    ],
+    users: [{ name: 'u' }],
+    question: { source: 'SRC', destination: 'DST', storage: true, as: 'u' },
+    expect: ['KCD014'],
+    ready: true,
+  };
+  const rbcdNames = new ScenarioNames(`K${tag}RB-`);
 
   beforeAll(async () => {
-    await loadScenarios(labFacts(), [{ scenario: scenarioFor(d, 0), names }], { password: PASSWORD });
+    await loadScenarios(labFacts(), [{ scenario: scenarioFor(d, 0), names }, { scenario: rbcd, names: rbcdNames }], { password: PASSWORD });
+  });
+
+  test('resource-based delegation: kcd says ready (KCD014), Samba 4.17 refuses S4U2Proxy even for a correct descriptor', async () => {
+    const facts = labFacts();
+    const [kcd, kdc] = await Promise.all([kcdVerdict(facts, rbcdNames), kdcGrants(facts, rbcdNames)]);
+    expect(kcd).toEqual({ ready: true, rules: ['KCD014'] });
+    // Should a later Samba grant here, generate descriptor scenarios (GENERIC_ALL, deny, dangling SIDs) above.
+    expect(kdc).toMatchObject({ granted: false, refusal: 'delegation-refused' });
   });
 
   test('krbtgt marked sensitive: kcd says KCD020 (Windows refuses), Samba 4.17 still grants S4U2Proxy', async () => {

@@ -28,12 +28,36 @@ export interface HostSpec {
   /** No HOST/ SPNs (so nothing covers cifs). */
   noHostSpn?: boolean;
   delegateTo?: string[];
-  /** Hosts allowed by resource-based delegation to act on behalf of users towards this host. */
+  /** Hosts allowed by resource-based delegation to act on behalf of users towards this host (full control each). */
   rbcdFrom?: string[];
+  /**
+   * The descriptor's ACEs in order, when it is more than rbcdFrom says: `from` a logical host, or "#deleted" for a
+   * SID no account holds; `type` allow (default) or deny; `mask` default 0xF01FF.
+   */
+  rbcd?: RbcdAceSpec[];
+  /** The container: "AADDC Computers" puts the host where Entra Domain Services keeps member computers. */
+  container?: 'AADDC Computers';
   /** Domain other than the lab's (unit tests only). */
   domain?: string;
   /** msDS-SupportedEncryptionTypes (absent: not set). */
   encryptionTypes?: number;
+}
+
+export interface RbcdAceSpec {
+  from: string;
+  type?: 'allow' | 'deny';
+  mask?: number;
+}
+
+/** The logical name of a descriptor entry whose account was deleted. */
+export const DELETED_ACCOUNT = '#deleted';
+/** Full control, what -PrincipalsAllowedToDelegateToAccount writes. */
+export const RBCD_FULL = 0xf01ff;
+
+/** A host's descriptor ACEs: `rbcd` as given, else one full-control allow per rbcdFrom host. */
+export function rbcdAcesOf(h: HostSpec): Array<Required<RbcdAceSpec>> {
+  const list: RbcdAceSpec[] = h.rbcd ?? (h.rbcdFrom ?? []).map((from) => ({ from }));
+  return list.map((a) => ({ from: a.from, type: a.type ?? 'allow', mask: a.mask ?? RBCD_FULL }));
 }
 
 export interface UserSpec {
@@ -192,18 +216,29 @@ export function krbtgtAccount(sensitive: boolean): SpnAccount {
 export function scenarioData(s: Scenario, names = new ScenarioNames('')): DirectoryData {
   const groupDn = (g: string) =>
     g === 'Protected Users' ? `CN=Protected Users,CN=Users,${LAB_BASE_DN}` : `CN=${names.group(g)},CN=Users,${LAB_BASE_DN}`;
+  // Hosts' SIDs for the descriptors (the DC assigns its own; the rules compare names, never these numbers).
+  const sidOf = (logical: string) =>
+    logical === DELETED_ACCOUNT ? 'S-1-5-21-1-2-3-99999' : `S-1-5-21-1-2-3-${1100 + s.hosts.findIndex((x) => x.name === logical)}`;
   const computers: Computer[] = s.hosts.map((h) => {
     const domain = h.domain ?? LAB_DOMAIN;
+    const aces = rbcdAcesOf(h).map((a) => ({
+      sid: sidOf(a.from),
+      ...(a.from === DELETED_ACCOUNT ? {} : { principal: `${names.host(a.from)}$` }),
+      type: a.type,
+      mask: a.mask,
+    }));
+    const allowed = [...new Set(aces.filter((a) => a.type === 'allow').map((a) => a.principal ?? a.sid))];
     return {
       name: names.host(h.name),
       samAccountName: `${names.host(h.name)}$`,
       dnsHostName: h.noDnsHostName ? undefined : names.fqdn(h.name, domain),
       domain,
-      distinguishedName: `CN=${names.host(h.name)},CN=Computers,${dnOfDomain(domain)}`,
+      distinguishedName: `CN=${names.host(h.name)},${h.container ? `OU=${h.container},` : 'CN=Computers,'}${dnOfDomain(domain)}`,
       userAccountControl: uacOf(h),
       servicePrincipalNames: spnsOf(h, names),
       allowedToDelegateTo: (h.delegateTo ?? []).map((t) => names.expand(t, s.hosts)),
-      allowedToActOnBehalfOf: (h.rbcdFrom ?? []).map((n) => `${names.host(n)}$`),
+      allowedToActOnBehalfOf: allowed,
+      ...(aces.length > 0 ? { resourceBasedAces: aces } : {}),
       ...osOf(h),
       ...(h.encryptionTypes !== undefined ? { supportedEncryptionTypes: h.encryptionTypes } : {}),
       memberOf: [],

@@ -109,6 +109,8 @@ export function readSid(buf: Buffer, offset: number): { sid: string; length: num
 
 /** ACE types whose SID is granted access (MS-DTYP 2.4.4.1): allowed, allowed-object, allowed-callback(-object). */
 const ALLOWED_ACE_TYPES = new Set([0x00, 0x05, 0x09, 0x0b]);
+/** ACE types whose SID is denied access: denied, denied-object, denied-callback(-object). */
+const DENIED_ACE_TYPES = new Set([0x01, 0x06, 0x0a, 0x0c]);
 /** ACE types that carry object-type GUIDs between the mask and the SID. */
 const OBJECT_ACE_TYPES = new Set([0x05, 0x06, 0x07, 0x08, 0x0b, 0x0c, 0x0f, 0x10]);
 const SE_DACL_PRESENT = 0x0004;
@@ -120,12 +122,29 @@ export interface DaclSids {
   denied: string[];
 }
 
+/** One allow or deny ACE of a DACL, as parseSecurityDescriptorAces reads it. */
+export interface DaclAce {
+  sid: string;
+  type: 'allow' | 'deny';
+  mask: number;
+}
+
 /**
  * Parses a self-relative security descriptor (MS-DTYP 2.4.6), as stored in msDS-AllowedToActOnBehalfOfOtherIdentity,
  * and returns the SIDs its DACL allows and denies. Throws on a malformed descriptor.
  */
 export function parseSecurityDescriptorSids(sd: Buffer): DaclSids {
   const result: DaclSids = { allowed: [], denied: [] };
+  for (const ace of parseSecurityDescriptorAces(sd)) {
+    const list = ace.type === 'allow' ? result.allowed : result.denied;
+    if (!list.includes(ace.sid)) list.push(ace.sid);
+  }
+  return result;
+}
+
+/** The allow and deny ACEs of a self-relative security descriptor's DACL, in order (audit and other ACEs skipped). */
+export function parseSecurityDescriptorAces(sd: Buffer): DaclAce[] {
+  const result: DaclAce[] = [];
   if (sd.length < 20) throw new Error(`security descriptor too short (${sd.length} bytes)`);
   if (sd[0] !== 1) throw new Error(`unsupported security descriptor revision ${sd[0]}`);
   const control = sd.readUInt16LE(2);
@@ -149,12 +168,12 @@ export function parseSecurityDescriptorSids(sd: Buffer): DaclSids {
       sidAt = at + 12 + (flags & 0x1 ? 16 : 0) + (flags & 0x2 ? 16 : 0);
     }
     const isAllowed = ALLOWED_ACE_TYPES.has(type);
-    const isDenied = type === 0x01 || type === 0x06 || type === 0x0a || type === 0x0c;
+    const isDenied = DENIED_ACE_TYPES.has(type);
     if (isAllowed || isDenied) {
+      if (aceSize < 8) throw new Error(`ACE ${i} has no access mask`);
       const sid = readSid(sd.subarray(0, at + aceSize), sidAt);
       if (!sid) throw new Error(`ACE ${i} holds no valid SID`);
-      const list = isAllowed ? result.allowed : result.denied;
-      if (!list.includes(sid.sid)) list.push(sid.sid);
+      result.push({ sid: sid.sid, type: isAllowed ? 'allow' : 'deny', mask: sd.readUInt32LE(at + 4) });
     }
     at += aceSize;
   }
@@ -183,27 +202,44 @@ export function sidToBuffer(sid: string): Buffer {
   return buf;
 }
 
+/** One ACE of a security descriptor to write (buildSecurityDescriptor): allow or deny `mask` to `sid`. */
+export interface AceSpec {
+  sid: string;
+  type: 'allow' | 'deny';
+  mask: number;
+}
+
+/** The full-control mask Windows writes for resource-based delegation (CCDCLCSWRPWPDTLOCRSDRCWDWO). */
+export const RBCD_FULL_CONTROL_MASK = 0x000f01ff;
+
 /**
  * A minimal self-relative security descriptor granting each SID full control, the shape Windows writes for
  * resource-based delegation (O:BAD:(A;;CCDCLCSWRPWPDTLOCRSDRCWDWO;;;SID)…). Used by the lab and the tests.
  */
 export function buildAllowSecurityDescriptor(sids: readonly string[], ownerSid = 'S-1-5-32-544'): Buffer {
-  const MASK = 0x000f01ff; // CCDCLCSWRPWPDTLOCRSDRCWDWO
-  const aces = sids.map((sid) => {
+  return buildSecurityDescriptor(
+    sids.map((sid) => ({ sid, type: 'allow', mask: RBCD_FULL_CONTROL_MASK })),
+    ownerSid,
+  );
+}
+
+/** A self-relative security descriptor with these ACEs in this order (the lab writes odd descriptors with it). */
+export function buildSecurityDescriptor(aces: readonly AceSpec[], ownerSid = 'S-1-5-32-544'): Buffer {
+  const bodies = aces.map(({ sid, type, mask }) => {
     const sidBuf = sidToBuffer(sid);
     const ace = Buffer.alloc(8 + sidBuf.length);
-    ace[0] = 0x00; // ACCESS_ALLOWED_ACE_TYPE
+    ace[0] = type === 'allow' ? 0x00 : 0x01; // ACCESS_ALLOWED_ACE_TYPE / ACCESS_DENIED_ACE_TYPE
     ace[1] = 0x00;
     ace.writeUInt16LE(ace.length, 2);
-    ace.writeUInt32LE(MASK, 4);
+    ace.writeUInt32LE(mask >>> 0, 4);
     sidBuf.copy(ace, 8);
     return ace;
   });
-  const aclBody = Buffer.concat(aces);
+  const aclBody = Buffer.concat(bodies);
   const acl = Buffer.alloc(8);
   acl[0] = 4; // ACL_REVISION_DS, as AD stores it
   acl.writeUInt16LE(8 + aclBody.length, 2);
-  acl.writeUInt16LE(aces.length, 4);
+  acl.writeUInt16LE(bodies.length, 4);
   const owner = sidToBuffer(ownerSid);
   const header = Buffer.alloc(20);
   header[0] = 1;

@@ -65,7 +65,7 @@ describe('explain cards', () => {
     expect(RULE_TOPICS.KCD006).toBe('protocol-transition');
     expect(rulesAbout('protected-users')).toEqual(['KCD010', 'KCD011', 'KCD020']);
     expect(rulesAbout('spn')).toEqual(['KCD007', 'KCD012', 'KCD017']);
-    expect(rulesAbout('rc4')).toEqual(['KCD018', 'KCD019']);
+    expect(rulesAbout('rc4')).toEqual(['KCD018', 'KCD019', 'KCD023']);
     expect(findExplainTopic('RC4')?.id).toBe('rc4');
     expect(rulesAbout('credential-guard')).toEqual(['KCD021']);
     expect(findExplainTopic('credential guard')?.id).toBe('credential-guard');

@@ -134,6 +134,26 @@ describe('pair card', () => {
     expect(n).toBe(112);
   });
 
+  test('a managed domain: the resource-based fix with its reason on the card, no account-based fix', () => {
+    const s = loadScenarios().find((x) => x.id === 'managed-domain-no-delegation')!;
+    const c = pairCard(scenarioPair(s), { directoryLabel: `scenario ${s.id}`, takenAt: '2026-01-01T00:00:00.000Z' });
+    expectValidCard(c);
+    const code = codeText(c);
+    expect(code).toContain("Set-ADComputer -Identity DST -PrincipalsAllowedToDelegateToAccount @('SRC$')");
+    expect(code).toContain('account-based constrained delegation cannot be configured in a managed domain');
+    expect(code).not.toMatch(/msDS-AllowedToDelegateTo'=|Set-ADAccountControl/);
+  });
+
+  test('descriptor findings on the card: GENERIC_ALL (KCD024) and a dangling entry (KCD025) with the rewritten descriptor', () => {
+    for (const [id, rule] of [['resource-based-generic-all', 'KCD024'], ['resource-based-deleted-source', 'KCD025']] as const) {
+      const s = loadScenarios().find((x) => x.id === id)!;
+      const c = pairCard(scenarioPair(s), { directoryLabel: `scenario ${s.id}`, takenAt: '2026-01-01T00:00:00.000Z' });
+      expectValidCard(c);
+      expect(visibleText(c)).toContain(rule);
+      expect(codeText(c)).toContain("Set-ADComputer -Identity DST -PrincipalsAllowedToDelegateToAccount @('SRC$')");
+    }
+  });
+
   test.each(loadScenarios().map((s) => [s.id, s] as const))('scenario %s: valid card naming the expected rules', (_id, s) => {
     const r = scenarioPair(s);
     const c = pairCard(r, { directoryLabel: `scenario ${s.id}`, takenAt: '2026-01-01T00:00:00.000Z' });
