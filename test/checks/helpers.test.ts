@@ -1,5 +1,6 @@
-/** The rules' shared helpers on their own: OS generations, resource-based delegation names, name forms. */
-import { fqdnOrGuess, nameForms, resourceBasedAllows, runs2016OrLater, runs2025OrLater } from '../../src/checks/helpers';
+/** The rules' shared helpers on their own (and domain/resource-based's name matching): OS generations, resource-based delegation names, name forms. */
+import { fqdnOrGuess, nameForms, runs2016OrLater, runs2025OrLater } from '../../src/checks/helpers';
+import { resourceBasedAllows } from '../../src/domain/resource-based';
 import type { Computer } from '../../src/domain/model';
 
 const computer = (parts: Partial<Computer>): Computer => ({
