@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
-import { CONFIG_VARIABLES, REDACTED, readConfig, redactConfig, renderEnvExample, type Config, type ReadFile } from '../src/config';
+import { CONFIG_VARIABLES, REDACTED, readConfig, readSummaryConfig, redactConfig, renderEnvExample, type Config, type ReadFile } from '../src/config';
 import { ConfigError } from '../src/domain/errors';
 
 const ROOT = join(__dirname, '..');
@@ -455,5 +455,47 @@ describe('production rules (issue 14: the internet-facing bot)', () => {
     expect(problemsFor({ ...prodLdap, KCD_ALLOWED_TENANTS: TENANT, KCD_LDAP_TLS_INSECURE: 'true' })).toEqual([expect.stringMatching(/^KCD_LDAP_TLS_INSECURE: true, but MicrosoftAppId is set/)]);
     expect(problemsFor({ ...LDAP_ENV, KCD_LOCAL_MODE: 'true', KCD_LDAP_TLS_INSECURE: 'true' })).toEqual([]);
     expect(readConfig({ ...prodLdap, KCD_LDAP_TLS_INSECURE: 'yes' }, noFile).directory).toMatchObject({ tlsInsecure: true });
+  });
+});
+
+describe('secrets as files (MicrosoftAppPassword_FILE, AZURE_STORAGE_CONNECTION_STRING_FILE)', () => {
+  const files: Record<string, string> = {
+    '/run/secrets/app': `\uFEFF${APP_SECRET}\r\n`,
+    '/run/secrets/empty': '\n',
+    '/run/secrets/storage': 'DefaultEndpointsProtocol=https;AccountName=kcd;AccountKey=c2VjcmV0LWtleQ==\n',
+  };
+  const fromFiles: ReadFile = (path) => {
+    const content = files[path];
+    if (content === undefined) throw Object.assign(new Error(`ENOENT: no such file or directory, open '${path}'`), { code: 'ENOENT' });
+    return content;
+  };
+  const app = { MicrosoftAppId: APP_ID, MicrosoftAppTenantId: TENANT };
+
+  test('the app secret is read from its file (BOM and newline dropped) and used as if given', () => {
+    expect(readConfig({ ...app, MicrosoftAppPassword_FILE: '/run/secrets/app' }, fromFiles).bot.appPassword).toBe(APP_SECRET);
+  });
+
+  test('both, an empty file, a missing file: each named, the secret never quoted', () => {
+    expect(problemsOf({ ...app, MicrosoftAppPassword: APP_SECRET, MicrosoftAppPassword_FILE: '/run/secrets/app' }, fromFiles).problems).toEqual([
+      'MicrosoftAppPassword and MicrosoftAppPassword_FILE are both set: set only one of them',
+    ]);
+    expect(problemsOf({ ...app, MicrosoftAppPassword_FILE: '/run/secrets/empty' }, fromFiles).problems).toEqual(['MicrosoftAppPassword_FILE: "/run/secrets/empty" is empty']);
+    const missing = problemsOf({ ...app, MicrosoftAppPassword_FILE: '/run/secrets/none' }, fromFiles).problems;
+    expect(missing).toEqual([expect.stringMatching(/^MicrosoftAppPassword_FILE: cannot read "\/run\/secrets\/none": /)]);
+    expect(problemsOf({ MicrosoftAppPassword_FILE: '/run/secrets/app' }, fromFiles).problems).toEqual(['MicrosoftAppId: required when MicrosoftAppPassword is set']);
+  });
+
+  test('the storage connection string from its file; neither given is one problem naming both', () => {
+    expect(readSummaryConfig({ KCD_STATE_STORE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING_FILE: '/run/secrets/storage' }, fromFiles).store).toMatchObject({
+      kind: 'azure-blob',
+      connectionString: 'DefaultEndpointsProtocol=https;AccountName=kcd;AccountKey=c2VjcmV0LWtleQ==',
+    });
+    let error: unknown;
+    try {
+      readSummaryConfig({ KCD_STATE_STORE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING_FILE: '/run/secrets/empty' }, fromFiles);
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).problems).toEqual(['AZURE_STORAGE_CONNECTION_STRING_FILE: "/run/secrets/empty" is empty']);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * Reading the environment: `readConfig(env)` and `readSummaryConfig(env)` are pure functions of the
- * environment (the one I/O is reading KCD_LDAP_BIND_PASSWORD_FILE, through an injectable `readFile`).
+ * environment (the one I/O is reading the secrets' _FILE variables, through an injectable `readFile`).
  * Every problem is reported at once in one ConfigError, in CONFIG_VARIABLES order; no message ever
  * contains a password (the known secret values are replaced in every message, whatever produced it).
  */
@@ -54,6 +54,7 @@ function rawValues(env: Record<string, string | undefined>): Raw {
     KCD_BIND_HOST: value(env.KCD_BIND_HOST),
     MicrosoftAppId: value(env.MicrosoftAppId),
     MicrosoftAppPassword: value(env.MicrosoftAppPassword, false),
+    MicrosoftAppPassword_FILE: value(env.MicrosoftAppPassword_FILE),
     MicrosoftAppType: value(env.MicrosoftAppType),
     MicrosoftAppTenantId: value(env.MicrosoftAppTenantId),
     KCD_LOCAL_MODE: value(env.KCD_LOCAL_MODE),
@@ -81,6 +82,32 @@ function fileProblem(error: unknown): string {
 
 const defaultReadFile: ReadFile = (path) => readFileSync(path, 'utf8');
 
+/**
+ * A secret given as `name` or as a file named by `${name}_FILE` (a Docker or Kubernetes secret; a BOM and trailing
+ * newlines are ignored); never both. Read values join `secrets`, so no message can quote them.
+ */
+function secretValue(raw: Raw, name: string, readFile: ReadFile, problems: string[], secrets: string[]): string | undefined {
+  const fileVariable = `${name}_FILE`;
+  const file = raw[fileVariable];
+  if (raw[name] !== undefined && file !== undefined) {
+    problems.push(`${name} and ${fileVariable} are both set: set only one of them`);
+    return undefined;
+  }
+  if (file === undefined) return raw[name];
+  try {
+    const content = readFile(file).replace(/^\uFEFF/, '').replace(/[\r\n]+$/, '');
+    if (content === '') {
+      problems.push(`${fileVariable}: ${quote(file)} is empty`);
+      return undefined;
+    }
+    secrets.push(content);
+    return content;
+  } catch (error) {
+    problems.push(`${fileVariable}: cannot read ${quote(file)}: ${fileProblem(error)}`);
+    return undefined;
+  }
+}
+
 export interface ReadConfigOptions {
   /**
    * 'bot' (npm start) adds the authentication-mode rules: a bot reading a real directory needs MicrosoftAppId
@@ -91,7 +118,7 @@ export interface ReadConfigOptions {
 
 /**
  * Reads and validates the configuration. Throws ConfigError listing every problem (never a password).
- * `readFile` is used only for KCD_LDAP_BIND_PASSWORD_FILE, and only when KCD_LDAP_URL is set.
+ * `readFile` is used only for the secrets' _FILE variables (KCD_LDAP_BIND_PASSWORD_FILE only when KCD_LDAP_URL is set).
  */
 export function readConfig(env: Record<string, string | undefined>, readFile: ReadFile = defaultReadFile, options: ReadConfigOptions = {}): Config {
   const raw = rawValues(env);
@@ -108,24 +135,8 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     if (raw.KCD_LDAP_BIND_DN === undefined) {
       problems.push('KCD_LDAP_BIND_DN: required when KCD_LDAP_URL is set (the account kcd binds as, e.g. svc-kcd@contoso.com)');
     }
-    let bindPassword: string | undefined;
-    const passwordFile = raw.KCD_LDAP_BIND_PASSWORD_FILE;
-    if (raw.KCD_LDAP_BIND_PASSWORD !== undefined && passwordFile !== undefined) {
-      problems.push('KCD_LDAP_BIND_PASSWORD and KCD_LDAP_BIND_PASSWORD_FILE are both set: set only one of them');
-    } else if (raw.KCD_LDAP_BIND_PASSWORD !== undefined) {
-      bindPassword = raw.KCD_LDAP_BIND_PASSWORD;
-    } else if (passwordFile !== undefined) {
-      try {
-        const content = readFile(passwordFile).replace(/^\uFEFF/, '').replace(/[\r\n]+$/, '');
-        if (content === '') problems.push(`KCD_LDAP_BIND_PASSWORD_FILE: ${quote(passwordFile)} is empty`);
-        else {
-          bindPassword = content;
-          secrets.push(content);
-        }
-      } catch (error) {
-        problems.push(`KCD_LDAP_BIND_PASSWORD_FILE: cannot read ${quote(passwordFile)}: ${fileProblem(error)}`);
-      }
-    } else {
+    const bindPassword = secretValue(raw, 'KCD_LDAP_BIND_PASSWORD', readFile, problems, secrets);
+    if (bindPassword === undefined && raw.KCD_LDAP_BIND_PASSWORD === undefined && raw.KCD_LDAP_BIND_PASSWORD_FILE === undefined) {
       problems.push(
         'KCD_LDAP_BIND_PASSWORD or KCD_LDAP_BIND_PASSWORD_FILE: one of them is required when KCD_LDAP_URL is set (the bind password, or a file holding it)',
       );
@@ -149,6 +160,9 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     }
   }
 
+  const appPassword = secretValue(raw, 'MicrosoftAppPassword', readFile, problems, secrets);
+  const appPasswordGiven = raw.MicrosoftAppPassword !== undefined || raw.MicrosoftAppPassword_FILE !== undefined;
+
   // Bot: cross-variable rules (only when the app type itself is valid). The type defaults to SingleTenant,
   // which matters only once an app id is set: local mode (no app id) authenticates nothing.
   const appTypeResult = appTypeSchema.safeParse(raw.MicrosoftAppType);
@@ -163,10 +177,10 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     );
   }
   if (needsTenant && explicitType && raw.MicrosoftAppId === undefined) problems.push(`MicrosoftAppId: required when MicrosoftAppType is ${appType}`);
-  if (appType !== undefined && appType !== 'UserAssignedMSI' && raw.MicrosoftAppId !== undefined && raw.MicrosoftAppPassword === undefined) {
+  if (appType !== undefined && appType !== 'UserAssignedMSI' && raw.MicrosoftAppId !== undefined && !appPasswordGiven) {
     problems.push(`MicrosoftAppPassword: required when MicrosoftAppId is set (MicrosoftAppType ${appType})`);
   }
-  if (raw.MicrosoftAppPassword !== undefined && raw.MicrosoftAppId === undefined && !(needsTenant && explicitType)) {
+  if (appPasswordGiven && raw.MicrosoftAppId === undefined && !(needsTenant && explicitType)) {
     problems.push('MicrosoftAppId: required when MicrosoftAppPassword is set');
   }
 
@@ -191,7 +205,7 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     port: c.PORT,
     bindHost: c.KCD_BIND_HOST ?? (raw.MicrosoftAppId === undefined ? '127.0.0.1' : '0.0.0.0'),
     appId: raw.MicrosoftAppId ?? '',
-    appPassword: raw.MicrosoftAppPassword ?? '',
+    appPassword: appPassword ?? '',
     appType: c.MicrosoftAppType,
     localMode: raw.MicrosoftAppId === undefined,
     allowedTenants: c.KCD_ALLOWED_TENANTS,
@@ -255,6 +269,7 @@ function summaryRawValues(env: Record<string, string | undefined>): Raw {
     KCD_STATE_STORE: value(env.KCD_STATE_STORE),
     KCD_STATE_DIR: value(env.KCD_STATE_DIR),
     AZURE_STORAGE_CONNECTION_STRING: value(env.AZURE_STORAGE_CONNECTION_STRING, false),
+    AZURE_STORAGE_CONNECTION_STRING_FILE: value(env.AZURE_STORAGE_CONNECTION_STRING_FILE),
     KCD_STATE_CONTAINER: value(env.KCD_STATE_CONTAINER),
     KCD_LEADER_LEASE_SECONDS: value(env.KCD_LEADER_LEASE_SECONDS),
     KCD_SUMMARY_DEFAULT_TIME: value(env.KCD_SUMMARY_DEFAULT_TIME),
@@ -268,17 +283,18 @@ function summaryRawValues(env: Record<string, string | undefined>): Raw {
 const CONTAINER_NAME = /^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 
 /** KCD_STATE_STORE and what it needs; undefined when a problem was recorded. */
-function stateStoreConfig(raw: Raw, problems: string[]): StateStoreConfig | undefined {
+function stateStoreConfig(raw: Raw, problems: string[], readFile: ReadFile): StateStoreConfig | undefined {
   const kind = raw.KCD_STATE_STORE ?? 'file';
   if (!(STATE_STORES as readonly string[]).includes(kind)) {
     problems.push(`KCD_STATE_STORE: expected one of ${STATE_STORES.join(', ')}, got ${quote(kind)}`);
     return undefined;
   }
   if (kind === 'file') return { kind: 'file' };
-  const connectionString = raw.AZURE_STORAGE_CONNECTION_STRING;
+  const given = raw.AZURE_STORAGE_CONNECTION_STRING !== undefined || raw.AZURE_STORAGE_CONNECTION_STRING_FILE !== undefined;
   // Never quoted back: it holds an account key or a SAS.
-  if (connectionString === undefined) problems.push('AZURE_STORAGE_CONNECTION_STRING: required when KCD_STATE_STORE=azure-blob');
-  else if (!/(^|;)\s*(UseDevelopmentStorage\s*=\s*true|AccountName\s*=|BlobEndpoint\s*=)/i.test(connectionString))
+  const connectionString = secretValue(raw, 'AZURE_STORAGE_CONNECTION_STRING', readFile, problems, []);
+  if (!given) problems.push('AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_CONNECTION_STRING_FILE: one of them is required when KCD_STATE_STORE=azure-blob');
+  else if (connectionString !== undefined && !/(^|;)\s*(UseDevelopmentStorage\s*=\s*true|AccountName\s*=|BlobEndpoint\s*=)/i.test(connectionString))
     problems.push('AZURE_STORAGE_CONNECTION_STRING: expected a storage connection string (AccountName=…;AccountKey=… or BlobEndpoint=…;SharedAccessSignature=…) or UseDevelopmentStorage=true');
   const container = raw.KCD_STATE_CONTAINER ?? 'kcd-bot';
   if (!CONTAINER_NAME.test(container)) problems.push(`KCD_STATE_CONTAINER: expected 3-63 lower-case letters, digits and single hyphens (an Azure container name), got ${quote(container)}`);
@@ -291,10 +307,10 @@ function stateStoreConfig(raw: Raw, problems: string[]): StateStoreConfig | unde
 }
 
 /** Reads the daily summary settings. Throws ConfigError listing every problem. */
-export function readSummaryConfig(env: Record<string, string | undefined>): SummaryConfig {
+export function readSummaryConfig(env: Record<string, string | undefined>, readFile: ReadFile = defaultReadFile): SummaryConfig {
   const raw = summaryRawValues(env);
   const problems: string[] = [];
-  const store = stateStoreConfig(raw, problems);
+  const store = stateStoreConfig(raw, problems, readFile);
   const time = raw.KCD_SUMMARY_DEFAULT_TIME === undefined ? '08:00' : parseTimeArgument(raw.KCD_SUMMARY_DEFAULT_TIME);
   if (time === undefined) problems.push(`KCD_SUMMARY_DEFAULT_TIME: expected a time of day such as 08:00 (24-hour clock), got ${quote(raw.KCD_SUMMARY_DEFAULT_TIME)}`);
   const timeZone = raw.KCD_SUMMARY_TIME_ZONE === undefined ? 'UTC' : canonicalTimeZone(raw.KCD_SUMMARY_TIME_ZONE);

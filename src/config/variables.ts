@@ -147,6 +147,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     secret: true,
   },
   {
+    name: 'MicrosoftAppPassword_FILE',
+    section: 'bot',
+    description: 'A file holding the client secret instead of MicrosoftAppPassword (a Docker or Kubernetes secret); a trailing newline is ignored.',
+    example: '/run/secrets/kcd-app-password',
+  },
+  {
     name: 'MicrosoftAppType',
     section: 'bot',
     description: `How the bot authenticates once MicrosoftAppId is set: ${APP_TYPES.join(', ')}. SingleTenant (an app registration with a client secret) or UserAssignedMSI (a user-assigned managed identity, no secret) for a new Azure Bot: Microsoft no longer accepts new multi-tenant bot registrations; MultiTenant only for a bot registered that way before. See docs/deploy.md.`,
@@ -228,8 +234,14 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     description:
       'The storage account for KCD_STATE_STORE=azure-blob: its connection string from the Azure portal (Access keys), or UseDevelopmentStorage=true for Azurite on this machine.',
     example: 'DefaultEndpointsProtocol=https;AccountName=kcdbotstate;AccountKey=<key>;EndpointSuffix=core.windows.net',
-    requiredWhen: 'KCD_STATE_STORE=azure-blob',
+    requiredWhen: 'KCD_STATE_STORE=azure-blob (or AZURE_STORAGE_CONNECTION_STRING_FILE)',
     secret: true,
+  },
+  {
+    name: 'AZURE_STORAGE_CONNECTION_STRING_FILE',
+    section: 'summary',
+    description: 'A file holding the connection string instead of AZURE_STORAGE_CONNECTION_STRING (a Docker or Kubernetes secret); a trailing newline is ignored.',
+    example: '/run/secrets/kcd-storage',
   },
   {
     name: 'KCD_STATE_CONTAINER',

@@ -131,7 +131,7 @@ describe('readSummaryConfig', () => {
       }
       throw new Error('expected a ConfigError');
     };
-    expect(problems({ KCD_STATE_STORE: 'azure-blob' })).toEqual([expect.stringMatching(/^AZURE_STORAGE_CONNECTION_STRING: required when KCD_STATE_STORE=azure-blob/)]);
+    expect(problems({ KCD_STATE_STORE: 'azure-blob' })).toEqual([expect.stringMatching(/^AZURE_STORAGE_CONNECTION_STRING or AZURE_STORAGE_CONNECTION_STRING_FILE: one of them is required when KCD_STATE_STORE=azure-blob/)]);
     expect(problems({ KCD_STATE_STORE: 'blob' })).toEqual([expect.stringMatching(/^KCD_STATE_STORE: expected one of file, azure-blob, got "blob"/)]);
     const all = problems({ KCD_STATE_STORE: 'azure-blob', AZURE_STORAGE_CONNECTION_STRING: `nonsense;${key}`, KCD_STATE_CONTAINER: 'Kcd--Bot', KCD_LEADER_LEASE_SECONDS: '90' });
     expect(all).toEqual([
