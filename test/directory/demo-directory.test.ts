@@ -24,7 +24,7 @@ describe('the built-in demo directory', () => {
   test('every rule fires somewhere in it', async () => {
     const snapshot = await directory.snapshot();
     const fired = new Set<string>();
-    const fileServers = [resolveHost(snapshot, 'FHOST1'), resolveHost(snapshot, 'NAS1')];
+    const fileServers = [resolveHost(snapshot, 'FHOST1'), resolveHost(snapshot, 'NAS1'), resolveHost(snapshot, 'AZ-FS1')];
     const users = snapshot.data.users;
     for (const source of snapshot.hyperVHosts) {
       for (const dest of snapshot.hyperVHosts) {
