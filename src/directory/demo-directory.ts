@@ -3,7 +3,7 @@
  * management server MGMT1) in contoso.com, with a realistic mix of correct and broken configuration so
  * every rule fires somewhere. Used when nothing is configured; every output labels it "demo directory".
  */
-import type { Computer, DirectoryData, Group, SpnAccount, User } from '../domain/model';
+import type { Computer, DirectoryData, Group, ResourceBasedAce, SpnAccount, User } from '../domain/model';
 import { createSnapshot, type DirectorySnapshot } from '../domain/snapshot';
 import { MIGRATION_SERVICE } from '../domain/spn';
 import { UAC } from '../domain/uac';
@@ -32,6 +32,8 @@ interface HostSpec {
   migrationSpnForms?: Array<'short' | 'fqdn'>;
   delegateTo?: string[];
   actOnBehalfOf?: string[];
+  /** The resource-based descriptor's ACEs (actOnBehalfOf then lists the accounts they allow). */
+  descriptor?: ResourceBasedAce[];
   extraSpns?: string[];
   memberOf?: string[];
   /** msDS-SupportedEncryptionTypes (absent: not set). */
@@ -68,7 +70,10 @@ function computer(spec: HostSpec): Computer {
     userAccountControl: spec.uac ?? PROTOCOL_TRANSITION,
     servicePrincipalNames: spns,
     allowedToDelegateTo: spec.delegateTo ?? [],
-    allowedToActOnBehalfOf: spec.actOnBehalfOf ?? [],
+    allowedToActOnBehalfOf: spec.descriptor
+      ? [...new Set(spec.descriptor.filter((a) => a.type === 'allow').map((a) => a.principal ?? a.sid))]
+      : (spec.actOnBehalfOf ?? []),
+    ...(spec.descriptor ? { resourceBasedAces: spec.descriptor } : {}),
     ...(spec.os ?? WS2019),
     ...(spec.encryptionTypes !== undefined ? { supportedEncryptionTypes: spec.encryptionTypes } : {}),
     memberOf: spec.memberOf ?? [],
@@ -81,6 +86,9 @@ function entries(targets: string[], classes: string[] = [MIGRATION_SERVICE, 'cif
 }
 
 const CONTOSO = 'DC=contoso,DC=com';
+/** The managed domain (Microsoft Entra Domain Services) and its domain SID. */
+const AADDS = 'aadds.contoso.com';
+const AADDS_SID = 'S-1-5-21-3623811015-3361044348-30300820';
 const PROTECTED_USERS_DN = `CN=Protected Users,CN=Users,${CONTOSO}`;
 const TIER0_DN = `CN=Tier0 Admins,OU=Groups,${CONTOSO}`;
 const HYPERV_GROUP_DN = `CN=Hyper-V Hosts,OU=Groups,${CONTOSO}`;
@@ -156,6 +164,44 @@ function demoComputers(): Computer[] {
     computer({ name: 'MGMT1', ou: 'OU=Servers', uac: MEMBER, os: WS2022 }),
     // A Hyper-V host in the child domain: classic delegation cannot reach it from contoso.com.
     computer({ name: 'EU-HV1', domain: 'eu.contoso.com', hyperV: true, os: WS2022, delegateTo: [] }),
+    ...managedDomainComputers(),
+  ];
+}
+
+/**
+ * A Microsoft Entra Domain Services managed domain (its own domain here, so the contoso.com answers stay as they
+ * were): computers in OU=AADDC Computers, "Kerberos only" (protocol transition cannot be set there), delegation
+ * resource-based only, with the descriptor faults of KCD024-KCD026, and a DES-only file server (KCD023).
+ */
+function managedDomainComputers(): Computer[] {
+  const domain = AADDS;
+  const ou = 'OU=AADDC Computers';
+  const sid = (rid: number) => `${AADDS_SID}-${rid}`;
+  const allow = (principal: string, rid: number, mask = 0xf01ff): ResourceBasedAce => ({ sid: sid(rid), principal, type: 'allow', mask });
+  return [
+    computer({ name: 'AZ-HV1', domain, ou, hyperV: true, uac: MEMBER, os: WS2022 }),
+    // Allows AZ-HV1, and still names AZ-HV0, deleted last year (KCD025).
+    computer({
+      name: 'AZ-HV2',
+      domain,
+      ou,
+      hyperV: true,
+      uac: MEMBER,
+      os: WS2022,
+      descriptor: [allow('AZ-HV1$', 1601), { sid: sid(1599), type: 'allow', mask: 0xf01ff }],
+    }),
+    // Written by a script with SDDL "GA": AZ-HV1 gets GENERIC_ALL (KCD024); AZ-HV2 is denied before it is allowed (KCD026).
+    computer({
+      name: 'AZ-HV3',
+      domain,
+      ou,
+      hyperV: true,
+      uac: MEMBER,
+      os: WS2022,
+      descriptor: [allow('AZ-HV1$', 1601, 0x10000000), { sid: sid(1602), principal: 'AZ-HV2$', type: 'deny', mask: 0xf01ff }, allow('AZ-HV2$', 1602)],
+    }),
+    // A file server restored from an old image, set to DES only (KCD023).
+    computer({ name: 'AZ-FS1', domain, ou, uac: MEMBER, os: WS2016, encryptionTypes: 0x3, extraSpns: [`cifs/az-fs1.${AADDS}`] }),
   ];
 }
 
@@ -209,7 +255,7 @@ function demoSpnAccounts(): SpnAccount[] {
 export function demoData(now: Date = new Date()): DirectoryData {
   return {
     source: { kind: 'demo', label: DEMO_LABEL, takenAt: now.toISOString() },
-    domains: ['contoso.com', 'eu.contoso.com'],
+    domains: ['contoso.com', 'eu.contoso.com', AADDS],
     computers: demoComputers(),
     users: demoUsers(),
     groups: demoGroups(),

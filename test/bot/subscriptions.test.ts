@@ -2,7 +2,7 @@
 import { MemoryStateStore } from '../../src/store/memory-store';
 import { FakeClock } from '../time/fake-clock';
 import { MutableDirectory, names } from '../summary/fleet';
-import { visibleText } from '../render/cards/support';
+import { DEMO_HOSTS_WITH_ERRORS, demoSize, visibleText } from '../render/cards/support';
 import { expectValidCard } from '../support/validate-card';
 import { cards, conversation, messages } from './conversation';
 
@@ -107,7 +107,7 @@ describe('/kcd summary', () => {
   test('without a state store, /kcd summary still answers (no "what changed") and subscribing explains why it cannot', async () => {
     const c = conversation();
     const text = answer(await c.say('/kcd summary'));
-    expect(text).toContain('7 of 8 Hyper-V hosts not ready');
+    expect(text).toContain(`${DEMO_HOSTS_WITH_ERRORS} of ${demoSize().hyperVHosts} Hyper-V hosts not ready`);
     expect(text).toContain('VMHOST2');
     const refused = answer(await c.say('/kcd subscribe 07:00'));
     expect(refused).toContain('Daily summaries are not available here');

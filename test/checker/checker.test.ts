@@ -83,8 +83,14 @@ describe('the checker', () => {
     const report = checkFleet(snapshot, { group: { kind: 'parent-ou' } });
     const sum = report.hosts.reduce((n, h) => n + h.peersTotal, 0);
     expect(report.totals.pairsExpected).toBe(sum);
-    // Groups: 5 in OU=Hyper-V Hosts, 2 in OU=Lab Hosts, EU-HV1 alone → 5·4 + 2·1 + 0.
-    expect(sum).toBe(22);
+    // One group per parent OU (e.g. 5 in OU=Hyper-V Hosts: 5·4 directions), counted from the demo's data.
+    const perOu = new Map<string, number>();
+    for (const h of snapshot.hyperVHosts) {
+      const ou = h.distinguishedName.slice(h.distinguishedName.indexOf(',') + 1);
+      perOu.set(ou, (perOu.get(ou) ?? 0) + 1);
+    }
+    expect(perOu.get('OU=Hyper-V Hosts,DC=contoso,DC=com')).toBe(5);
+    expect(sum).toBe([...perOu.values()].reduce((n, hosts) => n + hosts * (hosts - 1), 0));
     expect(report.hosts.find((h) => h.host.name === 'GOGO-4')!.findings.some((f) => f.rule === 'KCD007')).toBe(true);
     expect(report.totals.hostsWithErrors).toBe(report.hosts.filter((h) => !h.ready).length);
   });

@@ -1,6 +1,7 @@
 /** A long scan's progress line on a terminal: nothing for a quick scan, steps after SHOW_AFTER_MS, a clean end. */
 import { runCli } from '../../src/cli/program';
 import { Progress, SHOW_AFTER_MS } from '../../src/cli/progress';
+import { demoSize } from '../render/cards/support';
 
 describe('Progress', () => {
   test('says nothing before SHOW_AFTER_MS, then draws steps in place and clears the line at the end', () => {
@@ -40,7 +41,7 @@ describe('kcd scan and its progress', () => {
     expect(slow.stderr).toBe('');
     const text = drawn.join('');
     expect(text).toMatch(/read \d+ computers from demo directory/);
-    expect(text).toMatch(/checked \d+ of 8 Hyper-V hosts/);
+    expect(text).toMatch(new RegExp(`checked \\d+ of ${demoSize().hyperVHosts} Hyper-V hosts`));
     expect(text).toContain('writing the report');
     expect(drawn[drawn.length - 1]).toBe('\r\x1b[K');
   });

@@ -2,14 +2,20 @@ import { ENGLISH_WORDS, fromSnapshot, HostVocabulary, looksLikeHostName } from '
 import { createSnapshot } from '../../src/domain/snapshot';
 import { demoData } from '../../src/directory/demo-directory';
 
-const hosts = fromSnapshot(createSnapshot(demoData()));
+const demo = createSnapshot(demoData());
+const hosts = fromSnapshot(demo);
 
 describe('HostVocabulary', () => {
   test('holds every computer of the snapshot, Hyper-V hosts first', () => {
-    expect(hosts.hyperVHosts).toEqual(['EU-HV1', 'GOGO-2', 'GOGO-3', 'GOGO-4', 'GOGO-5', 'HV-OLD', 'VMHOST1', 'VMHOST2']);
-    expect(hosts.hosts).toEqual([...hosts.hyperVHosts, 'DC1', 'FHOST1', 'MGMT1', 'NAS1']);
+    const hyperV = demo.hyperVHosts.map((h) => h.name);
+    const others = demo.data.computers.map((c) => c.name).filter((name) => !hyperV.includes(name));
+    expect(hosts.hyperVHosts).toEqual([...hyperV].sort());
+    expect(hosts.hyperVHosts).toEqual(expect.arrayContaining(['AZ-HV1', 'EU-HV1', 'GOGO-3', 'VMHOST2']));
+    expect(hosts.hosts).toEqual([...hosts.hyperVHosts, ...others.sort()]);
+    expect(hosts.hosts).toEqual(expect.arrayContaining(['AZ-FS1', 'DC1', 'FHOST1', 'MGMT1', 'NAS1']));
     expect(hosts.isHyperV('gogo-3')).toBe(true);
     expect(hosts.isHyperV('FHOST1')).toBe(false);
+    expect(hosts.isHyperV('AZ-FS1')).toBe(false);
   });
 
   test.each([

@@ -7,6 +7,7 @@ import { readSummaryConfig } from '../../src/config';
 import { ConfigError } from '../../src/domain/errors';
 import { serializeSnapshot } from '../../src/directory/snapshot-format';
 import type { FleetSummary } from '../../src/summary/model';
+import { DEMO_DIRECTIONS_READY, DEMO_HOSTS_WITH_ERRORS, demoSize } from '../render/cards/support';
 import { fleetData, names } from './fleet';
 
 async function cli(args: string[]) {
@@ -26,8 +27,11 @@ describe('kcd scan --summary', () => {
   test('text: totals, misconfigured hosts with top rule ids, the matrix; exit 1 when hosts have errors', async () => {
     const { code, stdout } = await cli(['scan', '--summary']);
     expect(code).toBe(1);
-    expect(stdout).toContain('7 of 8 Hyper-V hosts not ready.');
-    expect(stdout).toContain('Hyper-V hosts: 8 · hosts with errors: 7 · migration directions ready: 4 of 42');
+    const size = demoSize();
+    expect(stdout).toContain(`${DEMO_HOSTS_WITH_ERRORS} of ${size.hyperVHosts} Hyper-V hosts not ready.`);
+    expect(stdout).toContain(
+      `Hyper-V hosts: ${size.hyperVHosts} · hosts with errors: ${DEMO_HOSTS_WITH_ERRORS} · migration directions ready: ${DEMO_DIRECTIONS_READY} of ${size.directions}`,
+    );
     expect(stdout).toMatch(/GOGO-3\s+22 errors\s+can migrate to 0 of 6\s+KCD002, KCD001, KCD004, KCD007/);
     expect(stdout).toContain('Readiness matrix, contoso.com');
     expect(stdout).toContain('First summary');
@@ -36,9 +40,19 @@ describe('kcd scan --summary', () => {
   test('--json prints the summary model (the card\'s content) as one JSON object', async () => {
     const { stdout } = await cli(['scan', '--summary', '--json']);
     const out = JSON.parse(stdout) as FleetSummary;
-    expect(out).toMatchObject({ format: 'kcd-summary', version: 1, directory: 'demo directory', totals: { hosts: 8, hostsWithErrors: 7, pairsReady: 4, pairsExpected: 42 } });
+    expect(out).toMatchObject({
+      format: 'kcd-summary',
+      version: 1,
+      directory: 'demo directory',
+      totals: {
+        hosts: demoSize().hyperVHosts,
+        hostsWithErrors: DEMO_HOSTS_WITH_ERRORS,
+        pairsReady: DEMO_DIRECTIONS_READY,
+        pairsExpected: demoSize().directions,
+      },
+    });
     expect(out.hosts[0]).toEqual(expect.objectContaining({ host: 'HV-OLD', errors: 25, top: expect.any(Array) as unknown }));
-    expect(out.matrices[0]?.hosts).toHaveLength(7);
+    expect(out.matrices.find((m) => m.label === 'contoso.com')?.hosts).toHaveLength(7);
     expect(out.changes).toBeUndefined();
   });
 

@@ -6,7 +6,7 @@ import { subscribedCard, subscriptionsCard, summaryCard, unsubscribedCard } from
 import { compactScan } from '../../src/summary/compact';
 import { buildSummary } from '../../src/summary/model';
 import { summaryText } from '../../src/summary/text';
-import { actions, demoCtx, demoSnapshot, largeDirectory, largeFleet, visibleText } from '../render/cards/support';
+import { actions, DEMO_DIRECTIONS_READY, DEMO_HOSTS_WITH_ERRORS, demoCtx, demoSize, demoSnapshot, largeDirectory, largeFleet, visibleText } from '../render/cards/support';
 import { expectValidCard } from '../support/validate-card';
 import { names, scanOf } from './fleet';
 
@@ -24,10 +24,11 @@ describe('the summary card', () => {
     const card = summaryCard(summary, demoCtx, { title: 'Daily summary', note: 'Posted daily at 08:00 (UTC)' });
     expectValidCard(card);
     const visible = visibleText(card);
-    expect(visible).toContain('7 of 8 Hyper-V hosts not ready');
-    expect(visible).toContain('Hyper-V hosts: 8');
-    expect(visible).toContain('Hosts with errors: 7');
-    expect(visible).toContain('Migration directions ready: 4 of 42');
+    const size = demoSize();
+    expect(visible).toContain(`${DEMO_HOSTS_WITH_ERRORS} of ${size.hyperVHosts} Hyper-V hosts not ready`);
+    expect(visible).toContain(`Hyper-V hosts: ${size.hyperVHosts}`);
+    expect(visible).toContain(`Hosts with errors: ${DEMO_HOSTS_WITH_ERRORS}`);
+    expect(visible).toContain(`Migration directions ready: ${DEMO_DIRECTIONS_READY} of ${size.directions}`);
     expect(visible).toMatch(/HV-OLD · 25 errors/);
     expect(visible).toContain('KCD004');
     expect(visible).toContain('Readiness matrix · contoso.com');
@@ -36,13 +37,13 @@ describe('the summary card', () => {
     expect(visible).not.toContain('What changed'); // a first summary
     const hostButtons = actions(card).filter((a) => (a.data as { kcd?: string; host?: string })?.host);
     expect(hostButtons.map((a) => a.data)).toContainEqual({ kcd: 'check', host: 'VMHOST2' });
-    expect(hostButtons).toHaveLength(7);
+    expect(hostButtons).toHaveLength(DEMO_HOSTS_WITH_ERRORS);
     expect(hostButtons.every((a) => a.type === 'Action.Submit')).toBe(true);
   });
 
   test('the readiness matrix is a 1.5 Table: source rows × destination columns, ✅/❌, — on the diagonal', () => {
     const { summary } = demoSummary();
-    const m = summary.matrices[0]!;
+    const m = summary.matrices.find((x) => x.label === 'contoso.com')!;
     expect(m.hosts).toEqual(['GOGO-2', 'GOGO-3', 'GOGO-4', 'GOGO-5', 'HV-OLD', 'VMHOST1', 'VMHOST2']);
     expect(m.ready[0]![2]).toBe(true); // GOGO-2 → GOGO-4
     expect(m.ready[2]![0]).toBe(true); // GOGO-4 → GOGO-2
@@ -139,8 +140,9 @@ describe('the same content as text and JSON (kcd scan --summary)', () => {
   test('text: totals, misconfigured hosts with top rule ids, matrix, changes', () => {
     const { summary } = demoSummary();
     const text = summaryText(summary);
-    expect(text).toContain('7 of 8 Hyper-V hosts not ready.');
-    expect(text).toContain('migration directions ready: 4 of 42');
+    const size = demoSize();
+    expect(text).toContain(`${DEMO_HOSTS_WITH_ERRORS} of ${size.hyperVHosts} Hyper-V hosts not ready.`);
+    expect(text).toContain(`migration directions ready: ${DEMO_DIRECTIONS_READY} of ${size.directions}`);
     expect(text).toMatch(/VMHOST2\s+22 errors\s+can migrate to 0 of 6\s+KCD001, KCD002, KCD006, KCD007, KCD008/);
     expect(text).toContain('Readiness matrix, contoso.com');
     expect(text).toContain('First summary');

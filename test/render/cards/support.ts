@@ -15,6 +15,27 @@ export function demoSnapshot(): DirectorySnapshot {
   return createSnapshot(demoData(new Date(TAKEN_AT)));
 }
 
+/**
+ * The demo's size, counted from its data (not from the checker): its Hyper-V hosts, and the migration directions
+ * expected between them (every ordered pair of Hyper-V hosts of the same domain).
+ */
+export function demoSize(): { hyperVHosts: number; directions: number } {
+  const hosts = demoSnapshot().hyperVHosts;
+  const perDomain = new Map<string, number>();
+  for (const h of hosts) perDomain.set(h.domain, (perDomain.get(h.domain) ?? 0) + 1);
+  let directions = 0;
+  for (const n of perDomain.values()) directions += n * (n - 1);
+  return { hyperVHosts: hosts.length, directions };
+}
+
+/**
+ * The demo's fleet answers, which the checker must keep: every contoso.com host (7) and every aadds.contoso.com host
+ * (3) has errors, EU-HV1 (no peer) none; 4 directions are ready in contoso.com and 1 (AZ-HV1 → AZ-HV2) in the managed
+ * domain.
+ */
+export const DEMO_HOSTS_WITH_ERRORS = 10;
+export const DEMO_DIRECTIONS_READY = 5;
+
 export const demoCtx: CardContext = { directoryLabel: DEMO_LABEL, takenAt: TAKEN_AT };
 
 export function demoPair(source: string, dest: string, options: { storage?: boolean; fileServers?: string[]; as?: string } = {}) {
