@@ -119,6 +119,11 @@ export class ApprovalService {
     return (await this.deps.operators(person.upn)).member === true;
   }
 
+  /** The last `n` audit records (/kcd audit). */
+  audit(n: number) {
+    return this.deps.audit.last(n);
+  }
+
   async plans(): Promise<PlanRecord[]> {
     return (await this.deps.store.read()).plans;
   }
@@ -166,14 +171,14 @@ export class ApprovalService {
     };
     await this.deps.store.update((state) => void state.plans.push(record));
     await this.deps.audit.append({ at: record.requestedAt, event: 'requested', planId: plan.id, actor: actorOf(requester), detail: planSummary(plan), ...(correlationId ? { correlationId } : {}) });
+    return { kind: 'requested', record, ...(await this.tokensFor(record)) };
+  }
+
+  /** The Approve and Reject tokens of a pending plan (to show its buttons again). */
+  async tokensFor(record: PlanRecord): Promise<{ approveToken: string; rejectToken: string }> {
     const signer = await this.signer();
-    const e = expiresAt.getTime();
-    return {
-      kind: 'requested',
-      record,
-      approveToken: signer.sign({ a: 'approve', p: plan.id, d: record.digest, e }),
-      rejectToken: signer.sign({ a: 'reject', p: plan.id, d: record.digest, e }),
-    };
+    const e = Date.parse(record.expiresAt);
+    return { approveToken: signer.sign({ a: 'approve', p: record.plan.id, d: record.digest, e }), rejectToken: signer.sign({ a: 'reject', p: record.plan.id, d: record.digest, e }) };
   }
 
   /** Remembers a card showing the plan, to update it in place later. */
