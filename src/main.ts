@@ -11,6 +11,7 @@ import { PrometheusMetrics } from './watch/prometheus';
 import { quietRestifyWarning } from './process-warnings';
 import { startServer } from './server';
 import { openStateBackend } from './state-backend';
+import { StateStoreError } from './store/state';
 import { configSecrets, createLogger } from './log';
 
 export async function main(): Promise<void> {
@@ -49,7 +50,7 @@ export async function main(): Promise<void> {
   } catch (error) {
     const text = error instanceof KcdError ? `${error.message}\n${error.remediation}` : String(error);
     // A replica restarted while the shared storage is out still answers questions (subscriptions wait for it).
-    if (summary.store.kind !== 'azure-blob' || /is damaged|not valid|access denied/.test(text)) {
+    if (summary.store.kind !== 'azure-blob' || !(error instanceof StateStoreError && error.transient)) {
       console.error(text);
       process.exitCode = 2;
       return;

@@ -34,35 +34,28 @@ export class ResilientStorage implements Storage {
     this.inner = open();
   }
 
-  async read(keys: string[]): Promise<StoreItems> {
-    try {
-      const items = await this.inner.read(keys);
-      this.up();
-      return items;
-    } catch (error) {
-      if (!isUnreachable(error)) throw error;
-      this.outage(error);
-      return {};
-    }
+  read(keys: string[]): Promise<StoreItems> {
+    return this.guarded(() => this.inner.read(keys), {});
   }
 
-  async write(changes: StoreItems): Promise<void> {
-    try {
-      await this.inner.write(changes);
-      this.up();
-    } catch (error) {
-      if (!isUnreachable(error)) throw error;
-      this.outage(error);
-    }
+  write(changes: StoreItems): Promise<void> {
+    return this.guarded(() => this.inner.write(changes), undefined);
   }
 
-  async delete(keys: string[]): Promise<void> {
+  delete(keys: string[]): Promise<void> {
+    return this.guarded(() => this.inner.delete(keys), undefined);
+  }
+
+  /** Runs one storage call; "cannot reach it" gives `absent` (and starts an outage), any other failure is thrown. */
+  private async guarded<T>(call: () => Promise<T>, absent: T): Promise<T> {
     try {
-      await this.inner.delete(keys);
+      const result = await call();
       this.up();
+      return result;
     } catch (error) {
       if (!isUnreachable(error)) throw error;
       this.outage(error);
+      return absent;
     }
   }
 

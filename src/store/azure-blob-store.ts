@@ -47,6 +47,12 @@ export function storageProblem(error: unknown): string {
   return e?.code ? `unreachable (${e.code})` : error instanceof Error ? error.message : String(error);
 }
 
+/** No answer from the storage, or it is unavailable / timing out: it may come back. */
+function isUnreachableError(error: unknown): boolean {
+  const status = error instanceof RestError ? error.statusCode : undefined;
+  return status === undefined || status === 408 || status >= 500;
+}
+
 async function readAll(body: NodeJS.ReadableStream | undefined): Promise<string> {
   if (!body) return '';
   const chunks: Buffer[] = [];
@@ -94,7 +100,7 @@ export class AzureBlobStateStore implements StateStore {
   }
 
   private fail(problem: string, error?: unknown): StateStoreError {
-    return new StateStoreError(this.location, error === undefined ? problem : `${problem}: ${storageProblem(error)}`, AZURE_BLOB_REMEDIATION);
+    return new StateStoreError(this.location, error === undefined ? problem : `${problem}: ${storageProblem(error)}`, AZURE_BLOB_REMEDIATION, error !== undefined && isUnreachableError(error));
   }
 
   /** Creates the container once (again after a failure: the storage may have been down). */

@@ -229,6 +229,8 @@ export class StateStoreError extends KcdError {
     readonly location: string,
     readonly problem: string,
     remediation = FILE_STORE_REMEDIATION,
+    /** The storage could not be reached (it may come back); false: it answered and refused, or the state is damaged. */
+    readonly transient = false,
   ) {
     super(`The bot's state (${location}) cannot be used: ${problem}`, remediation);
   }

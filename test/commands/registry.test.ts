@@ -10,10 +10,10 @@ const hosts = fromSnapshot(createSnapshot(demoData()));
 
 describe('the command registry', () => {
   test('declares each command once; the intents are exactly the commands\' own, plus unknown', () => {
-    expect(COMMANDS.map((c) => c.id)).toEqual(['check', 'scan', 'explain', 'help', 'subscribe', 'unsubscribe', 'subscriptions', 'summary', 'diagnose']);
+    expect(COMMANDS.map((c) => c.id)).toEqual(['check', 'scan', 'explain', 'help', 'subscribe', 'unsubscribe', 'subscriptions', 'summary', 'diagnose', 'audit']);
     const words = COMMANDS.flatMap((c) => [c.id, ...c.aliases]);
     expect(new Set(words).size).toBe(words.length);
-    expect(INTENTS).toEqual(['check_pair', 'check_host', 'scan', 'explain', 'help', 'subscribe', 'unsubscribe', 'subscriptions', 'summary', 'diagnose', 'unknown']);
+    expect(INTENTS).toEqual(['check_pair', 'check_host', 'scan', 'explain', 'help', 'subscribe', 'unsubscribe', 'subscriptions', 'summary', 'diagnose', 'audit', 'unknown']);
     for (const c of COMMANDS) {
       for (const intent of c.intents) expect(commandForIntent(intent)).toBe(c);
       if (c.singleHostIntent) expect(c.intents).toContain(c.singleHostIntent);

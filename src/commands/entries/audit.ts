@@ -19,7 +19,7 @@ export const audit = defineCommand<{ kcd: 'audit'; count: string }, 'audit'>({
   request: (parsed) => ({ kcd: 'audit', count: parsed.count ?? String(DEFAULT_AUDIT_RECORDS) }),
   async handle(request, ctx) {
     if (!/^\d{1,6}$/.test(request.count) || Number(request.count) < 1 || Number(request.count) > MAX_AUDIT_RECORDS) {
-      throw new InputError(`"${request.count.slice(0, 40)}" is not a number of records from 1 to ${MAX_AUDIT_RECORDS}.`, `Ask for the last few, e.g. /kcd audit ${DEFAULT_AUDIT_RECORDS}.`);
+      throw new InputError(`"${request.count.slice(0, 40)}" is not a number of records from 1 to ${MAX_AUDIT_RECORDS}.`, `Ask for the last few, e.g. /kcd audit ${DEFAULT_AUDIT_RECORDS}. (To check every host's delegation, ask /kcd scan.)`);
     }
     if (!ctx.audit) {
       throw new InputError('This bot does not apply fixes, so it keeps no audit log of them.', 'Applying fixes is turned on with KCD_WRITE_BIND_DN and KCD_APPROVER_GROUPS (docs/apply.md).');

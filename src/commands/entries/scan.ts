@@ -5,7 +5,7 @@ import { defineCommand, FRESH_FLAG } from '../command';
 
 export const scan = defineCommand<{ kcd: 'scan' }, 'scan'>({
   id: 'scan',
-  aliases: ['audit', 'fleet'],
+  aliases: ['fleet'],
   arguments: [FRESH_FLAG],
   description: 'Check every Hyper-V host in the directory: totals and the worst hosts.',
   examples: ['/kcd scan', '/kcd scan --fresh'],
