@@ -4,8 +4,8 @@
  * what was posted when. Plain JSON, validated on every read, versioned.
  */
 import { z } from 'zod';
-import { fixPlanSchema } from '../apply/plan-schema';
-import type { FixPlan } from '../apply/types';
+import { fixPlanSchema } from './plan-schema';
+import type { FixPlan } from '../domain/fix-plan';
 import { KcdError } from '../domain/errors';
 import type { CompactScan } from './compact-scan';
 

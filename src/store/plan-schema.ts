@@ -3,7 +3,7 @@
  * the state blob, and a damaged or hand-edited record must be reported, never acted upon.
  */
 import { z } from 'zod';
-import type { FixPlan } from './types';
+import type { FixPlan } from '../domain/fix-plan';
 
 const text = z.string().max(4096);
 const ace = z.object({ sid: z.string().max(200), type: z.enum(['allow', 'deny']), mask: z.number().int().nonnegative(), principal: text.optional() });
