@@ -16,7 +16,6 @@
  * - ldapts through its public API only; importing this module changes nothing in ldapts. The fast path
  *   (ldap/fast/) comes in only as the `paging` a caller passes.
  */
-import { readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
 import {
   AndFilter,
@@ -49,7 +48,7 @@ import {
 import type { Directory } from './port';
 import { type LdapPaging, plainPaging } from './ldap/paging';
 import { Semaphore } from './ldap/semaphore';
-import { ldapTlsOptions } from './ldap/tls-options';
+import { ldapConnectionSettings } from './ldap/connection-settings';
 
 export interface LdapDirectoryOptions {
   /** ldaps://host[:636], or ldap://host[:389] together with startTls. */
@@ -149,46 +148,6 @@ export function transitiveGroupsFilter(dn: string): Filter {
   });
 }
 
-interface ParsedUrl {
-  secure: boolean;
-  host: string;
-}
-
-function parseLdapUrl(url: string, startTls: boolean | undefined): { parsed?: ParsedUrl; problems: string[] } {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return { problems: ['KCD_LDAP_URL is not a URL (expected ldaps://dc1.contoso.com)'] };
-  }
-  const problems: string[] = [];
-  if (u.username || u.password) {
-    problems.push('KCD_LDAP_URL must not hold a user name or password: use KCD_LDAP_BIND_DN and KCD_LDAP_BIND_PASSWORD');
-    u.username = '';
-    u.password = '';
-    url = u.toString();
-  }
-  const scheme = u.protocol.toLowerCase();
-  if (scheme !== 'ldaps:' && scheme !== 'ldap:') {
-    problems.push(`KCD_LDAP_URL "${url}" must start with ldaps:// (or ldap:// with StartTLS)`);
-  }
-  if (!u.hostname) problems.push(`KCD_LDAP_URL "${url}" names no host`);
-  if (u.pathname && u.pathname !== '/' && u.pathname !== '') {
-    problems.push(`KCD_LDAP_URL "${url}" must name only scheme, host and port (put the base DN in KCD_LDAP_BASE_DN)`);
-  }
-  if (scheme === 'ldap:' && !startTls) {
-    problems.push(
-      `KCD_LDAP_URL "${url}" is plain ldap:// without StartTLS: the bind password would cross the network in clear text. ` +
-        'Use ldaps:// (port 636), or ldap:// with StartTLS.',
-    );
-  }
-  if (scheme === 'ldaps:' && startTls) {
-    problems.push(`StartTLS applies to ldap:// URLs; "${url}" is already LDAPS`);
-  }
-  const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
-  return { parsed: { secure: scheme === 'ldaps:', host }, problems };
-}
-
 /**
  * Which of the directory's two connections an operation uses. A domain controller serves each connection in
  * one worker (Samba's prefork workers; AD's LDAP threads are per request but a connection's paged searches
@@ -221,38 +180,20 @@ export class LdapDirectory implements Directory {
   /** `paging`: how the big searches' pages are read (ldap/paging.ts); ldapts's searchPaginated by default. */
   constructor(options: LdapDirectoryOptions, deps: { createClient?: (options: ClientOptions) => Client; paging?: LdapPaging } = {}) {
     const { bindPassword, ...rest } = options;
-    const problems: string[] = [];
-    const { parsed, problems: urlProblems } = parseLdapUrl(options.url, options.startTls);
-    problems.push(...urlProblems);
+    const { host, tlsOptions, problems } = ldapConnectionSettings(options);
     if (!options.bindDN?.trim()) problems.push('KCD_LDAP_BIND_DN is empty: give the read-only account\'s DN or user@domain');
     if (!bindPassword) problems.push('KCD_LDAP_BIND_PASSWORD is empty');
-    if (!Number.isFinite(options.timeoutMs) || options.timeoutMs <= 0) {
-      problems.push(`the LDAP timeout must be a positive number of milliseconds (got ${options.timeoutMs})`);
-    }
-    let ca: Buffer | undefined;
-    if (options.caFile) {
-      try {
-        ca = readFileSync(options.caFile);
-      } catch (err) {
-        problems.push(`KCD_LDAP_CA_FILE "${options.caFile}" cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-      }
-    }
-    if (problems.length > 0 || !parsed) throw new ConfigError(problems);
+    if (problems.length > 0 || host === undefined || !tlsOptions) throw new ConfigError(problems);
 
     this.url = options.url;
     this.#bindPassword = bindPassword;
     this.#options = rest;
-    this.#host = parsed.host;
+    this.#host = host;
     this.#warn = options.warn ?? ((msg) => console.warn(msg));
     this.#pageSize = Math.max(1, Math.min(options.pageSize ?? 500, 1000));
     this.#createClient = deps.createClient ?? ((o) => new Client(o));
     this.#searches = new Semaphore(Math.max(1, Math.floor(options.maxConcurrentSearches ?? 4)));
-    this.#tlsOptions = ldapTlsOptions({
-      host: parsed.host,
-      ...(ca ? { caPem: ca.toString('utf8') } : {}),
-      ...(options.tlsServername !== undefined ? { tlsServername: options.tlsServername } : {}),
-      ...(options.tlsInsecure !== undefined ? { tlsInsecure: options.tlsInsecure } : {}),
-    });
+    this.#tlsOptions = tlsOptions;
     this.#paging = deps.paging ?? plainPaging;
   }
 
