@@ -63,6 +63,7 @@ export function configSecrets(config: Config): string[] {
   const out: string[] = [];
   if (config.directory.kind === 'ldap' && config.directory.bindPassword) out.push(config.directory.bindPassword);
   if (config.bot.appPassword) out.push(config.bot.appPassword);
+  if (config.apply?.writeAccount?.bindPassword) out.push(config.apply.writeAccount.bindPassword);
   return out;
 }
 

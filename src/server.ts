@@ -34,6 +34,9 @@ import type { PrometheusMetrics } from './watch/prometheus';
 import type { DirectorySnapshot } from './domain/snapshot';
 import { adapterPoster } from './scheduler/post';
 import { Scheduler } from './scheduler/scheduler';
+import { ApprovalService, type MembershipCheck, type PlanMaker } from './apply/approvals';
+import type { AuditLog, DirectoryWriter } from './apply/types';
+import { adapterCardChannel, type CardChannel } from './bot/card-channel';
 import type { LeaderLoop } from './scheduler/leader-lease';
 import type { StateStore } from './store/state';
 import { SummaryService, type SummaryDefaults } from './summary/service';
@@ -66,7 +69,15 @@ export interface ServerDeps {
    * report to them, and GET /metrics serves them on `port` at `host`.
    */
   metrics?: { prometheus: PrometheusMetrics; port: number; host: string };
+  /**
+   * Applying fixes after approval (issue 21; main.ts gives it when KCD_WRITE_BIND_DN and KCD_APPROVER_GROUPS are set):
+   * how plans are made, how the write account writes, and the audit log. Plans live in summary.store.
+   */
+  apply?: { makePlan: PlanMaker; openWriter: () => DirectoryWriter; audit: AuditLog; now?: () => Date };
 }
+
+/** How often overdue plans are expired and their cards updated. */
+export const PLAN_SWEEP_MS = 60_000;
 
 /** Request bodies: at most this many bytes are read (Teams caps a message at about 28 KB of text). */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -141,6 +152,31 @@ function groupMembership(deps: ServerDeps): GroupMembership | undefined {
   return deps.config.bot.allowedGroups.length > 0 ? new GroupMembership({ directory: deps.directory, groups: deps.config.bot.allowedGroups }) : undefined;
 }
 
+/**
+ * The approval service, when applying is configured and the state store is there to hold the plans. Approvers are
+ * checked against AD at every press (no cache); operators' membership is cached for a minute, like the allow-list.
+ */
+function approvalService(deps: ServerDeps): { approvals: ApprovalService; approvers: MembershipCheck } | undefined {
+  const apply = deps.apply;
+  const store = deps.summary?.store;
+  if (!apply || !store || !deps.config.apply.botEnabled) return undefined;
+  const approverGroups = new GroupMembership({ directory: deps.directory, groups: deps.config.apply.approverGroups, ttlMs: 0 });
+  const operatorGroups = deps.config.apply.operatorGroups.length > 0 ? new GroupMembership({ directory: deps.directory, groups: deps.config.apply.operatorGroups }) : undefined;
+  const approvers: MembershipCheck = (upn) => approverGroups.check(upn);
+  const approvals = new ApprovalService({
+    store,
+    directory: deps.directory,
+    makePlan: apply.makePlan,
+    openWriter: apply.openWriter,
+    audit: apply.audit,
+    approvers,
+    ...(operatorGroups ? { operators: (upn: string | undefined) => operatorGroups.check(upn) } : {}),
+    ttlMinutes: deps.config.apply.ttlMinutes,
+    ...(apply.now ? { now: apply.now } : {}),
+  });
+  return { approvals, approvers };
+}
+
 /** Dialog state lives in bounded memory (a conversation idle for an hour forgets its open question) unless given. */
 export function createBot(
   deps: ServerDeps,
@@ -148,9 +184,20 @@ export function createBot(
   storage: Storage = deps.dialogStorage ?? new BoundedMemoryStorage(),
   groups: GroupMembership | undefined = groupMembership(deps),
   metrics: MetricsSink = deps.metrics?.prometheus ?? NO_METRICS,
+  cards?: CardChannel,
 ): KcdBot {
+  const apply = approvalService(deps);
   return new KcdBot({
-    answerer: (lookupAsker) => new Answerer({ directory: deps.directory, config: deps.config, lookupAsker, summaries }),
+    answerer: (lookupAsker, extras) => new Answerer({ directory: deps.directory, config: deps.config, lookupAsker, summaries, ...extras }),
+    ...(apply
+      ? {
+          apply: {
+            ...apply,
+            ...(cards ? { cards } : {}),
+            ...(deps.config.apply.approvalConversation ? { approvalConversation: deps.config.apply.approvalConversation } : {}),
+          },
+        }
+      : {}),
     dialogState: new PrivateConversationState(storage),
     logger: deps.logger,
     lookupMember: deps.lookupMember,
@@ -177,7 +224,7 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
   const summaries = createSummaryService(deps);
   const storage = deps.dialogStorage ?? new BoundedMemoryStorage();
   const groups = groupMembership(deps);
-  const bot = createBot(deps, summaries, storage, groups);
+  const bot = createBot(deps, summaries, storage, groups, metrics, adapterCardChannel(adapter, deps.config.bot.appId));
   const subscriberAccess = new AccessCheck(accessPolicy(deps.config), groups);
   const scheduler =
     summaries && deps.summary?.schedulerEnabled
@@ -269,6 +316,12 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
   }
   if (scheduler) deps.summary?.leader?.start();
   scheduler?.start();
+  const sweeping = deps.apply
+    ? setInterval(() => {
+        bot.sweepPlans().catch((error: unknown) => logger.info({ error: error instanceof Error ? error.message : String(error) }, 'apply: the expiry sweep failed'));
+      }, PLAN_SWEEP_MS)
+    : undefined;
+  sweeping?.unref();
   return {
     server,
     adapter,
@@ -280,6 +333,7 @@ export async function startServer(deps: ServerDeps, port = deps.config.bot.port,
     ...(scheduler ? { scheduler } : {}),
     ...(endpoint ? { metrics: endpoint } : {}),
     close: async () => {
+      if (sweeping) clearInterval(sweeping);
       await scheduler?.stop();
       await endpoint?.close();
       if (scheduler) await deps.summary?.leader?.stop();

@@ -26,6 +26,8 @@ function problemsOf(env: Record<string, string | undefined>, readFile: ReadFile 
   throw new Error('expected a ConfigError');
 }
 
+const NO_APPLY: Config['apply'] = { approverGroups: [], operatorGroups: [], ttlMinutes: 30, labMode: false, botEnabled: false };
+
 const LDAP_ENV = {
   KCD_LDAP_URL: 'ldaps://dc1.contoso.com ldaps://dc2.contoso.com:636',
   KCD_LDAP_BIND_DN: 'CN=svc-kcd,OU=Service Accounts,DC=contoso,DC=com',
@@ -42,6 +44,7 @@ describe('readConfig', () => {
       logLevel: 'info',
       bot: { port: 3978, bindHost: '127.0.0.1', appId: '', appPassword: '', appType: 'SingleTenant', localMode: true, allowedTenants: [], anyTenant: false, allowedUsers: [], allowedGroups: [], rateLimit: { capacity: 8, windowMs: 10_000 } },
       metrics: { host: '127.0.0.1' },
+      apply: NO_APPLY,
     });
   });
 
@@ -93,6 +96,7 @@ describe('readConfig', () => {
       logLevel: 'debug',
       bot: { port: 8080, bindHost: '0.0.0.0', appId: APP_ID, appPassword: APP_SECRET, appType: 'SingleTenant', tenantId: TENANT, localMode: false, allowedTenants: [], anyTenant: false, allowedUsers: [], allowedGroups: [], rateLimit: { capacity: 8, windowMs: 10_000 } },
       metrics: { port: 9464, host: '10.0.0.5' },
+      apply: NO_APPLY,
     });
   });
 
@@ -497,5 +501,97 @@ describe('secrets as files (MicrosoftAppPassword_FILE, AZURE_STORAGE_CONNECTION_
       error = e;
     }
     expect((error as ConfigError).problems).toEqual(['AZURE_STORAGE_CONNECTION_STRING_FILE: "/run/secrets/empty" is empty']);
+  });
+});
+
+describe('applying fixes (issue 21): a separate write account, approvers, and production or the explicit lab mode', () => {
+  const WRITE_PASSWORD = 'Wr1te-s3cret!';
+  const writeFiles: ReadFile = (path) => {
+    if (path === '/run/secrets/write') return `${WRITE_PASSWORD}\n`;
+    if (path === '/run/secrets/empty') return '';
+    return noFile(path);
+  };
+  const WRITE = { KCD_WRITE_BIND_DN: 'CN=svc-kcd-write,OU=Tier0,DC=contoso,DC=com', KCD_WRITE_BIND_PASSWORD_FILE: '/run/secrets/write' };
+  const lab = { ...LDAP_ENV, KCD_LOCAL_MODE: 'true' };
+  const botProblems = (env: Record<string, string>) => {
+    try {
+      readConfig(env, writeFiles, { purpose: 'bot' });
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+
+  test('off unless configured: no write account, no approvers, 30 minutes', () => {
+    expect(readConfig(lab, writeFiles, { purpose: 'bot' }).apply).toEqual(NO_APPLY);
+  });
+
+  test('the CLI needs only the write account; its password comes from the file and is never shown', () => {
+    const config = readConfig({ ...LDAP_ENV, ...WRITE }, writeFiles);
+    expect(config.apply.writeAccount).toEqual({ bindDN: WRITE.KCD_WRITE_BIND_DN, bindPassword: WRITE_PASSWORD });
+    expect(config.apply.botEnabled).toBe(false);
+    expect(JSON.stringify(config)).not.toContain(WRITE_PASSWORD);
+    expect(inspect(config, { depth: 5 })).not.toContain(WRITE_PASSWORD);
+    expect(JSON.stringify(config.apply)).not.toContain(WRITE_PASSWORD);
+  });
+
+  test('the bot in the explicit lab mode with approvers: enabled, every value kept', () => {
+    const config = readConfig(
+      {
+        ...lab,
+        ...WRITE,
+        KCD_APPROVER_GROUPS: 'Hyper-V Admins;CN=Tier1,OU=Groups,DC=contoso,DC=com',
+        KCD_OPERATOR_GROUPS: 'Hyper-V Operators',
+        KCD_APPROVAL_CONVERSATION: '19:0123abcd@thread.tacv2',
+        KCD_APPROVAL_TTL_MINUTES: '45',
+        KCD_APPLY_LAB_MODE: 'true',
+      },
+      writeFiles,
+      { purpose: 'bot' },
+    );
+    expect(config.apply).toEqual({
+      writeAccount: { bindDN: WRITE.KCD_WRITE_BIND_DN, bindPassword: WRITE_PASSWORD },
+      approverGroups: ['Hyper-V Admins', 'CN=Tier1,OU=Groups,DC=contoso,DC=com'],
+      operatorGroups: ['Hyper-V Operators'],
+      approvalConversation: '19:0123abcd@thread.tacv2',
+      ttlMinutes: 45,
+      labMode: true,
+      botEnabled: true,
+    });
+  });
+
+  test('each missing or conflicting part is named, all at once', () => {
+    expect(botProblems({ ...lab, KCD_WRITE_BIND_DN: WRITE.KCD_WRITE_BIND_DN })).toEqual([
+      expect.stringMatching(/^KCD_WRITE_BIND_PASSWORD_FILE: required when KCD_WRITE_BIND_DN is set/),
+      expect.stringMatching(/^KCD_APPROVER_GROUPS: required when KCD_WRITE_BIND_DN is set/),
+      expect.stringMatching(/^KCD_APPLY_LAB_MODE: the bot would write to AD without authenticating/),
+    ]);
+    expect(botProblems({ ...lab, KCD_APPROVER_GROUPS: 'Hyper-V Admins' })).toEqual([expect.stringMatching(/^KCD_WRITE_BIND_DN: required when KCD_APPROVER_GROUPS is set/)]);
+    expect(botProblems({ ...lab, KCD_WRITE_BIND_PASSWORD_FILE: '/run/secrets/write' })).toEqual([
+      expect.stringMatching(/^KCD_WRITE_BIND_DN: required when KCD_WRITE_BIND_PASSWORD_FILE is set/),
+    ]);
+    expect(botProblems({ ...lab, ...WRITE, KCD_WRITE_BIND_DN: LDAP_ENV.KCD_LDAP_BIND_DN.toUpperCase(), KCD_APPROVER_GROUPS: 'A', KCD_APPLY_LAB_MODE: 'true' })).toEqual([
+      expect.stringMatching(/^KCD_WRITE_BIND_DN: the same account as KCD_LDAP_BIND_DN/),
+    ]);
+    expect(botProblems({ ...WRITE, KCD_APPROVER_GROUPS: 'A', KCD_APPLY_LAB_MODE: 'true' })).toEqual([
+      expect.stringMatching(/^KCD_WRITE_BIND_DN: set, but KCD_LDAP_URL is not/),
+    ]);
+    expect(botProblems({ ...lab, ...WRITE, KCD_WRITE_BIND_PASSWORD_FILE: '/run/secrets/empty', KCD_APPROVER_GROUPS: 'A', KCD_APPLY_LAB_MODE: 'true' })).toEqual([
+      'KCD_WRITE_BIND_PASSWORD_FILE: "/run/secrets/empty" is empty',
+    ]);
+  });
+
+  test('lab mode is refused with an app id; production needs no lab mode', () => {
+    const prod = { ...LDAP_ENV, MicrosoftAppId: APP_ID, MicrosoftAppPassword: APP_SECRET, MicrosoftAppTenantId: TENANT, KCD_ALLOWED_TENANTS: TENANT, ...WRITE, KCD_APPROVER_GROUPS: 'Hyper-V Admins' };
+    expect(botProblems(prod)).toEqual([]);
+    expect(readConfig(prod, writeFiles, { purpose: 'bot' }).apply.botEnabled).toBe(true);
+    expect(botProblems({ ...prod, KCD_APPLY_LAB_MODE: 'true' })).toEqual([expect.stringMatching(/^KCD_APPLY_LAB_MODE: true, but MicrosoftAppId is set/)]);
+  });
+
+  test('bad values are named with what was given, never replaced by a default', () => {
+    expect(problemsOf({ KCD_APPROVAL_TTL_MINUTES: '0' }).problems).toEqual([expect.stringMatching(/^KCD_APPROVAL_TTL_MINUTES: expected a whole number of minutes \(5-1440\), got "0"/)]);
+    expect(problemsOf({ KCD_APPROVAL_TTL_MINUTES: '2000' }).problems).toEqual([expect.stringMatching(/^KCD_APPROVAL_TTL_MINUTES: .*got "2000"/)]);
+    expect(problemsOf({ KCD_APPROVAL_CONVERSATION: 'general channel' }).problems).toEqual([expect.stringMatching(/^KCD_APPROVAL_CONVERSATION: expected a Teams conversation id/)]);
+    expect(problemsOf({ KCD_APPLY_LAB_MODE: 'maybe' }).problems).toEqual([expect.stringMatching(/^KCD_APPLY_LAB_MODE: /)]);
   });
 });

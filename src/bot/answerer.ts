@@ -26,6 +26,10 @@ export interface AnswererDeps {
   lookupAsker?: () => Promise<Asker>;
   /** Subscriptions and diffed summaries; without it, /kcd summary has no "what changed" and subscribing is refused. */
   summaries?: SummaryService;
+  /** The "Request fix" token for a question (applying fixes is on and the asker may request). */
+  fixRequest?: CommandContext['fixRequest'];
+  /** The audit log, for /kcd audit. */
+  audit?: CommandContext['audit'];
 }
 
 const vocabularies = new WeakMap<DirectorySnapshot, HostVocabulary>();
@@ -122,6 +126,9 @@ export class Answerer {
       askerAccount: () => this.askerAccount(),
       ...(this.deps.summaries ? { summaries: this.deps.summaries } : {}),
       ...(conversation ? { conversation } : {}),
+      ...(this.deps.fixRequest ? { fixRequest: this.deps.fixRequest } : {}),
+      ...(options.fixNote ? { fixNote: options.fixNote } : {}),
+      ...(this.deps.audit ? { audit: this.deps.audit } : {}),
     };
   }
 

@@ -20,9 +20,13 @@ const payloadSchema = z.discriminatedUnion('kcd', [
   z.object({ kcd: z.literal('help') }),
   z.object({ kcd: z.literal('explain'), topic: z.string().max(100) }),
   z.object({ kcd: z.literal('ask'), text: z.string().max(4000) }),
+  // The token is verified (signature, expiry, one use) by the approval service, not here.
+  z.object({ kcd: z.literal('apply'), step: z.enum(['request', 'approve', 'reject']), token: z.string().min(1).max(4096) }),
 ]);
 
-export type CardPayload = Request | { kcd: 'ask'; text: string };
+export type ApplyPayload = { kcd: 'apply'; step: 'request' | 'approve' | 'reject'; token: string };
+
+export type CardPayload = Request | { kcd: 'ask'; text: string } | ApplyPayload;
 
 export type PayloadResult = { ok: true; payload: CardPayload } | { ok: false; problem: string };
 

@@ -34,6 +34,12 @@ import { RateLimiter } from './rate-limit';
 import { refusalCard } from './refusal';
 import { createLogger } from '../log';
 import { NO_METRICS, type MetricsSink, type TurnOutcome } from '../watch/port';
+import type { ApprovalService, MembershipCheck } from '../apply/approvals';
+import type { AuditRecord, PlanQuestion } from '../apply/types';
+import type { PlanPerson } from '../store/state';
+import { ApplyFlow } from './apply-flow';
+import type { ApplyPayload } from './card-payload';
+import type { CardChannel } from './card-channel';
 
 /** Longer messages are refused before parsing (Teams itself caps messages at about 28 KB of text). */
 export const MAX_MESSAGE_CHARS = 4000;
@@ -62,6 +68,8 @@ export const CORRELATION_KEY = 'kcd.correlationId';
 const CALLER_KEY = 'kcd.caller';
 /** The turn state key of what the turn was about and how it ended, for the metrics. */
 const TURN_KEY = 'kcd.turn';
+/** The turn state key of the sender as a plan knows people (with the UPN, looked up once per turn). */
+const PERSON_KEY = 'kcd.person';
 
 interface TurnRecord {
   /** The command asked for (check, scan, help…); 'none' until it is known (a refused turn is never parsed). */
@@ -75,8 +83,14 @@ export function slowDownText(retryAfterMs: number): string {
   return `You're asking faster than I can answer well. Please wait ${seconds} second${seconds === 1 ? '' : 's'} and ask again.`;
 }
 
+/** What a turn's answerer gets besides the asker lookup (applying fixes, when it is on). */
+export interface AnswererExtras {
+  fixRequest?: (question: PlanQuestion) => Promise<string | undefined>;
+  audit?: { mayRead(): Promise<boolean>; last(n: number): Promise<AuditRecord[]> };
+}
+
 export interface KcdBotDeps {
-  answerer: (lookupAsker: () => Promise<Asker>) => Answerer;
+  answerer: (lookupAsker: () => Promise<Asker>, extras?: AnswererExtras) => Answerer;
   /** Dialog state (per conversation and user: a PrivateConversationState). */
   dialogState: BotState;
   logger?: BotLogger;
@@ -90,6 +104,8 @@ export interface KcdBotDeps {
   rateLimit?: RateLimiter | false;
   /** Where turns and refusals are reported (default: nowhere). */
   metrics?: MetricsSink;
+  /** Applying fixes after a second admin approves (issue 21); absent: no "Request fix". */
+  apply?: { approvals: ApprovalService; cards?: CardChannel; approvalConversation?: string; approvers: MembershipCheck };
 }
 
 /**
@@ -142,11 +158,21 @@ export class KcdBot extends TeamsActivityHandler {
   private readonly rateLimiter?: RateLimiter;
   private readonly access: AccessCheck;
   private readonly metrics: MetricsSink;
+  private readonly applyFlow?: ApplyFlow;
 
   constructor(private readonly deps: KcdBotDeps) {
     super();
     this.logger = deps.logger ?? consoleLogger;
     this.metrics = deps.metrics ?? NO_METRICS;
+    if (deps.apply) {
+      this.applyFlow = new ApplyFlow({
+        approvals: deps.apply.approvals,
+        ...(deps.apply.cards ? { cards: deps.apply.cards } : {}),
+        ...(deps.apply.approvalConversation ? { approvalConversation: deps.apply.approvalConversation } : {}),
+        logger: this.logger,
+        refused: (refusal) => this.metrics.refusal('apply', refusal),
+      });
+    }
     this.access = new AccessCheck(deps.access ?? OPEN_POLICY, deps.groupMembership);
     if (deps.rateLimit !== false) this.rateLimiter = deps.rateLimit ?? new RateLimiter();
     this.dialogAccessor = deps.dialogState.createProperty<DialogState>('dialogState');
@@ -298,7 +324,52 @@ export class KcdBot extends TeamsActivityHandler {
 
   private answererFor(context: TurnContext): Answerer {
     const lookup = this.deps.lookupMember ?? teamsMember;
-    return this.deps.answerer(() => lookup(context));
+    const apply = this.deps.apply;
+    if (!apply) return this.deps.answerer(() => lookup(context));
+    return this.deps.answerer(() => lookup(context), {
+      fixRequest: async (question) => ((await apply.approvals.mayRequest(await this.person(context))) ? apply.approvals.requestToken(question) : undefined),
+      audit: {
+        // Approvers and those who may request fixes read the audit log.
+        mayRead: async () => {
+          const person = await this.person(context);
+          return (await apply.approvers(person.upn)).member === true || (await apply.approvals.mayRequest(person));
+        },
+        last: (n) => apply.approvals.audit(n),
+      },
+    });
+  }
+
+  /** The sender as plans know people: name, Entra object id, and the UPN (looked up once per turn). */
+  private async person(context: TurnContext): Promise<PlanPerson> {
+    const state = context.turnState as Map<unknown, unknown>;
+    const known = state.get(PERSON_KEY) as PlanPerson | undefined;
+    if (known) return known;
+    const caller = (state.get(CALLER_KEY) as Caller | undefined) ?? callerOf(context.activity);
+    const upn = caller.upn ?? (await (this.deps.lookupMember ?? teamsMember)(context).catch(() => ({ upn: undefined }))).upn;
+    const from = context.activity.from;
+    const person: PlanPerson = {
+      ...(from?.name ? { name: from.name } : {}),
+      ...(upn ? { upn } : {}),
+      ...(caller.aadObjectId ?? from?.aadObjectId ? { aadObjectId: caller.aadObjectId ?? from?.aadObjectId } : {}),
+    };
+    state.set(PERSON_KEY, person);
+    return person;
+  }
+
+  /** A fix button: the apply flow's card, or a clear answer when applying is off. */
+  private async applyCard(context: TurnContext, payload: ApplyPayload): Promise<AdaptiveCard> {
+    this.noteIntent(context, `apply_${payload.step}`);
+    const answerer = this.answererFor(context);
+    if (!this.applyFlow) {
+      this.note(context, { outcome: 'error' });
+      return answerer.error(new InputError('Applying fixes is not turned on for this bot.', 'An admin turns it on with KCD_WRITE_BIND_DN, KCD_WRITE_BIND_PASSWORD_FILE and KCD_APPROVER_GROUPS (docs/apply.md); until then, run the PowerShell on the card.'), this.correlation(context));
+    }
+    return this.applyFlow.handle(context, payload, await this.person(context), answerer, this.correlation(context));
+  }
+
+  /** Expires overdue plans and updates their cards (the server calls it every minute). */
+  async sweepPlans(): Promise<number> {
+    return this.applyFlow ? this.applyFlow.sweep() : 0;
   }
 
   private async sendAnswer(context: TurnContext, request: Request, options: AnswerOptions = {}): Promise<void> {
@@ -329,6 +400,10 @@ export class KcdBot extends TeamsActivityHandler {
         // "As if typed": an open prompt (did you mean …, which host?) reads the activity's text.
         activity.text = result.payload.text;
         return this.handleText(context, result.payload.text);
+      }
+      if (result.payload.kcd === 'apply') {
+        await context.sendActivity(cardActivity(await this.applyCard(context, result.payload)));
+        return;
       }
       return this.sendAnswer(context, result.payload);
     }
@@ -416,9 +491,14 @@ export class KcdBot extends TeamsActivityHandler {
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const answerer = this.answererFor(context);
     const result = parseCardPayload(invokeValue?.action?.data);
+    if (result.ok && result.payload.kcd === 'apply') {
+      const card = await this.applyCard(context, result.payload);
+      return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card as unknown as Record<string, unknown> };
+    }
     if (result.ok) this.noteIntent(context, result.payload.kcd);
     else this.note(context, { outcome: 'error' });
-    const answer = result.ok && result.payload.kcd !== 'ask' ? await answerer.answer(result.payload, this.correlation(context), undefined, { fresh: true }) : undefined;
+    const answer =
+      result.ok && result.payload.kcd !== 'ask' && result.payload.kcd !== 'apply' ? await answerer.answer(result.payload, this.correlation(context), undefined, { fresh: true }) : undefined;
     if (answer?.summary.startsWith('error:')) this.note(context, { outcome: 'error' });
     const card = result.ok
       ? (answer?.card ?? answerer.help())

@@ -6,6 +6,7 @@
  *
  * Handlers see a CommandContext, not the Bot Framework SDK: the answerer (src/bot/answerer.ts) builds it.
  */
+import type { AuditRecord, PlanQuestion } from '../apply/types';
 import type { MigrationGroup } from '../domain/migration-group';
 import type { User } from '../domain/model';
 import type { DirectorySnapshot } from '../domain/snapshot';
@@ -21,9 +22,10 @@ import type { ParsedFields } from './parsed-fields';
  * - `topic`: the rest of the text, mapped to an explain topic;
  * - `time`: a time of day (`7`, `07:30`, `7pm`);
  * - `time-zone`: an IANA zone (`Europe/Berlin`);
- * - `text`: the rest of the message, as written (a pasted error).
+ * - `text`: the rest of the message, as written (a pasted error);
+ * - `count`: a number (`/kcd audit 20`), kept as typed so the handler can refuse what is not one.
  */
-export type ArgumentKind = 'host' | 'flag' | 'keyword-host' | 'topic' | 'time' | 'time-zone' | 'text';
+export type ArgumentKind = 'host' | 'flag' | 'keyword-host' | 'topic' | 'time' | 'time-zone' | 'text' | 'count';
 
 /** The booleans of a parsed command a flag argument can set. */
 export type FlagField = 'storage' | 'fresh';
@@ -63,12 +65,16 @@ export interface AnswerOptions {
    * and a typed `fresh` ("/kcd check gogo-3 fresh", "scan --fresh", "re-read AD"). The card says so.
    */
   fresh?: boolean;
+  /** Say on a not-ready card that a fix was requested from it (and offer no second request). */
+  fixNote?: string;
 }
 
 export interface Answer {
   card: AdaptiveCard;
   /** One line for logs and notifications. */
   summary: string;
+  /** A check's verdict (check answers only): the approval card repeats it after a fix is written. */
+  ready?: boolean;
 }
 
 /** What a handler may use; the answerer provides it for one request. */
@@ -88,6 +94,12 @@ export interface CommandContext {
   summaries?: SummaryService;
   /** The conversation the request came from (absent for card actions that update in place). */
   conversation?: ConversationTarget;
+  /** The signed token of a "Request fix" button for a not-ready answer; undefined when applying is off or the asker may not request. */
+  fixRequest?: (question: PlanQuestion) => Promise<string | undefined>;
+  /** A line about a fix requested from this card (the card then offers no second request). */
+  fixNote?: string;
+  /** The audit log of applied fixes, for those allowed to read it (absent: applying is off). */
+  audit?: { mayRead(): Promise<boolean>; last(n: number): Promise<AuditRecord[]> };
 }
 
 export interface CommandDefinition<R extends { kcd: string } = { kcd: string }, I extends string = string> {

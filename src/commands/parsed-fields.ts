@@ -16,6 +16,7 @@ export interface ParsedFields {
   time?: string; // subscribe: "HH:MM" (24h)
   timeZone?: string; // subscribe: IANA zone, validated with Intl
   paste?: string; // diagnose: the pasted error, as written
+  count?: string; // audit: how many records, as typed (the handler refuses what is not a number)
   refused?: string; // unknown: the action asked for that kcd does not do ("delete", "reboot"), for "I can't do that"
 
   asker: boolean; // the question is about "I"/"me" ("can I migrate…"): the bot checks the sender's own account

@@ -156,6 +156,10 @@ function parseSlash(def: CommandDefinition<{ kcd: string }, RegistryIntent>, arg
   const tokens = tokenize(argText);
   const fillers = new Set([...COMMON_FILLERS, ...(def.fillers ?? []), ...(def.id === 'help' ? COMMANDS.flatMap((c) => [c.id, ...c.aliases]) : [])]);
 
+  if (kinds.has('count')) {
+    const words = tokens.map(trimWord).filter((w) => w && !fillers.has(w.toLowerCase()));
+    return words.length > 0 ? { ...result, count: words.join(' ') } : result;
+  }
   // A paste must look like one ("diagnose gogo-3" is a question about a host, read as such).
   if (kinds.has('text')) return looksLikePaste(argText) ? { ...result, paste: argText.trim() } : undefined;
   if (kinds.has('topic')) {

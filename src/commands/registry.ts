@@ -8,6 +8,7 @@
 import type { CommandArgument, CommandDefinition, CommandOption } from './command';
 import { check } from './entries/check';
 import { diagnose } from './entries/diagnose';
+import { audit } from './entries/audit';
 import { explain } from './entries/explain';
 import { help } from './entries/help';
 import { scan } from './entries/scan';
@@ -18,7 +19,7 @@ import { unsubscribe } from './entries/unsubscribe';
 
 export { COMMON_FILLERS, type ArgumentKind, type CommandArgument, type CommandDefinition, type CommandOption, type FlagField } from './command';
 
-const ENTRIES = [check, scan, explain, help, subscribe, unsubscribe, subscriptions, summary, diagnose] as const;
+const ENTRIES = [check, scan, explain, help, subscribe, unsubscribe, subscriptions, summary, diagnose, audit] as const;
 
 type Entry = (typeof ENTRIES)[number];
 type RequestOf<E> = E extends CommandDefinition<infer R, string> ? R : never;

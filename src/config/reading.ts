@@ -65,6 +65,13 @@ function rawValues(env: Record<string, string | undefined>): Raw {
     KCD_RATE_LIMIT: value(env.KCD_RATE_LIMIT),
     KCD_METRICS_PORT: value(env.KCD_METRICS_PORT),
     KCD_METRICS_HOST: value(env.KCD_METRICS_HOST),
+    KCD_WRITE_BIND_DN: value(env.KCD_WRITE_BIND_DN),
+    KCD_WRITE_BIND_PASSWORD_FILE: value(env.KCD_WRITE_BIND_PASSWORD_FILE),
+    KCD_APPROVER_GROUPS: value(env.KCD_APPROVER_GROUPS),
+    KCD_OPERATOR_GROUPS: value(env.KCD_OPERATOR_GROUPS),
+    KCD_APPROVAL_CONVERSATION: value(env.KCD_APPROVAL_CONVERSATION),
+    KCD_APPROVAL_TTL_MINUTES: value(env.KCD_APPROVAL_TTL_MINUTES),
+    KCD_APPLY_LAB_MODE: value(env.KCD_APPLY_LAB_MODE),
   };
 }
 
@@ -160,6 +167,8 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     }
   }
 
+  const writeAccount = writeAccountOf(raw, readFile, problems, secrets);
+
   const appPassword = secretValue(raw, 'MicrosoftAppPassword', readFile, problems, secrets);
   const appPasswordGiven = raw.MicrosoftAppPassword !== undefined || raw.MicrosoftAppPassword_FILE !== undefined;
 
@@ -197,6 +206,7 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
       problems.push('KCD_LOCAL_MODE: true, but MicrosoftAppId is set: local mode runs without authentication; unset one of them');
     }
     if (raw.MicrosoftAppId !== undefined) problems.push(...productionProblems(raw));
+    problems.push(...applyModeProblems(raw, common.success ? common.data.KCD_APPROVER_GROUPS : []));
   }
 
   if (problems.length > 0) throw new ConfigError(inVariableOrder(problems).map((p) => replaceSecretValues(p, secrets)));
@@ -222,8 +232,60 @@ export function readConfig(env: Record<string, string | undefined>, readFile: Re
     logLevel: c.KCD_LOG_LEVEL,
     bot,
     metrics: { host: c.KCD_METRICS_HOST ?? '127.0.0.1', ...(c.KCD_METRICS_PORT !== undefined ? { port: c.KCD_METRICS_PORT } : {}) },
+    apply: {
+      ...(writeAccount ? { writeAccount } : {}),
+      approverGroups: c.KCD_APPROVER_GROUPS,
+      operatorGroups: c.KCD_OPERATOR_GROUPS,
+      ...(c.KCD_APPROVAL_CONVERSATION !== undefined ? { approvalConversation: c.KCD_APPROVAL_CONVERSATION } : {}),
+      ttlMinutes: c.KCD_APPROVAL_TTL_MINUTES,
+      labMode: c.KCD_APPLY_LAB_MODE,
+      botEnabled: writeAccount !== undefined && c.KCD_APPROVER_GROUPS.length > 0 && (raw.MicrosoftAppId !== undefined || c.KCD_APPLY_LAB_MODE),
+    },
   };
   return protect(config);
+}
+
+/** The write account (KCD_WRITE_BIND_DN + KCD_WRITE_BIND_PASSWORD_FILE: both or neither, on a real directory, not the read account). */
+function writeAccountOf(raw: Raw, readFile: ReadFile, problems: string[], secrets: string[]): { bindDN: string; bindPassword: string } | undefined {
+  const dn = raw.KCD_WRITE_BIND_DN;
+  const file = raw.KCD_WRITE_BIND_PASSWORD_FILE;
+  if (dn === undefined && file === undefined) return undefined;
+  if (dn === undefined) {
+    problems.push('KCD_WRITE_BIND_DN: required when KCD_WRITE_BIND_PASSWORD_FILE is set (the account that writes approved fixes)');
+    return undefined;
+  }
+  if (file === undefined) {
+    problems.push("KCD_WRITE_BIND_PASSWORD_FILE: required when KCD_WRITE_BIND_DN is set (a file holding the write account's password)");
+    return undefined;
+  }
+  if (raw.KCD_LDAP_URL === undefined) {
+    problems.push('KCD_WRITE_BIND_DN: set, but KCD_LDAP_URL is not: fixes are written to a real directory only (the demo directory and snapshot files are read-only)');
+  }
+  if (raw.KCD_LDAP_BIND_DN !== undefined && raw.KCD_LDAP_BIND_DN.trim().toLowerCase() === dn.trim().toLowerCase()) {
+    problems.push('KCD_WRITE_BIND_DN: the same account as KCD_LDAP_BIND_DN; the read account stays read-only, so give the writes their own account');
+  }
+  const bindPassword = secretValue(raw, 'KCD_WRITE_BIND_PASSWORD', readFile, problems, secrets);
+  return bindPassword === undefined || raw.KCD_LDAP_URL === undefined ? undefined : { bindDN: dn, bindPassword };
+}
+
+/** The bot applies fixes only with approvers, and only in production (an app id) or the explicit lab mode. */
+function applyModeProblems(raw: Raw, approverGroups: readonly string[]): string[] {
+  const problems: string[] = [];
+  const labMode = booleanFlag(false).safeParse(raw.KCD_APPLY_LAB_MODE);
+  const lab = labMode.success && labMode.data;
+  if (raw.KCD_WRITE_BIND_DN !== undefined && approverGroups.length === 0) {
+    problems.push('KCD_APPROVER_GROUPS: required when KCD_WRITE_BIND_DN is set: the bot writes a fix only after a member of these groups approves it');
+  }
+  if (approverGroups.length > 0 && raw.KCD_WRITE_BIND_DN === undefined) {
+    problems.push('KCD_WRITE_BIND_DN: required when KCD_APPROVER_GROUPS is set (approved fixes are written through that account)');
+  }
+  if (raw.KCD_WRITE_BIND_DN !== undefined && raw.MicrosoftAppId === undefined && !lab) {
+    problems.push(
+      'KCD_APPLY_LAB_MODE: the bot would write to AD without authenticating who approves (no MicrosoftAppId). Set MicrosoftAppId for production, or KCD_APPLY_LAB_MODE=true for a lab',
+    );
+  }
+  if (lab && raw.MicrosoftAppId !== undefined) problems.push('KCD_APPLY_LAB_MODE: true, but MicrosoftAppId is set: lab mode is for unauthenticated labs; unset it');
+  return problems;
 }
 
 /**

@@ -32,6 +32,12 @@ export function redactConfig(config: Config): Config {
       rateLimit: { ...config.bot.rateLimit },
     },
     metrics: { ...config.metrics },
+    apply: {
+      ...config.apply,
+      ...(config.apply.writeAccount ? { writeAccount: { bindDN: config.apply.writeAccount.bindDN, bindPassword: mask(config.apply.writeAccount.bindPassword) } } : {}),
+      approverGroups: [...config.apply.approverGroups],
+      operatorGroups: [...config.apply.operatorGroups],
+    },
   };
 }
 
@@ -47,5 +53,7 @@ export function protect(config: Config): Config {
   hide(config, () => redactConfig(config));
   hide(config.directory, () => redactConfig(config).directory);
   hide(config.bot, () => redactConfig(config).bot);
+  hide(config.apply, () => redactConfig(config).apply);
+  if (config.apply.writeAccount) hide(config.apply.writeAccount, () => redactConfig(config).apply.writeAccount);
   return config;
 }

@@ -77,6 +77,27 @@ export interface MetricsConfig {
   host: string;
 }
 
+/**
+ * Applying fixes to AD (issue 21): off unless a write account is configured. The bot also needs approver groups
+ * and production mode (an app id) or the explicit lab mode; the CLI's `kcd fix --apply` needs only the account.
+ */
+export interface ApplyConfig {
+  /** The write account (never the read account); absent: nothing can be applied. */
+  writeAccount?: { bindDN: string; bindPassword: string };
+  /** AD groups (names or DNs) whose members may approve a plan; empty: the bot applies nothing. */
+  approverGroups: string[];
+  /** AD groups whose members may request a fix; empty: everyone allowed to use the bot. */
+  operatorGroups: string[];
+  /** Where approval cards are posted too (a Teams conversation id), besides the conversation that asked. */
+  approvalConversation?: string;
+  /** How long a plan waits for approval (KCD_APPROVAL_TTL_MINUTES, default 30). */
+  ttlMinutes: number;
+  /** KCD_APPLY_LAB_MODE: approvals without an app id (Agents Playground, tests). */
+  labMode: boolean;
+  /** The bot offers "Request fix": a write account, approver groups, and production or lab mode. */
+  botEnabled: boolean;
+}
+
 export interface Config {
   directory: DirectoryConfig;
   migrationGroup: MigrationGroup;
@@ -85,6 +106,7 @@ export interface Config {
   logLevel: LogLevel;
   bot: BotConfig;
   metrics: MetricsConfig;
+  apply: ApplyConfig;
 }
 
 export type ReadFile = (path: string) => string;
@@ -265,6 +287,9 @@ function validGroupItem(item: string): boolean {
   return item.split(/(?<!\\),/).every((part) => /^\s*[A-Za-z][\w-]*\s*=\s*\S/.test(part));
 }
 
+/** A Teams conversation id: 19:…@thread.tacv2 / @thread.skype / @unq.gbl.spaces, a:… (personal); no spaces or controls. */
+const CONVERSATION_ID = /^(19:[^\s@]+@[a-z0-9.]+[a-z0-9]|a:[^\s]+|[0-9a-f-]{36})(;messageid=\d+)?$/i;
+
 const dnSchema = (what: string) =>
   z
     .string()
@@ -349,6 +374,19 @@ export const commonSchema = z.object({
   KCD_RATE_LIMIT: rateLimitSchema,
   KCD_METRICS_PORT: optionalPortNumber(),
   KCD_METRICS_HOST: hostSchema,
+  KCD_WRITE_BIND_DN: z.string().optional(),
+  KCD_APPROVER_GROUPS: groupListSchema,
+  KCD_OPERATOR_GROUPS: groupListSchema,
+  KCD_APPROVAL_CONVERSATION: z
+    .string()
+    .optional()
+    .refine((text) => text === undefined || CONVERSATION_ID.test(text), {
+      error: (issue) => `expected a Teams conversation id such as 19:abc123@thread.tacv2, got ${quote(issue.input)}`,
+    }),
+  KCD_APPROVAL_TTL_MINUTES: wholeNumber('a whole number of minutes (5-1440)', 5, 30).refine((n) => n <= 1440, {
+    error: (issue) => `expected a whole number of minutes (5-1440), got ${quote(issue.input)}`,
+  }),
+  KCD_APPLY_LAB_MODE: booleanFlag(false),
 });
 
 export const ldapSchema = z.object({

@@ -6,7 +6,7 @@
 import { DEFAULT_LDAP_TIMEOUT_MS } from '../env-value';
 import { APP_TYPES, DEFAULT_APP_TYPE, LOG_LEVELS } from './schema';
 
-export type ConfigSection = 'directory' | 'checks' | 'bot' | 'summary' | 'monitoring';
+export type ConfigSection = 'directory' | 'checks' | 'bot' | 'apply' | 'summary' | 'monitoring';
 
 export interface ConfigVariable {
   name: string;
@@ -213,6 +213,56 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '8/10',
   },
   {
+    name: 'KCD_WRITE_BIND_DN',
+    section: 'apply',
+    description:
+      'The separate account that writes approved fixes to AD (never the read account): a DN, a UPN or DOMAIN\\name. It needs the rights docs/apply.md lists (on Windows AD, SeEnableDelegationPrivilege for msDS-AllowedToDelegateTo and the delegation flags). Unset: nothing is ever written.',
+    example: 'CN=svc-kcd-write,OU=Tier0 Service Accounts,DC=contoso,DC=com',
+    requiredWhen: 'KCD_WRITE_BIND_PASSWORD_FILE or KCD_APPROVER_GROUPS is set',
+  },
+  {
+    name: 'KCD_WRITE_BIND_PASSWORD_FILE',
+    section: 'apply',
+    description: "A file holding the write account's password (a Docker or Kubernetes secret); a trailing newline is ignored. Only a file: this password never sits in the environment.",
+    example: '/run/secrets/kcd-write-password',
+    requiredWhen: 'KCD_WRITE_BIND_DN is set',
+  },
+  {
+    name: 'KCD_APPROVER_GROUPS',
+    section: 'apply',
+    description:
+      'AD groups whose members (nested groups included) may approve a plan, checked when they approve: names (cn) or distinguished names, separated by semicolons. The requester can never approve their own plan. With KCD_WRITE_BIND_DN this turns on "Request fix" in the bot.',
+    example: 'Hyper-V Admins;CN=Tier1 Server Admins,OU=Groups,DC=contoso,DC=com',
+    requiredWhen: 'the bot should apply fixes (KCD_WRITE_BIND_DN is set)',
+  },
+  {
+    name: 'KCD_OPERATOR_GROUPS',
+    section: 'apply',
+    description: 'AD groups whose members may request a fix (the "Request fix" button), as KCD_APPROVER_GROUPS. Empty: everyone allowed to use the bot may request; approval is still needed.',
+    example: 'Hyper-V Operators',
+  },
+  {
+    name: 'KCD_APPROVAL_CONVERSATION',
+    section: 'apply',
+    description: 'A Teams conversation (channel) id where every approval card is posted too, besides the chat that asked, e.g. the admins\' channel. Empty: only the chat that asked.',
+    example: '19:0123456789abcdef0123456789abcdef@thread.tacv2',
+  },
+  {
+    name: 'KCD_APPROVAL_TTL_MINUTES',
+    section: 'apply',
+    description: 'How long a plan waits for approval before it expires, in minutes (5-1440).',
+    example: '30',
+    default: '30',
+  },
+  {
+    name: 'KCD_APPLY_LAB_MODE',
+    section: 'apply',
+    description:
+      'Allow approvals without MicrosoftAppId (true/false): for the Agents Playground and test labs only, where callers are not authenticated. Refused together with MicrosoftAppId.',
+    example: 'false',
+    default: 'false',
+  },
+  {
     name: 'KCD_STATE_STORE',
     section: 'summary',
     description:
@@ -309,6 +359,7 @@ const SECTION_TITLES: Record<ConfigSection, string> = {
   directory: 'Directory (LDAP). Leave KCD_LDAP_URL empty to use the built-in demo directory.',
   checks: 'Checks',
   bot: 'Teams bot (Bot Framework)',
+  apply: 'Applying fixes to AD after a second admin approves (off unless a write account is set; see docs/apply.md)',
   summary: 'Daily summary (subscriptions and the scheduler)',
   monitoring: 'Monitoring (GET /metrics for Prometheus)',
 };

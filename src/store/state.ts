@@ -4,6 +4,8 @@
  * what was posted when. Plain JSON, validated on every read, versioned.
  */
 import { z } from 'zod';
+import { fixPlanSchema } from '../apply/plan-schema';
+import type { FixPlan } from '../apply/types';
 import { KcdError } from '../domain/errors';
 import type { CompactScan } from './compact-scan';
 
@@ -79,41 +81,109 @@ export interface PostRecord {
   detail?: string;
 }
 
+/** Plan records kept (decided ones are dropped first, oldest first); pending ones expire within a day. */
+export const MAX_PLANS = 500;
+/** Consumed one-use card tokens remembered until they expire, at most this many. */
+export const MAX_CONSUMED_TOKENS = 5000;
+
+/**
+ * pending: waits for an approver; applying: approved, being written (one replica claimed it); applied; rejected;
+ * expired; stale: AD changed between plan and approval, nothing written; failed: the write failed (the record says
+ * which objects were written).
+ */
+export type PlanStatus = 'pending' | 'applying' | 'applied' | 'rejected' | 'expired' | 'stale' | 'failed';
+export const PLAN_STATUSES: readonly PlanStatus[] = ['pending', 'applying', 'applied', 'rejected', 'expired', 'stale', 'failed'];
+
+/** Who asked or decided, as Teams and the access check knew them. */
+export interface PlanPerson {
+  name?: string;
+  upn?: string;
+  aadObjectId?: string;
+}
+
+/** A card showing the plan, to update in place when the plan's status changes. */
+export interface PlanCard {
+  reference: StoredReference;
+  activityId: string;
+  role: 'request' | 'approval';
+}
+
+/** A plan requested in Teams, with its approval state (issue 21). */
+export interface PlanRecord {
+  plan: FixPlan;
+  /** sha256 of the plan's JSON: the approval buttons' signed tokens name it, so a changed record is refused. */
+  digest: string;
+  status: PlanStatus;
+  requester: PlanPerson;
+  requestedAt: string;
+  expiresAt: string;
+  decidedBy?: PlanPerson;
+  decidedAt?: string;
+  cards: PlanCard[];
+  /** One line: what the write did or why nothing was written. */
+  outcome?: string;
+  correlationId?: string;
+}
+
 export interface State {
   format: typeof STATE_FORMAT;
-  version: 1;
+  /** 2 adds plans, approvalKey and consumedTokens (issue 21); version 1 files are read as 2 with none. */
+  version: 2;
   subscriptions: Subscription[];
   baselines: Record<string, Baseline>;
   posts: PostRecord[];
+  plans: PlanRecord[];
+  /** The HMAC key signing the plan buttons' tokens (base64, 32 bytes), made on first use: shared by every replica. */
+  approvalKey?: string;
+  /** One-use tokens already used (their nonce → when the token expires). */
+  consumedTokens: Record<string, string>;
 }
 
 export function emptyState(): State {
-  return { format: STATE_FORMAT, version: 1, subscriptions: [], baselines: {}, posts: [] };
+  return { format: STATE_FORMAT, version: 2, subscriptions: [], baselines: {}, posts: [], plans: [], consumedTokens: {} };
 }
 
 const account = z.object({ id: z.string(), name: z.string().optional(), aadObjectId: z.string().optional() });
 
-export const stateSchema = z.object({
+const person = z.object({ name: z.string().optional(), upn: z.string().optional(), aadObjectId: z.string().optional() });
+
+const reference = z.object({
+  channelId: z.string(),
+  serviceUrl: z.string(),
+  conversation: z.object({
+    id: z.string(),
+    conversationType: z.string().optional(),
+    tenantId: z.string().optional(),
+    isGroup: z.boolean().optional(),
+    name: z.string().optional(),
+  }),
+  bot: account.optional(),
+  user: account.optional(),
+  locale: z.string().optional(),
+});
+
+const planRecord = z.object({
+  plan: fixPlanSchema,
+  digest: z.string().regex(/^[0-9a-f]{64}$/),
+  status: z.enum(['pending', 'applying', 'applied', 'rejected', 'expired', 'stale', 'failed']),
+  requester: person,
+  requestedAt: z.string(),
+  expiresAt: z.string(),
+  decidedBy: person.optional(),
+  decidedAt: z.string().optional(),
+  cards: z.array(z.object({ reference, activityId: z.string(), role: z.enum(['request', 'approval']) })),
+  outcome: z.string().optional(),
+  correlationId: z.string().optional(),
+});
+
+const stateSchemaV2 = z.object({
   format: z.literal(STATE_FORMAT),
-  version: z.literal(1),
+  version: z.union([z.literal(1), z.literal(2)]),
   subscriptions: z.array(
     z.object({
       id: z.string(),
       key: z.string(),
-      reference: z.object({
-        channelId: z.string(),
-        serviceUrl: z.string(),
-        conversation: z.object({
-          id: z.string(),
-          conversationType: z.string().optional(),
-          tenantId: z.string().optional(),
-          isGroup: z.boolean().optional(),
-          name: z.string().optional(),
-        }),
-        bot: account.optional(),
-        user: account.optional(),
-        locale: z.string().optional(),
-      }),
+      reference,
       conversationType: z.string().optional(),
       time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
       timeZone: z.string(),
@@ -138,7 +208,15 @@ export const stateSchema = z.object({
       detail: z.string().optional(),
     }),
   ),
+  plans: z.array(planRecord).optional(),
+  approvalKey: z.string().regex(/^[A-Za-z0-9+/]{43}=$/).optional(),
+  consumedTokens: z.record(z.string(), z.string()).optional(),
 });
+
+/** Version 1 (before plans) and version 2, both read as version 2. */
+export const stateSchema = stateSchemaV2.transform(
+  (s): State => ({ ...s, version: 2, plans: s.plans ?? [], consumedTokens: s.consumedTokens ?? {} }) as State,
+);
 
 const FILE_STORE_REMEDIATION =
   'Check that KCD_STATE_DIR points to a directory the bot may write, on a disk with free space. A damaged state.json can be restored from a backup or moved aside (the bot then starts with no subscriptions).';
@@ -184,9 +262,21 @@ export function parseState(text: string): { state: State } | { problem: string }
   return { problem: `unexpected content at ${issue?.path.join('.') || '(top)'}: ${issue?.message ?? 'invalid'}` };
 }
 
-/** Keeps the post log and the baselines of unsubscribed conversations bounded; drops unknown scan references. */
-export function trimState(state: State): void {
+/** Keeps the post log, the plans, the consumed tokens and the baselines of unsubscribed conversations bounded. */
+export function trimState(state: State, now = new Date()): void {
   if (state.posts.length > MAX_POST_LOG) state.posts.splice(0, state.posts.length - MAX_POST_LOG);
+  if (state.plans.length > MAX_PLANS) {
+    // Decided plans go first (oldest first); pending and applying ones only when nothing else is left.
+    const open = (r: PlanRecord) => r.status === 'pending' || r.status === 'applying';
+    const drop = new Set(
+      [...state.plans.filter((r) => !open(r)), ...state.plans.filter(open)].slice(0, state.plans.length - MAX_PLANS),
+    );
+    state.plans = state.plans.filter((r) => !drop.has(r));
+  }
+  const nowIso = now.toISOString();
+  const tokens = Object.entries(state.consumedTokens).filter(([, expires]) => expires > nowIso);
+  tokens.sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
+  state.consumedTokens = Object.fromEntries(tokens.slice(Math.max(0, tokens.length - MAX_CONSUMED_TOKENS)));
   const subscribed = new Set(state.subscriptions.map((s) => s.key));
   const loose = Object.entries(state.baselines)
     .filter(([key]) => !subscribed.has(key))

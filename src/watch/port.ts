@@ -26,7 +26,9 @@ export type RefusalReason =
   | 'allow_list'
   | 'rate_limit'
   /** Screened out before the token check (encoding, type, size, shape, serviceUrl: a 4xx). */
-  | 'request';
+  | 'request'
+  /** A fix button refused (detail: own-plan, not-approver, signature, replay…). */
+  | 'apply';
 
 /** What became of one due daily summary. */
 export type SummaryPostOutcome = 'posted' | 'failed' | 'removed' | 'refused' | 'missed';

@@ -14,7 +14,7 @@ import type { HeldSnapshotFacts, MetricsSink, RefusalReason, SummaryPostOutcome,
 const REPLY_BUCKETS = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const READ_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const POST_OUTCOMES: readonly SummaryPostOutcome[] = ['posted', 'failed', 'removed', 'refused', 'missed'];
-const REFUSALS: readonly RefusalReason[] = ['auth', 'allow_list', 'rate_limit', 'request'];
+const REFUSALS: readonly RefusalReason[] = ['auth', 'allow_list', 'rate_limit', 'request', 'apply'];
 
 export class PrometheusMetrics implements MetricsSink {
   readonly registry = new Registry();

@@ -2,7 +2,7 @@
 import { MemoryStorage, PrivateConversationState, TestAdapter, type Activity } from 'botbuilder';
 import { readConfig } from '../../src/config';
 import { Answerer, type Asker } from '../../src/bot/answerer';
-import { KcdBot, type BotLogger } from '../../src/bot/kcd-bot';
+import { KcdBot, type BotLogger, type KcdBotDeps } from '../../src/bot/kcd-bot';
 import type { AccessPolicy } from '../../src/bot/authorization';
 import type { GroupMembership } from '../../src/bot/group-membership';
 import type { RateLimiter } from '../../src/bot/rate-limit';
@@ -47,6 +47,8 @@ export interface ConversationOptions {
   from?: { id: string; name: string; aadObjectId?: string };
   /** Fields added to every activity sent (e.g. channelData with a tenant). */
   activityDefaults?: Partial<Activity>;
+  /** Applying fixes (issue 21): the approval service and where other cards are posted and updated. */
+  apply?: KcdBotDeps['apply'];
 }
 
 export function conversation(options: ConversationOptions = {}): Conversation {
@@ -64,7 +66,8 @@ export function conversation(options: ConversationOptions = {}): Conversation {
         })
       : undefined);
   const bot = new KcdBot({
-    answerer: (lookupAsker) => new Answerer({ directory, config, lookupAsker, summaries }),
+    answerer: (lookupAsker, extras) => new Answerer({ directory, config, lookupAsker, summaries, ...extras }),
+    ...(options.apply ? { apply: options.apply } : {}),
     dialogState: new PrivateConversationState(new MemoryStorage()),
     logger: options.logger ?? quiet,
     lookupMember: () => Promise.resolve(options.asker ?? { upn: 'labadmin@contoso.com' }),

@@ -28,7 +28,20 @@ describe('FileStateStore on disk', () => {
     await store.update((s) => void s.subscriptions.push(subscription('msteams:a')));
     expect(readdirSync(stateDir).sort()).toEqual(['state.json']);
     expect(statSync(join(stateDir, 'state.json')).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8'))).toMatchObject({ format: 'kcd-state', version: 1 });
+    expect(JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8'))).toMatchObject({ format: 'kcd-state', version: 2, plans: [] });
+  });
+
+  test('a version 1 state (before plans) is read as version 2 with none, and the next write keeps everything', async () => {
+    const v1 = { format: 'kcd-state', version: 1, subscriptions: [subscription('msteams:old')], baselines: { 'msteams:old': { scanId: 'abcdef0123', at: '2026-11-01T08:00:00.000Z' } }, posts: [] };
+    writeFileSync(join(dir, 'state.json'), JSON.stringify(v1));
+    const store = new FileStateStore(dir);
+    const read = await store.read();
+    expect(read).toMatchObject({ version: 2, plans: [], consumedTokens: {}, baselines: v1.baselines });
+    expect(read.subscriptions.map((s) => s.key)).toEqual(['msteams:old']);
+    await store.update((s) => void s.subscriptions.push(subscription('msteams:new')));
+    const written = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    expect(written).toMatchObject({ version: 2, plans: [], baselines: v1.baselines });
+    expect(written.subscriptions.map((s: { key: string }) => s.key)).toEqual(['msteams:old', 'msteams:new']);
   });
 
   test('an update that changes nothing does not write', async () => {
@@ -77,7 +90,7 @@ describe('FileStateStore on disk', () => {
     await expect(store.read()).rejects.toThrow(/not valid JSON/);
     await expect(store.update((s) => void (s.subscriptions = []))).rejects.toBeInstanceOf(StateStoreError);
     expect(readFileSync(join(dir, 'state.json'), 'utf8')).toBe('{"format":"kcd-state","version":1,"subscriptions":[');
-    writeFileSync(join(dir, 'state.json'), JSON.stringify({ format: 'kcd-state', version: 2 }));
+    writeFileSync(join(dir, 'state.json'), JSON.stringify({ format: 'kcd-state', version: 3 }));
     await expect(store.read()).rejects.toThrow(/unexpected content at version/);
   });
 

@@ -2,7 +2,16 @@
 import { checkHost, checkPair } from '../../checker';
 import { resolveHost } from '../../domain/names';
 import { hostCard, pairCard, type CheckHostData, type CheckPairData } from '../../render/cards';
-import { defineCommand, FRESH_FLAG } from '../command';
+import type { PlanQuestion } from '../../apply/types';
+import { defineCommand, FRESH_FLAG, type CommandContext } from '../command';
+
+/** The "Request fix" token (or the note about a request already made) of a not-ready answer. */
+async function fixParts(ctx: CommandContext, ready: boolean, question: PlanQuestion): Promise<{ requestFix?: string; fixNote?: string }> {
+  if (ready) return {};
+  if (ctx.fixNote) return { fixNote: ctx.fixNote };
+  const token = ctx.fixRequest ? await ctx.fixRequest(question) : undefined;
+  return token ? { requestFix: token } : {};
+}
 
 export type CheckRequest = (CheckPairData & { asker?: boolean }) | CheckHostData;
 
@@ -41,16 +50,20 @@ export const check = defineCommand<CheckRequest, 'check_pair' | 'check_host'>({
     const fresh = ctx.options.fresh;
     if ('host' in request) {
       const report = checkHost(snapshot, resolveHost(snapshot, request.host), { group: ctx.migrationGroup });
-      return { card: hostCard(report, ctx.cardContext(snapshot, { fresh })), summary: `host ${report.host.name}: ${report.ready ? 'ready' : 'not ready'}` };
+      const fix = await fixParts(ctx, report.ready, { kind: 'host', host: report.host.name, storage: report.storage });
+      return { card: hostCard(report, ctx.cardContext(snapshot, { fresh, ...fix })), summary: `host ${report.host.name}: ${report.ready ? 'ready' : 'not ready'}`, ready: report.ready };
     }
     const source = resolveHost(snapshot, request.source);
     const dest = resolveHost(snapshot, request.destination);
     const fileServers = request.fileServers.map((f) => resolveHost(snapshot, f));
     const { user, asker } = request.asker ? await ctx.askerAccount() : { user: undefined, asker: undefined };
     const report = checkPair(snapshot, source, dest, { storage: request.storage, fileServers, user });
+    const question = { kind: 'pair' as const, source: source.name, destination: dest.name, storage: request.storage, fileServers: fileServers.map((f) => f.name) };
+    const fix = await fixParts(ctx, report.ready, question);
     return {
-      card: pairCard(report, ctx.cardContext(snapshot, { asker, fresh })),
+      card: pairCard(report, ctx.cardContext(snapshot, { asker, fresh, ...fix })),
       summary: `check ${source.name} → ${dest.name}: ${report.ready ? 'ready' : 'not ready'}`,
+      ready: report.ready,
     };
   },
 });

@@ -121,6 +121,18 @@ export function recheck(title: string, data: CardActionData): CardAction {
   return { type: 'Action.Execute', title, verb: 'recheck', data, fallback: submit(title, data) };
 }
 
+/** "Request fix" (Action.Execute: the card is updated in place with the request's state; the approval card follows). */
+export function requestFixAction(token: string): CardAction {
+  return { type: 'Action.Execute', title: 'Request fix', verb: 'apply-request', data: { kcd: 'apply', step: 'request', token } };
+}
+
+/** The fix-request line and button of a not-ready card, as the context says. */
+export function fixRequestParts(ready: boolean, ctx: CardContext): { notes: CardElement[]; actions: CardAction[] } {
+  if (ready) return { notes: [], actions: [] };
+  const notes = ctx.fixNote ? [text(md(ctx.fixNote, 400), { weight: 'Bolder', color: 'Accent', spacing: 'Medium' })] : [];
+  return { notes, actions: !ctx.fixNote && ctx.requestFix ? [requestFixAction(ctx.requestFix)] : [] };
+}
+
 export const SEVERITY_LABEL: Record<Severity, string> = { error: 'Error', warning: 'Warning', info: 'Note' };
 export const SEVERITY_COLOR: Record<Severity, TextOptions['color']> = { error: 'Attention', warning: 'Warning', info: 'Accent' };
 const SEVERITY_ICON: Record<Severity, string> = { error: '❌', warning: '⚠️', info: 'ℹ️' };

@@ -2,7 +2,7 @@
 import type { Direction, HostReport, PeerReadiness } from '../../checker';
 import { describeMigrationGroup } from '../../domain/migration-group';
 import { summary } from '../text';
-import { adaptiveCard, container, findingList, fitToBudget, fixScriptBlock, footer, plural, recheck, text } from './common';
+import { adaptiveCard, container, findingList, fitToBudget, fixRequestParts, fixScriptBlock, footer, plural, recheck, text } from './common';
 import { md } from './markdown';
 import { explainActions } from './pair';
 import type { AdaptiveCard, CardContext, CardElement } from './types';
@@ -98,7 +98,8 @@ function build(report: HostReport, ctx: CardContext, limits: HostLimits): Adapti
     ],
     { style: report.ready ? 'good' : 'attention', bleed: true },
   );
-  const body: CardElement[] = [headline];
+  const fix = fixRequestParts(report.ready, ctx);
+  const body: CardElement[] = [headline, ...fix.notes];
   if (report.peers.length > 0) body.push(...peerTable(report, limits.peerRows));
   if (report.findings.length === 0) body.push(text('Nothing to fix in AD for this host.', { spacing: 'Medium' }));
   body.push(
@@ -113,7 +114,7 @@ function build(report: HostReport, ctx: CardContext, limits: HostLimits): Adapti
   );
   const errorRules = [...new Set(report.findings.filter((f) => f.severity === 'error').map((f) => f.rule))];
   return adaptiveCard(body, {
-    actions: [recheck('Re-check', { kcd: 'check', host: name }), ...explainActions(errorRules)],
+    actions: [...fix.actions, recheck('Re-check', { kcd: 'check', host: name }), ...explainActions(errorRules)],
     fallbackText: `${name}: ${report.ready ? 'READY' : `NOT READY (${errorRules.join(', ')})`} with ${report.peers.length} peer(s)`,
     fullWidth: true,
   });

@@ -21,4 +21,5 @@ export { subscribedCard, subscriptionsCard, summaryCard, unsubscribedCard, type 
 export { helpCard, welcomeCard, WELCOME_QUESTIONS } from './help';
 export { RULE_TOPICS, explainCard, findExplainTopic, rulesAbout } from './explain';
 export { errorCard } from './error';
+export { nothingToApplyCard, planCard, type PlanCardOptions } from './plan';
 export { redactSecrets } from '../../redaction';

@@ -8,6 +8,7 @@ import {
   container,
   findingList,
   fitToBudget,
+  fixRequestParts,
   fixScriptBlock,
   footer,
   recheck,
@@ -103,7 +104,8 @@ function build(report: PairReport, ctx: CardContext, limits: PairLimits): Adapti
     ],
     { style: report.ready ? 'good' : 'attention', bleed: true },
   );
-  const body: CardElement[] = [headline];
+  const fix = fixRequestParts(report.ready, ctx);
+  const body: CardElement[] = [headline, ...fix.notes];
   if (report.findings.length === 0) body.push(text('Nothing to fix in AD for this pair.', { spacing: 'Medium' }));
   body.push(
     ...findingList(report.findings, {
@@ -121,6 +123,7 @@ function build(report: PairReport, ctx: CardContext, limits: PairLimits): Adapti
   );
   const data = pairData(report);
   const actions: CardAction[] = [
+    ...fix.actions,
     recheck('Re-check', data),
     submit(`Check ${dst} → ${src}`, { ...data, source: dst, destination: src }),
     ...explainActions(errorRules.length > 0 ? errorRules : report.findings.map((f) => f.rule)),

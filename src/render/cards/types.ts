@@ -44,6 +44,10 @@ export interface CardContext {
   stale?: { ageMinutes: number; reason?: string };
   /** The asker bypassed the cache (typed "fresh", pressed Re-check) and the directory was read just now. */
   fresh?: boolean;
+  /** A not-ready card offers "Request fix" with this signed token (apply is on and the asker may request). */
+  requestFix?: string;
+  /** A line about a fix requested from this card (it then offers no second request). */
+  fixNote?: string;
 }
 
 /** One command's help, from the command registry (its helpEntries() fit this shape). */
@@ -69,5 +73,7 @@ export type CardActionData =
   | { kcd: 'scan' }
   | { kcd: 'explain'; topic: string }
   | { kcd: 'help' }
+  /** Request, approve or reject a fix plan: the token says which plan and question (signed; src/apply/signing.ts). */
+  | { kcd: 'apply'; step: 'request' | 'approve' | 'reject'; token: string }
   /** A natural-language question, for example buttons; Teams posts `msteams.value` as the user's message. */
   | { kcd: 'ask'; text: string; msteams?: { type: 'imBack'; value: string } };
