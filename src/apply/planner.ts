@@ -12,6 +12,7 @@ import { migrationPeersOf } from './peer-selection';
 import type { MigrationGroup } from '../domain/migration-group';
 import type { Computer, User } from '../domain/model';
 import { accountKey, FULL_CONTROL } from '../domain/resource-based';
+import { resolveHost, resolveHosts } from '../domain/names';
 import { compareNames, holdersOf, isDomainController, type DirectorySnapshot } from '../domain/snapshot';
 import { UAC } from '../domain/uac';
 import { AD_VALUES_PER_OBJECT, psName, renderFix } from '../fixes/powershell';
@@ -428,4 +429,19 @@ export function planForHost(
 ): { report: HostReport; plan: FixPlan } {
   const report = checkHost(snapshot, host, { storage: question.storage, group: question.group });
   return { report, plan: planFix(snapshot, report.findings, { kind: 'host', host: host.name, storage: question.storage }, options) };
+}
+
+/**
+ * The plan for a question as a card or the CLI states it (host names as given): resolves the names (throws
+ * UnknownHostError, or UnknownHostsError when several are unknown), checks and plans. `group`: the host question's migration group.
+ */
+export function planForQuestion(snapshot: DirectorySnapshot, question: PlanQuestion, options: PlanOptions, group?: MigrationGroup): FixPlan {
+  if (question.kind === 'host') return planForHost(snapshot, resolveHost(snapshot, question.host), { storage: question.storage, group }, options).plan;
+  const [source, dest, ...fileServers] = resolveHosts(snapshot, [question.source, question.destination, ...question.fileServers]) as [Computer, Computer, ...Computer[]];
+  return planForPair(snapshot, source, dest, { storage: question.storage, fileServers }, options).plan;
+}
+
+/** planForQuestion with the configured migration group: the bot's PlanMaker (src/apply/approvals.ts). */
+export function planMaker(group?: MigrationGroup): (snapshot: DirectorySnapshot, question: PlanQuestion, options: PlanOptions) => FixPlan {
+  return (snapshot, question, options) => planForQuestion(snapshot, question, options, group);
 }

@@ -4,8 +4,8 @@
  * then read the directory afresh and print the fresh check.
  */
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import { FileAuditLog } from '../apply/audit-log';
 import type { Config } from '../config';
 import { ConfigError, InputError, KcdError } from '../domain/errors';
 import type { Actor, ApplyOutcome, AuditEvent, AuditLog, DirectoryWriter, FixPlan } from '../apply/types';
@@ -20,43 +20,28 @@ export interface WriteAccount {
 /** What --apply needs beyond the directory, as factories so tests give an in-memory writer and audit log. */
 export interface ApplyDeps {
   /** Throws ConfigError when the write account is not configured. */
-  writeAccount(env: Record<string, string | undefined>, config: Config): WriteAccount;
+  writeAccount(config: Config): WriteAccount;
   openWriter(account: WriteAccount, config: Config): Promise<DirectoryWriter>;
-  openAuditLog(config: Config): Promise<AuditLog>;
+  /** The audit log (`env`: KCD_STATE_DIR, where the bot keeps its own). */
+  openAuditLog(config: Config, env: Record<string, string | undefined>): Promise<AuditLog>;
   actor(): Actor;
   planId(): string;
   now(): Date;
 }
 
-export const WRITE_BIND_DN = 'KCD_WRITE_BIND_DN';
-export const WRITE_BIND_PASSWORD_FILE = 'KCD_WRITE_BIND_PASSWORD_FILE';
-
-/** The write account from the environment; a ConfigError naming both variables when either is missing. */
-export function readWriteAccount(env: Record<string, string | undefined>): WriteAccount {
-  const dn = env[WRITE_BIND_DN]?.trim();
-  const file = env[WRITE_BIND_PASSWORD_FILE]?.trim();
-  if (!dn || !file) {
-    throw new ConfigError([
-      `--apply writes through a separate write account: set ${WRITE_BIND_DN} and ${WRITE_BIND_PASSWORD_FILE} (${[!dn ? `${WRITE_BIND_DN} is not set` : '', !file ? `${WRITE_BIND_PASSWORD_FILE} is not set` : ''].filter(Boolean).join(', ')}).`,
-    ]);
+/** The write account from the configuration; a ConfigError naming both variables when it is not configured. */
+export function configuredWriteAccount(config: Config): WriteAccount {
+  const account = config.apply.writeAccount;
+  if (!account) {
+    throw new ConfigError(['KCD_WRITE_BIND_DN and KCD_WRITE_BIND_PASSWORD_FILE: --apply writes through a separate write account; set both (and KCD_LDAP_URL: fixes are written to a real directory)']);
   }
-  let password: string;
-  try {
-    password = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
-  } catch (error) {
-    throw new ConfigError([`${WRITE_BIND_PASSWORD_FILE}: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`]);
-  }
-  if (password.length === 0) throw new ConfigError([`${WRITE_BIND_PASSWORD_FILE}: ${file} is empty.`]);
-  return { writeBindDN: dn, writeBindPassword: password };
+  return { writeBindDN: account.bindDN, writeBindPassword: account.bindPassword };
 }
 
 class WriterUnavailableError extends KcdError {
   readonly code = 'writer-unavailable';
   readonly exitCode = 2;
 }
-
-/** An audit log that keeps nothing: what --apply uses until src/apply/audit-log.ts is wired in. */
-const NO_AUDIT: AuditLog = { append: () => Promise.resolve(), last: () => Promise.resolve([]) };
 
 function osUser(): string | undefined {
   try {
@@ -67,10 +52,11 @@ function osUser(): string | undefined {
 }
 
 export const DEFAULT_APPLY_DEPS: ApplyDeps = {
-  writeAccount: (env) => readWriteAccount(env),
+  writeAccount: configuredWriteAccount,
   openWriter: () =>
     Promise.reject(new WriterUnavailableError('This build of kcd cannot write to AD: it has no LDAP writer.', 'Run the PowerShell the plan prints instead.')),
-  openAuditLog: () => Promise.resolve(NO_AUDIT),
+  // The bot's audit log: KCD_STATE_DIR/audit.jsonl, the bot's default directory when unset.
+  openAuditLog: (_config, env) => Promise.resolve(new FileAuditLog(env.KCD_STATE_DIR ?? './data')),
   actor: () => {
     const name = osUser();
     return name ? { via: 'cli', name } : { via: 'cli' };
@@ -126,8 +112,8 @@ export async function runFix(run: FixRun, apply: boolean): Promise<number> {
     return planExitCode(plan, run.ready);
   }
   // Configuration first: a missing write account is reported before anything is opened.
-  const account = run.deps.writeAccount(run.env, run.config);
-  const [writer, audit] = await Promise.all([run.deps.openWriter(account, run.config), run.deps.openAuditLog(run.config)]);
+  const account = run.deps.writeAccount(run.config);
+  const [writer, audit] = await Promise.all([run.deps.openWriter(account, run.config), run.deps.openAuditLog(run.config, run.env)]);
   let outcome: ApplyOutcome;
   try {
     outcome = await writer.apply(plan);

@@ -1,4 +1,6 @@
-import { planFix, planForHost, planForPair, type PlanOptions } from '../../src/apply/planner';
+import { planFix, planForHost, planForPair, planForQuestion, planMaker, type PlanOptions } from '../../src/apply/planner';
+import type { PlanMaker } from '../../src/apply/approvals';
+import { UnknownHostError } from '../../src/domain/errors';
 import { MAX_PLAN_OBJECTS, type FixPlan, type PlanQuestion } from '../../src/apply/types';
 import { demoData } from '../../src/directory/demo-directory';
 import type { Finding, Fix } from '../../src/domain/finding';
@@ -367,5 +369,16 @@ describe('planForPair / planForHost', () => {
       ],
     ]);
     expect(plan.question).toEqual({ kind: 'host', host: 'AZ-HV1', storage: true });
+  });
+
+  test('planForQuestion: the names as a card states them; the same plan as planForPair and planForHost', () => {
+    const snapshot = createSnapshot(demoData(new Date('2026-12-07T05:00:00.000Z')));
+    const pair: PlanQuestion = { kind: 'pair', source: 'gogo-3.contoso.com', destination: 'GOGO-4$', storage: true, fileServers: ['fhost1'] };
+    const [src, dst, fs] = ['GOGO-3', 'GOGO-4', 'FHOST1'].map((n) => resolveHost(snapshot, n)) as [Computer, Computer, Computer];
+    const byPair = planForPair(snapshot, src, dst, { storage: true, fileServers: [fs] }, OPTIONS).plan;
+    expect(planForQuestion(snapshot, pair, OPTIONS)).toEqual(byPair);
+    const make: PlanMaker = planMaker({ kind: 'domain' });
+    expect(make(snapshot, { kind: 'host', host: 'az-hv1', storage: true }, OPTIONS)).toEqual(planForHost(snapshot, resolveHost(snapshot, 'AZ-HV1'), { storage: true, group: { kind: 'domain' } }, OPTIONS).plan);
+    expect(() => planForQuestion(snapshot, { ...pair, source: 'NO-SUCH-HOST' }, OPTIONS)).toThrow(UnknownHostError);
   });
 });

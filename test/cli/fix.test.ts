@@ -38,10 +38,20 @@ function scenarioFile(id: string, change?: (d: DirectoryData) => void): { file: 
   return { file, data };
 }
 
+/** A configuration with the write account (and the LDAP directory it belongs to; --directory FILE is read instead). */
 function writeEnv(): Record<string, string> {
-  const passwordFile = join(dir, 'write-password');
-  writeFileSync(passwordFile, 'secret-write-password\n');
-  return { KCD_WRITE_BIND_DN: 'CN=kcd-writer,CN=Users,DC=lab,DC=test', KCD_WRITE_BIND_PASSWORD_FILE: passwordFile };
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  return {
+    KCD_LDAP_URL: 'ldaps://dc1.lab.test',
+    KCD_LDAP_BIND_DN: 'CN=kcd-reader,CN=Users,DC=lab,DC=test',
+    KCD_LDAP_BIND_PASSWORD_FILE: file('read-password', 'secret-read-password\n'),
+    KCD_WRITE_BIND_DN: 'CN=kcd-writer,CN=Users,DC=lab,DC=test',
+    KCD_WRITE_BIND_PASSWORD_FILE: file('write-password', 'secret-write-password\n'),
+  };
 }
 
 interface Harness {
@@ -50,7 +60,7 @@ interface Harness {
   opened: Array<{ writeBindDN: string; writeBindPassword: string }>;
 }
 
-async function cli(args: string[], options: { env?: Record<string, string>; writerData?: DirectoryData; writer?: MemoryWriterOptions } = {}) {
+async function cli(args: string[], options: { env?: Record<string, string>; writerData?: DirectoryData; writer?: MemoryWriterOptions; fileAudit?: boolean } = {}) {
   let stdout = '';
   let stderr = '';
   const harness: Harness = { audit: new MemoryAuditLog(), opened: [] };
@@ -64,7 +74,7 @@ async function cli(args: string[], options: { env?: Record<string, string>; writ
         harness.writer = new MemoryDirectoryWriter(options.writerData!, options.writer);
         return Promise.resolve(harness.writer);
       },
-      openAuditLog: () => Promise.resolve(harness.audit),
+      ...(options.fileAudit ? {} : { openAuditLog: () => Promise.resolve(harness.audit) }),
       actor: () => ({ via: 'cli', name: 'tester' }),
       planId: () => 'plan-cli',
       now: () => new Date('2026-12-07T06:30:00.000Z'),
@@ -221,6 +231,18 @@ describe('kcd fix --apply', () => {
     expect(r.code).toBe(4);
     expect(r.stdout).toContain('The write failed (insufficient-rights on SRC$): the write account may not change this object\nWritten: DST$.\nNot written: SRC$.');
     expect(r.audit.records.map((a) => [a.event, a.objects?.map((o) => o.dn)])).toEqual([['write-failed', ['CN=DST,CN=Computers,DC=lab,DC=test']]]);
+  });
+
+  test("by default the record goes to the bot's audit log, KCD_STATE_DIR/audit.jsonl", async () => {
+    const { file, data } = scenarioFile('kerberos-only');
+    const env = { ...writeEnv(), KCD_STATE_DIR: join(dir, 'state') };
+    const r = await cli(['fix', 'SRC', 'DST', '--storage', '--apply', '--directory', file], { env, writerData: data, writer: { file }, fileAudit: true });
+    expect(r.code).toBe(0);
+    const lines = readFileSync(join(dir, 'state', 'audit.jsonl'), 'utf8').trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l) as AuditRecord)).toEqual([
+      expect.objectContaining({ event: 'written', planId: 'plan-cli', actor: { via: 'cli', name: 'tester' } }),
+    ]);
+    expect(lines[0]).not.toContain('secret-write-password');
   });
 
   test('nothing to change: nothing opened, exit as check', async () => {
