@@ -95,19 +95,20 @@ class Planner {
       this.refuse(finding, 'krbtgt', `${name} is the KDC's own account; kcd never changes it.`, fix);
       return undefined;
     }
-    const account = kind === 'computer' ? this.computer(name) : this.snapshot.usersByName.get(lower(name));
-    if (!account) {
+    const computer = kind === 'computer' ? this.computer(name) : undefined;
+    const user = kind === 'user' ? this.snapshot.usersByName.get(lower(name)) : undefined;
+    const target: Target | undefined = computer ? { kind: 'computer', account: computer } : user ? { kind: 'user', account: user } : undefined;
+    if (!target) {
       this.refuse(finding, 'not-in-directory', `${name} is not in the directory that was read.`, fix);
       return undefined;
     }
-    if (kind === 'computer' && isProtectedComputer(account as Computer)) {
+    if (computer && isProtectedComputer(computer)) {
       this.refuse(finding, 'domain-controller', `${name} is a domain controller; kcd never changes one.`, fix);
       return undefined;
     }
-    const key = lower(account.distinguishedName);
+    const key = lower(target.account.distinguishedName);
     let draft = this.drafts.get(key);
     if (!draft) {
-      const target = (kind === 'computer' ? { kind, account } : { kind, account }) as Target;
       draft = { target, add: [], remove: [], setUac: 0, clearUac: 0, aesOnly: false, rules: [], fixes: [], findings: [], purge: [] };
       this.drafts.set(key, draft);
     }
