@@ -1,7 +1,7 @@
 /**
  * The `kcd` command line: argv → the same pipeline as the bot (directory → snapshot → checker → render).
  * Exit codes: 0 no error finding; 1 error findings; 2 input error (unknown host, bad arguments, bad
- * configuration); 3 directory unreachable or bind refused.
+ * configuration); 3 directory unreachable or bind refused; 4 a fix could not be applied (kcd fix --apply).
  */
 import type { Progress } from './progress';
 import { Command, CommanderError, Option } from 'commander';
@@ -13,6 +13,7 @@ import type { LdapPaging } from '../directory/ldap/paging';
 import type { Directory } from '../directory/port';
 import type { DirectorySnapshot } from '../domain/snapshot';
 import type { CompactScan } from '../summary/compact';
+import { applyNeedsFix, DEFAULT_APPLY_DEPS, EXIT_NOT_APPLIED, runFix, type ApplyDeps } from './fix-command';
 
 // What only some commands need is loaded inside them (`await import`): the natural-language parser and its
 // vocabulary (natural), host-name matching, the summary, the snapshot writer. `kcd scan` starts ~0.3 s
@@ -45,9 +46,11 @@ export interface CliIo {
   stdin?: () => Promise<string>;
   /** Where a long scan draws its progress line: only when standard error is a terminal (src/cli/progress.ts). */
   progress?: Progress;
+  /** The writer, audit log, clock and ids of `kcd fix --apply` (DEFAULT_APPLY_DEPS where absent). */
+  apply?: Partial<ApplyDeps>;
 }
 
-export const EXIT = { ok: 0, findings: 1, input: 2, directory: 3 } as const;
+export const EXIT = { ok: 0, findings: 1, input: 2, directory: 3, notApplied: EXIT_NOT_APPLIED } as const;
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -62,6 +65,8 @@ interface Common {
 class Session {
   private dir?: Directory;
   private releasing?: Promise<void>;
+  /** Directories opened afresh (freshDirectory), closed with the session. */
+  private readonly extra: Directory[] = [];
   constructor(
     readonly io: CliIo,
     readonly config: Config,
@@ -72,6 +77,16 @@ class Session {
     const warn = (msg: string) => this.io.stderr(`warning: ${msg}\n`);
     return (this.dir = openDirectory(specs ?? [], this.config, warn, paging ? { paging } : {}));
   }
+  /** A second directory, read afresh (the re-check after a write: the first one keeps what it read). */
+  freshDirectory(specs: string[] | undefined): Directory {
+    const warn = (msg: string) => this.io.stderr(`warning: ${msg}\n`);
+    const fresh = openDirectory(specs ?? [], this.config, warn);
+    this.extra.push(fresh);
+    return fresh;
+  }
+  get applyDeps(): ApplyDeps {
+    return { ...DEFAULT_APPLY_DEPS, ...this.io.apply };
+  }
   /**
    * Closes the directory's connections now (the action has what it needs from them), so their closing
    * handshakes overlap what the action still does; close() then waits for it.
@@ -80,7 +95,7 @@ class Session {
     this.releasing ??= this.dir?.close();
   }
   async close(): Promise<void> {
-    await (this.releasing ?? this.dir?.close());
+    await Promise.all([this.releasing ?? this.dir?.close(), ...this.extra.map((d) => d.close())]);
   }
 }
 
@@ -133,13 +148,17 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
     ).argParser(collect);
   const jsonOption = () => new Option('--json', 'print one JSON object instead of text');
 
-  program
-    .command('check')
-    .description('can SOURCE live-migrate to DESTINATION? (shared-nothing; both directions are not implied)')
-    .argument('<source>', 'the host the VM runs on (NetBIOS name, SAM account name or FQDN)')
-    .argument('<destination>', 'the host it should move to')
-    .option('--storage', 'the move includes storage (Move-VM -IncludeStorage): cifs delegation is needed')
-    .option('--file-server <host>', 'an SMB file server holding VM files or ISOs (repeatable)', collect)
+  /** A question about a pair (check, fix): SOURCE, DESTINATION, --storage and --file-server. */
+  const pairCommand = (name: string, description: string) =>
+    program
+      .command(name)
+      .description(description)
+      .argument('<source>', 'the host the VM runs on (NetBIOS name, SAM account name or FQDN)')
+      .argument('<destination>', 'the host it should move to')
+      .option('--storage', 'the move includes storage (Move-VM -IncludeStorage): cifs delegation is needed')
+      .option('--file-server <host>', 'an SMB file server holding VM files or ISOs (repeatable)', collect);
+
+  pairCommand('check', 'can SOURCE live-migrate to DESTINATION? (shared-nothing; both directions are not implied)')
     .option('--as <user>', 'the account that starts the migration (sAMAccountName or UPN)')
     .addOption(directoryOption())
     .addOption(jsonOption())
@@ -161,17 +180,56 @@ export function buildProgram(session: Session, setExit: (code: number) => void):
     .description('one host against every peer in its migration group, both directions')
     .argument('<host>', 'NetBIOS name, SAM account name or FQDN')
     .option('--no-storage', 'leave out cifs delegation (VM-only moves)')
+    .option('--fix', 'print the plan that fixes the host and its peers in AD (changes nothing)')
+    .option('--apply', 'with --fix: write the plan through the write account, then check again')
     .addOption(directoryOption())
     .addOption(jsonOption())
-    .addHelpText('after', '\nExamples:\n  kcd host GOGO-3\n  kcd host gogo-3.contoso.com --json')
-    .action(async (name: string, opts: Common & { storage: boolean }) => {
+    .addHelpText('after', '\nExamples:\n  kcd host GOGO-3\n  kcd host gogo-3.contoso.com --json\n  kcd host GOGO-3 --fix\n  kcd host GOGO-3 --fix --apply')
+    .action(async (name: string, opts: Common & { storage: boolean; fix?: boolean; apply?: boolean }) => {
+      if (opts.apply && !opts.fix) throw applyNeedsFix();
       const directory = session.directory(opts.directory);
       const [snapshot, { checkHost, hostJson, hostText }] = await snapshotAndReporting(directory);
       const { resolveHost } = await import('../domain/names');
-      const report = checkHost(snapshot, resolveHost(snapshot, name), { storage: opts.storage, group: config.migrationGroup });
+      const host = resolveHost(snapshot, name);
       const label = directory.describe().label;
+      if (opts.fix) {
+        const deps = session.applyDeps;
+        const { planForHost } = await import('../apply/planner');
+        const { report, plan } = planForHost(snapshot, host, { storage: opts.storage, group: config.migrationGroup }, { id: deps.planId(), now: deps.now(), directory: label });
+        const recheck = async () => {
+          const fresh = await session.freshDirectory(opts.directory).snapshot({ fresh: true });
+          const again = checkHost(fresh, resolveHost(fresh, host.name), { storage: opts.storage, group: config.migrationGroup });
+          return { ready: again.ready, json: hostJson(again, label), text: hostText(again, label) };
+        };
+        setExit(await runFix({ stdout: (text) => io.stdout(text), json: opts.json ?? false, config, env: io.env, deps, plan, ready: report.ready, recheck }, opts.apply ?? false));
+        return;
+      }
+      const report = checkHost(snapshot, host, { storage: opts.storage, group: config.migrationGroup });
       print(io, opts.json, () => hostJson(report, label), () => hostText(report, label));
       setExit(report.ready ? EXIT.ok : EXIT.findings);
+    });
+
+  pairCommand('fix', "the changes in AD that make SOURCE → DESTINATION ready, as a plan; with --apply, write them (the write account's rights)")
+    .option('--apply', 'write the plan through the write account (KCD_WRITE_BIND_DN), then check again; exit 4 when it could not be applied')
+    .addOption(directoryOption())
+    .addOption(jsonOption())
+    .addHelpText('after', '\nExamples:\n  kcd fix GOGO-3 GOGO-4 --storage\n  kcd fix GOGO-3 GOGO-4 --storage --file-server FHOST1 --apply')
+    .action(async (src: string, dst: string, opts: Common & { storage?: boolean; fileServer?: string[]; apply?: boolean }) => {
+      const directory = session.directory(opts.directory);
+      const [snapshot, { checkPair, pairJson, pairText }] = await snapshotAndReporting(directory);
+      const [{ resolveHosts }, { planForPair }] = await Promise.all([import('../domain/names'), import('../apply/planner')]);
+      const [source, dest, ...fileServers] = resolveHosts(snapshot, [src, dst, ...(opts.fileServer ?? [])]) as [Computer, Computer, ...Computer[]];
+      const storage = opts.storage ?? false;
+      const label = directory.describe().label;
+      const deps = session.applyDeps;
+      const { report, plan } = planForPair(snapshot, source, dest, { storage, fileServers }, { id: deps.planId(), now: deps.now(), directory: label });
+      const recheck = async () => {
+        const fresh = await session.freshDirectory(opts.directory).snapshot({ fresh: true });
+        const [s, d, ...f] = resolveHosts(fresh, [source.name, dest.name, ...fileServers.map((c) => c.name)]) as [Computer, Computer, ...Computer[]];
+        const again = checkPair(fresh, s, d, { storage, fileServers: f });
+        return { ready: again.ready, json: pairJson(again, label), text: pairText(again, label) };
+      };
+      setExit(await runFix({ stdout: (text) => io.stdout(text), json: opts.json ?? false, config, env: io.env, deps, plan, ready: report.ready, recheck }, opts.apply ?? false));
     });
 
   program

@@ -38,6 +38,8 @@ interface HostSpec {
   memberOf?: string[];
   /** msDS-SupportedEncryptionTypes (absent: not set). */
   encryptionTypes?: number;
+  /** objectSid, where a descriptor names the account (the managed domain). */
+  sid?: string;
 }
 
 function dnOfDomain(domain: string): string {
@@ -67,6 +69,7 @@ function computer(spec: HostSpec): Computer {
     dnsHostName: spec.noDnsHostName ? undefined : fqdn,
     domain,
     distinguishedName: `CN=${spec.name},${spec.ou ?? 'OU=Hyper-V Hosts'},${dnOfDomain(domain)}`,
+    ...(spec.sid !== undefined ? { sid: spec.sid } : {}),
     userAccountControl: spec.uac ?? PROTOCOL_TRANSITION,
     servicePrincipalNames: spns,
     allowedToDelegateTo: spec.delegateTo ?? [],
@@ -179,12 +182,13 @@ function managedDomainComputers(): Computer[] {
   const sid = (rid: number) => `${AADDS_SID}-${rid}`;
   const allow = (principal: string, rid: number, mask = 0xf01ff): ResourceBasedAce => ({ sid: sid(rid), principal, type: 'allow', mask });
   return [
-    computer({ name: 'AZ-HV1', domain, ou, hyperV: true, uac: MEMBER, os: WS2022 }),
+    computer({ name: 'AZ-HV1', domain, ou, hyperV: true, uac: MEMBER, os: WS2022, sid: sid(1601) }),
     // Allows AZ-HV1, and still names AZ-HV0, deleted last year (KCD025).
     computer({
       name: 'AZ-HV2',
       domain,
       ou,
+      sid: sid(1602),
       hyperV: true,
       uac: MEMBER,
       os: WS2022,
@@ -195,13 +199,14 @@ function managedDomainComputers(): Computer[] {
       name: 'AZ-HV3',
       domain,
       ou,
+      sid: sid(1603),
       hyperV: true,
       uac: MEMBER,
       os: WS2022,
       descriptor: [allow('AZ-HV1$', 1601, 0x10000000), { sid: sid(1602), principal: 'AZ-HV2$', type: 'deny', mask: 0xf01ff }, allow('AZ-HV2$', 1602)],
     }),
     // A file server restored from an old image, set to DES only (KCD023).
-    computer({ name: 'AZ-FS1', domain, ou, uac: MEMBER, os: WS2016, encryptionTypes: 0x3, extraSpns: [`cifs/az-fs1.${AADDS}`] }),
+    computer({ name: 'AZ-FS1', domain, ou, sid: sid(1604), uac: MEMBER, os: WS2016, encryptionTypes: 0x3, extraSpns: [`cifs/az-fs1.${AADDS}`] }),
   ];
 }
 

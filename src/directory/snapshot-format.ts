@@ -52,6 +52,7 @@ export const computerSchema = z.object({
   dnsHostName: optionalString,
   domain: z.string(),
   distinguishedName: name,
+  sid: optionalString,
   userAccountControl: z.number().int().nonnegative(),
   servicePrincipalNames: stringList,
   allowedToDelegateTo: stringList,
@@ -120,6 +121,7 @@ function canonicalComputer(c: Loose<Computer> & Pick<Computer, 'name' | 'samAcco
   if (c.dnsHostName != null) out.dnsHostName = c.dnsHostName;
   out.domain = c.domain;
   out.distinguishedName = c.distinguishedName;
+  if (c.sid != null) out.sid = c.sid;
   out.userAccountControl = c.userAccountControl;
   out.servicePrincipalNames = [...(c.servicePrincipalNames ?? [])];
   out.allowedToDelegateTo = [...(c.allowedToDelegateTo ?? [])];

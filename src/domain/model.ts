@@ -14,6 +14,8 @@ export interface Computer {
   /** The DNS domain the account lives in, derived from the DN's DC= parts, e.g. contoso.com. */
   domain: string;
   distinguishedName: string;
+  /** objectSid (S-1-5-21-…), when the source read it: a resource-based descriptor names accounts by SID. */
+  sid?: string;
   userAccountControl: number;
   servicePrincipalNames: string[];
   /** msDS-AllowedToDelegateTo: the SPNs this account may delegate to (classic constrained delegation). */

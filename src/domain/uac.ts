@@ -6,6 +6,8 @@ export const UAC = {
   TRUSTED_FOR_DELEGATION: 0x80000,
   NOT_DELEGATED: 0x100000,
   TRUSTED_TO_AUTH_FOR_DELEGATION: 0x1000000,
+  /** A read-only domain controller. */
+  PARTIAL_SECRETS_ACCOUNT: 0x4000000,
 } as const;
 
 export type UacFlag = keyof typeof UAC;

@@ -112,6 +112,8 @@ describe('snapshot over verified LDAPS', () => {
       dnsHostName: `${SRC.toLowerCase()}.lab.test`,
       domain: 'lab.test',
       distinguishedName: dn(SRC),
+      // objectSid, as the DC gave it (a descriptor names accounts by SID: the planner needs it).
+      sid: srcSid,
       userAccountControl: 0x1001000,
       // Matchers in a Computer's array fields; the arrays themselves are compared sorted below.
       servicePrincipalNames: expect.any(Array) as string[],
@@ -144,6 +146,7 @@ describe('snapshot over verified LDAPS', () => {
       samAccountName: `${BARE}$`,
       domain: 'lab.test',
       distinguishedName: dn(BARE),
+      sid: expect.stringMatching(/^S-1-5-21-\d+-\d+-\d+-\d+$/) as string,
       userAccountControl: UAC_WORKSTATION_TRUST_ACCOUNT,
       servicePrincipalNames: [],
       allowedToDelegateTo: [],

@@ -73,6 +73,8 @@ export function toComputer(entry: Entry, sidNames: ReadonlyMap<string, string>, 
   if (osVersion) computer.operatingSystemVersion = osVersion;
   const encryptionTypes = asNumber(getAttribute(entry, 'msDS-SupportedEncryptionTypes'));
   if (encryptionTypes !== undefined) computer.supportedEncryptionTypes = encryptionTypes >>> 0;
+  const sid = entrySid(entry);
+  if (sid) computer.sid = sid;
   return computer;
 }
 

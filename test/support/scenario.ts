@@ -234,6 +234,7 @@ export function scenarioData(s: Scenario, names = new ScenarioNames('')): Direct
       dnsHostName: h.noDnsHostName ? undefined : names.fqdn(h.name, domain),
       domain,
       distinguishedName: `CN=${names.host(h.name)},${h.container ? `OU=${h.container},` : 'CN=Computers,'}${dnOfDomain(domain)}`,
+      sid: sidOf(h.name),
       userAccountControl: uacOf(h),
       servicePrincipalNames: spnsOf(h, names),
       allowedToDelegateTo: (h.delegateTo ?? []).map((t) => names.expand(t, s.hosts)),

@@ -201,7 +201,10 @@ export function toReadComputer(entry: EntryView, intern: Interner, domainOf: (dn
   if (!Number.isNaN(encryptionTypes)) computer.supportedEncryptionTypes = encryptionTypes >>> 0;
   const read: ReadComputer = { computer, rbcd: buffersOf(attrs, 'msds-allowedtoactonbehalfofotheridentity') };
   const sid = sidOf(attrs);
-  if (sid) read.sid = sid;
+  if (sid) {
+    read.sid = sid;
+    computer.sid = sid;
+  }
   if (sam) read.sam = sam;
   return read;
 }
