@@ -12,6 +12,7 @@ import { quietRestifyWarning } from './process-warnings';
 import { startServer } from './server';
 import { openStateBackend } from './state-backend';
 import { StateStoreError } from './store/state';
+import { applyDeps } from './apply/wiring';
 import { configSecrets, createLogger } from './log';
 
 export async function main(): Promise<void> {
@@ -57,6 +58,7 @@ export async function main(): Promise<void> {
     }
     logger.warn({}, `starting without the shared state for now: ${text}`);
   }
+  const apply = applyDeps(config, summary.stateDir, logger);
   let running;
   try {
     running = await startServer({
@@ -72,6 +74,7 @@ export async function main(): Promise<void> {
       },
       ...(prometheus && metricsPort !== undefined ? { metrics: { prometheus, port: metricsPort, host: config.metrics.host } } : {}),
       ...(backend.dialogStorage ? { dialogStorage: backend.dialogStorage } : {}),
+      ...(apply ? { apply } : {}),
     });
   } catch (error) {
     const port = (error as { port?: unknown } | undefined)?.port === metricsPort && metricsPort !== undefined ? metricsPort : config.bot.port;
@@ -116,6 +119,13 @@ export async function main(): Promise<void> {
         ? 'any user'
         : `${allowedUsers.length} allowed user(s)${allowedGroups.length > 0 ? ` or members of ${allowedGroups.length} AD group(s) (nested included)` : ''}`;
     console.log(`Access: ${allowedTenants.length || 'any'} allowed tenant(s), ${who}.`);
+  }
+  if (apply && config.apply.writeAccount) {
+    console.log(
+      `Applying fixes: ON. "Request fix" on not-ready cards; a member of ${config.apply.approverGroups.join('; ')} (not the requester) approves; ` +
+        `writes as ${config.apply.writeAccount.bindDN}; plans expire after ${config.apply.ttlMinutes} min; audit log ${summary.stateDir}/audit.jsonl` +
+        (config.apply.labMode ? '. LAB MODE: approvers are not authenticated (no MicrosoftAppId).' : '.'),
+    );
   }
   logger.debug({ config: redactConfig(config) }, 'configuration');
   // Warm the cache so the first question is answered from memory.

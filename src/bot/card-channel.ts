@@ -32,7 +32,6 @@ export function adapterCardChannel(adapter: CloudAdapter, appId: string): CardCh
       }
     });
     if (!result) throw new Error('the conversation could not be continued');
-    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the send's own error, rethrown as it came
     if ('error' in result) throw result.error;
     return result.value;
   };

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
 import { FileAuditLog } from '../apply/audit-log';
+import { openLdapWriter } from '../apply/wiring';
 import type { Config } from '../config';
 import { ConfigError, InputError, KcdError } from '../domain/errors';
 import type { Actor, ApplyOutcome, AuditEvent, AuditLog, DirectoryWriter, FixPlan } from '../apply/types';
@@ -21,7 +22,8 @@ export interface WriteAccount {
 export interface ApplyDeps {
   /** Throws ConfigError when the write account is not configured. */
   writeAccount(config: Config): WriteAccount;
-  openWriter(account: WriteAccount, config: Config): Promise<DirectoryWriter>;
+  /** `plan`: the plan to write (the default refuses one read from anything but the LDAP directory it writes to). */
+  openWriter(account: WriteAccount, config: Config, plan: FixPlan): Promise<DirectoryWriter>;
   /** The audit log (`env`: KCD_STATE_DIR, where the bot keeps its own). */
   openAuditLog(config: Config, env: Record<string, string | undefined>): Promise<AuditLog>;
   actor(): Actor;
@@ -53,8 +55,18 @@ function osUser(): string | undefined {
 
 export const DEFAULT_APPLY_DEPS: ApplyDeps = {
   writeAccount: configuredWriteAccount,
-  openWriter: () =>
-    Promise.reject(new WriterUnavailableError('This build of kcd cannot write to AD: it has no LDAP writer.', 'Run the PowerShell the plan prints instead.')),
+  openWriter: (account, config, plan) => {
+    // A plan read from a snapshot file or the demo is not what AD holds now: write only what was read from AD itself.
+    const writer = /^ldaps?:\/\//i.test(plan.directory) ? openLdapWriter(config, { bindDN: account.writeBindDN, bindPassword: account.writeBindPassword }, (message) => console.warn(message)) : undefined;
+    return writer
+      ? Promise.resolve(writer)
+      : Promise.reject(
+          new WriterUnavailableError(
+            `--apply writes to AD, and this plan was read from ${plan.directory}: a plan is written only to the directory it was read from.`,
+            'Set KCD_LDAP_URL to a domain controller and leave out --directory, or run the PowerShell the plan prints.',
+          ),
+        );
+  },
   // The bot's audit log: KCD_STATE_DIR/audit.jsonl, the bot's default directory when unset.
   openAuditLog: (_config, env) => Promise.resolve(new FileAuditLog(env.KCD_STATE_DIR ?? './data')),
   actor: () => {
@@ -113,7 +125,7 @@ export async function runFix(run: FixRun, apply: boolean): Promise<number> {
   }
   // Configuration first: a missing write account is reported before anything is opened.
   const account = run.deps.writeAccount(run.config);
-  const [writer, audit] = await Promise.all([run.deps.openWriter(account, run.config), run.deps.openAuditLog(run.config, run.env)]);
+  const [writer, audit] = await Promise.all([run.deps.openWriter(account, run.config, run.plan), run.deps.openAuditLog(run.config, run.env)]);
   let outcome: ApplyOutcome;
   try {
     outcome = await writer.apply(plan);

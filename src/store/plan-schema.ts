@@ -51,4 +51,4 @@ export const fixPlanSchema: z.ZodType<FixPlan> = z.object({
     }),
   ),
   instructions: z.array(z.string().max(65_536)),
-}) as z.ZodType<FixPlan>;
+});

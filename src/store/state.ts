@@ -215,7 +215,7 @@ const stateSchemaV2 = z.object({
 
 /** Version 1 (before plans) and version 2, both read as version 2. */
 export const stateSchema = stateSchemaV2.transform(
-  (s): State => ({ ...s, version: 2, plans: s.plans ?? [], consumedTokens: s.consumedTokens ?? {} }) as State,
+  (s): State => ({ ...s, version: 2, plans: s.plans ?? [], consumedTokens: s.consumedTokens ?? {} }),
 );
 
 const FILE_STORE_REMEDIATION =

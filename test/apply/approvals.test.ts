@@ -4,11 +4,12 @@
  * even when two approvers press at once. The real LDAP writes are in test/apply/*.dc.test.ts.
  */
 import { ApprovalService, planDigest, type MembershipCheck, type PlanMaker } from '../../src/apply/approvals';
-import { TokenSigner } from '../../src/apply/signing';
+import { TokenSigner, type TokenClaims } from '../../src/apply/signing';
 import type { ApplyOutcome, AuditRecord, DirectoryWriter, FixPlan } from '../../src/apply/types';
 import { DemoDirectory } from '../../src/directory/demo-directory';
 import { resolveHost } from '../../src/domain/names';
 import { MemoryStateStore } from '../../src/store';
+import { matching } from '../support/typed-matchers';
 
 const ALICE = { name: 'Alice', upn: 'alice@contoso.com', aadObjectId: 'aad-alice' };
 const BOB = { name: 'Bob', upn: 'bob@contoso.com', aadObjectId: 'aad-bob' };
@@ -60,13 +61,13 @@ function setup(options: { approvers?: MembershipCheck; operators?: MembershipChe
   const audit: AuditRecord[] = [];
   const store = new MemoryStateStore();
   const approvers: MembershipCheck =
-    options.approvers ?? (async (upn) => (upn && APPROVERS.has(upn) ? { member: true, group: 'Hyper-V Admins' } : { member: false, detail: `${upn} is not a member of an allowed group` }));
+    options.approvers ?? ((upn) => Promise.resolve(upn && APPROVERS.has(upn) ? { member: true as const, group: 'Hyper-V Admins' } : { member: false as const, detail: `${upn} is not a member of an allowed group` }));
   const service = new ApprovalService({
     store,
     directory: new DemoDirectory(),
     makePlan,
     openWriter: () => new RecordingWriter(),
-    audit: { append: async (r) => void audit.push(r), last: async (n) => audit.slice(-n) },
+    audit: { append: (r) => Promise.resolve(void audit.push(r)), last: (n) => Promise.resolve(audit.slice(-n)) },
     approvers,
     ...(options.operators ? { operators: options.operators } : {}),
     ttlMinutes: options.ttlMinutes ?? 30,
@@ -119,7 +120,7 @@ test('a non-approver, and an approver whose membership cannot be checked, are re
   const s = setup();
   const r = await requested(s);
   expect(await s.service.decide(r.approveToken, { name: 'Mallory', upn: 'mallory@contoso.com', aadObjectId: 'aad-m' })).toMatchObject({ kind: 'refused', refusal: 'not-approver' });
-  const unknown = setup({ approvers: async () => ({ member: 'unknown', detail: 'AD could not be read' }) });
+  const unknown = setup({ approvers: () => Promise.resolve({ member: 'unknown' as const, detail: 'AD could not be read' }) });
   const u = await requested(unknown);
   expect(await unknown.service.decide(u.approveToken, BOB)).toMatchObject({ kind: 'refused', refusal: 'membership-unknown' });
   expect(RecordingWriter.applied).toEqual([]);
@@ -150,13 +151,13 @@ test('tampered tokens and records are refused: a changed payload, a forged signa
   const s = setup();
   const r = await requested(s);
   const [body, mac] = r.approveToken.split('.') as [string, string];
-  const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+  const claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenClaims & { e: number };
   const otherBody = Buffer.from(JSON.stringify({ ...claims, e: claims.e + 3_600_000 })).toString('base64url');
   expect(await s.service.decide(`${otherBody}.${mac}`, BOB)).toMatchObject({ kind: 'refused', refusal: 'signature' });
   const forged = new TokenSigner(Buffer.alloc(32, 7).toString('base64')).sign(claims);
   expect(await s.service.decide(forged, BOB)).toMatchObject({ kind: 'refused', refusal: 'signature' });
   for (const junk of [undefined, 42, '', 'a.b.c', 'x'.repeat(10_000), `${body}.`]) {
-    expect(await s.service.decide(junk, BOB)).toMatchObject({ kind: 'refused', refusal: expect.stringMatching(/malformed|signature/) });
+    expect(await s.service.decide(junk, BOB)).toMatchObject({ kind: 'refused', refusal: matching(/malformed|signature/) });
   }
   // The stored plan changed after the button was made (someone edited the state): refused, not applied.
   await s.store.update((state) => void state.plans[0]!.plan.objects[0]!.changes.push({ attribute: 'userAccountControl', before: 4096, after: 0 }));
@@ -170,7 +171,7 @@ test('a request button works once (a replay is refused), and only for operators 
   const token = await s.service.requestToken(QUESTION);
   expect((await s.service.request(token, ALICE)).kind).toBe('requested');
   expect(await s.service.request(token, ALICE)).toMatchObject({ kind: 'refused', refusal: 'replay' });
-  const ops = setup({ operators: async (upn) => (upn === ALICE.upn ? { member: true, group: 'Ops' } : { member: false, detail: 'not an operator' }) });
+  const ops = setup({ operators: (upn) => Promise.resolve(upn === ALICE.upn ? { member: true as const, group: 'Ops' } : { member: false as const, detail: 'not an operator' }) });
   expect(await ops.service.mayRequest(ALICE)).toBe(true);
   expect(await ops.service.mayRequest(CAROL)).toBe(false);
   expect(await ops.service.request(await ops.service.requestToken(QUESTION), CAROL)).toMatchObject({ kind: 'refused', refusal: 'not-operator' });
@@ -195,7 +196,7 @@ test('AD changed since the plan: stale, nothing written; a failed write says whi
   const s = setup();
   const r = await requested(s);
   RecordingWriter.next = { status: 'changed', differences: [{ dn: 'CN=GOGO-3,OU=Hyper-V,DC=contoso,DC=com', attribute: 'msDS-AllowedToDelegateTo', planned: '[]', now: '["cifs/x"]' }] };
-  expect(await s.service.decide(r.approveToken, BOB)).toMatchObject({ kind: 'decided', record: { status: 'stale', outcome: expect.stringMatching(/^nothing written: AD changed/) } });
+  expect(await s.service.decide(r.approveToken, BOB)).toMatchObject({ kind: 'decided', record: { status: 'stale', outcome: matching(/^nothing written: AD changed/) } });
   expect(s.audit.at(-1)).toMatchObject({ event: 'stale' });
   const f = await requested(s);
   RecordingWriter.next = { status: 'failed', cause: 'insufficient-rights', detail: 'INSUFFICIENT_ACCESS', failedDn: 'CN=B', objects: [{ dn: 'CN=A', status: 'written', before: {}, after: {} }, { dn: 'CN=B', status: 'not-written', before: {}, after: {} }] };
@@ -208,7 +209,7 @@ test('writes are rate-limited per hour; the plan stays pending and can be approv
   const first = await requested(s);
   const second = await requested(s);
   expect((await s.service.decide(first.approveToken, BOB)).kind).toBe('decided');
-  expect(await s.service.decide(second.approveToken, BOB)).toMatchObject({ kind: 'refused', refusal: 'rate-limited', detail: expect.stringMatching(/approve again in 60 minutes/) });
+  expect(await s.service.decide(second.approveToken, BOB)).toMatchObject({ kind: 'refused', refusal: 'rate-limited', detail: matching(/approve again in 60 minutes/) });
   expect((await s.service.record(second.record.plan.id))?.status).toBe('pending');
   s.advance(29 * 60_000);
   expect((await s.service.decide(second.approveToken, BOB)).kind).toBe('refused');

@@ -6,8 +6,6 @@
  * The write account is a user in Domain Admins: Samba lets only administrators write delegation settings
  * (msDS-AllowedToDelegateTo, TRUSTED_TO_AUTH_FOR_DELEGATION), its stand-in for SeEnableDelegationPrivilege.
  */
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
 import { LdapDirectoryWriter, type LdapWriterOptions } from '../../src/apply/ldap-writer';
 import { currentObjectOf, WRITER_ATTRIBUTES, WRITER_BINARY_ATTRIBUTES } from '../../src/apply/current-object';
 import type { AttributeChange, FixPlan, PlanObject } from '../../src/apply/types';
@@ -16,7 +14,6 @@ import {
   adminClient,
   computerEntry,
   deleteEntries,
-  kerberosEnv,
   KRBTGT_DN,
   LAB_BASE_DN,
   labFacts,
@@ -28,13 +25,12 @@ import {
   UAC_WORKSTATION_TRUST_ACCOUNT,
   uniqueName,
   userEntry,
-  type LabFacts,
 } from '../ad-lab/lab';
+import { s4u2proxy } from '../support/kdc-s4u';
 import { anyArray, containing, matching } from '../support/typed-matchers';
 
 jest.setTimeout(300_000);
 
-const run = promisify(execFile);
 const PASSWORD = 'Wr1te-Pa55word!-lab';
 const DOMAIN_ADMINS_DN = `CN=Domain Admins,CN=Users,${LAB_BASE_DN}`;
 const DC_DN = `CN=DC1,OU=Domain Controllers,${LAB_BASE_DN}`;
@@ -110,26 +106,6 @@ function planOf(...objects: PlanObject[]): FixPlan {
 /** The delegation a pair needs on its source: migration and cifs, both name forms. */
 const pairEntries = (dst: string) => [`${M}/${dst}`, `${M}/${fqdn(dst)}`, `cifs/${dst}`, `cifs/${fqdn(dst)}`];
 
-/** `kinit SRC$` then `kvno -U user -P spn`: whether the KDC grants S4U2Proxy, and its words when it refuses. */
-async function s4u2proxy(facts: LabFacts, source: string, user: string, spn: string): Promise<{ granted: boolean; why: string }> {
-  const env = kerberosEnv(facts, `writer-${source}`);
-  const kinit = await new Promise<{ ok: boolean; stderr: string }>((resolve) => {
-    const child = spawn('kinit', ['-f', `${source}$@${facts.realm}`], { env, stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', (e) => resolve({ ok: false, stderr: String(e) }));
-    child.on('close', (code) => resolve({ ok: code === 0, stderr }));
-    child.stdin.end(`${PASSWORD}\n`);
-  });
-  if (!kinit.ok) throw new Error(`kinit ${source}$ failed: ${kinit.stderr}`);
-  try {
-    await run('kvno', ['-U', user, '-P', spn], { env, timeout: 30_000 });
-    return { granted: true, why: 'granted' };
-  } catch (e) {
-    return { granted: false, why: String((e as { stderr?: string }).stderr ?? e).trim() };
-  }
-}
-
 describe('LdapDirectoryWriter against the Samba DC', () => {
   const facts = labFacts();
   const writerName = uniqueName('WW');
@@ -185,7 +161,7 @@ describe('LdapDirectoryWriter against the Samba DC', () => {
     const [src, dst] = await computers([{ prefix: 'WS', delegateTo: [`cifs/${other}`] }, { prefix: 'WD' }]);
     // Before: no entry for DST, no protocol transition: refused.
     for (const spn of [`cifs/${dst}`, `cifs/${fqdn(dst!)}`]) {
-      expect(await s4u2proxy(facts, src!, s4uUser, spn)).toMatchObject({ granted: false, why: matching(/can't fulfill requested option|BADOPTION/i) });
+      expect(await s4u2proxy(facts, src!, s4uUser, spn, PASSWORD)).toMatchObject({ granted: false, why: matching(/can't fulfill requested option|BADOPTION/i) });
     }
     const object = await planned(computerDn(src!), [
       { attribute: 'msDS-AllowedToDelegateTo', add: pairEntries(dst!), remove: [] },
@@ -206,7 +182,7 @@ describe('LdapDirectoryWriter against the Samba DC', () => {
     });
     expect(await readBack(computerDn(src!))).toEqual({ delegateTo: [`cifs/${other}`, ...pairEntries(dst!)].sort(), uac: PROTOCOL_TRANSITION, aces: null });
     for (const spn of [`cifs/${dst}`, `cifs/${fqdn(dst!)}`]) {
-      expect(await s4u2proxy(facts, src!, s4uUser, spn)).toEqual({ granted: true, why: 'granted' });
+      expect(await s4u2proxy(facts, src!, s4uUser, spn, PASSWORD)).toEqual({ granted: true, why: 'granted' });
     }
   });
 

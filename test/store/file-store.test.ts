@@ -39,9 +39,9 @@ describe('FileStateStore on disk', () => {
     expect(read).toMatchObject({ version: 2, plans: [], consumedTokens: {}, baselines: v1.baselines });
     expect(read.subscriptions.map((s) => s.key)).toEqual(['msteams:old']);
     await store.update((s) => void s.subscriptions.push(subscription('msteams:new')));
-    const written = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8'));
+    const written = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { subscriptions: Array<{ key: string }> };
     expect(written).toMatchObject({ version: 2, plans: [], baselines: v1.baselines });
-    expect(written.subscriptions.map((s: { key: string }) => s.key)).toEqual(['msteams:old', 'msteams:new']);
+    expect(written.subscriptions.map((s) => s.key)).toEqual(['msteams:old', 'msteams:new']);
   });
 
   test('an update that changes nothing does not write', async () => {
