@@ -200,6 +200,7 @@ test('request → own approval and a non-approver refused → another approver a
   expect(applied).toContain('READY');
   expect(applied).not.toContain('NOT READY');
   expect(await readDelegation(src)).toEqual({ allowed: [...wanted].sort(), uac: 0x1001000 });
+  expect(await readDelegation(dst)).toEqual({ allowed: [`${M}/${src}`, `${M}/${fqdn(src)}`, `cifs/${src}`, `cifs/${fqdn(src)}`].sort(), uac: 0x1000 });
   for (const spn of [`cifs/${dst}`, `cifs/${fqdn(dst)}`]) expect(await s4u2proxy(facts, src, S4U_USER, spn, PASSWORD)).toEqual({ granted: true, why: 'granted' });
   // The request card (the one Request fix was pressed on) now shows the fresh check: READY.
   const requestUpdate = updates.find((u) => u.activityId === `card-${src}`);
@@ -210,7 +211,11 @@ test('request → own approval and a non-approver refused → another approver a
   expect(JSON.stringify(await press(person(CAROL), approve))).toContain('already decided');
   const events = audit().filter((r) => r.planId === undefined || approvalText.includes(r.planId));
   expect(events.map((r) => r.event)).toEqual(['requested', 'refused', 'refused', 'approved', 'written', 'refused']);
-  expect(events.find((r) => r.event === 'written')?.objects?.[0]).toMatchObject({ dn: computerDn(src), status: 'written' });
+  // The pair card's other finding (KCD016: the way back) is fixed on DST in the same plan: both objects written.
+  expect(events.find((r) => r.event === 'written')?.objects?.map((o) => [o.dn, o.status])).toEqual([
+    [computerDn(dst), 'written'],
+    [computerDn(src), 'written'],
+  ]);
   expect(events.find((r) => r.event === 'approved')?.actor).toMatchObject({ upn: upn(BOB), via: 'teams' });
 });
 
