@@ -122,7 +122,6 @@ test('request in the Playground → Bob approves → AD written, the KDC grants 
   await ui.send(page, `/kcd check ${SRC} ${DST} storage`);
   const pairCard = await ui.newCard(page);
   expect(await pairCard.innerText()).toContain('NOT READY');
-  await ui.markCardsSeen(page);
   const from = stream!.events.length;
   await pairCard.getByRole('button', { name: 'Request fix' }).click();
 
@@ -130,7 +129,8 @@ test('request in the Playground → Bob approves → AD written, the KDC grants 
   const approvalEvent = await stream!.waitFor((e) => JSON.stringify(e.message?.attachments ?? []).includes('Waiting for approval'), 60_000, from);
   const approvalCard = approvalEvent.message!.attachments![0]!.content;
   expectValidCard(approvalCard);
-  const shown = await ui.newCard(page);
+  const shown = page.locator(ui.TOP_CARD).filter({ hasText: 'Waiting for approval' }).last();
+  await shown.waitFor({ state: 'visible', timeout: 60_000 });
   const text = await shown.innerText();
   expect(text).toContain('Waiting for approval');
   expect(text).toContain(`CN=${SRC},CN=Computers,${LAB_BASE_DN}`);
