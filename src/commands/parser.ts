@@ -157,7 +157,8 @@ function parseSlash(def: CommandDefinition<{ kcd: string }, RegistryIntent>, arg
   const fillers = new Set([...COMMON_FILLERS, ...(def.fillers ?? []), ...(def.id === 'help' ? COMMANDS.flatMap((c) => [c.id, ...c.aliases]) : [])]);
 
   if (kinds.has('count')) {
-    const words = tokens.map(trimWord).filter((w) => w && !fillers.has(w.toLowerCase()));
+    // As typed ("-3" stays "-3", so the handler refuses it rather than reading 3).
+    const words = argText.trim().split(/\s+/).filter((w) => w !== '' && !fillers.has(w.toLowerCase()));
     return words.length > 0 ? { ...result, count: words.join(' ') } : result;
   }
   // A paste must look like one ("diagnose gogo-3" is a question about a host, read as such).
