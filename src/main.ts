@@ -58,7 +58,7 @@ export async function main(): Promise<void> {
     }
     logger.warn({}, `starting without the shared state for now: ${text}`);
   }
-  const apply = applyDeps(config, summary.stateDir, logger);
+  const apply = applyDeps(config, summary, logger);
   let running;
   try {
     running = await startServer({

@@ -9,10 +9,15 @@ import type { AuditLog, AuditRecord } from './types';
 
 export const AUDIT_FILE = 'audit.jsonl';
 /** /kcd audit reads at most this much of the end of the file (well over a thousand records). */
-const TAIL_BYTES = 1024 * 1024;
+export const AUDIT_TAIL_BYTES = 1024 * 1024;
 
 export interface AuditLogger {
   info(fields: Record<string, unknown>, message: string): void;
+}
+
+/** The record in the bot's log too (a SIEM reads it there): the whole record as a field, a short message. */
+export function logAuditRecord(logger: AuditLogger | undefined, record: AuditRecord): void {
+  logger?.info({ audit: record }, `audit: ${record.event}${record.planId ? ` plan ${record.planId}` : ''}`);
 }
 
 export class FileAuditLog implements AuditLog {
@@ -35,7 +40,7 @@ export class FileAuditLog implements AuditLog {
     } finally {
       await handle.close();
     }
-    this.logger?.info({ audit: record }, `audit: ${record.event}${record.planId ? ` plan ${record.planId}` : ''}`);
+    logAuditRecord(this.logger, record);
   }
 
   async last(n: number): Promise<AuditRecord[]> {
@@ -47,12 +52,12 @@ export class FileAuditLog implements AuditLog {
       throw error;
     }
     let text: string;
-    if (size <= TAIL_BYTES) text = await readFile(this.file, 'utf8');
+    if (size <= AUDIT_TAIL_BYTES) text = await readFile(this.file, 'utf8');
     else {
       const handle = await open(this.file, 'r');
       try {
-        const buffer = Buffer.alloc(TAIL_BYTES);
-        await handle.read(buffer, 0, TAIL_BYTES, size - TAIL_BYTES);
+        const buffer = Buffer.alloc(AUDIT_TAIL_BYTES);
+        await handle.read(buffer, 0, AUDIT_TAIL_BYTES, size - AUDIT_TAIL_BYTES);
         // The first line is likely cut: dropped.
         text = buffer.toString('utf8').replace(/^[^\n]*\n/, '');
       } finally {

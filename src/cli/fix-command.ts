@@ -5,9 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { userInfo } from 'node:os';
-import { FileAuditLog } from '../apply/audit-log';
-import { openLdapWriter } from '../apply/wiring';
-import type { Config } from '../config';
+import { readSummaryConfig, type Config } from '../config';
 import { ConfigError, InputError, KcdError } from '../domain/errors';
 import type { Actor, ApplyOutcome, AuditEvent, AuditLog, DirectoryWriter, FixPlan } from '../apply/types';
 import { outcomeText, planJson, planText, terminalSafeJson, writtenDns } from '../apply/plan-text';
@@ -24,7 +22,7 @@ export interface ApplyDeps {
   writeAccount(config: Config): WriteAccount;
   /** `plan`: the plan to write (the default refuses one read from anything but the LDAP directory it writes to). */
   openWriter(account: WriteAccount, config: Config, plan: FixPlan): Promise<DirectoryWriter>;
-  /** The audit log (`env`: KCD_STATE_DIR, where the bot keeps its own). */
+  /** The audit log (`env`: KCD_STATE_STORE / KCD_STATE_DIR, where the bot keeps its own). */
   openAuditLog(config: Config, env: Record<string, string | undefined>): Promise<AuditLog>;
   actor(): Actor;
   planId(): string;
@@ -55,20 +53,24 @@ function osUser(): string | undefined {
 
 export const DEFAULT_APPLY_DEPS: ApplyDeps = {
   writeAccount: configuredWriteAccount,
-  openWriter: (account, config, plan) => {
+  openWriter: async (account, config, plan) => {
+    // Loaded when writing: the wiring brings the storage SDK (the audit log's), which no other command needs.
+    const { openLdapWriter } = await import('../apply/wiring');
     // A plan read from a snapshot file or the demo is not what AD holds now: write only what was read from AD itself.
     const writer = /^ldaps?:\/\//i.test(plan.directory) ? openLdapWriter(config, { bindDN: account.writeBindDN, bindPassword: account.writeBindPassword }, (message) => console.warn(message)) : undefined;
-    return writer
-      ? Promise.resolve(writer)
-      : Promise.reject(
-          new WriterUnavailableError(
-            `--apply writes to AD, and this plan was read from ${plan.directory}: a plan is written only to the directory it was read from.`,
-            'Set KCD_LDAP_URL to a domain controller and leave out --directory, or run the PowerShell the plan prints.',
-          ),
-        );
+    if (writer) return writer;
+    throw new WriterUnavailableError(
+      `--apply writes to AD, and this plan was read from ${plan.directory}: a plan is written only to the directory it was read from.`,
+      'Set KCD_LDAP_URL to a domain controller and leave out --directory, or run the PowerShell the plan prints.',
+    );
   },
-  // The bot's audit log: KCD_STATE_DIR/audit.jsonl, the bot's default directory when unset.
-  openAuditLog: (_config, env) => Promise.resolve(new FileAuditLog(env.KCD_STATE_DIR ?? './data')),
+  // The bot's audit log, as the bot chooses it: the state's container with KCD_STATE_STORE=azure-blob, else
+  // KCD_STATE_DIR/audit.jsonl (./data when unset). A bad setting throws before anything is written.
+  openAuditLog: async (_config, env) => {
+    const summary = readSummaryConfig(env);
+    const { openAuditLog } = await import('../apply/wiring');
+    return openAuditLog(summary);
+  },
   actor: () => {
     const name = osUser();
     return name ? { via: 'cli', name } : { via: 'cli' };

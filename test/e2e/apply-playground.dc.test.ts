@@ -92,7 +92,7 @@ beforeAll(async () => {
       directory,
       logger,
       summary: { store: new FileStateStore(stateDir), defaults: { time: '08:00', timeZone: 'UTC' }, schedulerEnabled: false },
-      apply: applyDeps(config, summary.stateDir, logger)!,
+      apply: applyDeps(config, summary, logger)!,
       // Who each Playground user is (what TeamsInfo.getMember returns in Teams): Bob's press does not come through the web UI.
       lookupMember: (context) => Promise.resolve({ upn: context.activity.from?.id === BOB.id ? BOB.upn : LAB_ADMIN.upn }),
     },
