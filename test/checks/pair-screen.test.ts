@@ -1,7 +1,9 @@
 import { CHECKS, type Check } from '../../src/checks';
 import { missingEntries } from '../../src/checks/helpers';
-import { destNeeds, PairScreen } from '../../src/checks/pair-screen';
-import { createSnapshot, type DirectorySnapshot } from '../../src/domain/snapshot';
+import { destNeeds, PairScreen, type DestNeeds } from '../../src/checks/pair-screen';
+import { createSnapshot, delegationIdsOf, type DirectorySnapshot } from '../../src/domain/snapshot';
+import type { Computer } from '../../src/domain/model';
+import { syntheticDirectory } from '../../bench/synthetic';
 import { demoData } from '../../src/directory/demo-directory';
 import { loadScenarios, scenarioData } from '../support/scenario';
 
@@ -115,6 +117,19 @@ describe('the fleet pair screen', () => {
   });
 });
 
+/**
+ * The screen's stated condition, without its target-id pool: SOURCE in DEST's domain, no rule needs the pair
+ * itself (`needs` defined), no rule has findings for DEST, and SOURCE lists every entry the rules need.
+ */
+function statedClean(snapshot: DirectorySnapshot, source: Computer, dest: Computer, needs: DestNeeds | undefined): boolean {
+  return (
+    source.domain === dest.domain &&
+    needs !== undefined &&
+    needs.findings.length === 0 &&
+    needs.entries.every((e) => missingEntries(snapshot, source, dest, e.serviceClass).length === 0)
+  );
+}
+
 describe('the fleet pair screen says clean exactly when its stated conditions hold', () => {
   /**
    * Clean iff SOURCE is in DEST's domain, no rule needs the pair itself, no rule has findings for DEST, and SOURCE
@@ -128,12 +143,7 @@ describe('the fleet pair screen says clean exactly when its stated conditions ho
     for (const source of snapshot.data.computers) {
       for (const dest of snapshot.data.computers) {
         if (source === dest) continue;
-        const needs = needsOf.get(dest);
-        const expected =
-          source.domain === dest.domain &&
-          needs !== undefined &&
-          needs.findings.length === 0 &&
-          needs.entries.every((e) => missingEntries(snapshot, source, dest, e.serviceClass).length === 0);
+        const expected = statedClean(snapshot, source, dest, needsOf.get(dest));
         const pair = { where, storage, source: source.name, dest: dest.name };
         expect({ ...pair, clean: screen.clean(source, dest) }).toEqual({ ...pair, clean: expected });
         if (expected) clean++;
@@ -146,5 +156,66 @@ describe('the fleet pair screen says clean exactly when its stated conditions ho
     let clean = 0;
     for (const { name, snapshot } of snapshots()) clean += expectExact(snapshot, storage, name);
     expect(clean).toBeGreaterThan(0);
+  });
+});
+
+describe('the fleet pair screen past its first buffer of target ids (4,096 slots)', () => {
+  /** A synthetic fleet big enough that the needed ids of its later hosts are written after the buffer grew. */
+  const snapshot = createSnapshot(syntheticDirectory(1600));
+  const hosts = snapshot.data.computers;
+  const parentOf = (c: Computer) => c.distinguishedName.slice(c.distinguishedName.indexOf(',') + 1);
+  /** Sources for DEST: its cluster (the hosts that delegate to it) and a few hosts of other clusters. */
+  const sourcesFor = (dest: Computer) => [...hosts.filter((h) => h !== dest && parentOf(h) === parentOf(dest)), ...hosts.slice(0, 3).filter((h) => h !== dest)];
+
+  test.each([true, false])('hosts written first and last still say clean exactly when the stated conditions hold, storage %s', (storage) => {
+    const screen = new PairScreen(snapshot, storage, FLEET_RULES);
+    const handles = hosts.map((h) => screen.handle(h));
+    expect(handles.filter((start) => start >= 4096).length).toBeGreaterThan(10);
+    let clean = 0;
+    for (const dest of [...hosts.slice(0, 20), ...hosts.slice(-20)]) {
+      const needs = destNeeds(snapshot, FLEET_RULES, dest, storage);
+      for (const source of sourcesFor(dest)) {
+        const expected = statedClean(snapshot, source, dest, needs);
+        const pair = { storage, source: source.name, dest: dest.name };
+        expect({ ...pair, clean: screen.clean(source, dest) }).toEqual({ ...pair, clean: expected });
+        if (expected) clean++;
+      }
+    }
+    expect(clean).toBeGreaterThan(100);
+  });
+
+  test('a fresh handle answers as the remembered one, before and after the buffer grew', () => {
+    const screen = new PairScreen(snapshot, true, FLEET_RULES);
+    for (const dest of [...hosts.slice(0, 10), ...hosts.slice(-10)]) {
+      const fresh = screen.freshHandle(dest);
+      for (const source of sourcesFor(dest)) {
+        expect({ source: source.name, dest: dest.name, clean: screen.cleanFor(source, dest, fresh) }).toEqual({
+          source: source.name,
+          dest: dest.name,
+          clean: screen.clean(source, dest),
+        });
+      }
+    }
+  });
+});
+
+describe('PairScreen.lists (the counting path of fleet scans)', () => {
+  test('true exactly for the delegation-target ids SOURCE lists, whatever source was asked before; -1 never', () => {
+    let listed = 0;
+    for (const { name, snapshot } of snapshots()) {
+      const screen = new PairScreen(snapshot, true, FLEET_RULES);
+      const ids = snapshot.delegationTargetById.map((_t, id) => id);
+      // Sources asked in turn, then the first again: the screen's memory of the last source must follow.
+      const sources = [...snapshot.data.computers, snapshot.data.computers[0]!];
+      for (const source of sources) {
+        const own = new Set(delegationIdsOf(snapshot, source).inOrder);
+        for (const id of ids) {
+          expect({ name, source: source.name, id, lists: screen.lists(source, id) }).toEqual({ name, source: source.name, id, lists: own.has(id) });
+          if (own.has(id)) listed++;
+        }
+        expect(screen.lists(source, -1)).toBe(false);
+      }
+    }
+    expect(listed).toBeGreaterThan(0);
   });
 });
