@@ -82,16 +82,16 @@ describe('name forms', () => {
   });
 });
 
-const directory = (computers: Computer[], extra: Partial<DirectoryData> = {}): DirectoryData => ({
+/** A forest of only these computers (no users, groups or SPN accounts; Windows' default sPNMappings). */
+const NOTHING_ELSE: Omit<DirectoryData, 'computers'> = {
   source: { kind: 'snapshot', label: 'helpers test', takenAt: '2026-12-07T00:00:00Z' },
   domains: ['contoso.com'],
-  computers,
   users: [],
   groups: [],
   spnAccounts: [],
   spnMappings: [],
-  ...extra,
-});
+};
+const directory = (computers: Computer[], extra: Partial<DirectoryData> = {}): DirectoryData => ({ ...NOTHING_ELSE, computers, ...extra });
 
 /** HV1 answers to migration by its own SPNs and to cifs only through HOST/ (sPNMappings); HV2 holds cifs/HV2 itself. */
 const hv1 = computer({
