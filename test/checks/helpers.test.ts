@@ -34,6 +34,10 @@ describe('runs2016OrLater (KCD004: protocol transition needs 2016)', () => {
     // No year: old client names are not, anything else (and nothing) is taken as recent.
     [undefined, 'Windows 8.1 Enterprise', false],
     [undefined, 'windows xp professional', false],
+    [undefined, 'Windows 7 Professional', false],
+    [undefined, 'Windows 8 Pro', false],
+    [undefined, 'Windows Vista Business', false],
+    [undefined, 'Windows 10 Enterprise', true],
     [undefined, 'Windows Server Datacenter', true],
     [undefined, undefined, true],
   ])('version %p, name %p: %p', (operatingSystemVersion, operatingSystem, expected) => {
@@ -51,6 +55,7 @@ describe('runs2025OrLater (KCD021: Credential Guard on by default)', () => {
     [undefined, 'Windows Server 2022', false],
     [undefined, 'Windows Server', false],
     ['10.0', 'Windows Server 2025', true],
+    [undefined, undefined, false],
   ])('version %p, name %p: %p', (operatingSystemVersion, operatingSystem, expected) => {
     expect(runs2025OrLater(computer({ operatingSystemVersion, operatingSystem }))).toBe(expected);
   });
