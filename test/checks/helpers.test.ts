@@ -1,22 +1,9 @@
 /** The rules' shared helpers on their own (and domain/resource-based's name matching): OS generations, resource-based delegation names, name forms. */
 import { answersToEvery, classIds, fqdnOrGuess, holdsSpn, missingEntries, missingSpns, nameForms, runs2016OrLater, runs2025OrLater } from '../../src/checks/helpers';
 import { resourceBasedAllows } from '../../src/domain/resource-based';
-import type { Computer, DirectoryData } from '../../src/domain/model';
 import { createSnapshot } from '../../src/domain/snapshot';
 import { CIFS, MIGRATION_SERVICE } from '../../src/domain/spn';
-
-const computer = (parts: Partial<Computer>): Computer => ({
-  name: 'HV1',
-  samAccountName: 'HV1$',
-  domain: 'contoso.com',
-  distinguishedName: 'CN=HV1,DC=contoso,DC=com',
-  userAccountControl: 0x1000,
-  servicePrincipalNames: [],
-  allowedToDelegateTo: [],
-  allowedToActOnBehalfOf: [],
-  memberOf: [],
-  ...parts,
-});
+import { computer, forestOf } from '../support/small-forest';
 
 describe('runs2016OrLater (KCD004: protocol transition needs 2016)', () => {
   test.each([
@@ -87,17 +74,6 @@ describe('name forms', () => {
   });
 });
 
-/** A forest of only these computers (no users, groups or SPN accounts; Windows' default sPNMappings). */
-const NOTHING_ELSE: Omit<DirectoryData, 'computers'> = {
-  source: { kind: 'snapshot', label: 'helpers test', takenAt: '2026-12-07T00:00:00Z' },
-  domains: ['contoso.com'],
-  users: [],
-  groups: [],
-  spnAccounts: [],
-  spnMappings: [],
-};
-const directory = (computers: Computer[], extra: Partial<DirectoryData> = {}): DirectoryData => ({ ...NOTHING_ELSE, computers, ...extra });
-
 /** HV1 answers to migration by its own SPNs and to cifs only through HOST/ (sPNMappings); HV2 holds cifs/HV2 itself. */
 const hv1 = computer({
   name: 'HV1',
@@ -112,7 +88,7 @@ const hv3 = computer({ name: 'HV3', samAccountName: 'HV3$', distinguishedName: '
 const svc = { samAccountName: 'svc', distinguishedName: 'CN=svc,DC=contoso,DC=com', servicePrincipalNames: ['cifs/HV3'] };
 
 describe('holdsSpn: the computer itself answers to the SPN, directly or through the sPNMappings alias', () => {
-  const snapshot = createSnapshot(directory([hv1, hv2, hv3], { spnAccounts: [svc] }));
+  const snapshot = createSnapshot(forestOf([hv1, hv2, hv3], { spnAccounts: [svc] }));
   test.each([
     [hv1, `${MIGRATION_SERVICE}/HV1`, true],
     [hv1, `${MIGRATION_SERVICE.toLowerCase()}/HV1.CONTOSO.COM`, true],
@@ -129,7 +105,7 @@ describe('holdsSpn: the computer itself answers to the SPN, directly or through 
   });
 
   test('without cifs among the forest\'s HOST aliases, HOST/HV1 does not stand in for cifs/HV1', () => {
-    const noCifsAlias = createSnapshot(directory([hv1, hv2], { spnMappings: ['host=http'] }));
+    const noCifsAlias = createSnapshot(forestOf([hv1, hv2], { spnMappings: ['host=http'] }));
     expect(holdsSpn(noCifsAlias, hv1, 'cifs/HV1')).toBe(false);
     expect(holdsSpn(noCifsAlias, hv1, 'http/HV1')).toBe(true);
     expect(missingSpns(noCifsAlias, hv1, CIFS)).toEqual(['cifs/HV1', 'cifs/hv1.contoso.com']);
@@ -146,7 +122,7 @@ describe('missingSpns and answersToEvery (KCD007), per name form', () => {
     distinguishedName: 'CN=HV4,DC=contoso,DC=com',
     servicePrincipalNames: [`${MIGRATION_SERVICE}/HV4`, 'cifs/hv4.contoso.com'],
   });
-  const snapshot = createSnapshot(directory([hv1, hv2, hv3, hv4], { spnAccounts: [svc] }));
+  const snapshot = createSnapshot(forestOf([hv1, hv2, hv3, hv4], { spnAccounts: [svc] }));
   test.each([
     [hv1, MIGRATION_SERVICE, []],
     [hv1, CIFS, []],
@@ -173,7 +149,7 @@ describe('missingEntries and classIds: one per name form, per snapshot', () => {
   });
 
   test('entries listed by SOURCE are not missing; the rest are, NetBIOS before FQDN', () => {
-    const snapshot = createSnapshot(directory([hv1, hv2, src]));
+    const snapshot = createSnapshot(forestOf([hv1, hv2, src]));
     expect(missingEntries(snapshot, src, hv1, MIGRATION_SERVICE)).toEqual([]);
     expect(missingEntries(snapshot, src, hv1, CIFS)).toEqual(['cifs/HV1', 'cifs/hv1.contoso.com']);
     expect(missingEntries(snapshot, src, hv2, CIFS)).toEqual([]);
@@ -189,7 +165,7 @@ describe('missingEntries and classIds: one per name form, per snapshot', () => {
 
   test('an empty dnsHostName is no second name form', () => {
     const blank = computer({ name: 'HV5', samAccountName: 'HV5$', dnsHostName: '', distinguishedName: 'CN=HV5,DC=contoso,DC=com' });
-    const snapshot = createSnapshot(directory([blank, src]));
+    const snapshot = createSnapshot(forestOf([blank, src]));
     expect(missingEntries(snapshot, src, blank, CIFS)).toEqual(['cifs/HV5']);
     expect(missingEntries(snapshot, src, blank, 'http')).toEqual(['http/HV5']);
     expect(missingSpns(snapshot, blank, MIGRATION_SERVICE)).toEqual([`${MIGRATION_SERVICE}/HV5`]);
@@ -199,8 +175,8 @@ describe('missingEntries and classIds: one per name form, per snapshot', () => {
   test('two snapshots of the same computers answer each for itself, asked in turn (the facts are cached per snapshot)', () => {
     // Same Computer objects; only the second has a SOURCE listing cifs/HV2, and only the first maps HOST to cifs.
     const other = computer({ name: 'OTHER', samAccountName: 'OTHER$', distinguishedName: 'CN=OTHER,DC=contoso,DC=com' });
-    const first = createSnapshot(directory([hv1, hv2, other]));
-    const second = createSnapshot(directory([hv1, hv2, src], { spnMappings: ['host=http'] }));
+    const first = createSnapshot(forestOf([hv1, hv2, other]));
+    const second = createSnapshot(forestOf([hv1, hv2, src], { spnMappings: ['host=http'] }));
     for (let round = 0; round < 2; round++) {
       for (const [snapshot, source, cifsOfHv2, hv1Cifs] of [
         [first, other, ['cifs/HV2'], []],
