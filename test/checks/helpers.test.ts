@@ -13,6 +13,9 @@ describe('runs2016OrLater (KCD004: protocol transition needs 2016)', () => {
     [' 10.0', undefined, true],
     ['9.9', undefined, false],
     ['11.0 (30000)', undefined, true],
+    // A version that does not start with one (garbled) is no version: the name decides.
+    ['build 6.3 (9600)', 'Windows Server 2019 Standard', true],
+    ['v10.0', 'Windows Server 2012 R2', false],
     // Without a version, the year in the name.
     [undefined, 'Windows Server 2016 Standard', true],
     [undefined, 'Windows Server 2012 R2 Datacenter', false],
@@ -100,8 +103,17 @@ describe('holdsSpn: the computer itself answers to the SPN, directly or through 
     [hv2, 'NoSlashSpn', true],
     [hv1, 'NoSlashSpn', false],
     [hv3, 'cifs/HV3', false], // held by an account that is not HV3
+    [hv1, 'cifs/', false], // no host part: nothing answers to it, not even through the alias
   ])('%#: %s', (c, spn, expected) => {
     expect({ host: c.name, spn, holds: holdsSpn(snapshot, c, spn) }).toEqual({ host: c.name, spn, holds: expected });
+  });
+
+  test('an SPN with no host part is held only as written: a computer holding the bare alias "HOST/" does not answer to "cifs/"', () => {
+    const bare = computer({ name: 'HV6', samAccountName: 'HV6$', distinguishedName: 'CN=HV6,DC=contoso,DC=com', servicePrincipalNames: ['HOST/', 'http/'] });
+    const withBare = createSnapshot(forestOf([bare]));
+    expect(holdsSpn(withBare, bare, 'cifs/')).toBe(false);
+    expect(holdsSpn(withBare, bare, 'host/')).toBe(true);
+    expect(holdsSpn(withBare, bare, 'HTTP/')).toBe(true);
   });
 
   test('without cifs among the forest\'s HOST aliases, HOST/HV1 does not stand in for cifs/HV1', () => {
@@ -170,6 +182,19 @@ describe('missingEntries and classIds: one per name form, per snapshot', () => {
     expect(missingEntries(snapshot, src, blank, 'http')).toEqual(['http/HV5']);
     expect(missingSpns(snapshot, blank, MIGRATION_SERVICE)).toEqual([`${MIGRATION_SERVICE}/HV5`]);
     expect(classIds(snapshot, blank, CIFS)).toEqual([-1]);
+  });
+
+  test('other service classes of one target are kept apart, whichever is asked first', () => {
+    // HV7 answers to http/ by both names and to nothing of wsman; SRC7 lists wsman/HV7 only.
+    const hv7 = computer({ name: 'HV7', samAccountName: 'HV7$', dnsHostName: 'hv7.contoso.com', distinguishedName: 'CN=HV7,DC=contoso,DC=com', servicePrincipalNames: ['HTTP/HV7', 'HTTP/hv7.contoso.com'] });
+    const src7 = computer({ name: 'SRC7', samAccountName: 'SRC7$', distinguishedName: 'CN=SRC7,DC=contoso,DC=com', allowedToDelegateTo: ['wsman/HV7'] });
+    const snapshot = createSnapshot(forestOf([hv7, src7]));
+    expect(missingSpns(snapshot, hv7, 'http')).toEqual([]);
+    expect(missingSpns(snapshot, hv7, 'wsman')).toEqual(['wsman/HV7', 'wsman/hv7.contoso.com']);
+    expect(missingSpns(snapshot, hv7, CIFS)).toEqual(['cifs/HV7', 'cifs/hv7.contoso.com']);
+    expect(missingEntries(snapshot, src7, hv7, 'http')).toEqual(['http/HV7', 'http/hv7.contoso.com']);
+    expect(missingEntries(snapshot, src7, hv7, 'wsman')).toEqual(['wsman/hv7.contoso.com']);
+    expect(classIds(snapshot, hv7, 'wsman')).toEqual([snapshot.delegationTargets.get('wsman/HV7')!.id, -1]);
   });
 
   test('two snapshots of the same computers answer each for itself, asked in turn (the facts are cached per snapshot)', () => {
