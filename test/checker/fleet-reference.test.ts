@@ -5,6 +5,7 @@
  * findings are summarised, the kept and counted findings must add up to the plain ones.
  */
 import { checkFleet, FLEET_FINDINGS_PER_RULE, type FleetReport } from '../../src/checker';
+import { PairFindingSummariser } from '../../src/checker/fleet-summariser';
 import { CHECKS } from '../../src/checks';
 import type { Finding } from '../../src/domain/finding';
 import type { Computer } from '../../src/domain/model';
@@ -13,6 +14,8 @@ import { createSnapshot, type DirectorySnapshot } from '../../src/domain/snapsho
 import { demoData } from '../../src/directory/demo-directory';
 import { syntheticDirectory } from '../../bench/synthetic';
 import { loadScenarios, scenarioData } from '../support/scenario';
+import { computer, forestOf } from '../support/small-forest';
+import { MIGRATION_SERVICE } from '../../src/domain/spn';
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
@@ -94,6 +97,14 @@ function expectPlain(snapshot: DirectorySnapshot, group: MigrationGroup, storage
         expect({ ...at, key, kept: kept.length + (more as number) }).toEqual({ ...at, key, kept: n });
         if (n > FLEET_FINDINGS_PER_RULE) expect({ ...at, key, kept }).toEqual({ ...at, key, kept: firstKept });
       }
+      // And exactly what the summariser makes of the plain findings (every pair's findings built and added, none
+      // counted): the counting path must fill the summaries as adding the findings would (words, peers, fix).
+      const resolved = resolvedFleetGroup(snapshot, group);
+      const members = [h.host, ...migrationPeers(snapshot, h.host, resolved)];
+      const distinctNames = new Set(members.map((m) => m.name)).size === members.length;
+      const reference = new PairFindingSummariser(snapshot, h.host, resolved, storage, p.peers, distinctNames);
+      reference.add(p.pairs);
+      expect({ ...at, findings: h.findings }).toEqual({ ...at, findings: distinctSorted([...p.own, ...reference.findings()]) });
     }
     for (const f of h.findings) {
       totals.byRule[f.rule] = (totals.byRule[f.rule] ?? 0) + 1;
@@ -130,5 +141,27 @@ describe('checkFleet gives what the rules give when run plainly on every pair', 
     expect(expectPlain(snapshot, { kind: 'parent-ou' }, true, 'synthetic parent-ou')).toBeGreaterThan(100);
     // One domain group: most hosts' missing entries are summarised, many pairs counted without being built.
     expect(expectPlain(snapshot, { kind: 'domain' }, false, 'synthetic domain')).toBeLessThan(160);
+  });
+
+  test('the synthetic fleet as one domain group with storage: the migration and cifs entries both summarised and counted', () => {
+    const snapshot = createSnapshot(syntheticDirectory(160));
+    expect(expectPlain(snapshot, { kind: 'domain' }, true, 'synthetic domain, storage')).toBeLessThan(160);
+  });
+
+  test('one domain group of 40 unconfigured hosts, the last ten without a dNSHostName: counted pairs into hosts of one name form', () => {
+    const hosts = Array.from({ length: 40 }, (_, i) => {
+      const name = `HV${String(i).padStart(2, '0')}`;
+      const fqdn = i < 30 ? `${name.toLowerCase()}.contoso.com` : undefined;
+      return computer({
+        name,
+        samAccountName: `${name}$`,
+        distinguishedName: `CN=${name},OU=Hyper-V,DC=contoso,DC=com`,
+        ...(fqdn ? { dnsHostName: fqdn } : {}),
+        servicePrincipalNames: [`${MIGRATION_SERVICE}/${name}`, `HOST/${name}`, ...(fqdn ? [`${MIGRATION_SERVICE}/${fqdn}`, `HOST/${fqdn}`] : [])],
+      });
+    });
+    const snapshot = createSnapshot(forestOf(hosts));
+    expect(snapshot.hyperVHosts).toHaveLength(40);
+    for (const storage of [true, false]) expect(expectPlain(snapshot, { kind: 'domain' }, storage, 'one name form')).toBe(0);
   });
 });
