@@ -97,27 +97,21 @@ export interface FleetReport {
   };
 }
 
-export function compareFindings(a: Finding, b: Finding): number {
-  return (
-    SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] ||
-    cmp(a.rule, b.rule) ||
-    cmp(a.subject.toLowerCase(), b.subject.toLowerCase()) ||
-    cmp(JSON.stringify(a.data), JSON.stringify(b.data))
-  );
-}
-
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** A finding with the parts compareFindings and the dedup key need, computed once. */
+/** A finding with the parts the sort and the dedup key need, computed once. */
 interface Keyed {
   f: Finding;
   subject: string;
   data: string;
 }
 
-/** Deduplicates (same rule, subject and data) and sorts deterministically (the order of compareFindings). */
+/**
+ * Deduplicates (same rule, subject in any case, and data) and sorts deterministically: errors first, then by
+ * rule id, subject (case-insensitive), then data.
+ */
 export function normaliseFindings(findings: Iterable<Finding>): Finding[] {
   // One finding is its own normal form (a host of a fleet scan often has just one).
   if (Array.isArray(findings) && findings.length === 1) return [findings[0] as Finding];
