@@ -43,9 +43,26 @@ describe('the checker', () => {
     expect(keys).toEqual([...keys].sort());
   });
 
-  test('the same host as source and destination is an input error', () => {
+  test('the same host as source and destination is an input error that names it and says what to give', () => {
     const host = resolveHost(snapshot, 'GOGO-3');
-    expect(() => checkPair(snapshot, host, host)).toThrow(InputError);
+    let thrown: unknown;
+    try {
+      checkPair(snapshot, host, host);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(InputError);
+    expect((thrown as InputError).message).toBe('Source and destination are the same host (GOGO-3).');
+    expect((thrown as InputError).remediation).toMatch(/^Name two different Hyper-V hosts/);
+  });
+
+  test('fleet: told after each Hyper-V host, in order, with the total (the CLI draws its progress with it)', () => {
+    const calls: Array<[number, number]> = [];
+    const report = checkFleet(snapshot, { onHost: (done, total) => calls.push([done, total]) });
+    const n = snapshot.hyperVHosts.length;
+    expect(n).toBeGreaterThan(5);
+    expect(calls).toEqual(Array.from({ length: n }, (_, i) => [i, n]));
+    expect(report.hosts).toHaveLength(n);
   });
 
   test('host: both directions with every peer, readiness per direction', () => {
