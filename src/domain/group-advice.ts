@@ -9,7 +9,7 @@
 import type { Computer } from './model';
 import { delegationComponents } from './delegation-graph';
 import { AUTO_FULL_MESH_MAX_HOSTS, parentDn, resolvedGroup, type MigrationGroup } from './migration-group';
-import { delegationIdsOf, type DirectorySnapshot } from './snapshot';
+import { compareNames, delegationIdsOf, type DirectorySnapshot } from './snapshot';
 
 /** A domain group is looked at from this many Hyper-V hosts on (the largest Hyper-V cluster has 64 nodes). */
 export const ADVICE_MIN_HOSTS = 64;
@@ -89,7 +89,7 @@ function inferredGroups(snapshot: DirectorySnapshot, group: MigrationGroup, grou
     else if (componentOf.has(host)) d.groups.add(members);
   }
   return [...byDomain].map(([domain, d]) => {
-    const sized = [...d.groups].map((m) => ({ name: m[0]!.name, hosts: m.length })).sort((a, b) => b.hosts - a.hosts || (a.name < b.name ? -1 : 1));
+    const sized = [...d.groups].map((m) => ({ name: m[0]!.name, hosts: m.length })).sort((a, b) => b.hosts - a.hosts || compareNames(a.name, b.name));
     const named = sized.slice(0, NAMED_GROUPS).map((g) => `${g.name}'s (${n(g.hosts)})`).join(', ');
     const more = sized.length > NAMED_GROUPS ? ` and ${n(sized.length - NAMED_GROUPS)} more` : '';
     // A side is named by its first host (hyperVHosts order), as the groups are.
@@ -114,7 +114,7 @@ function inferredGroups(snapshot: DirectorySnapshot, group: MigrationGroup, grou
         `${named}${more}.` +
         (d.withoutPeers > 0 ? ` ${n(d.withoutPeers)} host${d.withoutPeers === 1 ? ' has' : 's have'} no delegation to or from any peer and ${d.withoutPeers === 1 ? 'was' : 'were'} checked with the other such hosts of ${d.withoutPeers === 1 ? 'its' : 'their'} OU.` : '') +
         (linked.length > 0
-          ? ` Not merged into one group: ${bridgeText}${linked.length > NAMED_GROUPS ? ` (and ${n(linked.length - NAMED_GROUPS)} more such hosts)` : ''}; ` +
+          ? ` Not merged into one group: ${bridgeText}${linked.length > NAMED_GROUPS ? ` (and ${n(linked.length - NAMED_GROUPS)} more such host${linked.length - NAMED_GROUPS === 1 ? '' : 's'})` : ''}; ` +
             'each side is checked as its own group, the linking host with the side it has most links to.'
           : ''),
     };

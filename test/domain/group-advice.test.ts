@@ -2,7 +2,7 @@
 import { checkFleet } from '../../src/checker';
 import { demoData } from '../../src/directory/demo-directory';
 import { ADVICE_MIN_HOSTS, ADVICE_WITHIN_OU_SHARE, groupAdvice, type InferredGroups } from '../../src/domain/group-advice';
-import { migrationGroups, type MigrationGroup } from '../../src/domain/migration-group';
+import { AUTO_FULL_MESH_MAX_HOSTS, migrationGroups, type MigrationGroup } from '../../src/domain/migration-group';
 import type { DirectoryData } from '../../src/domain/model';
 import { createSnapshot } from '../../src/domain/snapshot';
 import { fleetJson } from '../../src/render/json';
@@ -190,5 +190,121 @@ describe('inferred-groups note', () => {
     expect(note).toMatchObject({ hosts: 6, withoutPeers: 2, groups: [{ name: 'HV1', hosts: 4 }] });
     expect(note.message).toContain('in the 1 group their delegation connects');
     expect(note.message).toContain('2 hosts have no delegation to or from any peer and were checked with the other such hosts of their OU');
+  });
+});
+
+describe('advice word for word, and which advice for which group', () => {
+  const adviceOf = (data: DirectoryData, group: MigrationGroup) => {
+    const snapshot = createSnapshot(data);
+    return groupAdvice(snapshot, group, migrationGroups(snapshot, group), true);
+  };
+  /** The computers of `data` (fleetData, contoso.com) moved to `domain`: names, SPNs, entries and DNs. */
+  const inDomain = (data: DirectoryData, domain: string): DirectoryData['computers'] => {
+    const dc = domain
+      .split('.')
+      .map((part) => `DC=${part}`)
+      .join(',');
+    const swap = (s: string) => s.replace(/contoso\.com/gi, domain);
+    return data.computers.map((c) => ({
+      ...c,
+      domain,
+      dnsHostName: swap(c.dnsHostName!),
+      distinguishedName: c.distinguishedName.replace('DC=contoso,DC=com', dc),
+      servicePrincipalNames: c.servicePrincipalNames.map(swap),
+      allowedToDelegateTo: c.allowedToDelegateTo.map(swap),
+    }));
+  };
+  const k = (i: number) => String(i).padStart(2, '0');
+
+  /**
+   * contoso.com: 11 pairs of 4-host clusters, each pair held together by one host (KnnBR) delegating to both; 30
+   * clusters of 2. zeta.com (hosts A…, first in name order) and alpha.com (B…): two clusters of 3 each.
+   */
+  function bridgedEstate(bridged = 11): DirectoryData {
+    const specs: HostSpec[] = [];
+    for (let i = 1; i <= bridged; i++) {
+      for (const side of ['A', 'B']) for (let h = 1; h <= 4; h++) specs.push({ name: `K${k(i)}${side}${h}`, ou: `K${k(i)} ${side}` });
+      specs.push({ name: `K${k(i)}BR`, ou: `K${k(i)} bridge` });
+    }
+    for (let i = 1; i <= 30; i++) for (const h of ['a', 'b']) specs.push({ name: `P${k(i)}${h}`, ou: `P${k(i)}` });
+    const data = fleetData(specs);
+    for (let i = 1; i <= bridged; i++) {
+      const bridge = data.computers.find((c) => c.name === `K${k(i)}BR`)!;
+      bridge.allowedToDelegateTo = data.computers.filter((c) => /^K\d\d[AB]\d$/.test(c.name) && c.name.startsWith(`K${k(i)}`)).map((c) => `cifs/${c.name}`);
+    }
+    const small = (prefix: string) => fleetData(names(prefix, 6).map((name, i) => ({ name, ou: `${prefix} ${Math.floor(i / 3)}` })));
+    return { ...data, domains: ['contoso.com', 'zeta.com', 'alpha.com'], computers: [...data.computers, ...inDomain(small('A'), 'zeta.com'), ...inDomain(small('B'), 'alpha.com')] };
+  }
+
+  test('inferred groups: one note per domain in domain order, the ten largest groups named, bridges named up to ten and the rest counted', () => {
+    const advice = adviceOf(bridgedEstate(), { kind: 'delegation' }) as InferredGroups[];
+    expect(advice.map((a) => [a.kind, a.domain, a.hosts])).toEqual([
+      ['inferred-groups', 'alpha.com', 6],
+      ['inferred-groups', 'contoso.com', 159],
+      ['inferred-groups', 'zeta.com', 6],
+    ]);
+    const [alpha, contoso, zeta] = advice;
+    const named = Array.from({ length: 10 }, (_, i) => `K${k(i + 1)}A1's (5)`).join(', ');
+    const bridges = Array.from({ length: 10 }, (_, i) => `K${k(i + 1)}BR delegates to K${k(i + 1)}A1's and K${k(i + 1)}B1's groups`).join('; ');
+    expect(contoso!.message).toBe(
+      `The 159 Hyper-V hosts of contoso.com were checked in the 52 groups their delegation connects (KCD_MIGRATION_GROUP=delegation): ${named} and 42 more. ` +
+        `Not merged into one group: ${bridges} (and 1 more such host); each side is checked as its own group, the linking host with the side it has most links to.`,
+    );
+    expect(contoso!.bridges).toHaveLength(11);
+    expect(contoso!.bridges[10]).toEqual({ host: 'K11BR', groups: ['K11A1', 'K11B1'] });
+    // The other domains' notes have no bridges of contoso.com's.
+    expect(alpha!.bridges).toEqual([]);
+    expect(zeta!.bridges).toEqual([]);
+    expect(alpha!.message).toBe('The 6 Hyper-V hosts of alpha.com were checked in the 2 groups their delegation connects (KCD_MIGRATION_GROUP=delegation): B1\'s (3), B4\'s (3).');
+  });
+
+  test('ten bridges: all named, none counted', () => {
+    const contoso = (adviceOf(bridgedEstate(10), { kind: 'delegation' }) as InferredGroups[]).find((a) => a.domain === 'contoso.com')!;
+    const named = Array.from({ length: 10 }, (_, i) => `K${k(i + 1)}A1's (5)`).join(', ');
+    const bridges = Array.from({ length: 10 }, (_, i) => `K${k(i + 1)}BR delegates to K${k(i + 1)}A1's and K${k(i + 1)}B1's groups`).join('; ');
+    expect(contoso.message).toBe(
+      `The 150 Hyper-V hosts of contoso.com were checked in the 50 groups their delegation connects (KCD_MIGRATION_GROUP=delegation): ${named} and 40 more. ` +
+        `Not merged into one group: ${bridges}; each side is checked as its own group, the linking host with the side it has most links to.`,
+    );
+  });
+
+  test('groups are listed largest first whatever their names; equal sizes by name in any letter case', () => {
+    const specs: HostSpec[] = [
+      ...names('A', 2).map((name) => ({ name, ou: 'small' })),
+      ...names('c', 3).map((name) => ({ name, ou: 'middle c' })),
+      ...names('B', 3).map((name) => ({ name, ou: 'middle B' })),
+      ...names('D', 4).map((name) => ({ name, ou: 'large' })),
+    ];
+    const [note] = adviceOf(fleetData(specs), { kind: 'delegation' }) as InferredGroups[];
+    expect(note!.groups).toEqual([
+      { name: 'D1', hosts: 4 },
+      { name: 'B1', hosts: 3 },
+      { name: 'c1', hosts: 3 },
+      { name: 'A1', hosts: 2 },
+    ]);
+    expect(note!.message).toBe(
+      "The 12 Hyper-V hosts of contoso.com were checked in the 4 groups their delegation connects (KCD_MIGRATION_GROUP=delegation): D1's (4), B1's (3), c1's (3), A1's (2).",
+    );
+  });
+
+  test(`auto above ${AUTO_FULL_MESH_MAX_HOSTS} hosts says why it grouped by delegation`, () => {
+    const [note] = adviceOf(fleetData(clustered(AUTO_FULL_MESH_MAX_HOSTS + 1, 7)), { kind: 'auto' });
+    expect(note!.kind).toBe('inferred-groups');
+    expect(note!.message).toMatch(
+      /^The 301 Hyper-V hosts of contoso\.com were checked in the 43 groups their delegation connects \(KCD_MIGRATION_GROUP=auto: more than 300 hosts, too many for one full mesh\): HV\d+'s \(7\), /,
+    );
+  });
+
+  test('a large delegation group spread over two OUs is one group by its delegation: no advice to split it', () => {
+    // 70 hosts, two OUs meshed inside, joined by one entry: one component, so one group of 70.
+    const data = fleetData(clustered(70, 35));
+    data.computers[0]!.allowedToDelegateTo.push('cifs/HV70');
+    const advice = adviceOf(data, { kind: 'delegation' });
+    expect(advice.map((a) => a.kind)).toEqual(['inferred-groups']);
+    expect((advice[0] as InferredGroups).groups).toEqual([{ name: 'HV1', hosts: 70 }]);
+    // As a domain group, the same hosts get the advice: two OUs are enough.
+    const asDomain = adviceOf(data, { kind: 'domain' });
+    expect(asDomain).toEqual([expect.objectContaining({ kind: 'separate-clusters', ous: 2, hosts: 70, delegating: 70, withinOu: 69 })]);
+    expect(asDomain[0]!.message).toMatch(/, to check each cluster on its own\.$/);
   });
 });

@@ -131,10 +131,25 @@ describe('ou and group selections', () => {
     expect(peerNames(withGroup, 'A1', { kind: 'group', name: 'cluster hosts' })).toEqual(['A2', 'A3', 'C1']);
     expect(peerNames(withGroup, 'A1', { kind: 'group', name: dn.toUpperCase() })).toEqual(['A2', 'A3', 'C1']);
     expect(peerNames(withGroup, 'B1', { kind: 'group', name: 'Cluster Hosts' })).toEqual([]);
+    // Members of another group are not members of this one.
+    const backup = 'CN=Backup Hosts,OU=Groups,DC=contoso,DC=com';
+    withGroup.groups.push({ distinguishedName: backup, name: 'Backup Hosts', sid: 'S-1-5-21-10', memberOf: [] });
+    for (const c of withGroup.computers.filter((x) => x.name.startsWith('B'))) c.memberOf.push(backup);
+    expect(peerNames(withGroup, 'B1', { kind: 'group', name: 'Cluster Hosts' })).toEqual([]);
+    expect(peerNames(withGroup, 'B1', { kind: 'group', name: 'Backup Hosts' })).toEqual(['B2']);
     const groups = migrationGroups(createSnapshot(withGroup), { kind: 'group', name: 'Cluster Hosts' });
     expect([...groups.keys()].map((h) => h.name)).toEqual(['A1', 'A2', 'A3', 'C1']);
     // One members array per group, shared by its members.
     expect(new Set(groups.values()).size).toBe(1);
+  });
+
+  test('delegation: hosts with no delegation at all are grouped with the other such hosts of their own OU only', () => {
+    const spare = structuredClone(data);
+    spare.computers.push(...fleetData([{ name: 'C3', ou: 'Hyper-V-Old' }]).computers);
+    // C1 and C3 (Hyper-V-Old) and C2 (another OU) delegate to nobody, and nobody to them.
+    expect(peerNames(spare, 'C1', { kind: 'delegation' })).toEqual(['C3']);
+    expect(peerNames(spare, 'C2', { kind: 'delegation' })).toEqual([]);
+    expect(peerNames(spare, 'A1', { kind: 'delegation' })).toEqual(['A2', 'A3']);
   });
 
   test('migrationGroups gives each host its group\'s members (itself included), as migrationPeers does without it', () => {
