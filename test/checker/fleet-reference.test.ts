@@ -16,6 +16,7 @@ import { syntheticDirectory } from '../../bench/synthetic';
 import { loadScenarios, scenarioData } from '../support/scenario';
 import { computer, forestOf } from '../support/small-forest';
 import { MIGRATION_SERVICE } from '../../src/domain/spn';
+import { fleetData, names } from '../summary/fleet';
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
@@ -167,6 +168,27 @@ describe('checkFleet gives what the rules give when run plainly on every pair', 
     const snapshot = createSnapshot(forestOf(hosts));
     expect(snapshot.hyperVHosts).toHaveLength(40);
     for (const storage of [true, false]) expect(expectPlain(snapshot, { kind: 'domain' }, storage, 'one name form')).toBe(0);
+  });
+
+  test('a meshed domain group with RC4-only peers (warnings) and a DES-only peer (an error of its own): readiness by the peer, also on the rules\' path', () => {
+    // HV5 allows DES only (an error of its own as a destination) and lists another account for resource-based
+    // delegation, so pairs into it take the rules' path: their entries are complete, HV5's own error blocks them.
+    const data = fleetData(names('HV', 30).map((name) => ({ name, ...(name === 'HV1' ? { missingTo: ['HV2'] } : {}) })));
+    for (const c of data.computers) {
+      const n = Number(c.name.slice(2));
+      if (n >= 10) c.supportedEncryptionTypes = 0x4;
+      if (n === 5) {
+        c.supportedEncryptionTypes = 0x1;
+        // Resource-based delegation for another account: every pair into HV5 takes the rules' path.
+        c.allowedToActOnBehalfOf = ['CONTOSO\\BACKUP01$'];
+      }
+    }
+    const snapshot = createSnapshot(data);
+    for (const storage of [true, false]) expectPlain(snapshot, { kind: 'domain' }, storage, 'rc4 and des peers');
+    const hosts = checkFleet(snapshot, { group: { kind: 'domain' } }).hosts;
+    // HV1: every peer but HV2 (its missing entries) and HV5 (DES only); HV3: every peer but HV5.
+    expect(hosts.find((h) => h.host.name === 'HV1')).toMatchObject({ peersTotal: 29, peersReady: 27 });
+    expect(hosts.find((h) => h.host.name === 'HV3')).toMatchObject({ peersTotal: 29, peersReady: 28 });
   });
 
   test('an AD group of two domains, one name in both, and a host in no group: cross-domain pairs are never counted', () => {
