@@ -302,7 +302,6 @@ export function checkFleet(snapshot: DirectorySnapshot, options: FleetOptions = 
   };
   const onHost = options.onHost;
   const hosts = snapshot.hyperVHosts.map((host, index): FleetHost => {
-    onHost?.(index, snapshot.hyperVHosts.length);
     const members = groups.get(host) ?? NO_MEMBERS;
     const facts = groupFacts(members);
     const { handles, targetBlocks, members: memberFacts, distinctNames } = facts;
@@ -352,6 +351,7 @@ export function checkFleet(snapshot: DirectorySnapshot, options: FleetOptions = 
     }
     pairsExpected += peersTotal;
     pairsReady += peersReady;
+    onHost?.(index + 1, snapshot.hyperVHosts.length);
     return { host, ready: !hasErrors(findings), peersTotal, peersReady, findings };
   });
   const advice = groupAdvice(snapshot, group, groups, storage);

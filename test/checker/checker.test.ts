@@ -61,7 +61,8 @@ describe('the checker', () => {
     const report = checkFleet(snapshot, { onHost: (done, total) => calls.push([done, total]) });
     const n = snapshot.hyperVHosts.length;
     expect(n).toBeGreaterThan(5);
-    expect(calls).toEqual(Array.from({ length: n }, (_, i) => [i, n]));
+    // After each host: the last call says n of n.
+    expect(calls).toEqual(Array.from({ length: n }, (_, i) => [i + 1, n]));
     expect(report.hosts).toHaveLength(n);
   });
 
