@@ -21,11 +21,7 @@ export function suggest(input: string, candidates: readonly string[], limit = 3)
   const wanted = skeleton(input.slice(0, MAX_NAME));
   if (!wanted) return [];
   return candidates
-    .map((name) => {
-      const s = skeleton(name);
-      const score = s === wanted ? 2 : JaroWinklerDistance(wanted, s, {});
-      return { name, score };
-    })
+    .map((name) => ({ name, score: JaroWinklerDistance(wanted, skeleton(name), {}) }))
     .filter((c) => c.score >= 0.82)
     .sort((a, b) => b.score - a.score || a.name.localeCompare(b.name))
     .slice(0, limit)
