@@ -254,7 +254,8 @@ function startsWithMigrationService(spn: string): boolean {
   for (let i = 0; i < MIGRATION_PREFIX.length; i++) {
     let c = spn.charCodeAt(i);
     if (c >= 65 && c <= 90) c |= 32;
-    if (c !== MIGRATION_PREFIX.charCodeAt(i)) return c > 127 ? spn.toLowerCase().startsWith(MIGRATION_PREFIX) : false;
+    // No other character lower-cases to one of these (outside ASCII only U+212A KELVIN SIGN does, to k).
+    if (c !== MIGRATION_PREFIX.charCodeAt(i)) return false;
   }
   return true;
 }

@@ -1,0 +1,267 @@
+/**
+ * createSnapshot against a plain reading of what its indexes mean (src/domain/snapshot.ts), on seeded random
+ * estates: SPNs in any case and with stray spaces, duplicates between computers and service accounts, entries
+ * served through the HOST alias or by nobody, domain controllers, computers without a DNS name, and forests
+ * with default, partial or no sPNMappings. The reference reads every account for every question; the snapshot's
+ * guesses, pools, lazy sorts and learnt facts must give the same answers.
+ */
+import type { Computer, DirectoryData, Group, SpnAccount, User } from '../../src/domain/model';
+import {
+  compareNames,
+  createSnapshot,
+  delegationIdsOf,
+  domainOfDn,
+  FORM_CLASSES,
+  hasId,
+  holdersOf,
+  hostKeys,
+  isProtectedUsersGroup,
+  protectedUsersPath,
+  transitiveGroups,
+  type DirectorySnapshot,
+} from '../../src/domain/snapshot';
+import { MIGRATION_SERVICE, parseSpnMappings, spnKey } from '../../src/domain/spn';
+import { UAC } from '../../src/domain/uac';
+
+type Rng = () => number;
+function rngOf(seed: number): Rng {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return (s >>> 8) / 0x1000000;
+  };
+}
+const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
+const chance = (rng: Rng, p: number) => rng() < p;
+
+function recase(rng: Rng, s: string): string {
+  return [...s].map((c) => (chance(rng, 0.3) ? (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) : c)).join('');
+}
+
+const MAPPINGS: ReadonlyArray<readonly string[]> = [[], ['host=alerter,http,cifs,rpc'], ['host=alerter,http'], ['HOST = CIFS , http', 'www=cifs']];
+
+function randomEstate(rng: Rng): DirectoryData {
+  const count = 4 + Math.floor(rng() * 18);
+  const names = Array.from({ length: count }, (_, i) => `${pick(rng, ['HV', 'hv', 'Node', 'FS', 'DC'])}${i + 1}`);
+  const fqdn = (n: string) => `${n.toLowerCase()}.contoso.com`;
+  const forms = (n: string, withDns: boolean) => (withDns ? [n, fqdn(n)] : [n]);
+  const hasDns = names.map(() => chance(rng, 0.85));
+  const computers: Computer[] = names.map((name, i) => {
+    const spns: string[] = [];
+    for (const form of forms(name, hasDns[i]!)) {
+      if (chance(rng, 0.85)) spns.push(`${recase(rng, 'HOST')}/${recase(rng, form)}`);
+      if (chance(rng, 0.6)) spns.push(`${recase(rng, MIGRATION_SERVICE)}/${recase(rng, form)}`);
+      if (chance(rng, 0.2)) spns.push(`cifs/${form}`);
+    }
+    if (chance(rng, 0.15)) spns.push(`${recase(rng, 'HOST')}/${pick(rng, names)}`); // someone else's: a duplicate
+    if (chance(rng, 0.1)) spns.push(` HOST/${name} `);
+    if (chance(rng, 0.05)) spns.push(`${MIGRATION_SERVICE.replace('i', '\u0130')}/${name}`); // lower-cases to i + U+0307: not the migration SPN
+    if (chance(rng, 0.1) && spns.length > 0) spns.push(recase(rng, spns[0]!)); // the same SPN twice on one account
+    const entries: string[] = [];
+    for (let e = Math.floor(rng() * 8); e > 0; e--) {
+      const j = Math.floor(rng() * count);
+      const r = rng();
+      if (r < 0.08) entries.push(pick(rng, ['cifs/ghost', 'http/nowhere.contoso.com', 'cifs/', '/x', 'noslash']));
+      else entries.push(`${recase(rng, pick(rng, [MIGRATION_SERVICE, 'cifs', 'HOST', 'http', 'www']))}/${recase(rng, pick(rng, forms(names[j]!, true)))}${r > 0.95 ? ' ' : ''}`);
+    }
+    return {
+      name,
+      samAccountName: `${name.toUpperCase()}$`,
+      ...(hasDns[i] ? { dnsHostName: fqdn(name) } : {}),
+      domain: 'contoso.com',
+      distinguishedName: `CN=${name},OU=${pick(rng, ['Hyper-V', 'Domain Controllers', 'Servers'])},DC=contoso,DC=com`,
+      userAccountControl: name.startsWith('DC') && chance(rng, 0.7) ? UAC.SERVER_TRUST_ACCOUNT : UAC.WORKSTATION_TRUST_ACCOUNT,
+      servicePrincipalNames: spns,
+      allowedToDelegateTo: entries,
+      allowedToActOnBehalfOf: [],
+      memberOf: [],
+    };
+  });
+  const spnAccounts: SpnAccount[] = Array.from({ length: Math.floor(rng() * 3) }, (_, i) => ({
+    samAccountName: `svc${i}`,
+    distinguishedName: `CN=svc${i},CN=Users,DC=contoso,DC=com`,
+    servicePrincipalNames: [`${recase(rng, MIGRATION_SERVICE)}/${pick(rng, names)}`, `http/${fqdn(pick(rng, names))}`],
+  }));
+  return {
+    source: { kind: 'snapshot', label: 'seeded estate', takenAt: '2026-12-07T00:00:00.000Z' },
+    domains: ['contoso.com'],
+    computers,
+    users: [],
+    groups: [],
+    spnAccounts,
+    spnMappings: [...pick(rng, MAPPINGS)],
+  };
+}
+
+/** Every account, computers first, in the order the directory lists them. */
+function accounts(data: DirectoryData) {
+  return [
+    ...data.computers.map((c) => ({ dn: c.distinguishedName, sam: c.samAccountName, spns: c.servicePrincipalNames, computer: c })),
+    ...data.spnAccounts.map((a) => ({ dn: a.distinguishedName, sam: a.samAccountName, spns: a.servicePrincipalNames, computer: undefined })),
+  ];
+}
+
+/** DNs of the accounts holding an SPN equal to `spn` by spnKey, first holder first. */
+function plainDirect(data: DirectoryData, spn: string): string[] {
+  return accounts(data)
+    .filter((a) => a.spns.some((s) => spnKey(s) === spnKey(spn)))
+    .map((a) => a.dn);
+}
+
+function plainHolders(data: DirectoryData, spn: string): string[] {
+  const direct = plainDirect(data, spn);
+  if (direct.length > 0) return direct;
+  const slash = spn.indexOf('/');
+  if (slash <= 0 || slash === spn.length - 1) return [];
+  const alias = parseSpnMappings(data.spnMappings).get(spn.slice(0, slash).toLowerCase());
+  return alias === undefined ? [] : plainDirect(data, `${alias}/${spn.slice(slash + 1)}`);
+}
+
+/** The distinct delegation entries of the forest (by spnKey), first spelling, in first-seen order. */
+function plainTargets(data: DirectoryData): string[] {
+  const seen = new Map<string, string>();
+  for (const c of data.computers) for (const e of c.allowedToDelegateTo) if (!seen.has(spnKey(e))) seen.set(spnKey(e), e);
+  return [...seen.values()];
+}
+
+const dns = (holders: readonly { distinguishedName: string }[] | undefined) => holders?.map((h) => h.distinguishedName);
+
+describe.each(Array.from({ length: 40 }, (_, i) => i + 1))('createSnapshot against a plain reading, estate %i', (seed) => {
+  const data = randomEstate(rngOf(seed * 40503));
+  const snapshot = createSnapshot(data);
+  const every = accounts(data);
+  const allSpns = every.flatMap((a) => a.spns);
+  const targets = plainTargets(data);
+  const entries = data.computers.flatMap((c) => c.allowedToDelegateTo);
+  const asked = [...allSpns, ...entries, ...allSpns.map((s) => s.toUpperCase()), 'cifs/ghost', 'HOST/nobody'];
+
+  test('spnIndex: every holder of an SPN, once each, in directory order; the duplicates are exactly the shared ones', () => {
+    for (const spn of asked) {
+      const plain = plainDirect(data, spn);
+      expect([spn, dns(snapshot.spnIndex.get(spn))]).toEqual([spn, plain.length > 0 ? plain : undefined]);
+    }
+    const shared = new Set(allSpns.map((s) => plainDirect(data, s)).filter((h) => h.length > 1).flat());
+    expect(new Set(snapshot.duplicateSpnHolders)).toEqual(shared);
+  });
+
+  test('holdersOf: direct holders, else the holders of the alias class', () => {
+    for (const spn of asked) expect([spn, dns(holdersOf(snapshot, spn))]).toEqual([spn, plainHolders(data, spn)]);
+  });
+
+  test('delegation targets: one per distinct entry, in first-seen order, with its holders and first domain controller', () => {
+    expect(snapshot.delegationTargetById.map((t) => t.id)).toEqual(targets.map((_, i) => i));
+    for (const [i, raw] of targets.entries()) {
+      const target = snapshot.delegationTargetById[i]!;
+      const holders = plainHolders(data, raw);
+      const dc = holders.map((dn) => data.computers.find((c) => c.distinguishedName === dn)).find((c) => c !== undefined && (c.userAccountControl & UAC.SERVER_TRUST_ACCOUNT) !== 0);
+      expect([raw, dns(target.holders), target.domainController?.distinguishedName]).toEqual([raw, holders, dc?.distinguishedName]);
+      expect(snapshot.delegationTargets.get(raw.toUpperCase())).toBe(target);
+      const slash = raw.indexOf('/');
+      if (slash > 0) expect(snapshot.delegationTargets.getJoined(raw.slice(0, slash), raw, slash + 1)).toBe(target);
+    }
+    expect(snapshot.delegationTargets.get('cifs/not-an-entry')).toBeUndefined();
+  });
+
+  test('each computer\'s delegation ids: in entry order, sorted, and whether an entry is unheld or a DC\'s', () => {
+    const idOf = (e: string) => targets.findIndex((t) => spnKey(t) === spnKey(e));
+    for (const c of data.computers) {
+      const ids = delegationIdsOf(snapshot, c);
+      const inOrder = c.allowedToDelegateTo.map(idOf);
+      const holders = c.allowedToDelegateTo.map((e) => snapshot.delegationTargetById[idOf(e)]!);
+      expect([c.name, [...ids.inOrder], [...ids.sorted], ids.anyUnheld, ids.anyDomainController]).toEqual([
+        c.name,
+        inOrder,
+        [...inOrder].sort((a, b) => a - b),
+        holders.some((t) => t.holders.length === 0),
+        holders.some((t) => t.domainController !== undefined),
+      ]);
+      expect(snapshot.delegationIds.has(c)).toBe(inOrder.length > 0);
+      for (const id of targets.keys()) expect([c.name, id, hasId(ids.sorted, id)]).toEqual([c.name, id, inOrder.includes(id)]);
+    }
+  });
+
+  test('learnt form facts are true: a held slot is held (directly or through the alias), a learnt id is that SPN\'s target', () => {
+    const aliases = parseSpnMappings(data.spnMappings);
+    for (const [c, facts] of snapshot.formFacts) {
+      for (let slot = 0; slot < 4; slot++) {
+        const cls = FORM_CLASSES[slot >> 1]!;
+        const form = slot & 1 ? c.dnsHostName : c.name;
+        const spn = `${cls}/${form}`;
+        if ((facts.held >>> slot) & 1) {
+          const alias = aliases.get(cls.toLowerCase());
+          const held = [spn, ...(alias ? [`${alias}/${form}`] : [])].some((s) => c.servicePrincipalNames.some((own) => spnKey(own) === spnKey(s)));
+          expect([c.name, slot, form !== undefined && held]).toEqual([c.name, slot, true]);
+        }
+        if (facts.ids[slot]! >= 0) expect([c.name, slot, targets[facts.ids[slot]!]!.toLowerCase().trim()]).toEqual([c.name, slot, spnKey(spn)]);
+      }
+    }
+  });
+
+  test('Hyper-V hosts by name; every computer by each of its names, the first one listed winning', () => {
+    const hyperV = data.computers.filter((c) => c.servicePrincipalNames.some((s) => s.toLowerCase().startsWith(`${MIGRATION_SERVICE.toLowerCase()}/`)));
+    expect(snapshot.hyperVHosts.map((c) => c.name)).toEqual(hyperV.map((c) => c.name).sort(compareNames));
+    for (const c of data.computers) {
+      for (const key of hostKeys(c)) expect(snapshot.computersByName.get(key)).toBe(data.computers.find((o) => hostKeys(o).includes(key)));
+      expect(snapshot.computersByDn.get(c.distinguishedName.toLowerCase())).toBe(c);
+    }
+  });
+});
+
+describe('names, DNs and groups', () => {
+  test('hostKeys: name, account name with and without $, DNS name, lower case and once each', () => {
+    const c = { name: 'GOGO-3', samAccountName: 'GOGO-3$', dnsHostName: 'Gogo-3.Contoso.com' } as Computer;
+    expect(hostKeys(c)).toEqual(['gogo-3', 'gogo-3$', 'gogo-3.contoso.com']);
+    expect(hostKeys({ name: 'A', samAccountName: 'B$' } as Computer)).toEqual(['a', 'b$', 'b']);
+  });
+
+  test('compareNames ignores letter case', () => {
+    expect(['b', 'C', 'a', 'B'].sort(compareNames)).toEqual(['a', 'b', 'B', 'C']);
+    expect(compareNames('HV1', 'hv1')).toBe(0);
+    expect(compareNames('hv2', 'HV10')).toBe(1);
+    expect(compareNames('HV10', 'hv2')).toBe(-1);
+  });
+
+  test('domainOfDn: the DC= parts, in any case and spacing, and nothing of the rest', () => {
+    expect(domainOfDn('CN=GOGO-3,OU=Hyper-V,DC=contoso,DC=com')).toBe('contoso.com');
+    expect(domainOfDn('CN=x, ou=DC Servers , dc=EU ,  DC=Contoso,DC=com')).toBe('eu.contoso.com');
+    expect(domainOfDn('CN=DC=odd\\,name,DC=lab,DC=test')).toBe('lab.test');
+    expect(domainOfDn('CN=nobody')).toBe('');
+  });
+
+  test('hasId: binary search over a sorted list', () => {
+    const sorted = Int32Array.from([1, 3, 5, 8, 13, 21]);
+    for (let id = 0; id <= 22; id++) expect([id, hasId(sorted, id)]).toEqual([id, [1, 3, 5, 8, 13, 21].includes(id)]);
+    expect(hasId(new Int32Array(0), 0)).toBe(false);
+  });
+
+  const group = (name: string, memberOf: string[] = [], sid?: string): Group => ({ distinguishedName: `CN=${name},OU=Groups,DC=contoso,DC=com`, name, memberOf, ...(sid ? { sid } : {}) });
+  const dnOf = (name: string) => `CN=${name},OU=Groups,DC=contoso,DC=com`;
+  const withGroups = (groups: Group[], users: User[] = []): DirectorySnapshot =>
+    createSnapshot({ source: { kind: 'demo', label: 'x', takenAt: '2026-12-07T00:00:00Z' }, domains: ['contoso.com'], computers: [], users, groups, spnAccounts: [], spnMappings: [] });
+
+  test('Protected Users is told by its RID when the SID is known, else by its name', () => {
+    expect(isProtectedUsersGroup(group('Renamed', [], 'S-1-5-21-1-2-3-525'))).toBe(true);
+    expect(isProtectedUsersGroup(group('Protected Users', [], 'S-1-5-21-1-2-3-1525'))).toBe(false);
+    expect(isProtectedUsersGroup(group('protected users'))).toBe(true);
+    expect(isProtectedUsersGroup(group('Protected Users Old'))).toBe(false);
+  });
+
+  test('transitiveGroups follows nesting once per group, in breadth-first order, through cycles and unknown DNs', () => {
+    const snapshot = withGroups([group('A', [dnOf('B'), dnOf('C')]), group('B', [dnOf('D')]), group('C', [dnOf('A')]), group('D')]);
+    expect(transitiveGroups(snapshot, [dnOf('A').toUpperCase(), 'CN=Gone,DC=contoso,DC=com']).map((g) => g.name)).toEqual(['A', 'B', 'C', 'D']);
+    expect(transitiveGroups(snapshot, [])).toEqual([]);
+  });
+
+  test('protectedUsersPath: the shortest chain of group names, the export\'s own answer, or undefined', () => {
+    const pu = group('Protected Users', [], 'S-1-5-21-1-2-3-525');
+    const snapshot = withGroups([group('Tier0', [dnOf('Admins')]), group('Admins', [dnOf('Protected Users')]), pu, group('Loop', [dnOf('Loop')])]);
+    const user = (memberOf: string[], protectedUsers?: boolean): User => ({
+      samAccountName: 'alice', distinguishedName: 'CN=alice,DC=contoso,DC=com', domain: 'contoso.com', userAccountControl: 0x200, memberOf, ...(protectedUsers === undefined ? {} : { protectedUsers }),
+    });
+    expect(protectedUsersPath(snapshot, user([dnOf('Tier0')]))).toEqual(['Tier0', 'Admins', 'Protected Users']);
+    expect(protectedUsersPath(snapshot, user([dnOf('Tier0'), dnOf('Protected Users')]))).toEqual(['Protected Users']);
+    expect(protectedUsersPath(snapshot, user([dnOf('Loop')]))).toBeUndefined();
+    expect(protectedUsersPath(snapshot, user([dnOf('Loop')], true))).toEqual(['Protected Users']);
+    expect(protectedUsersPath(snapshot, user([], false))).toBeUndefined();
+  });
+});
