@@ -8,6 +8,7 @@
  * over host indexes), then every entry of every host is one array read. Computed once per snapshot.
  */
 import type { Computer } from './model';
+import { accountKey } from './resource-based';
 import { delegationIdsOf, FORM_CLASSES, type DirectorySnapshot } from './snapshot';
 
 export interface DelegationComponents {
@@ -74,8 +75,8 @@ function compute(snapshot: DirectorySnapshot): DelegationComponents {
     const ids = delegationIdsOf(snapshot, h).inOrder;
     for (let k = 0; k < ids.length; k++) visit(hostOfTarget[ids[k]!]!);
     if (h.allowedToActOnBehalfOf.length === 0) return;
-    bySam ??= new Map(hosts.map((x, k) => [x.samAccountName.toLowerCase().replace(/\$$/, ''), k]));
-    for (const principal of h.allowedToActOnBehalfOf) visit(bySam.get(principal.toLowerCase().replace(/^[^\\]*\\/, '').replace(/\$$/, '')) ?? -1);
+    bySam ??= new Map(hosts.map((x, k) => [accountKey(x.samAccountName), k]));
+    for (const principal of h.allowedToActOnBehalfOf) visit(bySam.get(accountKey(principal)) ?? -1);
   };
   for (let i = 0; i < hosts.length; i++) linksOf(i, (j) => link(i, j));
   const component = new Int32Array(hosts.length).fill(-1);

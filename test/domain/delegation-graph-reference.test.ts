@@ -34,6 +34,13 @@ function bareEstate(rng: Rng, count: number): DirectoryData {
   const data = fleetData(names.map((name) => ({ name, ou: `OU-${name}` })));
   // Some hosts without dNSHostName: only their NetBIOS form names them.
   for (const c of data.computers) if (rng() < 0.15) delete c.dnsHostName;
+  // Hosts whose own SPNs do not match their names: the migration SPN of the FQDN missing, or a renamed host
+  // that holds only its old name's (nothing about its own names is learnt then). Links go by name still.
+  for (const c of data.computers) {
+    const r = rng();
+    if (r < 0.1) c.servicePrincipalNames = c.servicePrincipalNames.filter((spn) => spn !== `${MIGRATION_SERVICE}/${c.dnsHostName}`);
+    else if (r < 0.15) c.servicePrincipalNames = [`${MIGRATION_SERVICE}/OLD-${c.name}`];
+  }
   // File servers (no migration service: not Hyper-V hosts) that entries may point at.
   const fileServers = fleetData([{ name: 'FS1', ou: 'Files' }, { name: 'FS2', ou: 'Files' }]).computers;
   for (const fs of fileServers) fs.servicePrincipalNames = [`HOST/${fs.name}`, `HOST/${fs.dnsHostName}`, `cifs/${fs.name}`];
@@ -125,6 +132,44 @@ function clusteredEstate(rng: Rng): DirectoryData {
     writeLink(rng, c2, pick(rng, bigs[bigs.length - 1]!));
   }
   writeNoise(rng, hosts);
+  return data;
+}
+
+/**
+ * Three or four clusters in a row, each joined to the next by a bridge host (delegating to several members of
+ * both), and small clusters beside them: one component with several bridges, found in the walk's order.
+ */
+function chainEstate(rng: Rng): DirectoryData {
+  const small = Array.from({ length: 2 + Math.floor(rng() * 3) }, () => 2 + Math.floor(rng() * 3));
+  const big = Array.from({ length: 3 + Math.floor(rng() * 2) }, () => 3 + Math.floor(rng() * 4));
+  const data = bareEstate(rng, small.reduce((n, x) => n + x, 0) + big.reduce((n, x) => n + x, 0) + big.length - 1);
+  const hosts = data.computers.filter((c) => c.name.startsWith('HV'));
+  let next = 0;
+  const take = (n: number) => hosts.slice(next, (next += n));
+  const mesh = (members: Computer[]) => members.forEach((a, i) => members.forEach((b, j) => j > i && writeLink(rng, a, b)));
+  small.forEach((size) => mesh(take(size)));
+  const bigs = big.map((size) => take(size));
+  bigs.forEach(mesh);
+  for (let b = 0; b + 1 < bigs.length; b++) {
+    const [bridge] = take(1);
+    for (const side of [bigs[b]!, bigs[b + 1]!]) side.forEach((m, i) => (i === 0 || rng() < 0.5) && writeLink(rng, bridge!, m));
+  }
+  writeNoise(rng, hosts);
+  return data;
+}
+
+/** Small clusters of 3, 3 and 4 and two of 4 joined by one cross link: a component of 8, twice the median. */
+function atTheBound(rng: Rng): DirectoryData {
+  const data = bareEstate(rng, 18);
+  const hosts = data.computers.filter((c) => c.name.startsWith('HV'));
+  let next = 0;
+  const take = (n: number) => hosts.slice(next, (next += n));
+  const mesh = (members: Computer[]) => members.forEach((a, i) => members.forEach((b, j) => j > i && writeLink(rng, a, b)));
+  [3, 3, 4].forEach((size) => mesh(take(size)));
+  const [left, right] = [take(4), take(4)];
+  mesh(left);
+  mesh(right);
+  writeLink(rng, left[0]!, right[0]!);
   return data;
 }
 
@@ -258,6 +303,18 @@ describe('delegationComponents against a plain reading of its contract', () => {
     expect(readable(snapshot, delegationComponents(snapshot))).toEqual(readable(snapshot, expected(snapshot)));
   });
 
+  test.each(Array.from({ length: 30 }, (_, i) => i + 1))('clusters in a row joined by bridges, estate %i', (seed) => {
+    const snapshot = createSnapshot(chainEstate(rngOf(seed * 15485863)));
+    expect(readable(snapshot, delegationComponents(snapshot))).toEqual(readable(snapshot, expected(snapshot)));
+  });
+
+  test.each(Array.from({ length: 10 }, (_, i) => i + 1))('a component of exactly twice the median size (8) is split, estate %i', (seed) => {
+    const snapshot = createSnapshot(atTheBound(rngOf(seed * 32452843)));
+    const want = expected(snapshot);
+    expect(readable(snapshot, delegationComponents(snapshot))).toEqual(readable(snapshot, want));
+    expect(want.sizes.size).toBe(5); // 3 small clusters, and the 8 as two sides of 4 and 4 (the linking hosts joined them)
+  });
+
   test('the generated estates do reach every branch: bridges found, components split, and splits refused', () => {
     let withBridges = 0;
     let split = 0;
@@ -275,6 +332,12 @@ describe('delegationComponents against a plain reading of its contract', () => {
       else candidatesKept++;
     }
     expect(withBridges).toBeGreaterThanOrEqual(10);
+    let severalBridges = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const bridges = expected(createSnapshot(chainEstate(rngOf(seed * 15485863)))).bridges;
+      if (new Set(bridges.map((b) => b.sides[0])).size < bridges.length || bridges.length >= 2) severalBridges++;
+    }
+    expect(severalBridges).toBeGreaterThanOrEqual(10);
     expect(split).toBeGreaterThanOrEqual(10);
     expect(candidatesKept).toBeGreaterThanOrEqual(5);
   });
