@@ -143,6 +143,8 @@ describe('hostNameProblem and notAHostName', () => {
     expect(hostNameProblem(labels(253))).toBeUndefined();
     expect(hostNameProblem(`  ${labels(253)}$ `)).toBeUndefined();
     expect(hostNameProblem(`${labels(253)}y`)).toBe('254 characters; a host name has at most 253');
+    // Only a final $ is dropped: one inside the name counts.
+    expect(hostNameProblem(`${labels(200)}$${labels(53)}`)).toBe('254 characters; a host name has at most 253');
   });
 
   test('a part of 63 characters is allowed, 64 is not (said with its length)', () => {
@@ -213,6 +215,15 @@ describe('resolveUserIn', () => {
       { samAccountName: 'alice', userPrincipalName: 'alice@contoso.com', distinguishedName: 'CN=Alice,CN=Users,DC=contoso,DC=com', domain: 'contoso.com', userAccountControl: 0x200, memberOf: [] },
       { samAccountName: 'alicia', distinguishedName: 'CN=Alicia,CN=Users,DC=contoso,DC=com', domain: 'contoso.com', userAccountControl: 0x200, memberOf: [] },
     );
+  });
+
+  test('a UPN of 255 characters is looked up', () => {
+    const upn = `${'u'.repeat(243)}@contoso.com`;
+    const withLong = estate(['HV1'], [], (data) => {
+      data.users.push({ samAccountName: 'long', userPrincipalName: upn, distinguishedName: 'CN=long,DC=contoso,DC=com', domain: 'contoso.com', userAccountControl: 0x200, memberOf: [] });
+    });
+    expect(upn).toHaveLength(255);
+    expect(resolveUserIn(withLong, upn).samAccountName).toBe('long');
   });
 
   test('by sAMAccountName or UPN, in any case, spaces around ignored', () => {

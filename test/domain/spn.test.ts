@@ -42,3 +42,10 @@ describe('SPN helpers', () => {
     expect(parseSpnMappings(['host=spooler']).get('cifs')).toBeUndefined();
   });
 });
+
+describe('parseSpnMappings spacing', () => {
+  test('spaces around the class that stands in and around each alias are not part of them', () => {
+    const aliases = parseSpnMappings(['HOST = CIFS , http ,', 'www=Rpc']);
+    expect([...aliases]).toEqual([['cifs', 'host'], ['http', 'host'], ['rpc', 'www']]);
+  });
+});
