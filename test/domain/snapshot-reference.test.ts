@@ -17,6 +17,7 @@ import {
   hostKeys,
   isProtectedUsersGroup,
   protectedUsersPath,
+  SnapshotBuilder,
   transitiveGroups,
   type DirectorySnapshot,
 } from '../../src/domain/snapshot';
@@ -126,9 +127,35 @@ function plainTargets(data: DirectoryData): string[] {
 
 const dns = (holders: readonly { distinguishedName: string }[] | undefined) => holders?.map((h) => h.distinguishedName);
 
-describe.each(Array.from({ length: 40 }, (_, i) => i + 1))('createSnapshot against a plain reading, estate %i', (seed) => {
+/**
+ * How the snapshot is made: createSnapshot, or SnapshotBuilder fed one computer at a time as the LDAP read does —
+ * the sPNMappings after half the computers (those before wait for them), or other sPNMappings or the computers
+ * in another order than build() is given (it starts over from the data then).
+ */
+type Making = 'createSnapshot' | 'builder, mappings half way' | 'builder, other mappings' | 'builder, computers in another order';
+
+function made(data: DirectoryData, making: Making): DirectorySnapshot {
+  if (making === 'createSnapshot') return createSnapshot(data);
+  const builder = new SnapshotBuilder();
+  const half = Math.floor(data.computers.length / 2);
+  const order = making === 'builder, computers in another order' ? [...data.computers].reverse() : data.computers;
+  order.forEach((c, i) => {
+    if (i === half) builder.setSpnMappings(making === 'builder, other mappings' ? ['host=http'] : data.spnMappings);
+    builder.addComputer(c);
+  });
+  return builder.build(data);
+}
+
+const MAKINGS: Array<[number, Making]> = [
+  ...Array.from({ length: 40 }, (_, i): [number, Making] => [i + 1, 'createSnapshot']),
+  ...Array.from({ length: 8 }, (_, i): [number, Making] => [i + 1, 'builder, mappings half way']),
+  ...Array.from({ length: 3 }, (_, i): [number, Making] => [i + 1, 'builder, other mappings']),
+  ...Array.from({ length: 3 }, (_, i): [number, Making] => [i + 1, 'builder, computers in another order']),
+];
+
+describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (seed, making) => {
   const data = randomEstate(rngOf(seed * 40503));
-  const snapshot = createSnapshot(data);
+  const snapshot = made(data, making);
   const every = accounts(data);
   const allSpns = every.flatMap((a) => a.spns);
   const targets = plainTargets(data);
