@@ -23,16 +23,8 @@ import {
 } from '../../src/domain/snapshot';
 import { MIGRATION_SERVICE, parseSpnMappings, spnKey } from '../../src/domain/spn';
 import { UAC } from '../../src/domain/uac';
+import { pick, rngOf, type Rng } from '../support/seeded';
 
-type Rng = () => number;
-function rngOf(seed: number): Rng {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return (s >>> 8) / 0x1000000;
-  };
-}
-const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
 const chance = (rng: Rng, p: number) => rng() < p;
 
 function recase(rng: Rng, s: string): string {

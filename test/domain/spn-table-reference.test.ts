@@ -6,16 +6,8 @@
  */
 import { spnKey } from '../../src/domain/spn';
 import { matchesJoined, SpnTable } from '../../src/domain/spn-table';
+import { pick, rngOf, type Rng } from '../support/seeded';
 
-type Rng = () => number;
-function rngOf(seed: number): Rng {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s ^ (s >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
-    return (s >>> 8) / 0x1000000;
-  };
-}
-const pick = <T>(rng: Rng, list: readonly T[]): T => list[Math.floor(rng() * list.length)]!;
 
 const CLASSES = ['HOST', 'host', 'cifs', 'CIFS', 'Microsoft Virtual System Migration Service', 'x', 'Ab', 'MSSQLSvc'];
 const CHARS = ['A', 'Z', 'a', 'z', 'M', 'm', '@', '[', '`', '{', '~', '\u007f', '0', '9', '-', '.', ':', '/', ' ', 'Ä', 'ä', '\u212a', 'k', 'K', '\u00ff', '\u0130'];
