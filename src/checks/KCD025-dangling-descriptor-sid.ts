@@ -20,16 +20,18 @@ export const KCD025: Check = {
       const dangling = [...new Set(target.resourceBasedAces!.filter(isDangling).map((a) => a.sid))];
       if (dangling.length === 0) return [];
       const allowed = descriptorVerdict(target.resourceBasedAces!, source).kind === 'allowed';
-      const entries = `${dangling.length === 1 ? 'entry' : `${dangling.length} entries`} ${dangling.join(', ')}`;
+      const one = dangling.length === 1;
+      const entries = `${one ? 'dangling entry' : `${dangling.length} dangling entries`} ${dangling.join(', ')}`;
       return [
         {
           rule: 'KCD025',
           severity: 'warning' as const,
           subject: target.name,
           message: allowed
-            ? `${target.name}'s msDS-AllowedToActOnBehalfOfOtherIdentity holds the dangling ${entries}: no account has that SID, so it allows nobody.`
-            : `${target.name}'s msDS-AllowedToActOnBehalfOfOtherIdentity does not allow ${source.name}; its dangling ${entries} ` +
-              `belong${dangling.length === 1 ? 's' : ''} to no account and allow${dangling.length === 1 ? 's' : ''} nobody.`,
+            ? `${target.name}'s msDS-AllowedToActOnBehalfOfOtherIdentity holds the ${entries}: no account has ` +
+              `${one ? 'that SID, so it allows' : 'those SIDs, so they allow'} nobody.`
+            : `${target.name}'s msDS-AllowedToActOnBehalfOfOtherIdentity does not allow ${source.name}; its ${entries} ` +
+              `${one ? 'belongs to no account and allows' : 'belong to no account and allow'} nobody.`,
           why:
             'The descriptor holds SIDs, not names: when the account it named is deleted (or a host is re-joined, which gives it ' +
             'a new SID), the entry stays and allows nobody, while the attribute still looks configured. ' +

@@ -163,3 +163,61 @@ describe('Entra Domain Services managed domains (OU=AADDC Computers)', () => {
     for (const fix of fixes) expect(fix).toMatchObject({ kind: 'resource-based' });
   });
 });
+
+describe('descriptor rules: several dangling entries, and file servers', () => {
+  const DEAD = ['S-1-5-21-1-2-3-99999', 'S-1-5-21-1-2-3-88888'];
+  const withAces = (id: string, aces: Computer['resourceBasedAces']) => {
+    const data = scenarioData(loadScenario(id));
+    return createSnapshot({ ...data, computers: data.computers.map((c) => (c.name === 'DST' ? { ...c, resourceBasedAces: aces } : c)) });
+  };
+
+  test('two dead SIDs, one of them written twice: each named once, in order, and worded as several', () => {
+    const dead = [DEAD[0]!, DEAD[1]!, DEAD[0]!].map((sid) => ({ sid, type: 'allow' as const, mask: 0xf01ff }));
+    const scenario = loadScenario('resource-based-deleted-source');
+    const [finding] = askScenario(scenario, withAces(scenario.id, dead)).findings.filter((f) => f.rule === 'KCD025');
+    expect(finding!.message).toBe(
+      `DST's msDS-AllowedToActOnBehalfOfOtherIdentity does not allow SRC; its 2 dangling entries ${DEAD.join(', ')} belong to no account and allow nobody.`,
+    );
+    expect(finding!.data).toEqual({ target: 'DST', dangling: DEAD, sourceAllowed: false });
+  });
+
+  test('beside an allow of the source, several dead SIDs: the ready wording, and the fix keeps the source', () => {
+    const scenario = loadScenario('resource-based-deleted-beside-source');
+    const source = scenarioData(scenario).computers.find((c) => c.name === 'SRC')!;
+    const aces = [
+      { sid: DEAD[1]!, type: 'allow' as const, mask: 0xf01ff },
+      { sid: source.sid!, principal: 'SRC$', type: 'allow' as const, mask: 0xf01ff },
+      { sid: DEAD[0]!, type: 'allow' as const, mask: 0xf01ff },
+    ];
+    const [finding] = askScenario(scenario, withAces(scenario.id, aces)).findings.filter((f) => f.rule === 'KCD025');
+    expect(finding!.message).toBe(
+      `DST's msDS-AllowedToActOnBehalfOfOtherIdentity holds the 2 dangling entries ${DEAD[1]}, ${DEAD[0]}: no account has those SIDs, so they allow nobody.`,
+    );
+    expect(finding!.fix).toEqual({ kind: 'resource-based', host: 'DST', principals: ['SRC$'] });
+  });
+
+  test('a file server whose descriptor denies the source: KCD026 on the file server, after the destination', () => {
+    const scenario = {
+      id: 'inline-file-server-deny',
+      description: 'DST and the file server FS both deny SRC in their descriptors; FS has no other ACE.',
+      hosts: [
+        { name: 'SRC', hyperV: true },
+        { name: 'DST', hyperV: true, rbcd: [{ from: 'SRC', type: 'deny' as const }] },
+        { name: 'FS', rbcd: [{ from: 'SRC', type: 'deny' as const }] },
+        { name: 'PLAIN' },
+      ],
+      question: { source: 'SRC', destination: 'DST', storage: true, fileServers: ['PLAIN', 'FS'] },
+      expect: [],
+      ready: false,
+    };
+    const denials = askScenario(scenario).findings.filter((f) => f.rule === 'KCD026');
+    expect(denials.map((f) => f.subject)).toEqual(['DST', 'FS']);
+    expect(denials[1]!.fix).toEqual({ kind: 'resource-based', host: 'FS', principals: ['SRC$'] });
+  });
+
+  test('an empty descriptor (no ACE) is no target: the descriptor rules have nothing to say', () => {
+    const scenario = loadScenario('resource-based-deny-only');
+    const report = askScenario(scenario, withAces(scenario.id, []));
+    expect(ruleIds(report).filter((id) => ['KCD024', 'KCD025', 'KCD026'].includes(id))).toEqual([]);
+  });
+});
