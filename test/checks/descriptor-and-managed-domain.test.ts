@@ -168,7 +168,10 @@ describe('descriptor rules: several dangling entries, and file servers', () => {
   const DEAD = ['S-1-5-21-1-2-3-99999', 'S-1-5-21-1-2-3-88888'];
   const withAces = (id: string, aces: Computer['resourceBasedAces']) => {
     const data = scenarioData(loadScenario(id));
-    return createSnapshot({ ...data, computers: data.computers.map((c) => (c.name === 'DST' ? { ...c, resourceBasedAces: aces } : c)) });
+    // allowedToActOnBehalfOf as the adapters derive it: the allow ACEs' accounts.
+    const allowed = [...new Set((aces ?? []).filter((a) => a.type === 'allow').map((a) => a.principal ?? a.sid))];
+    const replaced = (c: Computer) => ({ ...c, resourceBasedAces: aces, allowedToActOnBehalfOf: allowed });
+    return createSnapshot({ ...data, computers: data.computers.map((c) => (c.name === 'DST' ? replaced(c) : c)) });
   };
 
   test('two dead SIDs, one of them written twice: each named once, in order, and worded as several', () => {
@@ -213,6 +216,28 @@ describe('descriptor rules: several dangling entries, and file servers', () => {
     const denials = askScenario(scenario).findings.filter((f) => f.rule === 'KCD026');
     expect(denials.map((f) => f.subject)).toEqual(['DST', 'FS']);
     expect(denials[1]!.fix).toEqual({ kind: 'resource-based', host: 'FS', principals: ['SRC$'] });
+  });
+
+  test('a fleet scan finds a descriptor that holds nothing but a deny of the source, on a pair it would screen clean', () => {
+    // SRC lists every entry DST needs: without the deny the pair is ready, so only KCD026's own screen sends it to the rules.
+    const scenario = loadScenario('resource-based-deny-only');
+    const data = scenarioData(scenario);
+    const source = data.computers.find((c) => c.name === 'SRC')!;
+    const dest = data.computers.find((c) => c.name === 'DST')!;
+    const entries = [dest.name, dest.dnsHostName!].flatMap((form) => [`Microsoft Virtual System Migration Service/${form}`, `cifs/${form}`]);
+    const deny = [{ sid: source.sid!, principal: 'SRC$', type: 'deny' as const, mask: 0xf01ff }];
+    const snapshot = createSnapshot({
+      ...data,
+      computers: data.computers.map((c) =>
+        c === source ? { ...c, allowedToDelegateTo: entries } : c === dest ? { ...c, resourceBasedAces: deny, allowedToActOnBehalfOf: [] } : c,
+      ),
+    });
+    const denials = (findings: { rule: string; subject: string }[]) => findings.filter((f) => f.rule === 'KCD026').map((f) => f.subject);
+    const fromSource = checkFleet(snapshot).hosts.find((h) => h.host.name === 'SRC')!;
+    expect(denials(fromSource.findings)).toEqual(['DST']);
+    const pair = askScenario(scenario, snapshot);
+    expect(denials(pair.findings)).toEqual(['DST']);
+    expect(pair.findings.filter((f) => f.severity === 'error').map((f) => f.rule)).toEqual(['KCD026']);
   });
 
   test('an empty descriptor (no ACE) is no target: the descriptor rules have nothing to say', () => {

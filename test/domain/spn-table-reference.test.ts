@@ -12,10 +12,23 @@ import { pick, rngOf, type Rng } from '../support/seeded';
 const CLASSES = ['HOST', 'host', 'cifs', 'CIFS', 'Microsoft Virtual System Migration Service', 'x', 'Ab', 'MSSQLSvc'];
 const CHARS = ['A', 'Z', 'a', 'z', 'M', 'm', '@', '[', '`', '{', '~', '\u007f', '0', '9', '-', '.', ':', '/', ' ', 'Ä', 'ä', '\u212a', 'k', 'K', '\u00ff', '\u0130'];
 
-/** The same letters with ASCII case flipped at random: another spelling of the same SPN. */
+/**
+ * The same letters with their case flipped at random (ASCII and beyond: Ä/ä, ÿ/Ÿ, k/K/KELVIN SIGN), each only to a
+ * character that lower-cases as it does: another spelling of the same SPN.
+ */
 function recase(rng: Rng, s: string): string {
-  return [...s].map((c) => (/[a-z]/i.test(c) && rng() < 0.5 ? (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) : c)).join('');
+  return [...s]
+    .map((c) => {
+      const spellings = [...new Set([c, c.toUpperCase(), c.toLowerCase(), ...(c.toLowerCase() === 'k' ? ['\u212a'] : [])])].filter(
+        (x) => x.length === 1 && x.toLowerCase() === c.toLowerCase(),
+      );
+      return spellings.length > 1 && rng() < 0.5 ? pick(rng, spellings.filter((x) => x !== c)) : c;
+    })
+    .join('');
 }
+
+/** Non-letters one ASCII case bit apart ('@' and '`', '[' and '{') swapped one way: different SPNs of one length. */
+const bitFlipped = (s: string, from: string, to: string) => [...s].map((c) => (from.includes(c) ? to[from.indexOf(c)] : c)).join('');
 
 function randomSpn(rng: Rng): string {
   const rest = Array.from({ length: Math.floor(rng() * 12) }, () => pick(rng, CHARS)).join('');
@@ -74,7 +87,7 @@ describe.each([1, 2, 3, 4, 5, 6])('SpnTable against a Map of spnKey, seed %i', (
     for (const s of asked) {
       const at = s.indexOf('/');
       const [prefix, rest] = [s.slice(0, at), s.slice(at + 1)];
-      for (const candidate of [recase(rng, s), s.trim(), spnKey(s), `${s}x`, s.slice(0, -1), s.replace('/', '.')]) {
+      for (const candidate of [recase(rng, s), s.trim(), spnKey(s), `${s}x`, s.slice(0, -1), s.replace('/', '.'), bitFlipped(s, '@[', '`{'), bitFlipped(s, '`{', '@[')]) {
         const joined = `${prefix}/${rest}`;
         const plain = candidate.length === joined.length && asciiFold(candidate) === asciiFold(joined);
         expect([candidate, prefix, rest, matchesJoined(candidate, prefix, rest)]).toEqual([candidate, prefix, rest, plain]);

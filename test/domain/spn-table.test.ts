@@ -1,5 +1,5 @@
 import { spnKey } from '../../src/domain/spn';
-import { SpnTable } from '../../src/domain/spn-table';
+import { SpnTable, spnHash } from '../../src/domain/spn-table';
 import { createSnapshot, holdersOf } from '../../src/domain/snapshot';
 import { demoData } from '../../src/directory/demo-directory';
 
@@ -88,5 +88,87 @@ describe('SpnIndex', () => {
     const dup = snapshot.spnIndex.get('microsoft virtual system migration service/vmhost2');
     expect(dup?.map((h) => h.samAccountName).sort()).toEqual(['VMHOST2$', 'svc-scvmm']);
     for (const h of dup ?? []) expect(snapshot.duplicateSpnHolders.has(h.distinguishedName)).toBe(true);
+  });
+});
+
+describe.each([
+  ['the rest', (i: number) => `cifs/HV${String(i).padStart(7, '0')}.lab.test`],
+  ['the service class', (i: number) => `SVC${String(i).padStart(7, '0')}/hv1.lab.test`],
+])('SpnTable where the hash cannot decide: two SPNs differing in %s', (_part, nameOf) => {
+  /**
+   * Two different SPNs of one length whose 32-bit hashes are equal, found by a birthday search (about 80,000
+   * names on average): only such a pair shows that every lookup compares the strings after the hashes match.
+   */
+  function collidingPair(): [string, string] {
+    const seen = new Map<number, string>();
+    for (let i = 0; i < 1_000_000; i++) {
+      const spn = nameOf(i);
+      const h = spnHash(spn);
+      const earlier = seen.get(h);
+      if (earlier !== undefined) return [earlier, spn];
+      seen.set(h, spn);
+    }
+    throw new Error('no two of a million SPNs collide: has the hash changed? widen the search');
+  }
+  const [first, second] = collidingPair();
+  const split = (spn: string): [string, string] => [spn.slice(0, spn.indexOf('/')), spn.slice(spn.indexOf('/') + 1)];
+
+  test('the pair collides and is two SPNs of one length', () => {
+    expect(spnHash(first)).toBe(spnHash(second));
+    expect(spnHash(first.toLowerCase())).toBe(spnHash(second));
+    expect(spnKey(first)).not.toBe(spnKey(second));
+    expect(first.length).toBe(second.length);
+  });
+
+  test.each([
+    ['the first added', first, second],
+    ['the second added', second, first],
+  ])('%s alone: the other is not in the table, whichever way it is asked', (_label, added, absent) => {
+    const table = new SpnTable(0);
+    expect(table.add(added)).toBe(0);
+    const [prefix, rest] = split(absent);
+    expect(table.idOf(absent)).toBe(-1);
+    expect(table.idOf(absent.toLowerCase())).toBe(-1);
+    expect(table.idOfJoined(prefix.toUpperCase(), rest)).toBe(-1);
+    expect(table.idOfJoined(prefix, `x${rest}`, 1)).toBe(-1);
+    const other = new SpnTable(4);
+    expect(table.idOfEntry(other, other.add(absent))).toBe(-1);
+    // And the one added is found every way.
+    const [addedPrefix, addedRest] = split(added);
+    expect(table.idOf(added.toUpperCase())).toBe(0);
+    expect(table.idOfJoined(addedPrefix.toLowerCase(), addedRest.toUpperCase())).toBe(0);
+    expect(table.idOfEntry(other, other.add(added.toLowerCase()))).toBe(0);
+  });
+
+  test('both added: two ids, each found by any spelling', () => {
+    const table = new SpnTable(0);
+    expect([table.add(first), table.add(second), table.add(second.toLowerCase()), table.add(first.toUpperCase())]).toEqual([0, 1, 1, 0]);
+    expect(table.size).toBe(2);
+    expect([table.idOf(second.toUpperCase()), table.idOfJoined(...split(second)), table.idOfJoined(...split(first.toLowerCase()))]).toEqual([1, 1, 0]);
+    const other = new SpnTable(1);
+    expect([table.idOfEntry(other, other.add(second)), table.idOfEntry(other, other.add(first))]).toEqual([1, 0]);
+  });
+});
+
+describe('SpnTable sizes and non-ASCII letters', () => {
+  test.each([0, 1, 3])('expected %i: grows from any size, ids dense', (expected) => {
+    const table = new SpnTable(expected);
+    for (let i = 0; i < 100; i++) expect(table.add(`HOST/HV${i}`)).toBe(i);
+    for (let i = 0; i < 100; i++) expect(table.idOf(`host/hv${i}`)).toBe(i);
+    expect(table.size).toBe(100);
+  });
+
+  // The fast path hashes plain ASCII as given; an SPN with a non-ASCII character anywhere must take spnKey's
+  // path, or two spellings of one SPN hash apart. Characters are read in pairs: one here only at even positions,
+  // one only at odd positions, one left after the pairs.
+  test.each([
+    ['cifs/xÄy', 'CIFS/XäY'],
+    ['cÄfÄ/Ä', 'CäFä/ä'],
+    ['cifs/xyzÄ', 'CIFS/XYZä'],
+    ['HOST/\u212Aelvin', 'host/kelvin'],
+  ])('%s and %s are one SPN', (a, b) => {
+    const table = new SpnTable(4);
+    expect([table.add(a), table.idOf(b), table.add(b), table.size]).toEqual([0, 0, 0, 1]);
+    expect(spnHash(a)).toBe(spnHash(b));
   });
 });
