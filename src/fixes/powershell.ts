@@ -254,9 +254,10 @@ export function renderFixScript(findings: readonly Finding[], options: FixScript
       if (!known) descriptors.set(key, { ...fix, principals: [...fix.principals] });
       else {
         for (const p of fix.principals) if (!known.principals.some((q) => q.toLowerCase() === p.toLowerCase())) known.principals.push(p);
-        const lines = (known.note ?? '').split('\n').filter((l) => l.length > 0);
-        for (const l of (fix.note ?? '').split('\n')) if (l.length > 0 && !lines.includes(l)) lines.push(l);
-        if (lines.length > 0) known.note = lines.join('\n');
+        // Blank lines may join here: rendering drops them.
+        const lines = (known.note ?? '').split('\n');
+        for (const l of (fix.note ?? '').split('\n')) if (!lines.includes(l)) lines.push(l);
+        known.note = lines.join('\n');
       }
       // The accounts that delegate hold refused tickets in their SYSTEM cache until it is purged.
       for (const p of fix.principals) if (p.endsWith('$')) touch(p.slice(0, -1));

@@ -166,12 +166,13 @@ describe('Entra Domain Services managed domains (OU=AADDC Computers)', () => {
 
 describe('descriptor rules: several dangling entries, and file servers', () => {
   const DEAD = ['S-1-5-21-1-2-3-99999', 'S-1-5-21-1-2-3-88888'];
-  const withAces = (id: string, aces: Computer['resourceBasedAces']) => {
+  /** The scenario with DST's descriptor replaced by `aces`, and every other computer passed through `others`. */
+  const withAces = (id: string, aces: Computer['resourceBasedAces'], others: (c: Computer) => Computer = (c) => c) => {
     const data = scenarioData(loadScenario(id));
     // allowedToActOnBehalfOf as the adapters derive it: the allow ACEs' accounts.
     const allowed = [...new Set((aces ?? []).filter((a) => a.type === 'allow').map((a) => a.principal ?? a.sid))];
     const replaced = (c: Computer) => ({ ...c, resourceBasedAces: aces, allowedToActOnBehalfOf: allowed });
-    return createSnapshot({ ...data, computers: data.computers.map((c) => (c.name === 'DST' ? replaced(c) : c)) });
+    return createSnapshot({ ...data, computers: data.computers.map((c) => (c.name === 'DST' ? replaced(c) : others(c))) });
   };
 
   test('two dead SIDs, one of them written twice: each named once, in order, and worded as several', () => {
@@ -226,12 +227,7 @@ describe('descriptor rules: several dangling entries, and file servers', () => {
     const dest = data.computers.find((c) => c.name === 'DST')!;
     const entries = [dest.name, dest.dnsHostName!].flatMap((form) => [`Microsoft Virtual System Migration Service/${form}`, `cifs/${form}`]);
     const deny = [{ sid: source.sid!, principal: 'SRC$', type: 'deny' as const, mask: 0xf01ff }];
-    const snapshot = createSnapshot({
-      ...data,
-      computers: data.computers.map((c) =>
-        c === source ? { ...c, allowedToDelegateTo: entries } : c === dest ? { ...c, resourceBasedAces: deny, allowedToActOnBehalfOf: [] } : c,
-      ),
-    });
+    const snapshot = withAces(scenario.id, deny, (c) => (c.name === 'SRC' ? { ...c, allowedToDelegateTo: entries } : c));
     const denials = (findings: { rule: string; subject: string }[]) => findings.filter((f) => f.rule === 'KCD026').map((f) => f.subject);
     const fromSource = checkFleet(snapshot).hosts.find((h) => h.host.name === 'SRC')!;
     expect(denials(fromSource.findings)).toEqual(['DST']);

@@ -133,6 +133,14 @@ describe('PowerShell fixes', () => {
       'Invoke-Command -ComputerName SRC { klist -li 0x3e7 purge }',
       "Invoke-Command -ComputerName 'O''NE' { klist -li 0x3e7 purge }",
     ]);
+    const twoNotes = renderFixScript([
+      finding({ kind: 'resource-based', host: 'DST', principals: ['A$'], note: 'why A' }),
+      finding({ kind: 'resource-based', host: 'DST', principals: ['B$'], note: 'why B' }, 'KCD024'),
+    ]);
+    expect(twoNotes.split('\n').slice(0, 3)).toEqual(['# why A', '# why B', "Set-ADComputer -Identity DST -PrincipalsAllowedToDelegateToAccount @('A$','B$')"]);
+    expect(renderFix({ kind: 'resource-based', host: 'DST', principals: ['A$'], note: 'one\n \t \ntwo\n' })).toBe(
+      "# one\n# two\nSet-ADComputer -Identity DST -PrincipalsAllowedToDelegateToAccount @('A$')",
+    );
     expect(renderFix({ kind: 'resource-based', host: 'x; y', principals: ['A$'] })).toBe("Set-ADComputer -Identity 'x; y' -PrincipalsAllowedToDelegateToAccount @('A$')");
   });
 });
