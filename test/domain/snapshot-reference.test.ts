@@ -138,6 +138,11 @@ function made(data: DirectoryData, making: Making): DirectorySnapshot {
   return builder.build(data);
 }
 
+/*
+ * Each test makes its own snapshot (a few milliseconds): mutation testing runs, for a mutant, only the tests that
+ * reached it, and code run while a describe block is collected belongs to no test, so a snapshot made there would
+ * be checked by none of the tests below.
+ */
 const MAKINGS: Array<[number, Making]> = [
   ...Array.from({ length: 40 }, (_, i): [number, Making] => [i + 1, 'createSnapshot']),
   ...Array.from({ length: 8 }, (_, i): [number, Making] => [i + 1, 'builder, mappings half way']),
@@ -147,7 +152,6 @@ const MAKINGS: Array<[number, Making]> = [
 
 describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (seed, making) => {
   const data = randomEstate(rngOf(seed * 40503));
-  const snapshot = made(data, making);
   const every = accounts(data);
   const allSpns = every.flatMap((a) => a.spns);
   const targets = plainTargets(data);
@@ -155,6 +159,7 @@ describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (
   const asked = [...allSpns, ...entries, ...allSpns.map((s) => s.toUpperCase()), 'cifs/ghost', 'HOST/nobody'];
 
   test('spnIndex: every holder of an SPN, once each, in directory order; the duplicates are exactly the shared ones', () => {
+    const snapshot = made(data, making);
     for (const spn of asked) {
       const plain = plainDirect(data, spn);
       expect([spn, dns(snapshot.spnIndex.get(spn))]).toEqual([spn, plain.length > 0 ? plain : undefined]);
@@ -164,10 +169,12 @@ describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (
   });
 
   test('holdersOf: direct holders, else the holders of the alias class', () => {
+    const snapshot = made(data, making);
     for (const spn of asked) expect([spn, dns(holdersOf(snapshot, spn))]).toEqual([spn, plainHolders(data, spn)]);
   });
 
   test('delegation targets: one per distinct entry, in first-seen order, with its holders and first domain controller', () => {
+    const snapshot = made(data, making);
     expect(snapshot.delegationTargetById.map((t) => t.id)).toEqual(targets.map((_, i) => i));
     for (const [i, raw] of targets.entries()) {
       const target = snapshot.delegationTargetById[i]!;
@@ -182,6 +189,7 @@ describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (
   });
 
   test('each computer\'s delegation ids: in entry order, sorted, and whether an entry is unheld or a DC\'s', () => {
+    const snapshot = made(data, making);
     const idOf = (e: string) => targets.findIndex((t) => spnKey(t) === spnKey(e));
     for (const c of data.computers) {
       const ids = delegationIdsOf(snapshot, c);
@@ -200,6 +208,7 @@ describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (
   });
 
   test('learnt form facts are true: a held slot is held (directly or through the alias), a learnt id is that SPN\'s target', () => {
+    const snapshot = made(data, making);
     const aliases = parseSpnMappings(data.spnMappings);
     for (const [c, facts] of snapshot.formFacts) {
       for (let slot = 0; slot < 4; slot++) {
@@ -217,6 +226,7 @@ describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (
   });
 
   test('Hyper-V hosts by name; every computer by each of its names, the first one listed winning', () => {
+    const snapshot = made(data, making);
     const hyperV = data.computers.filter((c) => c.servicePrincipalNames.some((s) => s.toLowerCase().startsWith(`${MIGRATION_SERVICE.toLowerCase()}/`)));
     expect(snapshot.hyperVHosts.map((c) => c.name)).toEqual(hyperV.map((c) => c.name).sort(compareNames));
     for (const c of data.computers) {

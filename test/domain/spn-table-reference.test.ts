@@ -45,9 +45,12 @@ describe.each([1, 2, 3, 4, 5, 6])('SpnTable against a Map of spnKey, seed %i', (
   for (let i = 0; i < 120; i++) added.push(rng() < 0.4 && added.length > 0 ? recase(rng, pick(rng, added)) : randomSpn(rng));
   const asked = [...added.map((s) => recase(rng, s)), ...Array.from({ length: 60 }, () => randomSpn(rng))];
 
-  const table = new SpnTable(seed % 2 === 0 ? 2 : 200); // one that must grow, one sized ahead
+  // Made by each test, not here: mutation testing runs a mutant only against the tests that reached it.
+  const filled = () => {
+    const table = new SpnTable(seed % 2 === 0 ? 2 : 200); // one that must grow, one sized ahead
+    return { table, ids: added.map((s) => table.add(s)) };
+  };
   const reference = new Map<string, number>();
-  const ids = added.map((s) => table.add(s));
   const expected = added.map((s) => {
     const key = spnKey(s);
     if (!reference.has(key)) reference.set(key, reference.size);
@@ -56,6 +59,7 @@ describe.each([1, 2, 3, 4, 5, 6])('SpnTable against a Map of spnKey, seed %i', (
   const refId = (s: string) => reference.get(spnKey(s)) ?? -1;
 
   test('add hands out the reference ids; size counts distinct keys', () => {
+    const { table, ids } = filled();
     expect(ids).toEqual(expected);
     expect(table.size).toBe(reference.size);
     expect(added.map((s) => table.add(s))).toEqual(expected); // adding again changes nothing
@@ -63,10 +67,12 @@ describe.each([1, 2, 3, 4, 5, 6])('SpnTable against a Map of spnKey, seed %i', (
   });
 
   test('idOf any spelling', () => {
+    const { table } = filled();
     expect(asked.map((s) => [s, table.idOf(s)])).toEqual(asked.map((s) => [s, refId(s)]));
   });
 
   test('idOfJoined at every slash, from an offset too', () => {
+    const { table } = filled();
     for (const s of asked) {
       for (let at = s.indexOf('/'); at >= 0; at = s.indexOf('/', at + 1)) {
         const [prefix, rest] = [s.slice(0, at), s.slice(at + 1)];
@@ -78,6 +84,7 @@ describe.each([1, 2, 3, 4, 5, 6])('SpnTable against a Map of spnKey, seed %i', (
   });
 
   test('idOfEntry: an entry of another table, found by its first spelling there', () => {
+    const { table } = filled();
     const other = new SpnTable(4);
     const otherIds = asked.map((s) => other.add(s));
     for (let k = 0; k < asked.length; k++) expect([asked[k], table.idOfEntry(other, otherIds[k]!)]).toEqual([asked[k], refId(asked[k]!)]);
