@@ -15,9 +15,11 @@ import {
   hasId,
   holdersOf,
   hostKeys,
+  isHyperVHost,
   isProtectedUsersGroup,
   protectedUsersPath,
   SnapshotBuilder,
+  SpnIndex,
   transitiveGroups,
   type DirectorySnapshot,
 } from '../../src/domain/snapshot';
@@ -202,6 +204,7 @@ describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (
         holders.some((t) => t.holders.length === 0),
         holders.some((t) => t.domainController !== undefined),
       ]);
+      expect([c.name, [...ids.inOrder]]).toEqual([c.name, inOrder]); // sorting made a copy
       expect(snapshot.delegationIds.has(c)).toBe(inOrder.length > 0);
       for (const id of targets.keys()) expect([c.name, id, hasId(ids.sorted, id)]).toEqual([c.name, id, inOrder.includes(id)]);
     }
@@ -232,6 +235,47 @@ describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (
     for (const c of data.computers) {
       for (const key of hostKeys(c)) expect(snapshot.computersByName.get(key)).toBe(data.computers.find((o) => hostKeys(o).includes(key)));
       expect(snapshot.computersByDn.get(c.distinguishedName.toLowerCase())).toBe(c);
+    }
+  });
+});
+
+describe('the parts on their own', () => {
+  const withSpns = (...servicePrincipalNames: string[]) => ({ servicePrincipalNames }) as Computer;
+
+  test('isHyperVHost: an SPN of the migration service in any ASCII case, and nothing that only looks like one', () => {
+    const prefix = `${MIGRATION_SERVICE}/`;
+    for (const spn of [`${prefix}HV1`, `${prefix.toUpperCase()}HV1`, `${prefix.toLowerCase()}hv1.contoso.com`, prefix]) expect([spn, isHyperVHost(withSpns('HOST/HV1', spn))]).toEqual([spn, true]);
+    const lookalikes = [
+      `HOST/${'a-very-long-host-name-that-is-longer-than-the-prefix'}.contoso.com`,
+      prefix.slice(0, -1), // no slash
+      prefix.replace('/', '\x0f') + 'HV1', // a control character that is '/' with the case bit set
+      prefix.replace(/ /g, '\0') + 'HV1', // NUL, which is ' ' with the case bit set
+      prefix.replace('i', '\u0130') + 'HV1',
+      `x${prefix}HV1`,
+    ];
+    for (const spn of lookalikes) expect([spn, isHyperVHost(withSpns(spn))]).toEqual([spn, false]);
+    expect(isHyperVHost(withSpns())).toBe(false);
+  });
+
+  test('SpnIndex sized for nothing grows: every SPN keeps its holders, an account listed twice for one SPN counts once', () => {
+    const holder = (i: number) => [{ samAccountName: `H${i}$`, distinguishedName: `CN=H${i},DC=lab,DC=test`, isComputer: true }];
+    for (const expected of [0, 1]) {
+      const index = new SpnIndex(expected);
+      const duplicates = new Set<string>();
+      const owners = Array.from({ length: 40 }, (_, i) => holder(i));
+      owners.forEach((own, i) => {
+        index.add(`HOST/h${i}`, own, duplicates);
+        index.add(`cifs/h${i}`, own, duplicates);
+      });
+      index.add('host/H0', owners[0]!, duplicates); // the first account again: still one holder
+      index.add('HOST/h0', owners[7]!, duplicates); // a second account: both hold it
+      index.add('HOST/h0', owners[9]!, duplicates);
+      expect(index.size).toBe(80);
+      for (let i = 1; i < 40; i++) expect([i, index.get(`host/H${i}`)]).toEqual([i, owners[i]]);
+      expect(index.get('cifs/h0')).toEqual(owners[0]);
+      expect(index.get('HOST/h0')?.map((h) => h.samAccountName)).toEqual(['H0$', 'H7$', 'H9$']);
+      expect([...duplicates].sort()).toEqual(['CN=H0,DC=lab,DC=test', 'CN=H7,DC=lab,DC=test', 'CN=H9,DC=lab,DC=test']);
+      expect(index.get('HOST/h40')).toBeUndefined();
     }
   });
 });
