@@ -35,7 +35,8 @@ function recase(rng: Rng, s: string): string {
 
 const MAPPINGS: ReadonlyArray<readonly string[]> = [[], ['host=alerter,http,cifs,rpc'], ['host=alerter,http'], ['HOST = CIFS , http', 'www=cifs']];
 
-function randomEstate(rng: Rng): DirectoryData {
+/** `wide`: the computers also list 1,100 entries nobody holds between them, so over 1,024 distinct targets. */
+function randomEstate(rng: Rng, wide = false): DirectoryData {
   const count = 4 + Math.floor(rng() * 18);
   const names = Array.from({ length: count }, (_, i) => `${pick(rng, ['HV', 'hv', 'Node', 'FS', 'DC'])}${i + 1}`);
   const fqdn = (n: string) => `${n.toLowerCase()}.contoso.com`;
@@ -52,7 +53,7 @@ function randomEstate(rng: Rng): DirectoryData {
     if (chance(rng, 0.1)) spns.push(` HOST/${name} `);
     if (chance(rng, 0.05)) spns.push(`${MIGRATION_SERVICE.replace('i', '\u0130')}/${name}`); // lower-cases to i + U+0307: not the migration SPN
     if (chance(rng, 0.1) && spns.length > 0) spns.push(recase(rng, spns[0]!)); // the same SPN twice on one account
-    const entries: string[] = [];
+    const entries: string[] = wide ? Array.from({ length: Math.ceil(1100 / count) }, (_, e) => `cifs/gone-${i}-${e}`) : [];
     for (let e = Math.floor(rng() * 8); e > 0; e--) {
       const j = Math.floor(rng() * count);
       const r = rng();
@@ -77,14 +78,22 @@ function randomEstate(rng: Rng): DirectoryData {
     distinguishedName: `CN=svc${i},CN=Users,DC=contoso,DC=com`,
     servicePrincipalNames: [`${recase(rng, MIGRATION_SERVICE)}/${pick(rng, names)}`, `http/${fqdn(pick(rng, names))}`],
   }));
+  const spnMappings = [...pick(rng, MAPPINGS)];
+  // Users whose names may collide: a sAMAccountName written again in another case, or another user's UPN.
+  const users: User[] = [];
+  for (let i = Math.floor(rng() * 6); i > 0; i--) {
+    const sam = chance(rng, 0.2) && users.length > 0 ? recase(rng, pick(rng, users).samAccountName) : `user${i}`;
+    const upn = chance(rng, 0.2) && users.length > 0 ? `${pick(rng, users).samAccountName}` : `${sam}@Contoso.com`;
+    users.push({ samAccountName: sam, ...(chance(rng, 0.8) ? { userPrincipalName: upn } : {}), distinguishedName: `CN=${sam} ${i},CN=Users,DC=contoso,DC=com`, domain: 'contoso.com', userAccountControl: 0x200, memberOf: [] });
+  }
   return {
     source: { kind: 'snapshot', label: 'seeded estate', takenAt: '2026-12-07T00:00:00.000Z' },
     domains: ['contoso.com'],
     computers,
-    users: [],
+    users,
     groups: [],
     spnAccounts,
-    spnMappings: [...pick(rng, MAPPINGS)],
+    spnMappings,
   };
 }
 
@@ -126,11 +135,12 @@ const dns = (holders: readonly { distinguishedName: string }[] | undefined) => h
  * the sPNMappings after half the computers (those before wait for them), or other sPNMappings or the computers
  * in another order than build() is given (it starts over from the data then).
  */
-type Making = 'createSnapshot' | 'builder, mappings half way' | 'builder, other mappings' | 'builder, computers in another order';
+type Making = 'createSnapshot' | 'builder, mappings half way' | 'builder, other mappings' | 'builder, computers in another order' | 'builder told too little';
 
 function made(data: DirectoryData, making: Making): DirectorySnapshot {
   if (making === 'createSnapshot') return createSnapshot(data);
-  const builder = new SnapshotBuilder();
+  // Expecting one SPN, computer and entry: every table, buffer and follow list must grow.
+  const builder = making === 'builder told too little' ? new SnapshotBuilder({ spns: 1, computers: 1, delegationEntries: 1 }) : new SnapshotBuilder();
   const half = Math.floor(data.computers.length / 2);
   const order = making === 'builder, computers in another order' ? [...data.computers].reverse() : data.computers;
   order.forEach((c, i) => {
@@ -150,10 +160,15 @@ const MAKINGS: Array<[number, Making]> = [
   ...Array.from({ length: 8 }, (_, i): [number, Making] => [i + 1, 'builder, mappings half way']),
   ...Array.from({ length: 3 }, (_, i): [number, Making] => [i + 1, 'builder, other mappings']),
   ...Array.from({ length: 3 }, (_, i): [number, Making] => [i + 1, 'builder, computers in another order']),
+  ...Array.from({ length: 3 }, (_, i): [number, Making] => [i + 1, 'builder told too little']),
+  // Wide estates (over 1,024 distinct entries), one by each making.
+  [101, 'createSnapshot'],
+  [102, 'builder told too little'],
+  [103, 'builder, mappings half way'],
 ];
 
 describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (seed, making) => {
-  const data = randomEstate(rngOf(seed * 40503));
+  const data = randomEstate(rngOf(seed * 40503), seed > 100);
   const every = accounts(data);
   const allSpns = every.flatMap((a) => a.spns);
   const targets = plainTargets(data);
@@ -178,6 +193,7 @@ describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (
   test('delegation targets: one per distinct entry, in first-seen order, with its holders and first domain controller', () => {
     const snapshot = made(data, making);
     expect(snapshot.delegationTargetById.map((t) => t.id)).toEqual(targets.map((_, i) => i));
+    expect(targets.length > 1024).toBe(seed > 100); // the wide estates are wide
     for (const [i, raw] of targets.entries()) {
       const target = snapshot.delegationTargetById[i]!;
       const holders = plainHolders(data, raw);
@@ -236,6 +252,13 @@ describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (
       for (const key of hostKeys(c)) expect(snapshot.computersByName.get(key)).toBe(data.computers.find((o) => hostKeys(o).includes(key)));
       expect(snapshot.computersByDn.get(c.distinguishedName.toLowerCase())).toBe(c);
     }
+  });
+
+  test('every user by sAMAccountName and UPN in lower case, the first one listed winning', () => {
+    const snapshot = made(data, making);
+    const keys = data.users.flatMap((u) => [u.samAccountName, u.userPrincipalName ?? u.samAccountName].map((k) => k.toLowerCase()));
+    expect(new Set(snapshot.usersByName.keys())).toEqual(new Set(keys));
+    for (const key of keys) expect(snapshot.usersByName.get(key)).toBe(data.users.find((u) => [u.samAccountName, u.userPrincipalName].some((k) => k?.toLowerCase() === key)));
   });
 });
 
