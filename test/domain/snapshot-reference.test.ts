@@ -38,7 +38,9 @@ const MAPPINGS: ReadonlyArray<readonly string[]> = [[], ['host=alerter,http,cifs
 /** `wide`: the computers also list 1,100 entries nobody holds between them, so over 1,024 distinct targets. */
 function randomEstate(rng: Rng, wide = false): DirectoryData {
   const count = 4 + Math.floor(rng() * 18);
-  const names = Array.from({ length: count }, (_, i) => `${pick(rng, ['HV', 'hv', 'Node', 'FS', 'DC'])}${i + 1}`);
+  // Now and then a name again in another case (another domain's host, say): name order must keep them as listed.
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) names.push(i > 0 && chance(rng, 0.1) ? recase(rng, pick(rng, names)) : `${pick(rng, ['HV', 'hv', 'Node', 'FS', 'DC'])}${i + 1}`);
   const fqdn = (n: string) => `${n.toLowerCase()}.contoso.com`;
   const forms = (n: string, withDns: boolean) => (withDns ? [n, fqdn(n)] : [n]);
   const hasDns = names.map(() => chance(rng, 0.85));
@@ -65,7 +67,7 @@ function randomEstate(rng: Rng, wide = false): DirectoryData {
       samAccountName: `${name.toUpperCase()}$`,
       ...(hasDns[i] ? { dnsHostName: fqdn(name) } : {}),
       domain: 'contoso.com',
-      distinguishedName: `CN=${name},OU=${pick(rng, ['Hyper-V', 'Domain Controllers', 'Servers'])},DC=contoso,DC=com`,
+      distinguishedName: `CN=${name},OU=${pick(rng, ['Hyper-V', 'Domain Controllers', 'Servers'])} ${i},DC=contoso,DC=com`,
       userAccountControl: name.startsWith('DC') && chance(rng, 0.7) ? UAC.SERVER_TRUST_ACCOUNT : UAC.WORKSTATION_TRUST_ACCOUNT,
       servicePrincipalNames: spns,
       allowedToDelegateTo: entries,
@@ -247,7 +249,8 @@ describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (
   test('Hyper-V hosts by name; every computer by each of its names, the first one listed winning', () => {
     const snapshot = made(data, making);
     const hyperV = data.computers.filter((c) => c.servicePrincipalNames.some((s) => s.toLowerCase().startsWith(`${MIGRATION_SERVICE.toLowerCase()}/`)));
-    expect(snapshot.hyperVHosts.map((c) => c.name)).toEqual(hyperV.map((c) => c.name).sort(compareNames));
+    const byName = [...hyperV].sort((a, b) => compareNames(a.name, b.name)); // stable: one name's hosts as listed
+    expect(snapshot.hyperVHosts.map((c) => c.distinguishedName)).toEqual(byName.map((c) => c.distinguishedName));
     for (const c of data.computers) {
       for (const key of hostKeys(c)) expect(snapshot.computersByName.get(key)).toBe(data.computers.find((o) => hostKeys(o).includes(key)));
       expect(snapshot.computersByDn.get(c.distinguishedName.toLowerCase())).toBe(c);
