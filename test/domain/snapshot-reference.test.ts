@@ -137,7 +137,16 @@ const dns = (holders: readonly { distinguishedName: string }[] | undefined) => h
  * the sPNMappings after half the computers (those before wait for them), or other sPNMappings or the computers
  * in another order than build() is given (it starts over from the data then).
  */
-type Making = 'createSnapshot' | 'builder, mappings half way' | 'builder, other mappings' | 'builder, computers in another order' | 'builder told too little';
+type Making =
+  | 'createSnapshot'
+  | 'builder, mappings half way'
+  | 'builder, other mappings'
+  | 'builder, computers in another order'
+  | 'builder, one computer more'
+  | 'builder told too little';
+
+/** sPNMappings that differ from `mappings`: in the second of two (the first the same), or else in all. */
+const otherMappings = (mappings: readonly string[]) => (mappings.length === 2 ? [mappings[0]!, 'host=http'] : ['host=http']);
 
 function made(data: DirectoryData, making: Making): DirectorySnapshot {
   if (making === 'createSnapshot') return createSnapshot(data);
@@ -146,9 +155,14 @@ function made(data: DirectoryData, making: Making): DirectorySnapshot {
   const half = Math.floor(data.computers.length / 2);
   const order = making === 'builder, computers in another order' ? [...data.computers].reverse() : data.computers;
   order.forEach((c, i) => {
-    if (i === half) builder.setSpnMappings(making === 'builder, other mappings' ? ['host=http'] : data.spnMappings);
+    if (i === half) builder.setSpnMappings(making === 'builder, other mappings' ? otherMappings(data.spnMappings) : data.spnMappings);
     builder.addComputer(c);
   });
+  if (making === 'builder, one computer more') {
+    // Fed a computer build() is not given (it holds the first one's SPNs too): build() must start over.
+    const first = data.computers[0]!;
+    builder.addComputer({ ...first, name: 'EXTRA', samAccountName: 'EXTRA$', distinguishedName: 'CN=EXTRA,DC=contoso,DC=com', servicePrincipalNames: [...first.servicePrincipalNames, 'HOST/EXTRA'] });
+  }
   return builder.build(data);
 }
 
@@ -160,7 +174,8 @@ function made(data: DirectoryData, making: Making): DirectorySnapshot {
 const MAKINGS: Array<[number, Making]> = [
   ...Array.from({ length: 40 }, (_, i): [number, Making] => [i + 1, 'createSnapshot']),
   ...Array.from({ length: 8 }, (_, i): [number, Making] => [i + 1, 'builder, mappings half way']),
-  ...Array.from({ length: 3 }, (_, i): [number, Making] => [i + 1, 'builder, other mappings']),
+  ...Array.from({ length: 8 }, (_, i): [number, Making] => [i + 1, 'builder, other mappings']),
+  ...Array.from({ length: 3 }, (_, i): [number, Making] => [i + 1, 'builder, one computer more']),
   ...Array.from({ length: 3 }, (_, i): [number, Making] => [i + 1, 'builder, computers in another order']),
   ...Array.from({ length: 3 }, (_, i): [number, Making] => [i + 1, 'builder told too little']),
   // Wide estates (over 1,024 distinct entries), one by each making.
@@ -185,6 +200,9 @@ describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (
     }
     const shared = new Set(allSpns.map((s) => plainDirect(data, s)).filter((h) => h.length > 1).flat());
     expect(new Set(snapshot.duplicateSpnHolders)).toEqual(shared);
+    const computerDns = new Set(data.computers.map((c) => c.distinguishedName));
+    for (const spn of allSpns) for (const h of snapshot.spnIndex.get(spn)!) expect([h.distinguishedName, h.isComputer]).toEqual([h.distinguishedName, computerDns.has(h.distinguishedName)]);
+    expect([...snapshot.spnAliases]).toEqual([...parseSpnMappings(data.spnMappings)]);
   });
 
   test('holdersOf: direct holders, else the holders of the alias class', () => {
