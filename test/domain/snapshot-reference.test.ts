@@ -145,8 +145,12 @@ type Making =
   | 'builder, one computer more'
   | 'builder told too little';
 
-/** sPNMappings that differ from `mappings`: in the second of two (the first the same), or else in all. */
-const otherMappings = (mappings: readonly string[]) => (mappings.length === 2 ? [mappings[0]!, 'host=http'] : ['host=http']);
+/** sPNMappings that differ from the estate's: of two, the first alone or the first and another; else another one. */
+function otherMappings(data: DirectoryData): string[] {
+  const mappings = data.spnMappings;
+  if (mappings.length !== 2) return ['host=http'];
+  return data.computers.length % 2 === 0 ? [mappings[0]!] : [mappings[0]!, 'host=http'];
+}
 
 function made(data: DirectoryData, making: Making): DirectorySnapshot {
   if (making === 'createSnapshot') return createSnapshot(data);
@@ -155,7 +159,7 @@ function made(data: DirectoryData, making: Making): DirectorySnapshot {
   const half = Math.floor(data.computers.length / 2);
   const order = making === 'builder, computers in another order' ? [...data.computers].reverse() : data.computers;
   order.forEach((c, i) => {
-    if (i === half) builder.setSpnMappings(making === 'builder, other mappings' ? otherMappings(data.spnMappings) : data.spnMappings);
+    if (i === half) builder.setSpnMappings(making === 'builder, other mappings' ? otherMappings(data) : data.spnMappings);
     builder.addComputer(c);
   });
   if (making === 'builder, one computer more') {
@@ -174,7 +178,7 @@ function made(data: DirectoryData, making: Making): DirectorySnapshot {
 const MAKINGS: Array<[number, Making]> = [
   ...Array.from({ length: 40 }, (_, i): [number, Making] => [i + 1, 'createSnapshot']),
   ...Array.from({ length: 8 }, (_, i): [number, Making] => [i + 1, 'builder, mappings half way']),
-  ...Array.from({ length: 8 }, (_, i): [number, Making] => [i + 1, 'builder, other mappings']),
+  ...Array.from({ length: 16 }, (_, i): [number, Making] => [i + 1, 'builder, other mappings']),
   ...Array.from({ length: 3 }, (_, i): [number, Making] => [i + 1, 'builder, one computer more']),
   ...Array.from({ length: 3 }, (_, i): [number, Making] => [i + 1, 'builder, computers in another order']),
   ...Array.from({ length: 3 }, (_, i): [number, Making] => [i + 1, 'builder told too little']),
@@ -299,6 +303,15 @@ describe('the parts on their own', () => {
     ];
     for (const spn of lookalikes) expect([spn, isHyperVHost(withSpns(spn))]).toEqual([spn, false]);
     expect(isHyperVHost(withSpns())).toBe(false);
+  });
+
+  test('a builder that was told only the first of the sPNMappings build() is given starts over with all of them', () => {
+    const data = { ...randomEstate(rngOf(7)), spnMappings: ['host=alerter,http', 'www=cifs'] };
+    for (const told of [['host=alerter,http'], ['host=alerter,http', 'www=cifs', 'x=y'], []]) {
+      const builder = new SnapshotBuilder().setSpnMappings(told);
+      for (const c of data.computers) builder.addComputer(c);
+      expect([told, [...builder.build(data).spnAliases]]).toEqual([told, [...parseSpnMappings(data.spnMappings)]]);
+    }
   });
 
   test('SpnIndex sized for nothing grows: every SPN keeps its holders, an account listed twice for one SPN counts once', () => {
