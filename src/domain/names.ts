@@ -90,8 +90,8 @@ export function resolveHosts(snapshot: DirectorySnapshot, inputs: readonly strin
 }
 
 export function resolveUserIn(snapshot: DirectorySnapshot, input: string): User {
-  const key = input.trim().toLowerCase();
-  const found = input.length <= MAX_NAME ? snapshot.usersByName.get(key) : undefined;
+  // No length cap as for hosts: AD allows a UPN of 1,024 characters, and the other user lookups have none.
+  const found = snapshot.usersByName.get(input.trim().toLowerCase());
   if (found) return found;
   throw new UnknownUserError(displayable(input), suggest(input, snapshot.data.users.map((u) => u.samAccountName)));
 }

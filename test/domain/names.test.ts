@@ -217,13 +217,14 @@ describe('resolveUserIn', () => {
     );
   });
 
-  test('a UPN of 255 characters is looked up', () => {
-    const upn = `${'u'.repeat(243)}@contoso.com`;
+  test.each([255, 256, 1024])('a UPN of %i characters is looked up (AD allows 1,024)', (length) => {
+    const upn = `${'u'.repeat(length - 12)}@contoso.com`;
     const withLong = estate(['HV1'], [], (data) => {
       data.users.push({ samAccountName: 'long', userPrincipalName: upn, distinguishedName: 'CN=long,DC=contoso,DC=com', domain: 'contoso.com', userAccountControl: 0x200, memberOf: [] });
     });
-    expect(upn).toHaveLength(255);
-    expect(resolveUserIn(withLong, upn).samAccountName).toBe('long');
+    expect(upn).toHaveLength(length);
+    expect(resolveUserIn(withLong, ` ${upn.toUpperCase()}`).samAccountName).toBe('long');
+    expect(() => resolveUserIn(withLong, `${upn}u`)).toThrow(UnknownUserError);
   });
 
   test('by sAMAccountName or UPN, in any case, spaces around ignored', () => {

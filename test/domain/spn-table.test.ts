@@ -150,12 +150,69 @@ describe.each([
   });
 });
 
+describe('SpnTable where the hash cannot decide: an SPN and its own extension', () => {
+  /**
+   * The hash has no length in it, so an SPN and the same SPN with two characters more can hash alike: the two
+   * lanes after `HOST/hv-` and four characters each were matched meet-in-the-middle (36⁴ states a lane) for
+   * an `ac` that leaves the mixed value where it was. Only such a pair shows that each lookup compares
+   * lengths, not just the characters both strings have.
+   */
+  const short = 'HOST/hv-ua1bejo8';
+  const long = `${short}ac`;
+  const split = (spn: string): [string, string] => [spn.slice(0, spn.indexOf('/')), spn.slice(spn.indexOf('/') + 1)];
+
+  test('the pair collides, in any case (if the hash changed, search a new pair)', () => {
+    expect(spnHash(long)).toBe(spnHash(short));
+    expect(spnHash(long.toUpperCase())).toBe(spnHash(short.toLowerCase()));
+  });
+
+  test.each([
+    ['the shorter added', short, long],
+    ['the longer added', long, short],
+  ])('%s alone: the other is not in the table, whichever way it is asked', (_label, added, absent) => {
+    const table = new SpnTable(0);
+    expect(table.add(added)).toBe(0);
+    const [prefix, rest] = split(absent);
+    expect(table.idOf(absent)).toBe(-1);
+    expect(table.idOf(absent.toUpperCase())).toBe(-1);
+    expect(table.idOfJoined(prefix, rest)).toBe(-1);
+    expect(table.idOfJoined(prefix.toLowerCase(), `x${rest}`, 1)).toBe(-1);
+    const other = new SpnTable(4);
+    expect(table.idOfEntry(other, other.add(absent))).toBe(-1);
+    expect(table.idOf(added.toLowerCase())).toBe(0);
+    expect(table.idOfJoined(...split(added.toUpperCase()))).toBe(0);
+  });
+
+  test('both added: two ids, each found by any spelling', () => {
+    const table = new SpnTable(0);
+    expect([table.add(long), table.add(short.toLowerCase()), table.add(short), table.add(long.toUpperCase())]).toEqual([0, 1, 1, 0]);
+    expect([table.idOf(short), table.idOfJoined(...split(long)), table.idOfJoined(...split(short))]).toEqual([1, 0, 1]);
+  });
+});
+
 describe('SpnTable sizes and non-ASCII letters', () => {
   test.each([0, 1, 3])('expected %i: grows from any size, ids dense', (expected) => {
     const table = new SpnTable(expected);
     for (let i = 0; i < 100; i++) expect(table.add(`HOST/HV${i}`)).toBe(i);
     for (let i = 0; i < 100; i++) expect(table.idOf(`host/hv${i}`)).toBe(i);
     expect(table.size).toBe(100);
+  });
+
+  // Slot i holds id + 1, so an empty slot reads 0; the hash array past the last id reads 0 too. An SPN whose
+  // hash is 0 (found meet-in-the-middle, as the extension pair above) probes slot 0 first: asked right after a
+  // growth, it shows that the regrown slots hold the ids there are and no phantom one after them.
+  test.each([
+    [0, 9], // 16 slots: the 9th add makes the table more than half full
+    [20, 33], // 64 slots
+  ])('an SPN hashed to 0, asked right after the table grew (expected %i, %i added)', (expected, added) => {
+    const zero = 'HOST/hv-ha9aso2c';
+    expect(spnHash(zero)).toBe(0);
+    const table = new SpnTable(expected);
+    for (let i = 0; i < added; i++) expect(table.add(`HOST/HV${i}`)).toBe(i);
+    expect(table.idOf(zero)).toBe(-1);
+    expect(table.idOfJoined('host', 'HV-HA9ASO2C')).toBe(-1);
+    expect(table.add(zero.toUpperCase())).toBe(added);
+    expect([table.idOf(zero), table.idOf('host/hv0'), table.size]).toEqual([added, 0, added + 1]);
   });
 
   // The fast path hashes plain ASCII as given; an SPN with a non-ASCII character anywhere must take spnKey's
