@@ -529,7 +529,6 @@ function grownInt32(a: Int32Array): Int32Array {
   return grown;
 }
 
-
 /** Sorted by compareNames (stable), lower-casing each name once rather than on every comparison. */
 function sortByName(computers: Computer[]): Computer[] {
   const keyed = computers.map((c) => ({ c, key: c.name.toLowerCase() }));
@@ -567,8 +566,9 @@ function targetHolders(spnIndex: SpnIndex, spnAliases: ReadonlyMap<string, strin
   let lastClass = '';
   let lastAlias: string | undefined;
   return (id: number, spn: string): readonly SpnHolder[] => {
+    // An SpnIndex list is never empty: an SPN is in it because an account holds it.
     const direct = spnIndex.getEntry(targets, id);
-    if (direct && direct.length > 0) return direct;
+    if (direct) return direct;
     const slash = spn.indexOf('/');
     if (slash <= 0 || slash === spn.length - 1) return [];
     // The same spelling of the class (exact) has the same toLowerCase, so the same alias.
@@ -584,7 +584,7 @@ function targetHolders(spnIndex: SpnIndex, spnAliases: ReadonlyMap<string, strin
 /** Everyone who holds `spn`, directly or through the HOST/ alias (cifs/x is served by host/x). */
 export function holdersOf(snapshot: Pick<DirectorySnapshot, 'spnIndex' | 'spnAliases'>, spn: string): readonly SpnHolder[] {
   const direct = snapshot.spnIndex.get(spn);
-  if (direct && direct.length > 0) return direct;
+  if (direct) return direct;
   // parseSpn without its regex: the alias SPN is `${alias}/` + everything after the class (host and rest).
   const slash = spn.indexOf('/');
   if (slash <= 0 || slash === spn.length - 1) return [];
@@ -616,7 +616,7 @@ export function isProtectedUsersGroup(group: Group): boolean {
 }
 
 /**
- * The chain of groups that puts a user in Protected Users ([] when not a member).
+ * The chain of groups that puts a user in Protected Users (undefined when not a member).
  * e.g. ["Tier0 Admins", "Protected Users"] for nested membership.
  */
 export function protectedUsersPath(snapshot: DirectorySnapshot, user: User): string[] | undefined {

@@ -85,7 +85,7 @@ function randomEstate(rng: Rng, wide = false): DirectoryData {
   const users: User[] = [];
   for (let i = Math.floor(rng() * 6); i > 0; i--) {
     const sam = chance(rng, 0.2) && users.length > 0 ? recase(rng, pick(rng, users).samAccountName) : `user${i}`;
-    const upn = chance(rng, 0.2) && users.length > 0 ? `${pick(rng, users).samAccountName}` : `${sam}@Contoso.com`;
+    const upn = chance(rng, 0.2) && users.length > 0 ? pick(rng, users).samAccountName : `${sam}@Contoso.com`;
     users.push({ samAccountName: sam, ...(chance(rng, 0.8) ? { userPrincipalName: upn } : {}), distinguishedName: `CN=${sam} ${i},CN=Users,DC=contoso,DC=com`, domain: 'contoso.com', userAccountControl: 0x200, memberOf: [] });
   }
   return {
@@ -289,6 +289,7 @@ describe.each(MAKINGS)('a snapshot against a plain reading, estate %i, by %s', (
 
 describe('the parts on their own', () => {
   const withSpns = (...servicePrincipalNames: string[]) => ({ servicePrincipalNames }) as Computer;
+  const computer = (name: string, spns: string[], entries: string[]): Computer => ({ name, samAccountName: `${name}$`, dnsHostName: `${name.toLowerCase()}.contoso.com`, domain: 'contoso.com', distinguishedName: `CN=${name},DC=contoso,DC=com`, userAccountControl: UAC.WORKSTATION_TRUST_ACCOUNT, servicePrincipalNames: spns, allowedToDelegateTo: entries, allowedToActOnBehalfOf: [], memberOf: [] });
 
   test('isHyperVHost: an SPN of the migration service in any ASCII case, and nothing that only looks like one', () => {
     const prefix = `${MIGRATION_SERVICE}/`;
@@ -303,6 +304,40 @@ describe('the parts on their own', () => {
     ];
     for (const spn of lookalikes) expect([spn, isHyperVHost(withSpns(spn))]).toEqual([spn, false]);
     expect(isHyperVHost(withSpns())).toBe(false);
+  });
+
+  test('Hyper-V hosts in compareNames order for names with characters that sort between Z and a (_ [ ^)', () => {
+    const names = ['HVA1', 'hv_1', 'HV[1', 'HV^1', 'hvb1', 'HV1'];
+    const data: DirectoryData = { source: { kind: 'snapshot', label: 'names', takenAt: '2026-12-08T00:00:00.000Z' }, domains: ['contoso.com'], computers: names.map((name) => computer(name, [`${MIGRATION_SERVICE}/${name}`], [])), users: [], groups: [], spnAccounts: [], spnMappings: [] };
+    // Lower-cased, '_' (95), '[' (91) and '^' (94) sort before the letters; upper-cased they would sort after them.
+    expect(createSnapshot(data).hyperVHosts.map((c) => c.name)).toEqual(['HV1', 'HV[1', 'HV^1', 'hv_1', 'HVA1', 'hvb1']);
+    expect([...names].sort(compareNames)).toEqual(['HV1', 'HV[1', 'HV^1', 'hv_1', 'HVA1', 'hvb1']);
+  });
+
+  /*
+   * A delegation entry that is not `class/host` (an empty host part, a bare name) has no holders, even when an
+   * account holds what the alias would make of it; the alias of an entry's class is the one of exactly that
+   * class, not of an earlier class the entry happens to end with.
+   */
+  test.each<[string, Making]>([
+    ['createSnapshot', 'createSnapshot'],
+    ['a builder', 'builder, mappings half way'],
+  ])('malformed entries and look-alike classes get no holders through the alias (%s)', (_label, making) => {
+    const entries = ['cifs/', 'http2', 'cifs/hv9', 'abcd/xcifs', 'cifs/hv1', '/hv1', 'cifs'];
+    const data: DirectoryData = {
+      source: { kind: 'snapshot', label: 'malformed entries', takenAt: '2026-12-08T00:00:00.000Z' },
+      domains: ['contoso.com'],
+      computers: [computer('HV1', ['HOST/', 'HOST/http2', 'HOST/xcifs', 'HOST/hv1'], []), computer('FS1', ['HOST/fs1'], entries)],
+      users: [],
+      groups: [],
+      spnAccounts: [],
+      spnMappings: [],
+    };
+    const snapshot = made(data, making);
+    const expected = [[], [], [], [], ['CN=HV1,DC=contoso,DC=com'], [], []];
+    expect(entries.map((e) => dns(snapshot.delegationTargets.get(e)?.holders))).toEqual(expected);
+    expect(entries.map((e) => dns(holdersOf(snapshot, e)))).toEqual(expected);
+    expect(entries.map((e) => plainHolders(data, e))).toEqual(expected);
   });
 
   test('a builder that was told only the first of the sPNMappings build() is given starts over with all of them', () => {
@@ -342,6 +377,8 @@ describe('names, DNs and groups', () => {
     const c = { name: 'GOGO-3', samAccountName: 'GOGO-3$', dnsHostName: 'Gogo-3.Contoso.com' } as Computer;
     expect(hostKeys(c)).toEqual(['gogo-3', 'gogo-3$', 'gogo-3.contoso.com']);
     expect(hostKeys({ name: 'A', samAccountName: 'B$' } as Computer)).toEqual(['a', 'b$', 'b']);
+    // Only a trailing $ is the computer account's: one inside the name stays.
+    expect(hostKeys({ name: 'X', samAccountName: 'A$B$' } as Computer)).toEqual(['x', 'a$b$', 'a$b']);
   });
 
   test('compareNames ignores letter case', () => {
