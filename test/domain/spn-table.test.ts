@@ -116,17 +116,19 @@ function birthdayPair(nameOf: (i: number) => string): [string, string] {
  * the mixed value where it was; that pair shows that the lookups compare lengths, not just the characters both
  * strings have. (If the hash changes, search a new pair.)
  */
-describe.each<[string, () => [string, string]]>([
-  ['two SPNs differing in the rest', () => birthdayPair((i) => `cifs/HV${String(i).padStart(7, '0')}.lab.test`)],
-  ['two SPNs differing in the service class', () => birthdayPair((i) => `SVC${String(i).padStart(7, '0')}/hv1.lab.test`)],
-  ['an SPN and its own extension', () => ['HOST/hv-ua1bejo8', 'HOST/hv-ua1bejo8ac']],
-])('SpnTable where the hash cannot decide: %s', (_pair, pairOf) => {
+describe.each<[string, () => [string, string], number]>([
+  ['two SPNs differing in the rest', () => birthdayPair((i) => `cifs/HV${String(i).padStart(7, '0')}.lab.test`), 0],
+  ['two SPNs differing in the service class', () => birthdayPair((i) => `SVC${String(i).padStart(7, '0')}/hv1.lab.test`), 0],
+  ['an SPN and its own extension', () => ['HOST/hv-ua1bejo8', 'HOST/hv-ua1bejo8ac'], 2],
+])('SpnTable where the hash cannot decide: %s', (_pair, pairOf, longerBy) => {
   const [first, second] = pairOf();
 
-  test('the pair collides, in any case, and is two SPNs', () => {
+  test('the pair collides, in any case, and is two SPNs (of one length, or the second the first and two more)', () => {
     expect(spnHash(first)).toBe(spnHash(second));
     expect(spnHash(first.toLowerCase())).toBe(spnHash(second.toUpperCase()));
     expect(spnKey(first)).not.toBe(spnKey(second));
+    expect(second.length).toBe(first.length + longerBy);
+    if (longerBy > 0) expect(second.startsWith(first)).toBe(true);
   });
 
   test.each([
